@@ -1,0 +1,209 @@
+//! The command line: what was typed ([`Cli`]), and the dispatch that runs it ([`execute`]).
+//!
+//! Owns argument parsing, the mapping of clap's own failures to [`Exit::USAGE`], and how errors are
+//! shown to a person (miette reports on stderr). It refuses to do any work itself: each subcommand
+//! hands resolved inputs to the library module that owns that step of the pipeline.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config;
+use crate::error::Error;
+use crate::exit::Exit;
+
+const EXAMPLES: &str = "\
+Examples:
+  cwrecon validate examples/intermedia          check a folder of YAML files
+  cwrecon schema > schemas/cwrecon.schema.json  refresh the JSON Schema for editors
+  cwrecon sim --listen 127.0.0.1:8080           serve a ConnectWise-compatible API locally
+
+Exit codes: 0 ok, 1 runtime failure, 2 changes present (plan --detailed-exitcode),
+3 blocked by a safety rail, 64 usage error, 78 invalid configuration.";
+
+/// Declarative config-as-code reconciler for ConnectWise Manage (PSA).
+///
+/// YAML files describe the setup tables, company links, product prices and agreement additions a
+/// vendor integration (Intermedia by default) needs; cwrecon checks them, shows what would change in
+/// ConnectWise, and makes those changes.
+#[derive(Debug, Parser)]
+#[command(name = "cwrecon", version, after_help = EXAMPLES, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Log more to stderr (-v: info, -vv: debug, -vvv: trace).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// When to colour output. `auto` colours a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+}
+
+/// When to use colour in output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour a stream, given whether it is a terminal.
+    fn enabled(self, is_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load and check configuration files without contacting ConnectWise.
+    #[command(after_help = "\
+Examples:
+  cwrecon validate examples/intermedia
+  cwrecon validate setup.yaml products.yaml companies/
+
+Every *.yaml and *.yml file under a folder is read; all files merge into one desired state.
+Exit codes: 0 valid, 78 invalid configuration, 64 usage error.")]
+    Validate(ValidateArgs),
+    /// Print the JSON Schema of the configuration files (for editors and CI).
+    #[command(after_help = "\
+Examples:
+  cwrecon schema > schemas/cwrecon.schema.json
+
+Point an editor at it with a first line such as:
+  # yaml-language-server: $schema=../schemas/cwrecon.schema.json")]
+    Schema,
+    /// Serve a ConnectWise Manage-compatible REST API for demos, tests and benchmarks.
+    #[command(after_help = "\
+Examples:
+  cwrecon sim --listen 127.0.0.1:8080")]
+    Sim(crate::sim::SimArgs),
+}
+
+/// Arguments of `cwrecon validate`.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Configuration files or folders (folders are searched for *.yaml and *.yml).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Run a parsed command line.
+pub async fn execute(cli: Cli) -> Result<Exit, Error> {
+    init_logging(cli.verbose, cli.color);
+    set_report_style(cli.color);
+    match cli.command {
+        Command::Validate(args) => validate(&args),
+        Command::Schema => print_schema(),
+        Command::Sim(args) => Ok(crate::sim::serve(args).await?),
+    }
+}
+
+fn validate(args: &ValidateArgs) -> Result<Exit, Error> {
+    let config = config::load(&args.paths)?;
+    let summary = config.summary();
+    write_stdout(
+        &format!("configuration is valid: {summary}\n"),
+        "the summary",
+    )?;
+    Ok(Exit::OK)
+}
+
+fn print_schema() -> Result<Exit, Error> {
+    write_stdout(&config::schema_json(), "the JSON Schema")?;
+    Ok(Exit::OK)
+}
+
+/// Write to stdout; a closed pipe (`cwrecon schema | head`) is not an error.
+fn write_stdout(text: &str, what: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output {
+            what: format!("{what} to stdout"),
+            source: err,
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn init_logging(verbose: u8, color: ColorChoice) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CWRECON_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // A second initialisation (tests calling `run` twice) is harmless, so its error is ignored.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(color.enabled(std::io::stderr().is_terminal()))
+        .with_target(false)
+        .try_init();
+}
+
+fn set_report_style(color: ColorChoice) {
+    let colored = color.enabled(std::io::stderr().is_terminal());
+    // Errors are the product here: a fixed width keeps them identical on every terminal and in CI.
+    let _ = miette::set_hook(Box::new(move |_| {
+        let theme = if colored {
+            miette::GraphicalTheme::unicode()
+        } else {
+            miette::GraphicalTheme::unicode_nocolor()
+        };
+        Box::new(
+            miette::GraphicalReportHandler::new_themed(theme)
+                .with_width(100)
+                .with_links(false),
+        )
+    }));
+}
+
+/// Show an error to a person on stderr: config problems one report each, then a one-line summary.
+pub fn report_error(err: &Error) {
+    let mut stderr = std::io::stderr().lock();
+    if let Error::Config(config::Error::Invalid { problems }) = err {
+        for problem in problems {
+            let _ = writeln!(stderr, "{:?}", miette::Report::new(problem.clone()));
+        }
+    }
+    let _ = writeln!(stderr, "error: {}", failed_to(err));
+}
+
+/// "failed to <message>", followed by the chain of causes.
+fn failed_to(err: &Error) -> String {
+    let mut text = format!("failed to {err}");
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Print clap's message and choose the exit code: help and version are successes, everything else
+/// is a usage error (64), never clap's default 2, which would read as "changes present".
+pub fn usage_error(err: &clap::Error) -> std::process::ExitCode {
+    let _ = err.print();
+    match err.kind() {
+        clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+            Exit::OK.into()
+        }
+        _ => Exit::USAGE.into(),
+    }
+}

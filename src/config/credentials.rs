@@ -1,0 +1,7 @@
+//! stub
+/// stub
+#[derive(Debug)]
+pub struct Credentials;
+/// stub
+#[derive(Debug)]
+pub struct CredentialsError;

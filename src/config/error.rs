@@ -1,0 +1,243 @@
+//! Configuration errors: [`Error`] for what stops loading, [`Problem`] for each thing wrong in the files.
+//!
+//! A [`Problem`] is a miette diagnostic that names its file, line and column, says what is wrong and
+//! how to fix it, and labels every place involved (both definitions of a duplicate, even across
+//! files). Loading collects every problem before failing, so one run shows the whole list.
+//! Problems never carry secrets: sources are shown with key values masked (`load.rs`).
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+
+use super::span::Span;
+
+/// Why a configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A path could not be read.
+    #[error("read configuration {path}", path = path.display())]
+    Read {
+        /// The path given or found.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A folder held no YAML files.
+    #[error(
+        "find configuration: no *.yaml or *.yml files under {path}; name the files or a folder that holds them",
+        path = path.display()
+    )]
+    NoFiles {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The files were read but something in them is wrong.
+    #[error("load configuration: {} found", count(problems.len()))]
+    Invalid {
+        /// Every problem found, in file order.
+        problems: Vec<Problem>,
+    },
+}
+
+fn count(n: usize) -> String {
+    if n == 1 {
+        "1 problem".to_owned()
+    } else {
+        format!("{n} problems")
+    }
+}
+
+/// A configuration file's text, as shown in diagnostics (secrets masked).
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as given on the command line or found in a folder.
+    pub name: String,
+    /// The text with key values masked, for display.
+    shown: NamedSource<Arc<str>>,
+    /// Line starts, to turn a byte offset back into line and column.
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// A source for diagnostics. `display_text` must already have secrets masked.
+    pub fn new(name: String, display_text: &str) -> SourceFile {
+        let line_starts = std::iter::once(0)
+            .chain(display_text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile {
+            shown: NamedSource::new(name.clone(), Arc::from(display_text)).with_language("yaml"),
+            name,
+            line_starts,
+        }
+    }
+
+    /// The 1-based line and column of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        (line.max(1), offset.saturating_sub(start) + 1)
+    }
+}
+
+/// One thing wrong with the configuration, with the places involved.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    code: &'static str,
+    message: String,
+    source: Option<Arc<SourceFile>>,
+    labels: Vec<(Span, String)>,
+    help: Option<String>,
+    related: Vec<Problem>,
+}
+
+impl Problem {
+    /// A problem with a stable code (such as `duplicate`) and a message saying what is wrong.
+    pub fn new(code: &'static str, message: impl Into<String>) -> Problem {
+        Problem {
+            code,
+            message: message.into(),
+            source: None,
+            labels: Vec::new(),
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// Point at a place in a file. A span that was never written (a default) adds no label.
+    #[must_use]
+    pub fn at(mut self, source: &Arc<SourceFile>, span: Span, label: impl Into<String>) -> Problem {
+        if !span.is_written() {
+            return self;
+        }
+        match &self.source {
+            Some(own) if !Arc::ptr_eq(own, source) => {
+                // Another file: shown as a related diagnostic under this one.
+                let note = Problem::new(self.code, label.into()).at(source, span, "here");
+                self.related.push(note);
+            }
+            _ => {
+                self.source = Some(Arc::clone(source));
+                self.labels.push((span, label.into()));
+            }
+        }
+        self
+    }
+
+    /// Point at a place in a file when the value came from one; defaults add nothing.
+    #[must_use]
+    pub fn at_opt(
+        self,
+        source: Option<&Arc<SourceFile>>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Problem {
+        match source {
+            Some(source) => self.at(source, span, label),
+            None => self,
+        }
+    }
+
+    /// Say how to fix it.
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Problem {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The stable code, without the `cwrecon::config::` prefix.
+    pub fn code_name(&self) -> &'static str {
+        self.code
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// File, line and column of the first place, when the problem has one.
+    pub fn location(&self) -> Option<(String, usize, usize)> {
+        let source = self.source.as_ref()?;
+        let (span, _) = self.labels.first()?;
+        let (line, column) = source.line_column(span.offset);
+        Some((source.name.clone(), line, column))
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Problem {}
+
+impl Diagnostic for Problem {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(format!("cwrecon::config::{}", self.code)))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_deref().map(|s| &s.shown as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().map(|(span, text)| {
+            LabeledSpan::new_with_span(Some(text.clone()), *span)
+        })))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|p| p as &dyn Diagnostic)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_of_offsets() {
+        let source = SourceFile::new("a.yaml".into(), "ab\ncd\n");
+        assert_eq!(source.line_column(0), (1, 1));
+        assert_eq!(source.line_column(1), (1, 2));
+        assert_eq!(source.line_column(3), (2, 1));
+        assert_eq!(source.line_column(4), (2, 2));
+    }
+
+    #[test]
+    fn a_label_in_another_file_becomes_a_related_note() {
+        let a = Arc::new(SourceFile::new("a.yaml".into(), "x: 1\n"));
+        let b = Arc::new(SourceFile::new("b.yaml".into(), "x: 2\n"));
+        let span = Span {
+            offset: 0,
+            len: 1,
+            line: 1,
+            column: 1,
+        };
+        let p = Problem::new("duplicate", "dup")
+            .at(&a, span, "second")
+            .at(&b, span, "first");
+        assert_eq!(p.labels.len(), 1);
+        assert_eq!(p.related.len(), 1);
+        assert_eq!(p.location(), Some(("a.yaml".into(), 1, 1)));
+    }
+}

@@ -1,0 +1,273 @@
+//! The merged configuration: every file's sections combined into one [`Config`].
+//!
+//! Owns the merge rule: lists concatenate in file order; a singleton section (`integration`,
+//! `policy`, `connection`, `setup.api_member`) may be written in one file only, and a second one is a
+//! problem naming both places. Each item remembers the file it came from, so later checks can point
+//! at it.
+
+use std::sync::Arc;
+
+use super::error::{Problem, SourceFile};
+use super::model::{
+    AgreementType, ApiMember, Billing, Company, ConfigFile, Connection, Integration,
+    ManagedDevicesIntegration, ManagementItSolution, NamedRow, Policy, Product, ProductType,
+    SubCategory,
+};
+use super::span::Spanned;
+
+/// A configuration item and the file it was written in (`None` for a default).
+#[derive(Debug, Clone)]
+pub struct Placed<T> {
+    /// The file, for diagnostics.
+    pub source: Option<Arc<SourceFile>>,
+    /// The item and its place in the file.
+    pub item: Spanned<T>,
+}
+
+impl<T> Placed<T> {
+    fn new(source: &Arc<SourceFile>, item: Spanned<T>) -> Placed<T> {
+        Placed {
+            source: Some(Arc::clone(source)),
+            item,
+        }
+    }
+
+    fn default_value(value: T) -> Placed<T> {
+        Placed {
+            source: None,
+            item: Spanned::unwritten(value),
+        }
+    }
+}
+
+/// Where an item was written does not change what it means.
+impl<T: PartialEq> PartialEq for Placed<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.item == other.item
+    }
+}
+
+/// Setup tables from every file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SetupRows {
+    /// Product types.
+    pub product_types: Vec<Placed<ProductType>>,
+    /// Agreement types.
+    pub agreement_types: Vec<Placed<AgreementType>>,
+    /// Units of measure.
+    pub units_of_measure: Vec<Placed<NamedRow>>,
+    /// Product categories.
+    pub categories: Vec<Placed<NamedRow>>,
+    /// Product sub-categories.
+    pub subcategories: Vec<Placed<SubCategory>>,
+    /// Management IT solutions.
+    pub management_it_solutions: Vec<Placed<ManagementItSolution>>,
+    /// Managed Devices Integrations.
+    pub managed_devices_integrations: Vec<Placed<ManagedDevicesIntegration>>,
+    /// The integration's API member, when declared.
+    pub api_member: Option<Placed<ApiMember>>,
+}
+
+/// The whole desired configuration, merged from every file and checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The integration's conventions (defaults when no file declares them).
+    pub integration: Placed<Integration>,
+    /// Policies and safety rails.
+    pub policy: Placed<Policy>,
+    /// Where ConnectWise is (resolved against the environment by `credentials`).
+    pub connection: Placed<Connection>,
+    /// Setup tables.
+    pub setup: SetupRows,
+    /// Billable items.
+    pub products: Vec<Placed<Product>>,
+    /// Customers.
+    pub companies: Vec<Placed<Company>>,
+    /// How many files were read.
+    pub file_count: usize,
+}
+
+impl Config {
+    /// The catalog identifier of a product under the integration's rule: `MXS10C01SUNR_7.25`.
+    pub fn catalog_identifier(&self, product: &Product) -> String {
+        catalog_identifier(
+            &self.integration.item.identifier_format,
+            &product.sku,
+            &product.unit_cost.render_cost(),
+        )
+    }
+
+    /// Whether a product bills every cycle or once: as declared, else by the SKU's last letter.
+    pub fn billing(product: &Product) -> Option<Billing> {
+        product.billing.as_ref().map(|b| b.value).or_else(|| {
+            match product
+                .sku
+                .trim()
+                .chars()
+                .last()
+                .map(|c| c.to_ascii_uppercase())
+            {
+                Some('R') => Some(Billing::Recurring),
+                Some('O') => Some(Billing::OneTime),
+                _ => None,
+            }
+        })
+    }
+
+    /// A one-line account of what the configuration declares.
+    pub fn summary(&self) -> String {
+        let setup = &self.setup;
+        let setup_rows = setup.product_types.len()
+            + setup.agreement_types.len()
+            + setup.units_of_measure.len()
+            + setup.categories.len()
+            + setup.subcategories.len()
+            + setup.management_it_solutions.len()
+            + setup.managed_devices_integrations.len()
+            + usize::from(setup.api_member.is_some());
+        let agreements: Vec<_> = self
+            .companies
+            .iter()
+            .filter_map(|c| c.item.agreement.as_ref())
+            .collect();
+        let additions: usize = agreements.iter().map(|a| a.additions.len()).sum();
+        format!(
+            "{} file{}, {setup_rows} setup rows, {} products, {} companies, {} agreements with {additions} additions",
+            self.file_count,
+            if self.file_count == 1 { "" } else { "s" },
+            self.products.len(),
+            self.companies.len(),
+            agreements.len(),
+        )
+    }
+}
+
+/// Apply an identifier rule such as `{sku}_{unit_cost}`.
+pub fn catalog_identifier(format: &str, sku: &str, unit_cost: &str) -> String {
+    format
+        .replace("{sku}", sku.trim())
+        .replace("{unit_cost}", unit_cost)
+}
+
+/// Merge parsed files, in order, into one configuration. Problems are singleton sections written
+/// more than once.
+pub(crate) fn merge(files: Vec<(Arc<SourceFile>, ConfigFile)>) -> (Config, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut integration = None;
+    let mut policy = None;
+    let mut connection = None;
+    let mut api_member = None;
+    let mut setup = SetupRows::default();
+    let mut products = Vec::new();
+    let mut companies = Vec::new();
+    let file_count = files.len();
+
+    for (source, file) in files {
+        set_once(
+            &mut integration,
+            file.integration.map(|i| Placed::new(&source, i)),
+            "integration",
+            &mut problems,
+        );
+        set_once(
+            &mut policy,
+            file.policy.map(|i| Placed::new(&source, i)),
+            "policy",
+            &mut problems,
+        );
+        set_once(
+            &mut connection,
+            file.connection.map(|i| Placed::new(&source, i)),
+            "connection",
+            &mut problems,
+        );
+        let s = file.setup;
+        set_once(
+            &mut api_member,
+            s.api_member.map(|i| Placed::new(&source, i)),
+            "setup.api_member",
+            &mut problems,
+        );
+        setup
+            .product_types
+            .extend(s.product_types.into_iter().map(|i| Placed::new(&source, i)));
+        setup.agreement_types.extend(
+            s.agreement_types
+                .into_iter()
+                .map(|i| Placed::new(&source, i)),
+        );
+        setup.units_of_measure.extend(
+            s.units_of_measure
+                .into_iter()
+                .map(|i| Placed::new(&source, i)),
+        );
+        setup
+            .categories
+            .extend(s.categories.into_iter().map(|i| Placed::new(&source, i)));
+        setup
+            .subcategories
+            .extend(s.subcategories.into_iter().map(|i| Placed::new(&source, i)));
+        setup.management_it_solutions.extend(
+            s.management_it_solutions
+                .into_iter()
+                .map(|i| Placed::new(&source, i)),
+        );
+        setup.managed_devices_integrations.extend(
+            s.managed_devices_integrations
+                .into_iter()
+                .map(|i| Placed::new(&source, i)),
+        );
+        products.extend(file.products.into_iter().map(|i| Placed::new(&source, i)));
+        companies.extend(file.companies.into_iter().map(|i| Placed::new(&source, i)));
+    }
+    setup.api_member = api_member;
+
+    let config = Config {
+        integration: integration.unwrap_or_else(|| Placed::default_value(Integration::default())),
+        policy: policy.unwrap_or_else(|| Placed::default_value(Policy::default())),
+        connection: connection.unwrap_or_else(|| Placed::default_value(Connection::default())),
+        setup,
+        products,
+        companies,
+        file_count,
+    };
+    (config, problems)
+}
+
+/// Keep the first definition of a singleton section; report a second one with both places.
+fn set_once<T>(
+    slot: &mut Option<Placed<T>>,
+    next: Option<Placed<T>>,
+    section: &str,
+    problems: &mut Vec<Problem>,
+) {
+    let Some(next) = next else { return };
+    match slot {
+        None => *slot = Some(next),
+        Some(first) => problems.push(
+            Problem::new(
+                "duplicate",
+                format!("`{section}` is defined more than once"),
+            )
+            .at_opt(next.source.as_ref(), next.item.span, "defined again here")
+            .at_opt(first.source.as_ref(), first.item.span, "first defined here")
+            .help(format!(
+                "keep one `{section}` section across all files and merge the other into it"
+            )),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::catalog_identifier;
+
+    #[test]
+    fn identifier_rule_fills_both_placeholders() {
+        assert_eq!(
+            catalog_identifier("{sku}_{unit_cost}", "MXS10C01SUNR", "7.25"),
+            "MXS10C01SUNR_7.25"
+        );
+        assert_eq!(catalog_identifier("{sku}-{unit_cost}", " X ", "0"), "X-0");
+    }
+}

@@ -1,0 +1,77 @@
+//! The desired state as written: YAML files loaded, merged and checked into one [`Config`].
+//!
+//! Owns everything between the files on disk and a configuration the rest of cwrecon may trust:
+//! finding and reading files (`load.rs`), their shape (`model.rs`), merging (`merged.rs`), semantic
+//! checks (`validate.rs`) and diagnostics (`error.rs`). Pure and synchronous; never touches the
+//! network. Refuses to return a configuration with any problem in it.
+
+mod credentials;
+mod error;
+mod load;
+mod merged;
+pub mod model;
+mod span;
+mod validate;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use credentials::{Credentials, CredentialsError};
+pub use error::{Error, Problem, SourceFile};
+pub use load::{MAX_DEPTH, MAX_FILE_BYTES};
+pub use merged::{Config, Placed, SetupRows, catalog_identifier};
+pub use span::{Span, Spanned};
+
+/// Load, merge and check configuration files and folders.
+pub fn load(paths: &[PathBuf]) -> Result<Config, Error> {
+    let mut raw_files = Vec::new();
+    let mut problems = Vec::new();
+    for path in load::discover(paths)? {
+        match load::read(&path)? {
+            Ok(raw) => raw_files.push(raw),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    from_raw(raw_files, problems)
+}
+
+/// Load configuration from in-memory files, given as `(name, text)` pairs, in order.
+pub fn load_texts<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Config, Error> {
+    let raw = files
+        .into_iter()
+        .map(|(name, text)| load::RawFile {
+            name: name.to_owned(),
+            text: text.to_owned(),
+        })
+        .collect();
+    from_raw(raw, Vec::new())
+}
+
+fn from_raw(raw_files: Vec<load::RawFile>, mut problems: Vec<Problem>) -> Result<Config, Error> {
+    let mut parsed: Vec<(Arc<SourceFile>, model::ConfigFile)> = Vec::new();
+    for raw in &raw_files {
+        match load::parse(raw) {
+            (source, Ok(file)) => parsed.push((source, file)),
+            (_, Err(problem)) => problems.push(problem),
+        }
+    }
+    let (config, merge_problems) = merged::merge(parsed);
+    problems.extend(merge_problems);
+    problems.extend(validate::validate(&config));
+    if problems.is_empty() {
+        Ok(config)
+    } else {
+        Err(Error::Invalid { problems })
+    }
+}
+
+/// The JSON Schema of one configuration file, pretty-printed, ending in a newline.
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(model::ConfigFile);
+    let mut text = serde_json::to_string_pretty(&schema)
+        .expect("invariant: a generated JSON Schema always serializes");
+    text.push('\n');
+    text
+}

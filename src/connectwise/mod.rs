@@ -1,0 +1,1 @@
+//! The ConnectWise Manage REST client and the pieces of its protocol shared with the simulator.

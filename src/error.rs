@@ -1,0 +1,56 @@
+//! The crate's top-level error: one variant per layer, each carrying that layer's typed error.
+//!
+//! Owns the mapping from failure to exit code ([`Error::exit_code`]), as one exhaustive `match`, so a
+//! new variant cannot be added without deciding what the process tells its caller.
+
+use std::path::PathBuf;
+
+use crate::exit::Exit;
+
+/// Anything that can stop a `cwrecon` command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The configuration could not be read or did not pass its checks.
+    #[error(transparent)]
+    Config(#[from] crate::config::Error),
+    /// The simulator could not start or stopped with an error.
+    #[error(transparent)]
+    Sim(#[from] crate::sim::Error),
+    /// Writing the command's output failed.
+    #[error("write {what}")]
+    Output {
+        /// What was being written (e.g. "the JSON Schema to stdout").
+        what: String,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Writing a file failed.
+    #[error("write {path}", path = path.display())]
+    WriteFile {
+        /// The file.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A bug: an invariant of cwrecon itself did not hold.
+    #[error("internal error (a bug in cwrecon, please report it): {message}")]
+    Internal {
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The documented exit code for this failure.
+    pub fn exit_code(&self) -> Exit {
+        match self {
+            Error::Config(_) => Exit::CONFIG,
+            Error::Sim(_)
+            | Error::Output { .. }
+            | Error::WriteFile { .. }
+            | Error::Internal { .. } => Exit::FAILURE,
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! Process exit codes: the one table that `main`, the README and the tests agree on.
+//!
+//! Owns the numeric contract with shells and pipelines. Refuses to let any other module pick a number:
+//! everything that ends the process goes through [`Exit`]. `clap` exits 2 on a usage error, which would
+//! read as "changes present" to a pipeline, so usage errors are remapped to [`Exit::USAGE`].
+
+/// A process exit status with a documented meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Exit(u8);
+
+impl Exit {
+    /// Success; for `plan`, also "no changes".
+    pub const OK: Exit = Exit(0);
+    /// A runtime failure: ConnectWise unreachable, an apply that did not fully succeed, an I/O error.
+    pub const FAILURE: Exit = Exit(1);
+    /// `plan --detailed-exitcode`: the plan has changes.
+    pub const CHANGES: Exit = Exit(2);
+    /// A safety rail blocked the plan or apply.
+    pub const BLOCKED: Exit = Exit(3);
+    /// The command line was wrong (unknown flag, missing argument). Follows BSD `EX_USAGE`.
+    pub const USAGE: Exit = Exit(64);
+    /// The configuration is invalid (YAML syntax, unknown field, failed check). Follows BSD `EX_CONFIG`.
+    pub const CONFIG: Exit = Exit(78);
+
+    /// The number the process exits with.
+    pub fn code(self) -> u8 {
+        self.0
+    }
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(exit: Exit) -> Self {
+        std::process::ExitCode::from(exit.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Exit;
+
+    #[test]
+    fn codes_are_distinct_and_documented_values() {
+        let all = [
+            Exit::OK,
+            Exit::FAILURE,
+            Exit::CHANGES,
+            Exit::BLOCKED,
+            Exit::USAGE,
+            Exit::CONFIG,
+        ];
+        let codes: Vec<u8> = all.iter().map(|e| e.code()).collect();
+        assert_eq!(codes, [0, 1, 2, 3, 64, 78]);
+    }
+}

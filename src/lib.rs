@@ -1,0 +1,32 @@
+//! cwrecon: a declarative config-as-code reconciler for ConnectWise Manage (PSA).
+//!
+//! This is the library behind the `cwrecon` binary. It is public so that tests, benchmarks and
+//! examples can drive the pipeline directly; it makes **no semver promise**.
+//!
+//! The pipeline: [`config`] loads and checks the YAML, `plan` diffs it against the live tenant read
+//! through `connectwise`, and `apply` makes the changes. [`sim`] serves a ConnectWise-compatible API for
+//! demos and tests.
+
+pub mod cli;
+pub mod config;
+pub mod connectwise;
+mod error;
+pub mod exit;
+pub mod model;
+pub mod sim;
+
+pub use error::Error;
+pub use exit::Exit;
+
+/// Run one parsed command line to completion and say how the process should exit.
+///
+/// Everything the user sees on success goes to stdout; diagnostics go to stderr.
+pub async fn run(cli: cli::Cli) -> Exit {
+    match cli::execute(cli).await {
+        Ok(exit) => exit,
+        Err(err) => {
+            cli::report_error(&err);
+            err.exit_code()
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Canonical value types shared by the configuration, the live snapshot and the plan.
+//!
+//! Owns how money, quantities and dates are represented and compared, so that the desired and the
+//! live side can never disagree about `7.5` and `7.50`. Pure and synchronous.
+
+mod date;
+mod decimal;
+mod name;
+
+pub use date::Date;
+pub use decimal::{Money, Quantity};
+pub use name::fold_name;
