@@ -1,5 +1,926 @@
-//! stub
-use super::{Config, Problem};
-pub(crate) fn validate(_config: &Config) -> Vec<Problem> {
-    Vec::new()
+//! Semantic checks on the merged configuration: the rules ConnectWise and the vendor impose that the
+//! YAML's shape cannot express.
+//!
+//! Owns: lengths from the ConnectWise spec, naming rules, uniqueness (case-insensitive where
+//! ConnectWise compares names that way), references between sections, the one-retail-price-per-item
+//! rule, what a company needs to be created, money and quantity rules, and credentials only as
+//! environment references. Refuses to stop at the first problem: every check runs, and each problem
+//! names its place and says how to fix it. Never looks at the live tenant (that is `plan`'s job):
+//! a reference to a kind of setup row the configuration does not declare at all is taken to exist in
+//! ConnectWise already.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use super::error::{Problem, SourceFile};
+use super::merged::{Config, Placed};
+use super::model::{Address, Agreement, Company, Connection, EffectiveDate, Product};
+use super::span::Spanned;
+use crate::model::{Money, fold_name};
+
+/// ConnectWise's length limits (spec "Max length" notes), in characters.
+mod limits {
+    pub(super) const SETUP_NAME: usize = 50;
+    pub(super) const SOLUTION_NAME: usize = 30;
+    pub(super) const CATALOG_IDENTIFIER: usize = 75;
+    pub(super) const DESCRIPTION: usize = 60;
+    pub(super) const CUSTOMER_DESCRIPTION: usize = 6000;
+    pub(super) const COMPANY_NAME: usize = 50;
+    /// 25 in 2022.1, 30 in 2025.1, 156 in 2026.4: the oldest limit still deployed is the safe one.
+    pub(super) const COMPANY_IDENTIFIER: usize = 25;
+    pub(super) const MANAGE_ID: usize = 100;
+    pub(super) const ADDRESS_LINE: usize = 50;
+    pub(super) const ZIP: usize = 12;
+    pub(super) const PHONE: usize = 30;
+    pub(super) const WEBSITE: usize = 255;
+    pub(super) const CONTACT_NAME: usize = 30;
+    pub(super) const EMAIL: usize = 250;
+    pub(super) const AGREEMENT_NAME: usize = 100;
+    pub(super) const VENDOR_TYPE: usize = 255;
+    pub(super) const PORTAL_URL: usize = 200;
+    pub(super) const MEMBER_IDENTIFIER: usize = 15;
+    pub(super) const MEMBER_NAME: usize = 30;
+}
+
+/// Run every check.
+pub(crate) fn validate(config: &Config) -> Vec<Problem> {
+    let mut checker = Checker {
+        config,
+        problems: Vec::new(),
+    };
+    checker.integration();
+    checker.connection();
+    checker.policy();
+    checker.setup();
+    checker.products();
+    checker.companies();
+    checker.problems
+}
+
+/// The names declared for one kind of setup row, folded; `None` when the kind is not declared at all.
+struct Declared(Option<HashSet<String>>);
+
+impl Declared {
+    fn of<'a>(names: impl Iterator<Item = &'a Spanned<String>>) -> Declared {
+        let set: HashSet<String> = names.map(|n| fold_name(n)).collect();
+        Declared((!set.is_empty()).then_some(set))
+    }
+
+    fn resolves(&self, name: &str) -> bool {
+        self.0
+            .as_ref()
+            .is_none_or(|set| set.contains(&fold_name(name)))
+    }
+}
+
+struct Checker<'a> {
+    config: &'a Config,
+    problems: Vec<Problem>,
+}
+
+/// Where a value sits: its file and span.
+type Src<'a> = Option<&'a Arc<SourceFile>>;
+
+impl<'a> Checker<'a> {
+    fn push(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    // ----- generic checks -------------------------------------------------------------------
+
+    /// A name or text field: not empty, no outer spaces, within ConnectWise's limit.
+    fn text(&mut self, src: Src<'_>, what: &str, value: &Spanned<String>, max: usize) {
+        let chars = value.chars().count();
+        if value.trim().is_empty() {
+            self.push(
+                Problem::new("empty", format!("{what} is empty"))
+                    .at_opt(src, value.span, "empty value")
+                    .help(format!(
+                        "give {what} a value, or remove the field to use its default"
+                    )),
+            );
+        } else if value.trim() != value.as_str() {
+            self.push(
+                Problem::new(
+                    "whitespace",
+                    format!("{what} `{value}` has leading or trailing spaces"),
+                )
+                .at_opt(src, value.span, "outer spaces here")
+                .help("remove them: ConnectWise trims names, so the value would never match"),
+            );
+        }
+        if chars > max {
+            self.push(
+                Problem::new(
+                    "too-long",
+                    format!("{what} is {chars} characters; ConnectWise allows at most {max}"),
+                )
+                .at_opt(src, value.span, format!("{chars} characters"))
+                .help(format!("shorten it to {max} characters or fewer")),
+            );
+        }
+    }
+
+    fn opt_text(&mut self, src: Src<'_>, what: &str, value: Option<&Spanned<String>>, max: usize) {
+        if let Some(value) = value {
+            self.text(src, what, value, max);
+        }
+    }
+
+    /// Money: not negative, at most two decimals once trailing zeros are dropped.
+    fn money(&mut self, src: Src<'_>, what: &str, value: &Spanned<Money>) {
+        if value.is_negative() {
+            self.push(
+                Problem::new("negative", format!("{what} is negative ({})", value.value))
+                    .at_opt(src, value.span, "below zero")
+                    .help(format!("{what} must be 0 or more")),
+            );
+        }
+        if value.decimals() > 2 {
+            self.push(
+                Problem::new(
+                    "precision",
+                    format!(
+                        "{what} {} has {} decimals; money has at most 2",
+                        value.value,
+                        value.decimals()
+                    ),
+                )
+                .at_opt(src, value.span, "too precise")
+                .help("round it to cents (ConnectWise stores money to 2 decimals)"),
+            );
+        }
+    }
+
+    /// A reference to a setup row by name.
+    fn reference(
+        &mut self,
+        src: Src<'_>,
+        value: &Spanned<String>,
+        kind: &str,
+        declared: &Declared,
+        section: &str,
+    ) {
+        if !declared.resolves(value) {
+            self.push(
+                Problem::new(
+                    "unknown-reference",
+                    format!("{kind} `{value}` is not declared"),
+                )
+                .at_opt(src, value.span, format!("no such {kind}"))
+                .help(format!(
+                    "add it under `{section}`, or fix the name (names match case-insensitively)"
+                )),
+            );
+        }
+    }
+
+    /// Report every key seen twice, naming both places.
+    fn unique<'k>(
+        &mut self,
+        what: &str,
+        entries: impl Iterator<Item = (String, Src<'k>, &'k Spanned<String>)>,
+        help: &str,
+    ) {
+        let mut seen: HashMap<String, (Src<'k>, &Spanned<String>)> = HashMap::new();
+        for (key, src, value) in entries {
+            if let Some((first_src, first)) = seen.get(&key) {
+                self.push(
+                    Problem::new("duplicate", format!("duplicate {what} `{value}`"))
+                        .at_opt(src, value.span, "defined again here")
+                        .at_opt(
+                            *first_src,
+                            first.span,
+                            format!("first defined here as `{first}`"),
+                        )
+                        .help(help.to_owned()),
+                );
+            } else {
+                seen.insert(key, (src, value));
+            }
+        }
+    }
+
+    // ----- sections -------------------------------------------------------------------------
+
+    fn integration(&mut self) {
+        let placed = &self.config.integration;
+        let src = placed.source.as_ref();
+        let i = &placed.item;
+        self.text(src, "integration name", &i.name, limits::SOLUTION_NAME);
+        self.text(
+            src,
+            "integration product type",
+            &i.product_type,
+            limits::SETUP_NAME,
+        );
+        self.text(
+            src,
+            "integration agreement type",
+            &i.agreement_type,
+            limits::SETUP_NAME,
+        );
+        self.text(
+            src,
+            "integration unit of measure",
+            &i.unit_of_measure,
+            limits::SETUP_NAME,
+        );
+        self.text(src, "integration category", &i.category, limits::SETUP_NAME);
+        self.text(
+            src,
+            "integration sub-category",
+            &i.subcategory,
+            limits::SETUP_NAME,
+        );
+        self.text(
+            src,
+            "integration billing cycle",
+            &i.billing_cycle,
+            limits::SETUP_NAME,
+        );
+        self.identifier_format(src, &i.identifier_format);
+
+        let setup = &self.config.setup;
+        let checks = [
+            (
+                &i.product_type,
+                "product type",
+                Declared::of(setup.product_types.iter().map(|r| &r.item.name)),
+                "setup.product_types",
+            ),
+            (
+                &i.agreement_type,
+                "agreement type",
+                self.agreement_types(),
+                "setup.agreement_types",
+            ),
+            (
+                &i.unit_of_measure,
+                "unit of measure",
+                Declared::of(setup.units_of_measure.iter().map(|r| &r.item.name)),
+                "setup.units_of_measure",
+            ),
+            (
+                &i.category,
+                "category",
+                self.categories(),
+                "setup.categories",
+            ),
+            (
+                &i.name,
+                "Management IT solution",
+                Declared::of(setup.management_it_solutions.iter().map(|r| &r.item.name)),
+                "setup.management_it_solutions",
+            ),
+        ];
+        for (value, kind, declared, section) in checks {
+            let src = if value.span.is_written() { src } else { None };
+            if !declared.resolves(value) {
+                let problem = Problem::new(
+                    "unknown-reference",
+                    format!("the integration's {kind} `{value}` is not declared"),
+                )
+                .at_opt(src, value.span, format!("no such {kind}"))
+                .help(format!(
+                    "add `{value}` under `{section}`, or set the integration's {kind} to one that is declared"
+                ));
+                self.push(problem);
+            }
+        }
+        // The sub-category must sit within the integration's category.
+        let subs = &setup.subcategories;
+        if !subs.is_empty() {
+            let found = subs.iter().any(|s| {
+                fold_name(&s.item.name) == fold_name(&i.subcategory)
+                    && fold_name(&s.item.category) == fold_name(&i.category)
+            });
+            if !found {
+                self.push(
+                    Problem::new(
+                        "unknown-reference",
+                        format!(
+                            "the integration's sub-category `{}` is not declared in category `{}`",
+                            i.subcategory.value, i.category.value
+                        ),
+                    )
+                    .at_opt(
+                        src,
+                        i.subcategory.span,
+                        "no such sub-category in that category",
+                    )
+                    .help(
+                        "add it under `setup.subcategories` with that `category`, or fix the names",
+                    ),
+                );
+            }
+        }
+    }
+
+    fn identifier_format(&mut self, src: Src<'_>, format: &Spanned<String>) {
+        let without = format.replace("{sku}", "").replace("{unit_cost}", "");
+        let ok = format.matches("{sku}").count() == 1
+            && format.matches("{unit_cost}").count() == 1
+            && !without.contains(['{', '}'])
+            && !without.chars().any(char::is_whitespace);
+        if !ok {
+            self.push(
+                Problem::new(
+                    "identifier-format",
+                    format!("identifier format `{format}` must contain `{{sku}}` and `{{unit_cost}}` once each and nothing else in braces or spaces"),
+                )
+                .at_opt(src, format.span, "invalid rule")
+                .help("the vendor's rule is `{sku}_{unit_cost}`; remove the field to use it"),
+            );
+        }
+    }
+
+    fn agreement_types(&self) -> Declared {
+        Declared::of(
+            self.config
+                .setup
+                .agreement_types
+                .iter()
+                .map(|r| &r.item.name),
+        )
+    }
+
+    fn categories(&self) -> Declared {
+        Declared::of(self.config.setup.categories.iter().map(|r| &r.item.name))
+    }
+
+    fn connection(&mut self) {
+        let placed = &self.config.connection;
+        let src = placed.source.as_ref();
+        let c: &Connection = &placed.item;
+        let plain = [
+            ("site", &c.site),
+            ("company_id", &c.company_id),
+            ("client_id", &c.client_id),
+        ];
+        for (field, value) in plain {
+            if let Some(value) = value {
+                if value.trim().starts_with("${") {
+                    self.env_reference(src, field, value);
+                } else {
+                    self.text(src, &format!("connection {field}"), value, 255);
+                }
+            }
+        }
+        for (field, value) in [
+            ("public_key", &c.public_key),
+            ("private_key", &c.private_key),
+        ] {
+            let Some(value) = value else { continue };
+            if value.trim().starts_with("${") {
+                self.env_reference(src, field, value);
+            } else {
+                // The source line is masked for display, but say where in words too.
+                self.push(
+                    Problem::new(
+                        "literal-secret",
+                        format!("connection {field} holds a literal key; keys never live in configuration files"),
+                    )
+                    .at_opt(src, value.span, "literal key (masked)")
+                    .help(format!(
+                        "write `{field}: ${{env:CW_{}}}` and set that environment variable; revoke the key if this file was ever committed",
+                        field.to_uppercase()
+                    )),
+                );
+            }
+        }
+    }
+
+    fn env_reference(&mut self, src: Src<'_>, field: &str, value: &Spanned<String>) {
+        if super::credentials::env_reference(value).is_none() {
+            self.push(
+                Problem::new("env-reference", format!("connection {field} is not a valid `${{env:NAME}}` reference"))
+                    .at_opt(src, value.span, "malformed reference")
+                    .help("write `${env:NAME}` where NAME is letters, digits and underscores, not starting with a digit"),
+            );
+        }
+    }
+
+    fn policy(&mut self) {
+        let placed = &self.config.policy;
+        let safety = &placed.item.safety;
+        for (name, value) in [
+            (
+                "max_removed_additions_percent",
+                safety.max_removed_additions_percent,
+            ),
+            ("max_revenue_drop_percent", safety.max_revenue_drop_percent),
+        ] {
+            if value > 100 {
+                self.push(
+                    Problem::new(
+                        "out-of-range",
+                        format!("policy.safety.{name} is {value}; a percentage is 0 to 100"),
+                    )
+                    .at_opt(placed.source.as_ref(), placed.item.span, "in this policy")
+                    .help("use 100 to switch the rail off, 0 to block any change of that kind"),
+                );
+            }
+        }
+    }
+
+    fn setup(&mut self) {
+        let setup = &self.config.setup;
+        let named: [(&str, Vec<(Src<'_>, &Spanned<String>)>, usize); 5] = [
+            (
+                "product type",
+                names(&setup.product_types, |r| &r.name),
+                limits::SETUP_NAME,
+            ),
+            (
+                "agreement type",
+                names(&setup.agreement_types, |r| &r.name),
+                limits::SETUP_NAME,
+            ),
+            (
+                "unit of measure",
+                names(&setup.units_of_measure, |r| &r.name),
+                limits::SETUP_NAME,
+            ),
+            (
+                "category",
+                names(&setup.categories, |r| &r.name),
+                limits::SETUP_NAME,
+            ),
+            (
+                "Management IT solution",
+                names(&setup.management_it_solutions, |r| &r.name),
+                limits::SOLUTION_NAME,
+            ),
+        ];
+        for (kind, names, max) in named {
+            for (src, name) in &names {
+                self.text(*src, &format!("{kind} name"), name, max);
+            }
+            self.unique(
+                kind,
+                names
+                    .iter()
+                    .map(|(src, name)| (fold_name(name), *src, *name)),
+                "ConnectWise compares setup names case-insensitively; keep one of them",
+            );
+        }
+        for solution in &setup.management_it_solutions {
+            let src = solution.source.as_ref();
+            self.opt_text(
+                src,
+                "solution name",
+                solution.item.solution_name.as_ref(),
+                limits::SOLUTION_NAME,
+            );
+        }
+        self.subcategories();
+        self.managed_devices_integrations();
+        if let Some(member) = &setup.api_member {
+            let src = member.source.as_ref();
+            let m = &member.item;
+            self.text(
+                src,
+                "API member identifier",
+                &m.identifier,
+                limits::MEMBER_IDENTIFIER,
+            );
+            self.text(src, "API member name", &m.name, limits::MEMBER_NAME);
+            self.text(
+                src,
+                "API member security role",
+                &m.security_role,
+                limits::SETUP_NAME,
+            );
+            self.opt_text(src, "API member e-mail", m.email.as_ref(), limits::EMAIL);
+        }
+    }
+
+    fn subcategories(&mut self) {
+        let categories = self.categories();
+        let subs = &self.config.setup.subcategories;
+        for sub in subs {
+            let src = sub.source.as_ref();
+            self.text(src, "sub-category name", &sub.item.name, limits::SETUP_NAME);
+            self.reference(
+                src,
+                &sub.item.category,
+                "category",
+                &categories,
+                "setup.categories",
+            );
+        }
+        self.unique(
+            "sub-category",
+            subs.iter().map(|s| {
+                let key = format!(
+                    "{}\u{0}{}",
+                    fold_name(&s.item.category),
+                    fold_name(&s.item.name)
+                );
+                (key, s.source.as_ref(), &s.item.name)
+            }),
+            "a sub-category name may appear once within its category",
+        );
+    }
+
+    fn managed_devices_integrations(&mut self) {
+        let setup = &self.config.setup;
+        let solutions = Declared::of(setup.management_it_solutions.iter().map(|r| &r.item.name));
+        let agreement_types = self.agreement_types();
+        let products: HashSet<String> = self.product_identifiers().into_keys().collect();
+        for mdi in &setup.managed_devices_integrations {
+            let src = mdi.source.as_ref();
+            let m = &mdi.item;
+            self.text(
+                src,
+                "Managed Devices Integration name",
+                &m.name,
+                limits::SOLUTION_NAME,
+            );
+            self.text(
+                src,
+                "Managed Devices Integration solution",
+                &m.solution,
+                limits::SOLUTION_NAME,
+            );
+            self.reference(
+                src,
+                &m.solution,
+                "Management IT solution",
+                &solutions,
+                "setup.management_it_solutions",
+            );
+            self.opt_text(src, "portal URL", m.portal_url.as_ref(), limits::PORTAL_URL);
+            for xref in &m.cross_references {
+                self.text(
+                    src,
+                    "cross-reference vendor type",
+                    &xref.vendor_type,
+                    limits::VENDOR_TYPE,
+                );
+                if !products.contains(&fold_name(&xref.product)) {
+                    self.push(unknown_product(src, &xref.product, "cross-reference"));
+                }
+                if let Some(agreement_type) = &xref.agreement_type {
+                    self.reference(
+                        src,
+                        agreement_type,
+                        "agreement type",
+                        &agreement_types,
+                        "setup.agreement_types",
+                    );
+                }
+            }
+            self.unique(
+                "cross-reference vendor type",
+                m.cross_references
+                    .iter()
+                    .map(|x| (fold_name(&x.vendor_type), src, &x.vendor_type)),
+                "map each vendor type to one product",
+            );
+        }
+        self.unique(
+            "Managed Devices Integration",
+            setup
+                .managed_devices_integrations
+                .iter()
+                .map(|m| (fold_name(&m.item.name), m.source.as_ref(), &m.item.name)),
+            "ConnectWise compares setup names case-insensitively; keep one of them",
+        );
+    }
+
+    /// Every declared product by folded catalog identifier.
+    fn product_identifiers(&self) -> HashMap<String, &'a Placed<Product>> {
+        let config: &'a Config = self.config;
+        config
+            .products
+            .iter()
+            .map(|p| (fold_name(&config.catalog_identifier(&p.item)), p))
+            .collect()
+    }
+
+    fn products(&mut self) {
+        for placed in &self.config.products {
+            self.product(placed.source.as_ref(), &placed.item);
+        }
+        self.one_price_per_item();
+    }
+
+    fn product(&mut self, src: Src<'_>, product: &Spanned<Product>) {
+        let sku = &product.sku;
+        if sku.trim().is_empty()
+            || !sku
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        {
+            self.push(
+                Problem::new(
+                    "sku",
+                    format!(
+                        "SKU `{}` may hold only letters, digits, `.` and `-`",
+                        sku.value
+                    ),
+                )
+                .at_opt(src, sku.span, "invalid SKU")
+                .help("use the vendor's SKU as printed on its billing export, e.g. MXS10C01SUNR"),
+            );
+        }
+        self.money(src, "unit cost", &product.unit_cost);
+        if let Some(price) = &product.retail_price {
+            self.money(src, "retail price", price);
+        }
+        self.text(
+            src,
+            "description",
+            &product.description,
+            limits::DESCRIPTION,
+        );
+        self.opt_text(
+            src,
+            "customer description",
+            product.customer_description.as_ref(),
+            limits::CUSTOMER_DESCRIPTION,
+        );
+        let identifier = self.config.catalog_identifier(product);
+        let chars = identifier.chars().count();
+        if chars > limits::CATALOG_IDENTIFIER {
+            self.push(
+                Problem::new(
+                    "too-long",
+                    format!("catalog identifier `{identifier}` is {chars} characters; ConnectWise allows at most {}", limits::CATALOG_IDENTIFIER),
+                )
+                .at_opt(src, sku.span, "SKU makes the identifier too long")
+                .help("shorten the SKU or the identifier format"),
+            );
+        }
+        if Config::billing(product).is_none() {
+            self.push(
+                Problem::new(
+                    "billing",
+                    format!("cannot tell whether `{}` is recurring or one-time: its SKU does not end in R or O", sku.value),
+                )
+                .at_opt(src, sku.span, "last letter is neither R nor O")
+                .help("add `billing: recurring` or `billing: one_time` to the product"),
+            );
+        }
+    }
+
+    /// The vendor's pricing rule: one (SKU, unit cost) is one catalog item with one retail price.
+    fn one_price_per_item(&mut self) {
+        let mut first_by_id: HashMap<String, &Placed<Product>> = HashMap::new();
+        for placed in &self.config.products {
+            let identifier = self.config.catalog_identifier(&placed.item);
+            let Some(first) = first_by_id.get(&fold_name(&identifier)) else {
+                first_by_id.insert(fold_name(&identifier), placed);
+                continue;
+            };
+            let (a, b) = (&first.item.retail_price, &placed.item.retail_price);
+            let problem = if a.as_ref().map(|p| p.value) == b.as_ref().map(|p| p.value) {
+                Problem::new(
+                    "duplicate",
+                    format!("product `{identifier}` is defined twice"),
+                )
+                .at_opt(
+                    placed.source.as_ref(),
+                    placed.item.span,
+                    "defined again here",
+                )
+                .at_opt(first.source.as_ref(), first.item.span, "first defined here")
+                .help("each (SKU, unit cost) is one catalog item: keep one definition")
+            } else {
+                let show = |p: &Option<Spanned<Money>>| {
+                    p.as_ref()
+                        .map_or("none".to_owned(), |m| m.value.to_string())
+                };
+                let span_of = |placed: &Placed<Product>| {
+                    placed
+                        .item
+                        .retail_price
+                        .as_ref()
+                        .map_or(placed.item.span, |p| p.span)
+                };
+                Problem::new(
+                    "pricing",
+                    format!(
+                        "SKU `{}` at unit cost {} has two retail prices: {} and {}",
+                        placed.item.sku.value, placed.item.unit_cost.value, show(a), show(b)
+                    ),
+                )
+                .at_opt(placed.source.as_ref(), span_of(placed), format!("retail price {}", show(b)))
+                .at_opt(first.source.as_ref(), span_of(first), format!("retail price {}", show(a)))
+                .help("items with the same SKU and cost share one retail price; give a customer its own price with the addition's `unit_price`")
+            };
+            self.push(problem);
+        }
+    }
+
+    fn companies(&mut self) {
+        let products = self.product_identifiers();
+        let agreement_types = self.agreement_types();
+        for placed in &self.config.companies {
+            let src = placed.source.as_ref();
+            self.company(src, &placed.item);
+            if let Some(agreement) = &placed.item.agreement {
+                self.agreement(src, agreement, &products, &agreement_types);
+            }
+        }
+        let companies = &self.config.companies;
+        self.unique(
+            "vendor account",
+            companies.iter().map(|c| {
+                (
+                    c.item.account.trim().to_owned(),
+                    c.source.as_ref(),
+                    &c.item.account,
+                )
+            }),
+            "one vendor account is one company: merge the two entries",
+        );
+        self.unique(
+            "company identifier",
+            companies.iter().map(|c| (fold_name(&c.item.identifier), c.source.as_ref(), &c.item.identifier)),
+            "ConnectWise company identifiers are unique (case-insensitively): give each company its own",
+        );
+    }
+
+    fn company(&mut self, src: Src<'_>, company: &Spanned<Company>) {
+        self.text(src, "vendor account", &company.account, limits::MANAGE_ID);
+        self.text(
+            src,
+            "company identifier",
+            &company.identifier,
+            limits::COMPANY_IDENTIFIER,
+        );
+        if company.identifier.contains(char::is_whitespace) {
+            self.push(
+                Problem::new(
+                    "identifier",
+                    format!(
+                        "company identifier `{}` contains spaces",
+                        company.identifier.value
+                    ),
+                )
+                .at_opt(src, company.identifier.span, "spaces are not allowed")
+                .help("ConnectWise company IDs are one word, such as AcmeCorp"),
+            );
+        }
+        if let Some(create) = &company.create {
+            self.text(src, "company name", &create.name, limits::COMPANY_NAME);
+            self.text(src, "company status", &create.status, limits::SETUP_NAME);
+            self.text(
+                src,
+                "company type",
+                &create.company_type,
+                limits::SETUP_NAME,
+            );
+            self.opt_text(src, "phone number", create.phone.as_ref(), limits::PHONE);
+            self.opt_text(src, "web site", create.website.as_ref(), limits::WEBSITE);
+            self.address(src, &create.address);
+        }
+        if let Some(contact) = &company.contact {
+            self.text(
+                src,
+                "contact first name",
+                &contact.first_name,
+                limits::CONTACT_NAME,
+            );
+            self.text(
+                src,
+                "contact last name",
+                &contact.last_name,
+                limits::CONTACT_NAME,
+            );
+            if let Some(email) = &contact.email {
+                self.text(src, "contact e-mail", email, limits::EMAIL);
+                if !email.contains('@') {
+                    self.push(
+                        Problem::new(
+                            "email",
+                            format!("contact e-mail `{}` has no @", email.value),
+                        )
+                        .at_opt(src, email.span, "not an e-mail address")
+                        .help("write it as name@example.com, or remove it"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// A company cwrecon may create needs a country (the vendor's export fails without one) and
+    /// every field within ConnectWise's limits.
+    fn address(&mut self, src: Src<'_>, address: &Spanned<Address>) {
+        let fields = [
+            ("address line 1", &address.line1, limits::ADDRESS_LINE),
+            ("address line 2", &address.line2, limits::ADDRESS_LINE),
+            ("city", &address.city, limits::ADDRESS_LINE),
+            ("state", &address.state, limits::ADDRESS_LINE),
+            ("zip", &address.zip, limits::ZIP),
+            ("country", &address.country, limits::SETUP_NAME),
+        ];
+        for (what, value, max) in fields {
+            self.opt_text(src, what, value.as_ref(), max);
+        }
+        if address.country.is_none() {
+            self.push(
+                Problem::new("country", "a company to create has no country in its address")
+                    .at_opt(src, address.span, "address without a country")
+                    .help("add `country:` (e.g. United States); ConnectWise needs an address and the vendor export fails without a country"),
+            );
+        }
+    }
+
+    fn agreement(
+        &mut self,
+        src: Src<'_>,
+        agreement: &Spanned<Agreement>,
+        products: &HashMap<String, &Placed<Product>>,
+        agreement_types: &Declared,
+    ) {
+        self.text(
+            src,
+            "agreement name",
+            &agreement.name,
+            limits::AGREEMENT_NAME,
+        );
+        if let Some(agreement_type) = &agreement.agreement_type {
+            self.reference(
+                src,
+                agreement_type,
+                "agreement type",
+                agreement_types,
+                "setup.agreement_types",
+            );
+        }
+        self.opt_text(
+            src,
+            "billing cycle",
+            agreement.billing_cycle.as_ref(),
+            limits::SETUP_NAME,
+        );
+        let start = agreement.start_date.value;
+        let mut dates = agreement
+            .additions
+            .iter()
+            .filter_map(|a| a.effective_date.as_ref())
+            .collect::<Vec<_>>();
+        dates.extend(agreement.effective_date.as_ref());
+        for date in dates {
+            if let EffectiveDate::On(day) = date.value
+                && day < start
+            {
+                self.push(
+                    Problem::new("effective-date", format!("effective date {day} is before the agreement's start {start}"))
+                        .at_opt(src, date.span, "too early")
+                        .at_opt(src, agreement.start_date.span, "agreement starts here")
+                        .help("ConnectWise refuses additions effective before their agreement starts; move the date"),
+                );
+            }
+        }
+        for addition in &agreement.additions {
+            if !products.contains_key(&fold_name(&addition.product)) {
+                self.push(unknown_product(src, &addition.product, "addition"));
+            }
+            if addition.quantity.is_negative() {
+                self.push(
+                    Problem::new(
+                        "negative",
+                        format!(
+                            "quantity of `{}` is negative ({})",
+                            addition.product.value, addition.quantity.value
+                        ),
+                    )
+                    .at_opt(src, addition.quantity.span, "below zero")
+                    .help("a product count is 0 or more; use 0 to stop billing it"),
+                );
+            }
+            if let Some(price) = &addition.unit_price {
+                self.money(src, "unit price", price);
+            }
+        }
+        self.unique(
+            "addition for product",
+            agreement
+                .additions
+                .iter()
+                .map(|a| (fold_name(&a.product), src, &a.product)),
+            "an agreement has one addition per product: add the quantities together",
+        );
+    }
+}
+
+/// Each row's name with its file.
+fn names<T>(
+    rows: &[Placed<T>],
+    name: fn(&T) -> &Spanned<String>,
+) -> Vec<(Src<'_>, &Spanned<String>)> {
+    rows.iter()
+        .map(|r| (r.source.as_ref(), name(&r.item)))
+        .collect()
+}
+
+fn unknown_product(src: Src<'_>, product: &Spanned<String>, what: &str) -> Problem {
+    Problem::new("unknown-product", format!("{what} names product `{}`, which is not declared", product.value))
+        .at_opt(src, product.span, "no such product")
+        .help("declare it under `products` (its identifier is `<SKU>_<UNIT_COST>`, cost without trailing zeros, e.g. MXS10C01SUNR_7.25)")
 }
