@@ -95,6 +95,8 @@ pub struct Problem {
     labels: Vec<(Span, String)>,
     help: Option<String>,
     related: Vec<Problem>,
+    /// A note under another problem (the other place of a duplicate), not a problem of its own.
+    is_note: bool,
 }
 
 impl Problem {
@@ -107,6 +109,7 @@ impl Problem {
             labels: Vec::new(),
             help: None,
             related: Vec::new(),
+            is_note: false,
         }
     }
 
@@ -119,7 +122,8 @@ impl Problem {
         match &self.source {
             Some(own) if !Arc::ptr_eq(own, source) => {
                 // Another file: shown as a related diagnostic under this one.
-                let note = Problem::new(self.code, label.into()).at(source, span, "here");
+                let mut note = Problem::new(self.code, label.into()).at(source, span, "here");
+                note.is_note = true;
                 self.related.push(note);
             }
             _ => {
@@ -180,7 +184,18 @@ impl std::error::Error for Problem {}
 
 impl Diagnostic for Problem {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        if self.is_note {
+            return None;
+        }
         Some(Box::new(format!("cwrecon::config::{}", self.code)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(if self.is_note {
+            miette::Severity::Advice
+        } else {
+            miette::Severity::Error
+        })
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {

@@ -143,13 +143,8 @@ fn options() -> serde_saphyr::Options {
 /// Turn a serde-saphyr error into a problem at its place.
 fn parse_problem(source: &Arc<SourceFile>, err: &serde_saphyr::Error) -> Problem {
     let text = err.to_string();
-    let message = text
-        .split(" at line ")
-        .next()
-        .unwrap_or(&text)
-        .trim()
-        .to_owned();
-    let (code, help) = classify(&message);
+    let raw = text.split(" at line ").next().unwrap_or(&text).trim();
+    let (code, message, help) = explain(raw);
     let mut problem = Problem::new(code, message).help(help);
     if let Some(location) = err.location() {
         let span = location.span();
@@ -165,39 +160,63 @@ fn parse_problem(source: &Arc<SourceFile>, err: &serde_saphyr::Error) -> Problem
     problem
 }
 
-/// A stable code and a hint for the kinds of parse failure a person can fix.
-fn classify(message: &str) -> (&'static str, &'static str) {
-    let lower = message.to_lowercase();
+/// A stable code, a message a person can act on, and a hint, for each kind of parse failure.
+fn explain(raw: &str) -> (&'static str, String, String) {
+    let lower = raw.to_lowercase();
+    let schema_hint = "the JSON Schema (cwrecon schema) lists every field and what it takes";
     if lower.contains("unknown field") {
-        (
-            "unknown-field",
-            "remove the field or fix its spelling; the JSON Schema (cwrecon schema) lists every field",
-        )
-    } else if lower.contains("duplicate") {
-        (
-            "duplicate-key",
-            "a key may appear once per mapping; remove or merge the repeated one",
-        )
-    } else if lower.contains("budget") || lower.contains("limit") || lower.contains("depth") {
-        (
-            "budget",
-            "the file is nested or aliased far beyond what a configuration needs; write it out plainly",
-        )
+        let hint = format!("remove the field or fix its spelling; {schema_hint}");
+        ("unknown-field", raw.to_owned(), hint)
+    } else if lower.contains("duplicate mapping key") {
+        let message = raw
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(raw)
+            .to_owned();
+        let hint = "a key may appear once per mapping; remove or merge the repeated one".to_owned();
+        ("duplicate-key", message, hint)
+    } else if lower.contains("budget") && lower.contains("documents") {
+        let message =
+            "a configuration file holds one YAML document, and this one has more".to_owned();
+        let hint =
+            "remove the `---` separator, or split the documents into separate files".to_owned();
+        ("budget", message, hint)
+    } else if lower.contains("budget") || lower.contains("recursion") || lower.contains("depth") {
+        let message = format!("the file exceeds the input budget ({raw})");
+        let hint = format!(
+            "a configuration is at most {MAX_DEPTH} levels deep with at most {MAX_ALIASES} aliases; write it out plainly"
+        );
+        ("budget", message, hint)
     } else if lower.contains("missing field") {
         (
             "missing-field",
-            "add the field; the JSON Schema (cwrecon schema) lists what is required",
+            raw.to_owned(),
+            format!("add the field; {schema_hint}"),
         )
+    } else if lower == "expected mapping start" {
+        let message = "expected a mapping (`key: value` lines or `{ key: value }`) here".to_owned();
+        ("invalid-value", message, schema_hint.to_owned())
+    } else if lower.contains("invalid boolean") {
+        let message = "expected `true` or `false`".to_owned();
+        let hint =
+            "cwrecon reads YAML 1.2 booleans only: `yes`, `no`, `on` and `off` are text".to_owned();
+        ("invalid-value", message, hint)
     } else if lower.contains("invalid type")
         || lower.contains("invalid value")
+        || lower.contains("unknown variant")
         || lower.contains("expected")
     {
         (
             "invalid-value",
-            "write the value in the form the message asks for",
+            raw.to_owned(),
+            "write the value in the form the message asks for".to_owned(),
         )
     } else {
-        ("yaml", "fix the YAML syntax at this place")
+        (
+            "yaml",
+            raw.to_owned(),
+            "fix the YAML syntax at this place".to_owned(),
+        )
     }
 }
 
