@@ -32,26 +32,26 @@ pub fn load(paths: &[PathBuf]) -> Result<Config, Error> {
             Err(problem) => problems.push(problem),
         }
     }
-    from_raw(raw_files, problems)
+    from_raw(&raw_files, problems)
 }
 
 /// Load configuration from in-memory files, given as `(name, text)` pairs, in order.
 pub fn load_texts<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<Config, Error> {
-    let raw = files
+    let raw: Vec<load::RawFile> = files
         .into_iter()
         .map(|(name, text)| load::RawFile {
             name: name.to_owned(),
             text: text.to_owned(),
         })
         .collect();
-    from_raw(raw, Vec::new())
+    from_raw(&raw, Vec::new())
 }
 
-fn from_raw(raw_files: Vec<load::RawFile>, mut problems: Vec<Problem>) -> Result<Config, Error> {
+fn from_raw(raw_files: &[load::RawFile], mut problems: Vec<Problem>) -> Result<Config, Error> {
     let mut parsed: Vec<(Arc<SourceFile>, model::ConfigFile)> = Vec::new();
-    for raw in &raw_files {
+    for raw in raw_files {
         match load::parse(raw) {
             (source, Ok(file)) => parsed.push((source, file)),
             (_, Err(problem)) => problems.push(problem),
@@ -68,6 +68,10 @@ fn from_raw(raw_files: Vec<load::RawFile>, mut problems: Vec<Problem>) -> Result
 }
 
 /// The JSON Schema of one configuration file, pretty-printed, ending in a newline.
+///
+/// # Panics
+///
+/// Never: a generated schema is plain JSON.
 pub fn schema_json() -> String {
     let schema = schemars::schema_for!(model::ConfigFile);
     let mut text = serde_json::to_string_pretty(&schema)

@@ -81,6 +81,9 @@ struct Checker<'a> {
 /// Where a value sits: its file and span.
 type Src<'a> = Option<&'a Arc<SourceFile>>;
 
+/// Names of one kind of setup row, each with its file.
+type NameList<'a> = Vec<(Src<'a>, &'a Spanned<String>)>;
+
 impl<'a> Checker<'a> {
     fn push(&mut self, problem: Problem) {
         self.problems.push(problem);
@@ -240,7 +243,14 @@ impl<'a> Checker<'a> {
             limits::SETUP_NAME,
         );
         self.identifier_format(src, &i.identifier_format);
+        self.integration_references();
+    }
 
+    /// The integration's setup names must be declared when their kind is.
+    fn integration_references(&mut self) {
+        let placed = &self.config.integration;
+        let src = placed.source.as_ref();
+        let i = &placed.item;
         let setup = &self.config.setup;
         let checks = [
             (
@@ -426,7 +436,7 @@ impl<'a> Checker<'a> {
 
     fn setup(&mut self) {
         let setup = &self.config.setup;
-        let named: [(&str, Vec<(Src<'_>, &Spanned<String>)>, usize); 5] = [
+        let named: [(&str, NameList<'_>, usize); 5] = [
             (
                 "product type",
                 names(&setup.product_types, |r| &r.name),

@@ -17,6 +17,7 @@ pub enum Error {
 }
 
 /// Serve the simulator until interrupted.
+#[expect(clippy::unused_async, reason = "placeholder until the simulator lands")]
 pub async fn serve(_args: SimArgs) -> Result<crate::Exit, Error> {
     Err(Error::NotImplemented)
 }
