@@ -36,6 +36,24 @@ pub fn load(paths: &[PathBuf]) -> Result<Config, Error> {
 }
 
 /// Load configuration from in-memory files, given as `(name, text)` pairs, in order.
+///
+/// ```
+/// let config = cwrecon::config::load_texts([(
+///     "products.yaml",
+///     "products:\n  - { sku: MXS10C01SUNR, unit_cost: 7.250, description: Exchange mailbox }\n",
+/// )])?;
+/// let product = &config.products[0].item;
+/// assert_eq!(config.catalog_identifier(product), "MXS10C01SUNR_7.25");
+/// # Ok::<(), cwrecon::config::Error>(())
+/// ```
+///
+/// A problem comes back with its place:
+///
+/// ```
+/// let err = cwrecon::config::load_texts([("a.yaml", "products:\n  - { sku: A1R }\n")]).unwrap_err();
+/// let cwrecon::config::Error::Invalid { problems } = err else { panic!("expected problems") };
+/// assert_eq!(problems[0].location(), Some(("a.yaml".to_owned(), 2, 7)));
+/// ```
 pub fn load_texts<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<Config, Error> {
