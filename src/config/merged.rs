@@ -131,15 +131,20 @@ impl Config {
             .filter_map(|c| c.item.agreement.as_ref())
             .collect();
         let additions: usize = agreements.iter().map(|a| a.additions.len()).sum();
+        let additions = count(additions, "addition", "additions");
         format!(
-            "{} file{}, {setup_rows} setup rows, {} products, {} companies, {} agreements with {additions} additions",
-            self.file_count,
-            if self.file_count == 1 { "" } else { "s" },
-            self.products.len(),
-            self.companies.len(),
-            agreements.len(),
+            "{}, {}, {}, {}, {} with {additions}",
+            count(self.file_count, "file", "files"),
+            count(setup_rows, "setup row", "setup rows"),
+            count(self.products.len(), "product", "products"),
+            count(self.companies.len(), "company", "companies"),
+            count(agreements.len(), "agreement", "agreements"),
         )
     }
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Apply an identifier rule such as `{sku}_{unit_cost}`.
