@@ -13,6 +13,7 @@ pub mod connectwise;
 mod error;
 pub mod exit;
 pub mod model;
+pub mod plan;
 pub mod sim;
 
 pub use error::Error;

@@ -6,7 +6,9 @@
 mod date;
 mod decimal;
 mod name;
+mod state;
 
 pub use date::Date;
 pub use decimal::{Money, Quantity};
 pub use name::fold_name;
+pub use state::{Key, Kind, Object, State, Value};

@@ -1,0 +1,370 @@
+//! The desired [`State`]: the configuration projected onto the canonical model.
+//!
+//! Owns which fields of each ConnectWise object the configuration manages, under their ConnectWise
+//! names. Refuses to manage what the configuration does not declare: an omitted retail price is no
+//! `price` field, so a price edited by hand in ConnectWise survives. Fields that only matter when an
+//! object is created (a company's address, an addition's effective date) go to `create_only` and are
+//! never compared.
+
+use crate::config::model::{
+    Agreement, Billing, Company, EffectiveDate, RemovalPolicy, SolutionType,
+};
+use crate::config::{Config, Placed};
+use crate::model::{Date, Key, Kind, Money, Object, State, Value};
+
+/// The desired state, plus what the diff needs to know that is not a field.
+#[derive(Debug, Clone, Default)]
+pub struct Desired {
+    /// The objects the configuration declares.
+    pub state: State,
+    /// What happens to owned additions no longer listed, per agreement key.
+    pub removal: std::collections::BTreeMap<Key, RemovalPolicy>,
+}
+
+fn name(s: &str) -> Value {
+    Value::Name(s.trim().to_owned())
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.trim().to_owned())
+}
+
+/// An enum's ConnectWise spelling, which is its Rust variant name.
+fn variant(value: impl std::fmt::Debug) -> Value {
+    Value::Name(format!("{value:?}"))
+}
+
+/// Project a checked configuration. `today` resolves effective-date policies.
+pub fn desired(config: &Config, today: Date) -> Desired {
+    let mut out = Desired::default();
+    setup_rows(config, &mut out.state);
+    catalog(config, &mut out.state);
+    for company in &config.companies {
+        company_objects(config, company, today, &mut out);
+    }
+    out
+}
+
+fn setup_rows(config: &Config, state: &mut State) {
+    let setup = &config.setup;
+    for row in &setup.product_types {
+        let r = &row.item;
+        let object = Object::new(Key::new(Kind::ProductType, [r.name.as_str()]))
+            .with("name", name(&r.name))
+            .with_opt("typeXref", r.type_xref.map(variant));
+        state.insert(object);
+    }
+    for row in &setup.agreement_types {
+        let r = &row.item;
+        let object = Object::new(Key::new(Kind::AgreementType, [r.name.as_str()]))
+            .with("name", name(&r.name))
+            .with("employeeCompRate", variant(r.employee_comp_rate))
+            .with("employeeCompNotExceed", variant(r.employee_comp_not_exceed))
+            .with("invoicingCycle", variant(r.invoicing_cycle))
+            .with("billTime", variant(r.bill_time))
+            .with("billExpenses", variant(r.bill_expenses))
+            .with("billProducts", variant(r.bill_products));
+        state.insert(object);
+    }
+    for (kind, rows) in [
+        (Kind::UnitOfMeasure, &setup.units_of_measure),
+        (Kind::Category, &setup.categories),
+    ] {
+        for row in rows {
+            let r = &row.item;
+            state
+                .insert(Object::new(Key::new(kind, [r.name.as_str()])).with("name", name(&r.name)));
+        }
+    }
+    for row in &setup.subcategories {
+        let r = &row.item;
+        let object = Object::new(Key::new(
+            Kind::SubCategory,
+            [r.category.as_str(), r.name.as_str()],
+        ))
+        .with("name", name(&r.name))
+        .with("category", name(&r.category));
+        state.insert(object);
+    }
+    for row in &setup.management_it_solutions {
+        let r = &row.item;
+        let solution_name = r
+            .solution_name
+            .as_ref()
+            .map_or(r.name.as_str(), |n| n.as_str());
+        let object = Object::new(Key::new(Kind::ManagementItSolution, [r.name.as_str()]))
+            .with("name", name(&r.name))
+            .with("managementItSolutionType", variant(r.solution_type))
+            .with_opt(
+                "managementSolutionName",
+                (r.solution_type == SolutionType::Custom).then(|| name(solution_name)),
+            );
+        state.insert(object);
+    }
+    for row in &setup.managed_devices_integrations {
+        let r = &row.item;
+        let object = Object::new(Key::new(Kind::ManagedDevicesIntegration, [r.name.as_str()]))
+            .with("name", name(&r.name))
+            .with("solution", name(&r.solution))
+            .with("loginBy", variant(r.login_by))
+            .with("defaultBillingLevel", variant(r.default_billing_level))
+            .with_opt("portalUrl", r.portal_url.as_ref().map(|u| text(u)));
+        state.insert(object);
+        for xref in &r.cross_references {
+            let agreement_type = xref
+                .agreement_type
+                .as_ref()
+                .map_or(config.integration.item.agreement_type.as_str(), |t| {
+                    t.as_str()
+                });
+            let object = Object::new(Key::new(
+                Kind::CrossReference,
+                [r.name.as_str(), xref.vendor_type.as_str()],
+            ))
+            .with("vendorType", text(&xref.vendor_type))
+            .with("product", name(&xref.product))
+            .with("agreementType", name(agreement_type));
+            state.insert(object);
+        }
+    }
+    if let Some(member) = &setup.api_member {
+        let m = &member.item;
+        let object = Object::new(Key::new(Kind::ApiMember, [m.identifier.as_str()]))
+            .with("identifier", name(&m.identifier))
+            .with("name", text(&m.name))
+            .with("securityRole", name(&m.security_role))
+            .with_opt("emailAddress", m.email.as_ref().map(|e| text(e)));
+        state.insert(object);
+    }
+}
+
+fn catalog(config: &Config, state: &mut State) {
+    let i = &config.integration.item;
+    for product in &config.products {
+        let p = &product.item;
+        let identifier = config.catalog_identifier(p);
+        let customer_description = p
+            .customer_description
+            .as_ref()
+            .map_or(p.description.as_str(), |d| d.as_str());
+        let recurring = Config::billing(p) == Some(Billing::Recurring);
+        let object = Object::new(Key::new(Kind::CatalogItem, [identifier.as_str()]))
+            .with("identifier", name(&identifier))
+            .with("description", text(&p.description))
+            .with("customerDescription", text(customer_description))
+            .with("cost", Value::Money(p.unit_cost.value))
+            .with_opt(
+                "price",
+                p.retail_price.as_ref().map(|m| Value::Money(m.value)),
+            )
+            .with("type", name(&i.product_type))
+            .with("category", name(&i.category))
+            .with("subcategory", name(&i.subcategory))
+            .with("unitOfMeasure", name(&i.unit_of_measure))
+            .with("recurringFlag", Value::Bool(recurring))
+            .with_opt("taxableFlag", p.taxable.map(Value::Bool));
+        state.insert(object);
+    }
+}
+
+fn company_objects(config: &Config, placed: &Placed<Company>, today: Date, out: &mut Desired) {
+    let c = &placed.item;
+    let account = c.account.trim();
+    let mut company = Object::new(Key::new(Kind::Company, [account]))
+        .with_create_only("identifier", Some(name(&c.identifier)));
+    if let Some(create) = &c.create {
+        let a = &create.address;
+        company = company
+            .with_create_only("name", Some(text(&create.name)))
+            .with_create_only("status", Some(name(&create.status)))
+            .with_create_only("type", Some(name(&create.company_type)))
+            .with_create_only("addressLine1", a.line1.as_ref().map(|v| text(v)))
+            .with_create_only("addressLine2", a.line2.as_ref().map(|v| text(v)))
+            .with_create_only("city", a.city.as_ref().map(|v| text(v)))
+            .with_create_only("state", a.state.as_ref().map(|v| text(v)))
+            .with_create_only("zip", a.zip.as_ref().map(|v| text(v)))
+            .with_create_only("country", a.country.as_ref().map(|v| name(v)))
+            .with_create_only("phoneNumber", create.phone.as_ref().map(|v| text(v)))
+            .with_create_only("website", create.website.as_ref().map(|v| text(v)));
+    }
+    out.state.insert(company);
+    let link = Object::new(Key::new(Kind::CompanyLink, [account]))
+        .with("groupIdentifier", text(account))
+        .with("managementSolution", name(&config.integration.item.name));
+    out.state.insert(link);
+    if let Some(contact) = &c.contact {
+        let object = Object::new(Key::new(Kind::Contact, [account]))
+            .with("firstName", text(&contact.first_name))
+            .with("lastName", text(&contact.last_name))
+            .with_create_only("email", contact.email.as_ref().map(|e| text(e)));
+        out.state.insert(object);
+    }
+    if let Some(agreement) = &c.agreement {
+        agreement_objects(config, account, agreement, today, out);
+    }
+}
+
+fn agreement_objects(
+    config: &Config,
+    account: &str,
+    agreement: &Agreement,
+    today: Date,
+    out: &mut Desired,
+) {
+    let integration = &config.integration.item;
+    let policy = &config.policy.item;
+    let agreement_type = agreement
+        .agreement_type
+        .as_ref()
+        .map_or(integration.agreement_type.as_str(), |t| t.as_str());
+    let key = Key::new(
+        Kind::Agreement,
+        [account, agreement_type, agreement.name.as_str()],
+    );
+    let billing_cycle = agreement
+        .billing_cycle
+        .as_ref()
+        .map_or(integration.billing_cycle.as_str(), |b| b.as_str());
+    let start = agreement.start_date.value;
+    let object = Object::new(key.clone())
+        .with("name", text(&agreement.name))
+        .with("type", name(agreement_type))
+        .with("startDate", Value::Date(start))
+        .with("billingCycle", name(billing_cycle));
+    out.state.insert(object);
+    out.removal.insert(
+        key,
+        agreement
+            .removed_additions
+            .unwrap_or(policy.removed_additions),
+    );
+
+    let agreement_policy = agreement
+        .effective_date
+        .as_ref()
+        .map_or(policy.effective_date, |e| e.value);
+    for addition in &agreement.additions {
+        let effective_policy = addition
+            .effective_date
+            .as_ref()
+            .map_or(agreement_policy, |e| e.value);
+        let effective = effective_date(effective_policy, start, today);
+        let object = Object::new(Key::new(
+            Kind::Addition,
+            [
+                account,
+                agreement_type,
+                agreement.name.as_str(),
+                addition.product.as_str(),
+            ],
+        ))
+        .with("product", name(&addition.product))
+        .with("quantity", Value::Quantity(addition.quantity.value))
+        .with_opt(
+            "unitPrice",
+            addition_price(config, addition).map(Value::Money),
+        )
+        .with_create_only("effectiveDate", Some(Value::Date(effective)))
+        .with_create_only("billCustomer", Some(Value::Name("Billable".to_owned())));
+        out.state.insert(object);
+    }
+}
+
+/// The declared per-customer price, else the product's declared retail price; `None` leaves the
+/// addition's price to ConnectWise (it copies the catalog price on create).
+fn addition_price(config: &Config, addition: &crate::config::model::Addition) -> Option<Money> {
+    if let Some(price) = &addition.unit_price {
+        return Some(price.value);
+    }
+    config
+        .products
+        .iter()
+        .find(|p| {
+            crate::model::fold_name(&config.catalog_identifier(&p.item))
+                == crate::model::fold_name(&addition.product)
+        })
+        .and_then(|p| p.item.retail_price.as_ref().map(|m| m.value))
+}
+
+/// The effective date a new addition gets under a policy: never before the agreement's start.
+pub fn effective_date(policy: EffectiveDate, agreement_start: Date, today: Date) -> Date {
+    let chosen = match policy {
+        EffectiveDate::BillingMonthStart => {
+            Date::from_date(today.get().replace_day(1).unwrap_or(today.get()))
+        }
+        EffectiveDate::Today => today,
+        EffectiveDate::AgreementStart => agreement_start,
+        EffectiveDate::On(date) => date,
+    };
+    chosen.max(agreement_start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn effective_date_policies_never_precede_the_agreement() {
+        let today = date("2026-11-25");
+        assert_eq!(
+            effective_date(EffectiveDate::BillingMonthStart, date("2026-01-01"), today),
+            date("2026-11-01")
+        );
+        assert_eq!(
+            effective_date(EffectiveDate::BillingMonthStart, date("2026-11-10"), today),
+            date("2026-11-10")
+        );
+        assert_eq!(
+            effective_date(EffectiveDate::Today, date("2026-01-01"), today),
+            today
+        );
+        assert_eq!(
+            effective_date(
+                EffectiveDate::On(date("2025-01-01")),
+                date("2026-01-01"),
+                today
+            ),
+            date("2026-01-01")
+        );
+    }
+
+    #[test]
+    fn undeclared_prices_are_not_managed() {
+        let config = crate::config::load_texts([(
+            "a.yaml",
+            "products:\n  - { sku: A1R, unit_cost: 1, description: a }\n  - { sku: B1R, unit_cost: 2, retail_price: 3.50, description: b }\ncompanies:\n  - account: '1'\n    identifier: A\n    agreement:\n      name: X\n      start_date: 2026-01-01\n      additions: [{ product: A1R_1, quantity: 2 }, { product: B1R_2, quantity: 1 }]\n",
+        )])
+        .unwrap();
+        let d = desired(&config, date("2026-11-25"));
+        let a = d
+            .state
+            .get(&Key::new(Kind::CatalogItem, ["A1R_1"]))
+            .unwrap();
+        assert!(a.get("price").is_none());
+        let b = d
+            .state
+            .get(&Key::new(Kind::CatalogItem, ["b1r_2"]))
+            .unwrap();
+        assert_eq!(
+            b.get("price"),
+            Some(&Value::Money(Money::parse("3.5").unwrap()))
+        );
+        let addition = d
+            .state
+            .get(&Key::new(Kind::Addition, ["1", "Intermedia", "X", "B1R_2"]))
+            .unwrap();
+        assert_eq!(
+            addition.get("unitPrice"),
+            Some(&Value::Money(Money::parse("3.50").unwrap()))
+        );
+        let addition = d
+            .state
+            .get(&Key::new(Kind::Addition, ["1", "Intermedia", "X", "A1R_1"]))
+            .unwrap();
+        assert!(addition.get("unitPrice").is_none());
+    }
+}
