@@ -8,7 +8,10 @@
 mod desired;
 mod diff;
 mod op;
+pub mod render;
+mod revenue;
 
 pub use desired::{Desired, desired, effective_date};
 pub use diff::{DiffContext, cancelled_date, diff};
 pub use op::{Action, Assumed, Change, Op, Plan, Revenue};
+pub use revenue::{Breach, after, revenue, safety_breaches};

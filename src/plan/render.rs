@@ -1,0 +1,473 @@
+//! Showing a plan to people and pipelines: text for terminals, markdown for pull-request comments,
+//! versioned JSON for machines.
+//!
+//! Owns presentation only; never changes what a plan says. Text and markdown put the totals first
+//! (counts, then revenue), then the ops grouped by kind for tenant-wide objects and by company for
+//! the rest, each with before → after for every changed field; long text is shown as a line diff.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::op::{Action, Change, Op, Plan, Revenue};
+use super::revenue::Breach;
+use crate::model::{Kind, Money, Value};
+
+/// The largest markdown output, to fit a GitHub comment (65,536) with room for a header.
+pub const MARKDOWN_LIMIT: usize = 60_000;
+
+/// The JSON format's version: bumped on any incompatible change.
+pub const JSON_VERSION: u32 = 1;
+
+/// Everything a rendering shows: the plan and what was learned making it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Report {
+    /// The plan.
+    pub plan: Plan,
+    /// Safety rails the plan breaks.
+    pub breaches: Vec<Breach>,
+    /// Requests made to read the live state, by kind.
+    pub requests: BTreeMap<String, u64>,
+}
+
+/// The JSON document: `{"version": 1, "summary": …, "ops": …}`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonPlan {
+    /// Format version ([`JSON_VERSION`]).
+    pub version: u32,
+    /// Counts and totals.
+    pub summary: JsonSummary,
+    /// The ops, in order, with what each assumed about live state.
+    pub ops: Vec<Op>,
+    /// Revenue per company.
+    pub revenue: Vec<Revenue>,
+    /// Notes for the reviewer.
+    pub notes: Vec<String>,
+    /// Safety rails broken.
+    pub breaches: Vec<Breach>,
+    /// Requests made, by kind.
+    pub requests: BTreeMap<String, u64>,
+}
+
+/// The summary block of the JSON plan.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonSummary {
+    /// Whether anything would change.
+    pub changes: bool,
+    /// Ops per action.
+    pub counts: BTreeMap<Action, usize>,
+    /// Total monthly recurring revenue before.
+    pub revenue_before: Money,
+    /// Total monthly recurring revenue after.
+    pub revenue_after: Money,
+    /// Total requests made.
+    pub requests_total: u64,
+}
+
+/// Render as JSON.
+///
+/// # Panics
+///
+/// Never: a plan is plain data.
+pub fn json(report: &Report) -> String {
+    let (before, after) = report.plan.total_revenue();
+    let doc = JsonPlan {
+        version: JSON_VERSION,
+        summary: JsonSummary {
+            changes: !report.plan.is_empty(),
+            counts: report.plan.counts(),
+            revenue_before: before,
+            revenue_after: after,
+            requests_total: report.requests.values().sum(),
+        },
+        ops: report.plan.ops.clone(),
+        revenue: report.plan.revenue.clone(),
+        notes: report.plan.notes.clone(),
+        breaches: report.breaches.clone(),
+        requests: report.requests.clone(),
+    };
+    let mut text = serde_json::to_string_pretty(&doc).expect("invariant: a plan always serializes");
+    text.push('\n');
+    text
+}
+
+/// The headline: `3 to create, 1 to update, 1 to cancel`, or `no changes`.
+pub fn headline(plan: &Plan) -> String {
+    if plan.is_empty() {
+        return "no changes: ConnectWise matches the configuration".to_owned();
+    }
+    let parts: Vec<String> = plan
+        .counts()
+        .iter()
+        .map(|(action, n)| format!("{n} to {}", action.verb()))
+        .collect();
+    parts.join(", ")
+}
+
+fn signed(delta: Money) -> String {
+    if delta.is_negative() {
+        money(delta)
+    } else {
+        format!("+{}", money(delta))
+    }
+}
+
+fn revenue_line(before: Money, after: Money) -> String {
+    let delta = Money::new(after.value() - before.value());
+    format!("{} → {} ({})", money(before), money(after), signed(delta))
+}
+
+/// Money with two decimals, as on an invoice.
+fn money(m: Money) -> String {
+    format!("{:.2}", m.value())
+}
+
+/// Ops grouped for display: tenant-wide kinds first, then one group per company.
+fn groups(plan: &Plan) -> Vec<(String, Option<&Revenue>, Vec<&Op>)> {
+    let mut tenant: BTreeMap<&'static str, Vec<&Op>> = BTreeMap::new();
+    let mut companies: BTreeMap<String, Vec<&Op>> = BTreeMap::new();
+    for op in &plan.ops {
+        if let Some(account) = op.key.account() {
+            companies.entry(account.to_owned()).or_default().push(op);
+        } else {
+            let group = if matches!(op.kind(), Kind::CatalogItem | Kind::CrossReference) {
+                "2 Catalog"
+            } else {
+                "1 Setup tables"
+            };
+            tenant.entry(group).or_default().push(op);
+        }
+    }
+    let mut out: Vec<(String, Option<&Revenue>, Vec<&Op>)> = tenant
+        .into_iter()
+        .map(|(name, ops)| (name[2..].to_owned(), None, ops))
+        .collect();
+    for (account, ops) in companies {
+        let revenue = plan.revenue.iter().find(|r| r.account == account);
+        out.push((format!("Company {account}"), revenue, ops));
+    }
+    out
+}
+
+/// Render as text; `color` adds ANSI colours for a terminal.
+pub fn text(report: &Report, color: bool) -> String {
+    let plan = &report.plan;
+    let mut out = String::new();
+    let _ = writeln!(out, "Plan: {}", headline(plan));
+    if !plan.revenue.is_empty() {
+        let (before, after) = plan.total_revenue();
+        let _ = writeln!(
+            out,
+            "Monthly recurring revenue: {}",
+            revenue_line(before, after)
+        );
+    }
+    for breach in &report.breaches {
+        let _ = writeln!(
+            out,
+            "BLOCKED by safety rail {}: {}",
+            breach.rail, breach.message
+        );
+    }
+    for note in &plan.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    for (title, revenue, ops) in groups(plan) {
+        let _ = write!(out, "\n{title}");
+        if let Some(r) = revenue {
+            let _ = write!(
+                out,
+                "  (monthly revenue {})",
+                revenue_line(r.before, r.after)
+            );
+        }
+        out.push('\n');
+        for op in ops {
+            write_op(&mut out, op, color);
+        }
+    }
+    out
+}
+
+fn paint(text: &str, action: Action, color: bool) -> String {
+    if !color {
+        return text.to_owned();
+    }
+    let code = match action {
+        Action::Create => "32",
+        Action::Update => "33",
+        Action::Cancel | Action::Zero | Action::Delete => "31",
+    };
+    format!("\u{1b}[{code}m{text}\u{1b}[0m")
+}
+
+fn object_name(op: &Op) -> String {
+    match op.key.account() {
+        // Company-scoped keys start with the account, already in the group title.
+        Some(_) => {
+            let rest: Vec<&str> = op.key.parts.iter().skip(1).map(String::as_str).collect();
+            if rest.is_empty() {
+                op.kind().to_string()
+            } else {
+                format!("{} {}", op.kind(), rest.join(" / "))
+            }
+        }
+        None => op.key.to_string(),
+    }
+}
+
+fn write_op(out: &mut String, op: &Op, color: bool) {
+    let head = format!(
+        "  {} {} {}",
+        op.action.sign(),
+        op.action.verb(),
+        object_name(op)
+    );
+    let _ = writeln!(out, "{}", paint(&head, op.action, color));
+    for change in &op.changes {
+        write_change(out, change);
+    }
+    if op.action == Action::Create {
+        for (field, value) in &op.create_only {
+            let _ = writeln!(out, "      {field}: {value}");
+        }
+    }
+}
+
+fn show(value: Option<&Value>) -> String {
+    value.map_or_else(|| "(unset)".to_owned(), ToString::to_string)
+}
+
+fn is_long(value: Option<&Value>) -> bool {
+    value.is_some_and(|v| {
+        let s = v.to_string();
+        s.len() > 60 || s.contains('\n')
+    })
+}
+
+fn write_change(out: &mut String, change: &Change) {
+    let (before, after) = (change.before.as_ref(), change.after.as_ref());
+    if before.is_some() && (is_long(before) || is_long(after)) {
+        let _ = writeln!(out, "      {}:", change.field);
+        let (old, new) = (show(before), show(after));
+        let diff = similar::TextDiff::configure()
+            .algorithm(similar::Algorithm::Patience)
+            .diff_words(&old, &new);
+        for line in diff.unified_diff().context_radius(3).to_string().lines() {
+            let _ = writeln!(out, "        {line}");
+        }
+        return;
+    }
+    match before {
+        None => {
+            let _ = writeln!(out, "      {}: {}", change.field, show(after));
+        }
+        Some(_) => {
+            let _ = writeln!(
+                out,
+                "      {}: {} → {}",
+                change.field,
+                show(before),
+                show(after)
+            );
+        }
+    }
+}
+
+/// Render as markdown for a pull-request comment: summary first, details collapsible, capped at
+/// [`MARKDOWN_LIMIT`] characters with a note when cut.
+pub fn markdown(report: &Report) -> String {
+    let plan = &report.plan;
+    let mut head = format!("### cwrecon plan: {}\n\n", headline(plan));
+    for breach in &report.breaches {
+        let _ = writeln!(
+            head,
+            "> **Blocked by safety rail `{}`:** {}\n",
+            breach.rail, breach.message
+        );
+    }
+    if !plan.revenue.is_empty() {
+        let (before, after) = plan.total_revenue();
+        let _ = writeln!(
+            head,
+            "**Monthly recurring revenue:** {}\n",
+            revenue_line(before, after)
+        );
+        head.push_str("| company | before | after | change |\n|---|---:|---:|---:|\n");
+        for r in plan.revenue.iter().filter(|r| r.before != r.after) {
+            let delta = Money::new(r.after.value() - r.before.value());
+            let _ = writeln!(
+                head,
+                "| {} | {} | {} | {} |",
+                r.account,
+                money(r.before),
+                money(r.after),
+                signed(delta)
+            );
+        }
+        head.push('\n');
+    }
+    for note in &plan.notes {
+        let _ = writeln!(head, "- {note}");
+    }
+    let mut body = String::new();
+    let cut_note = "\n> Output cut to fit a comment; run `cwrecon plan` for the full plan.\n";
+    for (title, _, ops) in groups(plan) {
+        let mut section = format!(
+            "<details><summary>{title} ({} change{})</summary>\n\n```diff\n",
+            ops.len(),
+            if ops.len() == 1 { "" } else { "s" }
+        );
+        for op in ops {
+            write_op(&mut section, op, false);
+        }
+        section.push_str("```\n</details>\n\n");
+        // Diff markers: `+`/`-` lines colour in GitHub's diff highlighting.
+        let section = section
+            .replace("  ~ update", "! ~ update")
+            .replace("  + create", "+ create")
+            .replace("  - delete", "- delete");
+        if head.len() + body.len() + section.len() + cut_note.len() > MARKDOWN_LIMIT {
+            body.push_str(cut_note);
+            break;
+        }
+        body.push_str(&section);
+    }
+    head + &body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Key, Quantity};
+    use crate::plan::Assumed;
+
+    fn op(
+        action: Action,
+        key: Key,
+        field: &str,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> Op {
+        Op {
+            key,
+            action,
+            changes: vec![Change {
+                field: field.into(),
+                before,
+                after,
+            }],
+            create_only: BTreeMap::new(),
+            assumed: Assumed::default(),
+            depends_on: Vec::new(),
+        }
+    }
+
+    fn sample() -> Report {
+        let q = |s: &str| Some(Value::Quantity(Quantity::parse(s).unwrap()));
+        let plan = Plan {
+            ops: vec![
+                op(
+                    Action::Create,
+                    Key::new(Kind::ProductType, ["Intermedia_Services"]),
+                    "name",
+                    None,
+                    Some(Value::Name("Intermedia_Services".into())),
+                ),
+                op(
+                    Action::Update,
+                    Key::new(
+                        Kind::Addition,
+                        [
+                            "1002345",
+                            "Intermedia",
+                            "Intermedia - Acme",
+                            "MXS10C01SUNR_7.25",
+                        ],
+                    ),
+                    "quantity",
+                    q("40"),
+                    q("42"),
+                ),
+            ],
+            revenue: vec![Revenue {
+                account: "1002345".into(),
+                before: Money::parse("480").unwrap(),
+                after: Money::parse("504").unwrap(),
+            }],
+            notes: Vec::new(),
+        };
+        Report {
+            plan,
+            breaches: Vec::new(),
+            requests: BTreeMap::from([("companies".to_owned(), 1)]),
+        }
+    }
+
+    #[test]
+    fn text_has_totals_first_then_groups_with_before_and_after() {
+        let text = text(&sample(), false);
+        insta::assert_snapshot!(text, @r"
+        Plan: 1 to create, 1 to update
+        Monthly recurring revenue: 480.00 → 504.00 (+24.00)
+
+        Setup tables
+          + create product type Intermedia_Services
+              name: Intermedia_Services
+
+        Company 1002345  (monthly revenue 480.00 → 504.00 (+24.00))
+          ~ update addition Intermedia / Intermedia - Acme / MXS10C01SUNR_7.25
+              quantity: 40 → 42
+        ");
+    }
+
+    #[test]
+    fn long_text_changes_are_shown_as_a_word_diff() {
+        let long = |s: &str| Some(Value::Text(s.into()));
+        let o = op(
+            Action::Update,
+            Key::new(Kind::CatalogItem, ["A1R_1"]),
+            "customerDescription",
+            long(
+                "Intermedia Hosted Exchange mailbox with 50 GB of storage per user, billed monthly",
+            ),
+            long(
+                "Intermedia Hosted Exchange mailbox with 100 GB of storage per user, billed monthly",
+            ),
+        );
+        let mut out = String::new();
+        write_change(&mut out, &o.changes[0]);
+        assert!(
+            out.contains('-') && out.contains('+') && out.contains("100"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn markdown_is_capped_with_a_note() {
+        let mut report = sample();
+        let template = report.plan.ops[1].clone();
+        for i in 0..5_000 {
+            let mut o = template.clone();
+            o.key.parts[0] = format!("{i:06}");
+            report.plan.ops.push(o);
+        }
+        let md = markdown(&report);
+        assert!(md.len() <= MARKDOWN_LIMIT, "{}", md.len());
+        assert!(md.contains("Output cut"));
+        assert!(md.starts_with("### cwrecon plan: 1 to create, 5001 to update"));
+    }
+
+    #[test]
+    fn json_is_versioned_and_round_trips() {
+        let text = json(&sample());
+        let doc: JsonPlan = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc.version, JSON_VERSION);
+        assert!(doc.summary.changes);
+        assert_eq!(doc.summary.requests_total, 1);
+        assert_eq!(doc.ops.len(), 2);
+    }
+}

@@ -1,0 +1,246 @@
+//! Money: each company's monthly recurring revenue before and after a plan, and the safety rails
+//! that stop a plan which would cut billing too far.
+//!
+//! Revenue is quantity × unit price over a company's active additions of recurring products. "After"
+//! is computed by applying the plan's ops to the live state, so it is exactly what the plan does.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::desired::Desired;
+use super::op::{Action, Plan, Revenue};
+use crate::config::model::Safety;
+use crate::model::{Key, Kind, Money, Object, State, Value};
+
+/// The live state with the plan's ops applied.
+pub fn after(live: &State, plan: &Plan) -> State {
+    let mut state = live.clone();
+    for op in &plan.ops {
+        match op.action {
+            Action::Create | Action::Update | Action::Zero => {
+                let object = state
+                    .objects
+                    .entry(op.key.clone())
+                    .or_insert_with(|| Object::new(op.key.clone()));
+                for change in &op.changes {
+                    if let Some(value) = &change.after {
+                        object.fields.insert(change.field.clone(), value.clone());
+                    }
+                }
+            }
+            Action::Cancel | Action::Delete => {
+                state.objects.remove(&op.key);
+            }
+        }
+    }
+    state
+}
+
+/// Monthly recurring revenue per account, before and after, for every account with additions.
+pub fn revenue(desired: &Desired, live: &State, plan: &Plan) -> Vec<Revenue> {
+    let before = monthly(desired, live, live);
+    let after_state = after(live, plan);
+    let after = monthly(desired, live, &after_state);
+    let mut accounts: Vec<&String> = before.keys().chain(after.keys()).collect();
+    accounts.sort();
+    accounts.dedup();
+    accounts
+        .into_iter()
+        .map(|account| Revenue {
+            account: account.clone(),
+            before: before.get(account).copied().unwrap_or_default(),
+            after: after.get(account).copied().unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn monthly(desired: &Desired, live: &State, state: &State) -> BTreeMap<String, Money> {
+    let mut totals: BTreeMap<String, Decimal> = BTreeMap::new();
+    for addition in state.of_kind(Kind::Addition) {
+        let Some(account) = addition.key.account() else {
+            continue;
+        };
+        let product = addition.key.parts.get(3).map_or("", String::as_str);
+        let total = totals.entry(account.to_owned()).or_default();
+        if !is_recurring(desired, live, product) {
+            continue;
+        }
+        let quantity = match addition.get("quantity") {
+            Some(Value::Quantity(q)) => q.value(),
+            _ => Decimal::ZERO,
+        };
+        let price = match addition.get("unitPrice") {
+            Some(Value::Money(m)) => m.value(),
+            _ => catalog_price(desired, live, product),
+        };
+        *total += quantity * price;
+    }
+    totals
+        .into_iter()
+        .map(|(k, v)| (k, Money::new(v)))
+        .collect()
+}
+
+fn catalog_item<'a>(desired: &'a Desired, live: &'a State, product: &str) -> Option<&'a Object> {
+    let key = Key::new(Kind::CatalogItem, [product]);
+    desired.state.get(&key).or_else(|| live.get(&key))
+}
+
+fn is_recurring(desired: &Desired, live: &State, product: &str) -> bool {
+    match catalog_item(desired, live, product).and_then(|o| o.get("recurringFlag")) {
+        Some(Value::Bool(flag)) => *flag,
+        // The vendor's naming rule: the letter before the price says R or O.
+        _ => product
+            .rsplit_once('_')
+            .map_or(product, |(sku, _)| sku)
+            .ends_with(['R', 'r']),
+    }
+}
+
+fn catalog_price(desired: &Desired, live: &State, product: &str) -> Decimal {
+    let key = Key::new(Kind::CatalogItem, [product]);
+    [desired.state.get(&key), live.get(&key)]
+        .into_iter()
+        .flatten()
+        .find_map(|o| match o.get("price") {
+            Some(Value::Money(m)) => Some(m.value()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// A safety rail the plan breaks.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Breach {
+    /// Which rail (`removed_additions`, `revenue_drop`).
+    pub rail: String,
+    /// What the plan would do, against the limit.
+    pub message: String,
+}
+
+/// Check the plan against the safety rails.
+pub fn safety_breaches(plan: &Plan, live: &State, safety: &Safety) -> Vec<Breach> {
+    let mut breaches = Vec::new();
+    let owned = live.of_kind(Kind::Addition).filter(|o| o.owned).count();
+    let removed = plan
+        .ops
+        .iter()
+        .filter(|op| op.kind() == Kind::Addition && op.action.is_removal())
+        .count();
+    let limit = usize::from(safety.max_removed_additions_percent);
+    if owned >= usize::try_from(safety.min_owned_additions).unwrap_or(usize::MAX)
+        && removed * 100 > owned * limit
+    {
+        breaches.push(Breach {
+            rail: "removed_additions".to_owned(),
+            message: format!(
+                "the plan cancels, zeroes or deletes {removed} of {owned} owned additions ({}%); the limit is {limit}%",
+                removed * 100 / owned.max(1)
+            ),
+        });
+    }
+    let (before, after) = plan.total_revenue();
+    let (before, after) = (before.value(), after.value());
+    let limit = Decimal::from(safety.max_revenue_drop_percent);
+    if before > Decimal::ZERO && (before - after) * Decimal::from(100) > before * limit {
+        let drop = ((before - after) * Decimal::from(100) / before).round_dp(1);
+        breaches.push(Breach {
+            rail: "revenue_drop".to_owned(),
+            message: format!(
+                "monthly recurring revenue would drop from {} to {} ({drop}%); the limit is {limit}%",
+                Money::new(before),
+                Money::new(after)
+            ),
+        });
+    }
+    breaches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::model::CancelledDate;
+    use crate::model::{Date, Quantity};
+    use crate::plan::{DiffContext, diff};
+
+    fn setup(yaml: &str) -> (Desired, DiffContext) {
+        let config = crate::config::load_texts([("t.yaml", yaml)]).unwrap();
+        let today = Date::parse("2026-11-25").unwrap();
+        (
+            crate::plan::desired(&config, today),
+            DiffContext {
+                today,
+                cancelled_date: CancelledDate::BillingMonthEnd,
+            },
+        )
+    }
+
+    fn addition(parts: [&str; 4], quantity: &str, price: &str) -> Object {
+        let mut o = Object::new(Key::new(Kind::Addition, parts))
+            .with(
+                "quantity",
+                Value::Quantity(Quantity::parse(quantity).unwrap()),
+            )
+            .with("unitPrice", Value::Money(Money::parse(price).unwrap()));
+        o.owned = true;
+        o.id = Some(1);
+        o
+    }
+
+    const YAML: &str = "products:\n  - { sku: A1R, unit_cost: 7, retail_price: 12, description: Mailbox }\n  - { sku: S1O, unit_cost: 0, retail_price: 25, description: Setup }\ncompanies:\n  - account: '1'\n    identifier: A\n    agreement:\n      name: X\n      start_date: 2026-01-01\n      additions: [{ product: A1R_7, quantity: 10 }, { product: S1O_0, quantity: 10 }]\n";
+
+    #[test]
+    fn revenue_counts_recurring_lines_before_and_after() {
+        let (d, ctx) = setup(YAML);
+        let mut live = State::default();
+        live.insert(addition(["1", "Intermedia", "X", "A1R_7"], "8", "12"));
+        let mut plan = diff(&d, &live, ctx);
+        plan.revenue = revenue(&d, &live, &plan);
+        assert_eq!(plan.revenue.len(), 1);
+        assert_eq!(plan.revenue[0].before.to_string(), "96");
+        assert_eq!(
+            plan.revenue[0].after.to_string(),
+            "120",
+            "one-time setup fee is not recurring"
+        );
+    }
+
+    #[test]
+    fn mass_cancellation_and_revenue_drop_break_the_rails() {
+        let (d, ctx) = setup(YAML);
+        let mut live = State::default();
+        live.insert(addition(["1", "Intermedia", "X", "A1R_7"], "10", "12"));
+        for i in 0..12 {
+            live.insert(addition(
+                ["1", "Intermedia", "X", &format!("Z{i}R_1")],
+                "1",
+                "100",
+            ));
+        }
+        let mut plan = diff(&d, &live, ctx);
+        plan.revenue = revenue(&d, &live, &plan);
+        let breaches = safety_breaches(&plan, &live, &Safety::default());
+        let rails: Vec<&str> = breaches.iter().map(|b| b.rail.as_str()).collect();
+        assert_eq!(
+            rails,
+            ["removed_additions", "revenue_drop"],
+            "{breaches:#?}"
+        );
+        assert!(
+            breaches[0].message.contains("12 of 13"),
+            "{}",
+            breaches[0].message
+        );
+    }
+
+    #[test]
+    fn small_tenants_are_not_blocked_by_the_removal_rail() {
+        let (d, ctx) = setup(YAML);
+        let mut live = State::default();
+        live.insert(addition(["1", "Intermedia", "X", "A1R_7"], "10", "12"));
+        live.insert(addition(["1", "Intermedia", "X", "Z1R_1"], "1", "0"));
+        let plan = diff(&d, &live, ctx);
+        assert!(safety_breaches(&plan, &live, &Safety::default()).is_empty());
+    }
+}
