@@ -12,6 +12,7 @@ pub mod config;
 pub mod connectwise;
 mod error;
 pub mod exit;
+pub mod live;
 pub mod model;
 pub mod plan;
 pub mod sim;

@@ -26,10 +26,10 @@ pub enum Kind {
     UnitOfMeasure,
     /// Management IT solution (setup table).
     ManagementItSolution,
-    /// Managed Devices Integration (setup table).
-    ManagedDevicesIntegration,
     /// The integration's API member.
     ApiMember,
+    /// Managed Devices Integration (setup table).
+    ManagedDevicesIntegration,
     /// Product category.
     Category,
     /// Product sub-category.
@@ -57,8 +57,8 @@ impl Kind {
         Kind::AgreementType,
         Kind::UnitOfMeasure,
         Kind::ManagementItSolution,
-        Kind::ManagedDevicesIntegration,
         Kind::ApiMember,
+        Kind::ManagedDevicesIntegration,
         Kind::Category,
         Kind::SubCategory,
         Kind::CatalogItem,

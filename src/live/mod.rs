@@ -1,0 +1,11 @@
+//! The live tenant: what cwrecon reads from ConnectWise, and its projection onto the canonical model.
+//!
+//! Owns the mapping from ConnectWise records to canonical objects (`project.rs`) and the snapshot
+//! of raw records it works from (`snapshot.rs`). Reading over the network lives beside it and only
+//! fills a [`Snapshot`]; everything else here is pure.
+
+mod project;
+mod snapshot;
+
+pub use project::{Finding, Projection, project};
+pub use snapshot::Snapshot;

@@ -1,0 +1,572 @@
+//! Projection: raw ConnectWise records → the canonical live [`State`], plus the problems only the
+//! live tenant can reveal.
+//!
+//! Owns how records are matched to desired keys: setup rows by name; catalog items by identifier;
+//! companies by the Manage ID link under the integration's solution, then by identifier; agreements
+//! by company, type and name; additions by agreement and product. Owns which live objects cwrecon
+//! owns (catalog items of the integration's product type, agreements of its agreement type and their
+//! additions). Reads every field it can, so the diff can show "before" for any field the
+//! configuration declares; the diff decides what is managed.
+
+use serde_json::Value as Json;
+
+use super::snapshot::{Snapshot, field, id, text};
+use crate::config::Config;
+use crate::model::{Date, Key, Kind, Money, Object, Quantity, State, Value, fold_name};
+
+/// A problem the live tenant reveals that ConnectWise would otherwise only report mid-apply.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Finding {
+    /// Whether the plan cannot be applied as it is (`true`) or a reviewer should just know.
+    pub blocking: bool,
+    /// The vendor account it concerns, when company-scoped.
+    pub account: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub fix: String,
+}
+
+/// The live state and what projecting it found.
+#[derive(Debug, Clone, Default)]
+pub struct Projection {
+    /// The canonical live state.
+    pub state: State,
+    /// Problems and notes.
+    pub findings: Vec<Finding>,
+}
+
+fn name(value: Option<&str>) -> Option<Value> {
+    value.map(|s| Value::Name(s.trim().to_owned()))
+}
+
+fn text_value(value: Option<&str>) -> Option<Value> {
+    value.map(|s| Value::Text(s.trim().to_owned()))
+}
+
+fn money(record: &Json, path: &str) -> Option<Value> {
+    let raw = field(record, path)?;
+    serde_json::from_value::<Money>(raw.clone())
+        .ok()
+        .map(Value::Money)
+}
+
+fn quantity(record: &Json, path: &str) -> Option<Value> {
+    let raw = field(record, path)?;
+    serde_json::from_value::<Quantity>(raw.clone())
+        .ok()
+        .map(Value::Quantity)
+}
+
+fn flag(record: &Json, path: &str) -> Option<Value> {
+    field(record, path).and_then(Json::as_bool).map(Value::Bool)
+}
+
+/// `2026-01-01T00:00:00Z` → the date.
+fn date(record: &Json, path: &str) -> Option<Value> {
+    let raw = text(record, path)?;
+    Date::parse(raw.get(..10)?).ok().map(Value::Date)
+}
+
+/// An object for a record: its id and version token.
+fn object(key: Key, record: &Json) -> Object {
+    let mut object = Object::new(key);
+    object.id = id(record);
+    object.last_updated = text(record, "_info/lastUpdated").map(str::to_owned);
+    object
+}
+
+/// Project a snapshot against the configuration it is diffed with.
+pub fn project(config: &Config, snapshot: &Snapshot) -> Projection {
+    let mut out = Projection::default();
+    setup_rows(snapshot, &mut out.state);
+    catalog(config, snapshot, &mut out);
+    companies(config, snapshot, &mut out);
+    out
+}
+
+fn simple_rows(state: &mut State, kind: Kind, records: &[Json], fields: &[(&str, &str)]) {
+    for record in records {
+        let Some(row_name) = text(record, "name") else {
+            continue;
+        };
+        let mut o = object(Key::new(kind, [row_name]), record);
+        for (field_name, path) in fields {
+            if let Some(v) = name(text(record, path)) {
+                o.fields.insert((*field_name).to_owned(), v);
+            }
+        }
+        state.insert(o);
+    }
+}
+
+fn setup_rows(snapshot: &Snapshot, state: &mut State) {
+    simple_rows(
+        state,
+        Kind::ProductType,
+        &snapshot.product_types,
+        &[("name", "name"), ("typeXref", "typeXref")],
+    );
+    simple_rows(
+        state,
+        Kind::AgreementType,
+        &snapshot.agreement_types,
+        &[
+            ("name", "name"),
+            ("employeeCompRate", "employeeCompRate"),
+            ("employeeCompNotExceed", "employeeCompNotExceed"),
+            ("invoicingCycle", "invoicingCycle"),
+            ("billTime", "billTime"),
+            ("billExpenses", "billExpenses"),
+            ("billProducts", "billProducts"),
+        ],
+    );
+    simple_rows(
+        state,
+        Kind::UnitOfMeasure,
+        &snapshot.units_of_measure,
+        &[("name", "name")],
+    );
+    simple_rows(
+        state,
+        Kind::Category,
+        &snapshot.categories,
+        &[("name", "name")],
+    );
+    simple_rows(
+        state,
+        Kind::ManagementItSolution,
+        &snapshot.management_it_solutions,
+        &[
+            ("name", "name"),
+            ("managementItSolutionType", "managementItSolutionType"),
+            ("managementSolutionName", "managementSolutionName"),
+        ],
+    );
+    simple_rows(
+        state,
+        Kind::ManagedDevicesIntegration,
+        &snapshot.managed_devices_integrations,
+        &[
+            ("name", "name"),
+            ("solution", "solution"),
+            ("loginBy", "loginBy"),
+            ("defaultBillingLevel", "defaultBillingLevel"),
+        ],
+    );
+    integrations(snapshot, state);
+    for record in &snapshot.subcategories {
+        let (Some(sub), Some(category)) = (text(record, "name"), text(record, "category/name"))
+        else {
+            continue;
+        };
+        let o = object(Key::new(Kind::SubCategory, [category, sub]), record)
+            .with("name", Value::Name(sub.trim().to_owned()))
+            .with("category", Value::Name(category.trim().to_owned()));
+        state.insert(o);
+    }
+    for record in &snapshot.api_members {
+        let Some(identifier) = text(record, "identifier") else {
+            continue;
+        };
+        let o = object(Key::new(Kind::ApiMember, [identifier]), record)
+            .with("identifier", Value::Name(identifier.trim().to_owned()))
+            .with_opt("name", text_value(text(record, "name")))
+            .with_opt("securityRole", name(text(record, "securityRole/name")))
+            .with_opt("emailAddress", text_value(text(record, "emailAddress")));
+        state.insert(o);
+    }
+}
+
+/// Managed Devices Integrations' URLs and their cross-references.
+fn integrations(snapshot: &Snapshot, state: &mut State) {
+    for record in &snapshot.managed_devices_integrations {
+        // A URL is text, not a name: compare it exactly.
+        let Some(row_name) = text(record, "name") else {
+            continue;
+        };
+        if let (Some(url), Some(o)) = (
+            text(record, "portalUrl"),
+            state
+                .objects
+                .get_mut(&Key::new(Kind::ManagedDevicesIntegration, [row_name])),
+        ) {
+            o.fields
+                .insert("portalUrl".to_owned(), Value::Text(url.trim().to_owned()));
+        }
+        let Some(integration_id) = id(record) else {
+            continue;
+        };
+        for xref in snapshot
+            .cross_references
+            .get(&integration_id)
+            .into_iter()
+            .flatten()
+        {
+            let Some(vendor_type) = text(xref, "vendorType") else {
+                continue;
+            };
+            let mut o = object(
+                Key::new(Kind::CrossReference, [row_name, vendor_type]),
+                xref,
+            );
+            o = o
+                .with("vendorType", Value::Text(vendor_type.trim().to_owned()))
+                .with_opt("product", name(text(xref, "product/identifier")))
+                .with_opt("agreementType", name(text(xref, "agreementType/name")));
+            state.insert(o);
+        }
+    }
+}
+
+fn catalog(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
+    let product_type = fold_name(&config.integration.item.product_type);
+    for record in &snapshot.catalog {
+        let Some(identifier) = text(record, "identifier") else {
+            continue;
+        };
+        let mut o = object(Key::new(Kind::CatalogItem, [identifier]), record)
+            .with("identifier", Value::Name(identifier.trim().to_owned()))
+            .with_opt("description", text_value(text(record, "description")))
+            .with_opt(
+                "customerDescription",
+                text_value(text(record, "customerDescription")),
+            )
+            .with_opt("cost", money(record, "cost"))
+            .with_opt("price", money(record, "price"))
+            .with_opt("type", name(text(record, "type/name")))
+            .with_opt("category", name(text(record, "category/name")))
+            .with_opt("subcategory", name(text(record, "subcategory/name")))
+            .with_opt("unitOfMeasure", name(text(record, "unitOfMeasure/name")))
+            .with(
+                "recurringFlag",
+                flag(record, "recurringFlag").unwrap_or(Value::Bool(false)),
+            )
+            .with_opt("taxableFlag", flag(record, "taxableFlag"));
+        o.owned = text(record, "type/name").is_some_and(|t| fold_name(t) == product_type);
+        out.state.insert(o);
+    }
+    check_subcategory_placement(config, &out.state, &mut out.findings);
+    check_cross_references(config, snapshot, &out.state, &mut out.findings);
+}
+
+/// The integration's sub-category must sit in its category, or catalog creates fail.
+fn check_subcategory_placement(config: &Config, state: &State, findings: &mut Vec<Finding>) {
+    let i = &config.integration.item;
+    let elsewhere: Vec<&Object> = state
+        .of_kind(Kind::SubCategory)
+        .filter(|o| {
+            o.key
+                .parts
+                .get(1)
+                .is_some_and(|n| fold_name(n) == fold_name(&i.subcategory))
+        })
+        .collect();
+    let in_place = elsewhere.iter().any(|o| {
+        o.key
+            .parts
+            .first()
+            .is_some_and(|c| fold_name(c) == fold_name(&i.category))
+    });
+    let declared = config.setup.subcategories.iter().any(|s| {
+        fold_name(&s.item.name) == fold_name(&i.subcategory)
+            && fold_name(&s.item.category) == fold_name(&i.category)
+    });
+    if !in_place
+        && !declared
+        && let Some(other) = elsewhere.first()
+    {
+        {
+            findings.push(Finding {
+                blocking: true,
+                account: None,
+                message: format!(
+                    "sub-category `{}` exists in category `{}`, not in the integration's category `{}`; ConnectWise refuses a catalog item whose sub-category is in another category",
+                    i.subcategory.value,
+                    other.key.parts.first().map_or("", String::as_str),
+                    i.category.value
+                ),
+                fix: "declare the sub-category under `setup.subcategories` with the integration's category, or set `integration.category` to the category that holds it".to_owned(),
+            });
+        }
+    }
+}
+
+/// Owned catalog items that no cross-reference of the integration's solution points at.
+fn check_cross_references(
+    config: &Config,
+    snapshot: &Snapshot,
+    state: &State,
+    findings: &mut Vec<Finding>,
+) {
+    let solution = fold_name(&config.integration.item.name);
+    let mut referenced: Vec<String> = Vec::new();
+    for mdi in &snapshot.managed_devices_integrations {
+        if text(mdi, "solution").is_none_or(|s| fold_name(s) != solution) {
+            continue;
+        }
+        for xref in id(mdi)
+            .and_then(|i| snapshot.cross_references.get(&i))
+            .into_iter()
+            .flatten()
+        {
+            referenced.extend(text(xref, "product/identifier").map(fold_name));
+        }
+    }
+    for setup in &config.setup.managed_devices_integrations {
+        referenced.extend(
+            setup
+                .item
+                .cross_references
+                .iter()
+                .map(|x| fold_name(&x.product)),
+        );
+    }
+    let missing: Vec<&str> = state
+        .of_kind(Kind::CatalogItem)
+        .filter(|o| o.owned && !referenced.contains(&fold_name(&o.key.parts[0])))
+        .map(|o| o.key.parts[0].as_str())
+        .collect();
+    if !missing.is_empty() && !snapshot.managed_devices_integrations.is_empty() {
+        findings.push(Finding {
+            blocking: false,
+            account: None,
+            message: format!(
+                "{} catalog item(s) of the integration are not cross-referenced to its solution: {}",
+                missing.len(),
+                missing.join(", ")
+            ),
+            fix: "add them to `cross_references` of the integration's Managed Devices Integration, or the vendor's sync will not find them".to_owned(),
+        });
+    }
+}
+
+fn companies(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
+    let solution = fold_name(&config.integration.item.name);
+    let live_companies: Vec<&Json> = snapshot
+        .companies
+        .iter()
+        .filter(|c| {
+            !field(c, "deletedFlag")
+                .and_then(Json::as_bool)
+                .unwrap_or(false)
+        })
+        .collect();
+    for placed in &config.companies {
+        let c = &placed.item;
+        let account = c.account.trim();
+        let linked = live_companies.iter().copied().find_map(|company| {
+            let link = id(company)
+                .and_then(|i| snapshot.links.get(&i))
+                .into_iter()
+                .flatten()
+                .find(|l| {
+                    text(l, "groupIdentifier").is_some_and(|g| g.trim() == account)
+                        && text(l, "managementSolution/name")
+                            .is_some_and(|s| fold_name(s) == solution)
+                })?;
+            Some((company, link))
+        });
+        let by_identifier = || {
+            live_companies.iter().copied().find(|company| {
+                text(company, "identifier")
+                    .is_some_and(|i| fold_name(i) == fold_name(&c.identifier))
+            })
+        };
+        let company = match linked {
+            Some((company, link)) => {
+                out.state.insert(
+                    object(Key::new(Kind::CompanyLink, [account]), link)
+                        .with("groupIdentifier", Value::Text(account.to_owned()))
+                        .with_opt(
+                            "managementSolution",
+                            name(text(link, "managementSolution/name")),
+                        ),
+                );
+                if text(company, "identifier")
+                    .is_some_and(|i| fold_name(i) != fold_name(&c.identifier))
+                {
+                    out.findings.push(Finding {
+                        blocking: false,
+                        account: Some(account.to_owned()),
+                        message: format!(
+                            "account {account} is linked to company `{}`, not `{}`; the link wins and the identifier is left as it is",
+                            text(company, "identifier").unwrap_or_default(),
+                            c.identifier.value
+                        ),
+                        fix: format!("write `identifier: {}` to silence this note", text(company, "identifier").unwrap_or_default()),
+                    });
+                }
+                Some(company)
+            }
+            None => by_identifier(),
+        };
+        match company {
+            Some(company) => company_children(config, placed, company, snapshot, out),
+            None => unmatched(placed, snapshot, out),
+        }
+    }
+}
+
+fn unmatched(
+    placed: &crate::config::Placed<crate::config::model::Company>,
+    snapshot: &Snapshot,
+    out: &mut Projection,
+) {
+    let c = &placed.item;
+    let account = c.account.trim();
+    if c.create.is_none() {
+        out.findings.push(Finding {
+            blocking: true,
+            account: Some(account.to_owned()),
+            message: format!("no company is linked to account {account} and none has identifier `{}`", c.identifier.value),
+            fix: "fix the identifier, link the company by hand, or add a `create:` block so cwrecon creates it".to_owned(),
+        });
+        return;
+    }
+    let deleted = snapshot.companies.iter().find(|company| {
+        field(company, "deletedFlag")
+            .and_then(Json::as_bool)
+            .unwrap_or(false)
+            && text(company, "identifier").is_some_and(|i| fold_name(i) == fold_name(&c.identifier))
+    });
+    if deleted.is_some() {
+        out.findings.push(Finding {
+            blocking: true,
+            account: Some(account.to_owned()),
+            message: format!(
+                "company identifier `{}` is held by a deleted company in ConnectWise's recycle bin, so creating it would fail with \"Company ID already in use\"",
+                c.identifier.value
+            ),
+            fix: "restore that company (it will then be matched and linked) or purge it from the recycle bin, or choose another identifier".to_owned(),
+        });
+    }
+    if c.agreement.is_some() && c.contact.is_none() {
+        out.findings.push(Finding {
+            blocking: true,
+            account: Some(account.to_owned()),
+            message: format!("the company for account {account} will be created without a contact, and ConnectWise needs one for its agreement"),
+            fix: "add a `contact:` (first_name, last_name) to the company".to_owned(),
+        });
+    }
+}
+
+fn company_children(
+    config: &Config,
+    placed: &crate::config::Placed<crate::config::model::Company>,
+    company: &Json,
+    snapshot: &Snapshot,
+    out: &mut Projection,
+) {
+    let c = &placed.item;
+    let account = c.account.trim();
+    let company_id = id(company);
+    let mut company_object = object(Key::new(Kind::Company, [account]), company);
+    company_object.owned = false; // companies are never removed
+    out.state.insert(company_object);
+
+    let contacts: Vec<&Json> = snapshot
+        .contacts
+        .iter()
+        .filter(|k| field(k, "company/id").and_then(Json::as_i64) == company_id)
+        .collect();
+    if let Some(wanted) = &c.contact {
+        let found = contacts.iter().find(|k| {
+            text(k, "firstName").is_some_and(|f| fold_name(f) == fold_name(&wanted.first_name))
+                && text(k, "lastName").is_some_and(|l| fold_name(l) == fold_name(&wanted.last_name))
+        });
+        if let Some(k) = found {
+            out.state.insert(
+                object(Key::new(Kind::Contact, [account]), k)
+                    .with(
+                        "firstName",
+                        Value::Text(wanted.first_name.trim().to_owned()),
+                    )
+                    .with("lastName", Value::Text(wanted.last_name.trim().to_owned())),
+            );
+        }
+    } else if c.agreement.is_some()
+        && contacts.is_empty()
+        && field(company, "defaultContact/id").is_none()
+    {
+        out.findings.push(Finding {
+            blocking: true,
+            account: Some(account.to_owned()),
+            message: format!(
+                "company `{}` has no contact, and ConnectWise needs one for the agreement",
+                text(company, "identifier").unwrap_or_default()
+            ),
+            fix: "add a `contact:` (first_name, last_name) to the company in the configuration"
+                .to_owned(),
+        });
+    }
+    agreements(config, account, company_id, snapshot, out);
+}
+
+fn agreements(
+    config: &Config,
+    account: &str,
+    company_id: Option<i64>,
+    snapshot: &Snapshot,
+    out: &mut Projection,
+) {
+    let owned_type = fold_name(&config.integration.item.agreement_type);
+    for agreement in snapshot
+        .agreements
+        .iter()
+        .filter(|a| field(a, "company/id").and_then(Json::as_i64) == company_id)
+    {
+        let (Some(agreement_name), Some(agreement_type)) =
+            (text(agreement, "name"), text(agreement, "type/name"))
+        else {
+            continue;
+        };
+        let key = Key::new(Kind::Agreement, [account, agreement_type, agreement_name]);
+        let mut o = object(key, agreement)
+            .with("name", Value::Text(agreement_name.trim().to_owned()))
+            .with("type", Value::Name(agreement_type.trim().to_owned()))
+            .with_opt("startDate", date(agreement, "startDate"))
+            .with_opt("billingCycle", name(text(agreement, "billingCycle/name")));
+        o.owned = fold_name(agreement_type) == owned_type;
+        let owned = o.owned;
+        out.state.insert(o);
+        for addition in id(agreement)
+            .and_then(|i| snapshot.additions.get(&i))
+            .into_iter()
+            .flatten()
+        {
+            // A cancelled addition is billing history, not a line to manage.
+            if field(addition, "cancelledDate").is_some() {
+                continue;
+            }
+            let Some(product) = text(addition, "product/identifier") else {
+                continue;
+            };
+            let key = Key::new(
+                Kind::Addition,
+                [account, agreement_type, agreement_name, product],
+            );
+            if out.state.get(&key).is_some() {
+                out.findings.push(Finding {
+                    blocking: false,
+                    account: Some(account.to_owned()),
+                    message: format!("agreement `{agreement_name}` has more than one active addition for `{product}`; cwrecon manages the first"),
+                    fix: "cancel the extra addition in ConnectWise".to_owned(),
+                });
+                continue;
+            }
+            let mut o = object(key, addition)
+                .with("product", Value::Name(product.trim().to_owned()))
+                .with(
+                    "quantity",
+                    quantity(addition, "quantity").unwrap_or(Value::Quantity(Quantity::default())),
+                )
+                .with_opt("unitPrice", money(addition, "unitPrice"));
+            o.owned = owned;
+            out.state.insert(o);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,191 @@
+use serde_json::json;
+
+use super::*;
+
+const YAML: &str = "products:\n  - { sku: A1R, unit_cost: 7.5, retail_price: 12, description: Mailbox }\ncompanies:\n  - account: '100'\n    identifier: Acme\n    agreement:\n      name: Intermedia - Acme\n      start_date: 2026-01-01\n      additions: [{ product: A1R_7.5, quantity: 3 }]\n  - account: '200'\n    identifier: Bluebird\n    contact: { first_name: Maria, last_name: Lopez }\n  - account: '300'\n    identifier: Cedar\n    contact: { first_name: Dan, last_name: Ok }\n    create: { name: Cedar, address: { country: United States } }\n    agreement: { name: Intermedia - Cedar, start_date: 2026-01-01 }\n";
+
+fn config() -> Config {
+    crate::config::load_texts([("t.yaml", YAML)]).unwrap()
+}
+
+fn company(id: i64, identifier: &str) -> Json {
+    json!({"id": id, "identifier": identifier, "name": identifier, "_info": {"lastUpdated": "2026-01-01T00:00:00Z"}})
+}
+
+fn link(account: &str, solution: &str) -> Json {
+    json!({"id": 9, "groupIdentifier": account, "managementSolution": {"id": 1, "name": solution}})
+}
+
+fn snapshot() -> Snapshot {
+    let mut s = Snapshot {
+        companies: vec![
+            company(1, "AcmeRenamed"),
+            company(2, "BLUEBIRD"),
+            json!({"id": 3, "identifier": "Cedar", "deletedFlag": true}),
+        ],
+        ..Snapshot::default()
+    };
+    s.links.insert(
+        1,
+        vec![link("100", "Intermedia"), link("100", "OtherVendor")],
+    );
+    s.contacts =
+        vec![json!({"id": 5, "firstName": "maria", "lastName": "LOPEZ", "company": {"id": 2}})];
+    s.agreements = vec![
+        json!({"id": 10, "name": "Intermedia - Acme", "type": {"id": 1, "name": "Intermedia"}, "company": {"id": 1}, "startDate": "2026-01-01T00:00:00Z"}),
+        json!({"id": 11, "name": "Managed Services", "type": {"id": 2, "name": "MSP"}, "company": {"id": 1}}),
+    ];
+    s.additions.insert(10, vec![
+        json!({"id": 20, "product": {"id": 1, "identifier": "A1R_7.5"}, "quantity": 5.0, "unitPrice": 12.0}),
+        json!({"id": 21, "product": {"id": 2, "identifier": "B1R_1"}, "quantity": 1.0, "cancelledDate": "2026-02-28T00:00:00Z"}),
+    ]);
+    s.additions.insert(
+        11,
+        vec![json!({"id": 22, "product": {"id": 3, "identifier": "X1R_1"}, "quantity": 1.0})],
+    );
+    s.catalog = vec![
+        json!({"id": 1, "identifier": "A1R_7.5", "description": "Mailbox", "cost": 7.50, "price": 12.00, "type": {"id": 1, "name": "intermedia_services"}, "recurringFlag": true}),
+        json!({"id": 3, "identifier": "X1R_1", "description": "Other", "type": {"id": 2, "name": "Hardware"}}),
+    ];
+    s
+}
+
+#[test]
+fn a_company_linked_by_manage_id_under_another_identifier_is_found_by_the_link() {
+    let p = project(&config(), &snapshot());
+    let company = p.state.get(&Key::new(Kind::Company, ["100"])).unwrap();
+    assert_eq!(company.id, Some(1));
+    assert!(p.state.get(&Key::new(Kind::CompanyLink, ["100"])).is_some());
+    assert!(
+        p.findings
+            .iter()
+            .any(|f| !f.blocking && f.message.contains("linked to company `AcmeRenamed`")),
+        "{:#?}",
+        p.findings
+    );
+}
+
+#[test]
+fn a_company_matched_by_identifier_is_not_yet_linked() {
+    let p = project(&config(), &snapshot());
+    assert_eq!(
+        p.state.get(&Key::new(Kind::Company, ["200"])).unwrap().id,
+        Some(2)
+    );
+    assert!(p.state.get(&Key::new(Kind::CompanyLink, ["200"])).is_none());
+    assert!(
+        p.state.get(&Key::new(Kind::Contact, ["200"])).is_some(),
+        "contact matched by name, any case"
+    );
+}
+
+#[test]
+fn an_identifier_held_in_the_recycle_bin_blocks_the_create() {
+    let p = project(&config(), &snapshot());
+    let finding = p
+        .findings
+        .iter()
+        .find(|f| f.account.as_deref() == Some("300"))
+        .unwrap();
+    assert!(finding.blocking);
+    assert!(
+        finding.message.contains("recycle bin"),
+        "{}",
+        finding.message
+    );
+    assert!(
+        p.state.get(&Key::new(Kind::Company, ["300"])).is_none(),
+        "a deleted company is not a match"
+    );
+}
+
+#[test]
+fn ownership_follows_the_integration_marks_and_cancelled_lines_are_history() {
+    let p = project(&config(), &snapshot());
+    let owned = p
+        .state
+        .get(&Key::new(
+            Kind::Addition,
+            ["100", "Intermedia", "Intermedia - Acme", "A1R_7.5"],
+        ))
+        .unwrap();
+    assert!(owned.owned);
+    assert_eq!(owned.get("quantity").unwrap().to_string(), "5");
+    assert!(
+        p.state
+            .get(&Key::new(
+                Kind::Addition,
+                ["100", "Intermedia", "Intermedia - Acme", "B1R_1"]
+            ))
+            .is_none()
+    );
+    let foreign = p
+        .state
+        .get(&Key::new(
+            Kind::Addition,
+            ["100", "MSP", "Managed Services", "X1R_1"],
+        ))
+        .unwrap();
+    assert!(!foreign.owned);
+    assert!(
+        p.state
+            .get(&Key::new(Kind::CatalogItem, ["A1R_7.5"]))
+            .unwrap()
+            .owned
+    );
+    assert!(
+        !p.state
+            .get(&Key::new(Kind::CatalogItem, ["X1R_1"]))
+            .unwrap()
+            .owned
+    );
+}
+
+#[test]
+fn a_company_without_contact_or_configured_one_is_found_at_plan_time() {
+    let yaml = "companies:\n  - account: '1'\n    identifier: Solo\n    agreement: { name: X, start_date: 2026-01-01 }\n";
+    let config = crate::config::load_texts([("t.yaml", yaml)]).unwrap();
+    let s = Snapshot {
+        companies: vec![company(1, "Solo")],
+        ..Snapshot::default()
+    };
+    let p = project(&config, &s);
+    assert!(
+        p.findings
+            .iter()
+            .any(|f| f.blocking && f.message.contains("has no contact")),
+        "{:#?}",
+        p.findings
+    );
+}
+
+#[test]
+fn the_plan_against_the_projection_moves_only_what_differs() {
+    let config = config();
+    let today = Date::parse("2026-11-25").unwrap();
+    let desired = crate::plan::desired(&config, today);
+    let p = project(&config, &snapshot());
+    let plan = crate::plan::diff(
+        &desired,
+        &p.state,
+        crate::plan::DiffContext {
+            today,
+            cancelled_date: crate::config::model::CancelledDate::BillingMonthEnd,
+        },
+    );
+    let summary: Vec<String> = plan
+        .ops
+        .iter()
+        .map(|op| format!("{} {}", op.action.verb(), op.key))
+        .collect();
+    insta::assert_snapshot!(summary.join("\n"), @r"
+    update catalog item A1R_7.5
+    create company 300
+    create company link 200
+    create company link 300
+    create contact 300
+    update agreement 100 / Intermedia / Intermedia - Acme
+    create agreement 300 / Intermedia / Intermedia - Cedar
+    update addition 100 / Intermedia / Intermedia - Acme / A1R_7.5
+    ");
+}
