@@ -5,7 +5,9 @@
 //! fills a [`Snapshot`]; everything else here is pure.
 
 mod project;
+mod read;
 mod snapshot;
 
 pub use project::{Finding, Projection, project};
+pub use read::{ListQuery, MAX_CONDITIONS, ReadError, Source, in_clauses, quote, read_snapshot};
 pub use snapshot::Snapshot;
