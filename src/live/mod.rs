@@ -8,6 +8,6 @@ mod project;
 mod read;
 mod snapshot;
 
-pub use project::{Finding, Projection, project};
+pub use project::{Projection, project};
 pub use read::{ListQuery, MAX_CONDITIONS, ReadError, Source, in_clauses, quote, read_snapshot};
 pub use snapshot::Snapshot;

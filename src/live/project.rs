@@ -12,20 +12,7 @@ use serde_json::Value as Json;
 
 use super::snapshot::{Snapshot, field, id, text};
 use crate::config::Config;
-use crate::model::{Date, Key, Kind, Money, Object, Quantity, State, Value, fold_name};
-
-/// A problem the live tenant reveals that ConnectWise would otherwise only report mid-apply.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Finding {
-    /// Whether the plan cannot be applied as it is (`true`) or a reviewer should just know.
-    pub blocking: bool,
-    /// The vendor account it concerns, when company-scoped.
-    pub account: Option<String>,
-    /// What is wrong.
-    pub message: String,
-    /// How to fix it.
-    pub fix: String,
-}
+use crate::model::{Date, Finding, Key, Kind, Money, Object, Quantity, State, Value, fold_name};
 
 /// The live state and what projecting it found.
 #[derive(Debug, Clone, Default)]

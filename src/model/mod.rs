@@ -11,4 +11,4 @@ mod state;
 pub use date::Date;
 pub use decimal::{Money, Quantity};
 pub use name::fold_name;
-pub use state::{Key, Kind, Object, State, Value};
+pub use state::{Finding, Key, Kind, Object, State, Value};

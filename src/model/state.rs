@@ -294,6 +294,19 @@ impl Object {
     }
 }
 
+/// A problem the live tenant reveals that ConnectWise would otherwise only report mid-apply.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Finding {
+    /// Whether the plan cannot be applied as it is (`true`) or a reviewer should just know.
+    pub blocking: bool,
+    /// The vendor account it concerns, when company-scoped.
+    pub account: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub fix: String,
+}
+
 /// A set of objects by key.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct State {

@@ -22,7 +22,7 @@ pub struct DiffContext {
     pub cancelled_date: CancelledDate,
 }
 
-/// Diff desired against live into an ordered plan (revenue and notes filled by the caller).
+/// Diff desired against live into an ordered plan (revenue filled by the caller).
 pub fn diff(desired: &Desired, live: &State, context: DiffContext) -> Plan {
     let mut ops = Vec::new();
     for object in desired.state.objects.values() {

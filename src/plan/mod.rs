@@ -5,12 +5,14 @@
 //! synchronous: the live state is read elsewhere and handed in, so every rule here is tested without
 //! a network or a runtime.
 
+mod assemble;
 mod desired;
 mod diff;
 mod op;
 pub mod render;
 mod revenue;
 
+pub use assemble::{assemble, keep_kinds};
 pub use desired::{Desired, desired, effective_date};
 pub use diff::{DiffContext, cancelled_date, diff};
 pub use op::{Action, Assumed, Change, Op, Plan, Revenue};

@@ -118,8 +118,6 @@ pub struct Plan {
     pub ops: Vec<Op>,
     /// Monthly recurring revenue per company (only companies with additions), by account.
     pub revenue: Vec<Revenue>,
-    /// Things a reviewer should know that are not changes (e.g. an owned agreement left alone).
-    pub notes: Vec<String>,
 }
 
 impl Plan {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::op::{Action, Change, Op, Plan, Revenue};
 use super::revenue::Breach;
-use crate::model::{Kind, Money, Value};
+use crate::model::{Finding, Kind, Money, Value};
 
 /// The largest markdown output, to fit a GitHub comment (65,536) with room for a header.
 pub const MARKDOWN_LIMIT: usize = 60_000;
@@ -29,6 +29,15 @@ pub struct Report {
     pub breaches: Vec<Breach>,
     /// Requests made to read the live state, by kind.
     pub requests: BTreeMap<String, u64>,
+    /// What the live tenant revealed: blocking problems and notes.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// Whether a finding stops the plan from being applied.
+    pub fn is_blocked_by_findings(&self) -> bool {
+        self.findings.iter().any(|f| f.blocking)
+    }
 }
 
 /// The JSON document: `{"version": 1, "summary": …, "ops": …}`.
@@ -43,8 +52,8 @@ pub struct JsonPlan {
     pub ops: Vec<Op>,
     /// Revenue per company.
     pub revenue: Vec<Revenue>,
-    /// Notes for the reviewer.
-    pub notes: Vec<String>,
+    /// Problems and notes the live tenant revealed.
+    pub findings: Vec<Finding>,
     /// Safety rails broken.
     pub breaches: Vec<Breach>,
     /// Requests made, by kind.
@@ -85,7 +94,7 @@ pub fn json(report: &Report) -> String {
         },
         ops: report.plan.ops.clone(),
         revenue: report.plan.revenue.clone(),
-        notes: report.plan.notes.clone(),
+        findings: report.findings.clone(),
         breaches: report.breaches.clone(),
         requests: report.requests.clone(),
     };
@@ -172,8 +181,8 @@ pub fn text(report: &Report, color: bool) -> String {
             breach.rail, breach.message
         );
     }
-    for note in &plan.notes {
-        let _ = writeln!(out, "note: {note}");
+    for finding in &report.findings {
+        write_finding(&mut out, finding, "");
     }
     for (title, revenue, ops) in groups(plan) {
         let _ = write!(out, "\n{title}");
@@ -190,6 +199,16 @@ pub fn text(report: &Report, color: bool) -> String {
         }
     }
     out
+}
+
+fn write_finding(out: &mut String, finding: &Finding, bullet: &str) {
+    let label = if finding.blocking { "problem" } else { "note" };
+    let scope = finding
+        .account
+        .as_ref()
+        .map_or(String::new(), |a| format!(" (account {a})"));
+    let _ = writeln!(out, "{bullet}{label}{scope}: {}", finding.message);
+    let _ = writeln!(out, "{bullet}  fix: {}", finding.fix);
 }
 
 fn paint(text: &str, action: Action, color: bool) -> String {
@@ -310,8 +329,9 @@ pub fn markdown(report: &Report) -> String {
         }
         head.push('\n');
     }
-    for note in &plan.notes {
-        let _ = writeln!(head, "- {note}");
+    for finding in &report.findings {
+        write_finding(&mut head, finding, "- ");
+        head.push('\n');
     }
     let mut body = String::new();
     let cut_note = "\n> Output cut to fit a comment; run `cwrecon plan` for the full plan.\n";
@@ -398,12 +418,12 @@ mod tests {
                 before: Money::parse("480").unwrap(),
                 after: Money::parse("504").unwrap(),
             }],
-            notes: Vec::new(),
         };
         Report {
             plan,
             breaches: Vec::new(),
             requests: BTreeMap::from([("companies".to_owned(), 1)]),
+            findings: Vec::new(),
         }
     }
 

@@ -1,0 +1,100 @@
+//! Putting a plan together: desired, live projection, diff, revenue, rails and findings, then the
+//! narrowing a user asked for (`--kind`).
+
+use std::collections::BTreeSet;
+
+use super::desired::desired;
+use super::diff::{DiffContext, diff};
+use super::op::Plan;
+use super::render::Report;
+use super::revenue::{revenue, safety_breaches};
+use crate::config::Config;
+use crate::live::{Snapshot, project};
+use crate::model::{Date, Kind};
+
+/// Make the full report for `config` against a snapshot of the tenant.
+pub fn assemble(config: &Config, snapshot: &Snapshot, today: Date) -> Report {
+    let wanted = desired(config, today);
+    let projection = project(config, snapshot);
+    let context = DiffContext {
+        today,
+        cancelled_date: config.policy.item.cancelled_date,
+    };
+    let mut plan = diff(&wanted, &projection.state, context);
+    plan.revenue = revenue(&wanted, &projection.state, &plan);
+    let breaches = safety_breaches(&plan, &projection.state, &config.policy.item.safety);
+    Report {
+        plan,
+        breaches,
+        requests: std::collections::BTreeMap::new(),
+        findings: projection.findings,
+    }
+}
+
+/// Keep only ops of `kinds`, plus every op they depend on (transitively), in plan order.
+pub fn keep_kinds(plan: &mut Plan, kinds: &[Kind]) {
+    if kinds.is_empty() {
+        return;
+    }
+    let mut keep: BTreeSet<usize> = BTreeSet::new();
+    let mut stack: Vec<usize> = (0..plan.ops.len())
+        .filter(|&i| kinds.contains(&plan.ops[i].kind()))
+        .collect();
+    while let Some(i) = stack.pop() {
+        if keep.insert(i) {
+            stack.extend(plan.ops[i].depends_on.iter().copied());
+        }
+    }
+    let renumber: std::collections::BTreeMap<usize, usize> = keep
+        .iter()
+        .enumerate()
+        .map(|(new, &old)| (old, new))
+        .collect();
+    let ops = std::mem::take(&mut plan.ops);
+    plan.ops = ops
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep.contains(i))
+        .map(|(_, mut op)| {
+            op.depends_on = op
+                .depends_on
+                .iter()
+                .filter_map(|d| renumber.get(d).copied())
+                .collect();
+            op
+        })
+        .collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrowing_to_additions_brings_their_dependencies() {
+        let yaml = "products:\n  - { sku: A1R, unit_cost: 1, description: a }\n  - { sku: B1R, unit_cost: 1, description: b }\ncompanies:\n  - account: '1'\n    identifier: A\n    contact: { first_name: A, last_name: B }\n    create: { name: A, address: { country: US } }\n    agreement: { name: X, start_date: 2026-01-01, additions: [{ product: A1R_1, quantity: 1 }] }\n";
+        let config = crate::config::load_texts([("t.yaml", yaml)]).unwrap();
+        let mut report = assemble(
+            &config,
+            &Snapshot::default(),
+            Date::parse("2026-11-25").unwrap(),
+        );
+        assert_eq!(report.plan.ops.len(), 7);
+        keep_kinds(&mut report.plan, &[Kind::Addition]);
+        let kinds: Vec<Kind> = report.plan.ops.iter().map(super::super::Op::kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                Kind::CatalogItem,
+                Kind::Company,
+                Kind::Contact,
+                Kind::Agreement,
+                Kind::Addition
+            ]
+        );
+        assert!(!kinds.contains(&Kind::CompanyLink));
+        let last = report.plan.ops.last().unwrap();
+        assert!(last.depends_on.iter().all(|&d| d < report.plan.ops.len()));
+        assert_eq!(last.depends_on.len(), 2);
+    }
+}
