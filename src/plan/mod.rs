@@ -11,6 +11,7 @@ mod diff;
 mod op;
 pub mod render;
 mod revenue;
+pub mod saved;
 
 pub use assemble::{assemble, keep_kinds};
 pub use desired::{Desired, desired, effective_date};
