@@ -16,6 +16,24 @@ pub enum Error {
     /// The simulator could not start or stopped with an error.
     #[error(transparent)]
     Sim(#[from] crate::sim::Error),
+    /// The command line asked for something that cannot be (beyond what clap checks).
+    #[error("understand the command line: {message}")]
+    Usage {
+        /// What is wrong.
+        message: String,
+    },
+    /// The live state could not be read.
+    #[error(transparent)]
+    Read(#[from] crate::live::ReadError),
+    /// The tenant has problems that ConnectWise would refuse mid-apply (listed in the plan output).
+    #[error("plan: {count} problem(s) in ConnectWise must be fixed first (see above)")]
+    Preflight {
+        /// How many blocking findings.
+        count: usize,
+    },
+    /// The credentials could not be resolved.
+    #[error(transparent)]
+    Credentials(#[from] crate::config::CredentialsError),
     /// Writing the command's output failed.
     #[error("write {what}")]
     Output {
@@ -46,8 +64,11 @@ impl Error {
     /// The documented exit code for this failure.
     pub fn exit_code(&self) -> Exit {
         match self {
-            Error::Config(_) => Exit::CONFIG,
+            Error::Config(_) | Error::Credentials(_) => Exit::CONFIG,
+            Error::Usage { .. } => Exit::USAGE,
             Error::Sim(_)
+            | Error::Read(_)
+            | Error::Preflight { .. }
             | Error::Output { .. }
             | Error::WriteFile { .. }
             | Error::Internal { .. } => Exit::FAILURE,

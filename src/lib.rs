@@ -16,6 +16,7 @@ pub mod live;
 pub mod model;
 pub mod plan;
 pub mod sim;
+pub mod workflow;
 
 pub use error::Error;
 pub use exit::Exit;

@@ -1,0 +1,126 @@
+//! The commands that talk to ConnectWise, end to end: load, read, plan, show, save, decide the exit.
+//!
+//! Owns the sequence and the exit code of `plan`; each step belongs to its module (`config`,
+//! `live`, `plan`). Refuses to write a saved plan that could not be applied (blocking findings or a
+//! tripped safety rail), so `apply plan.json` only ever sees a plan someone could approve.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::live::{Source, read_snapshot};
+use crate::model::{Date, Kind, fold_name};
+use crate::plan::render::{self, Report};
+use crate::plan::{assemble, keep_kinds};
+
+/// How a plan is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For a terminal.
+    Text,
+    /// For a pull-request comment.
+    Markdown,
+    /// Versioned JSON for machines.
+    Json,
+}
+
+/// What `plan` was asked to do, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct PlanOptions {
+    /// Output format.
+    pub format: Format,
+    /// Colour text output.
+    pub color: bool,
+    /// Save the plan (JSON) here.
+    pub out: Option<PathBuf>,
+    /// Exit 2 when there are changes.
+    pub detailed_exitcode: bool,
+    /// Only these kinds (and what they depend on).
+    pub kinds: Vec<Kind>,
+    /// Plan past the safety rails.
+    pub allow_destructive: bool,
+    /// The day the plan is made.
+    pub today: Date,
+}
+
+/// Keep only the companies named by account or identifier; an unknown name is an error.
+pub fn narrow_companies(config: &mut Config, names: &[String]) -> Result<(), Error> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    let matches = |c: &crate::config::model::Company, name: &str| {
+        c.account.trim() == name.trim() || fold_name(&c.identifier) == fold_name(name)
+    };
+    for name in names {
+        if !config.companies.iter().any(|c| matches(&c.item, name)) {
+            return Err(Error::Usage {
+                message: format!("--company {name} names no company in the configuration (give an account or an identifier)"),
+            });
+        }
+    }
+    config.companies.retain(|c| names.iter().any(|n| matches(&c.item, n)));
+    Ok(())
+}
+
+/// Read the tenant through `source`, plan, show and save; say how to exit.
+pub async fn plan<S: Source>(
+    config: &Config,
+    source: &S,
+    requests: impl Fn() -> std::collections::BTreeMap<String, u64>,
+    options: &PlanOptions,
+) -> Result<Exit, Error> {
+    let snapshot = read_snapshot(source, config).await?;
+    let mut report = assemble(config, &snapshot, options.today);
+    keep_kinds(&mut report.plan, &options.kinds);
+    report.requests = requests();
+    tracing::info!(requests = report.requests.values().sum::<u64>(), "read the live tenant");
+    for (kind, count) in &report.requests {
+        tracing::info!("  {kind}: {count} request(s)");
+    }
+    show(&report, options)?;
+    let exit = decide(&report, options);
+    if exit == Exit::OK || exit == Exit::CHANGES {
+        if let Some(path) = &options.out {
+            std::fs::write(path, render::json(&report)).map_err(|source| Error::WriteFile {
+                path: path.clone(),
+                source,
+            })?;
+        }
+    }
+    if report.is_blocked_by_findings() {
+        return Err(Error::Preflight {
+            count: report.findings.iter().filter(|f| f.blocking).count(),
+        });
+    }
+    Ok(exit)
+}
+
+fn show(report: &Report, options: &PlanOptions) -> Result<(), Error> {
+    let text = match options.format {
+        Format::Text => render::text(report, options.color),
+        Format::Markdown => render::markdown(report),
+        Format::Json => render::json(report),
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output {
+            what: "the plan to stdout".to_owned(),
+            source: err,
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn decide(report: &Report, options: &PlanOptions) -> Exit {
+    if report.is_blocked_by_findings() {
+        Exit::FAILURE
+    } else if !report.breaches.is_empty() && !options.allow_destructive {
+        Exit::BLOCKED
+    } else if options.detailed_exitcode && !report.plan.is_empty() {
+        Exit::CHANGES
+    } else {
+        Exit::OK
+    }
+}
