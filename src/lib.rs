@@ -7,6 +7,7 @@
 //! through `connectwise`, and `apply` makes the changes. [`sim`] serves a ConnectWise-compatible API for
 //! demos and tests.
 
+pub mod apply;
 pub mod cli;
 pub mod config;
 pub mod connectwise;

@@ -56,11 +56,15 @@ pub fn narrow_companies(config: &mut Config, names: &[String]) -> Result<(), Err
     for name in names {
         if !config.companies.iter().any(|c| matches(&c.item, name)) {
             return Err(Error::Usage {
-                message: format!("--company {name} names no company in the configuration (give an account or an identifier)"),
+                message: format!(
+                    "--company {name} names no company in the configuration (give an account or an identifier)"
+                ),
             });
         }
     }
-    config.companies.retain(|c| names.iter().any(|n| matches(&c.item, n)));
+    config
+        .companies
+        .retain(|c| names.iter().any(|n| matches(&c.item, n)));
     Ok(())
 }
 
@@ -75,19 +79,22 @@ pub async fn plan<S: Source>(
     let mut report = assemble(config, &snapshot, options.today);
     keep_kinds(&mut report.plan, &options.kinds);
     report.requests = requests();
-    tracing::info!(requests = report.requests.values().sum::<u64>(), "read the live tenant");
+    tracing::info!(
+        requests = report.requests.values().sum::<u64>(),
+        "read the live tenant"
+    );
     for (kind, count) in &report.requests {
         tracing::info!("  {kind}: {count} request(s)");
     }
     show(&report, options)?;
     let exit = decide(&report, options);
-    if exit == Exit::OK || exit == Exit::CHANGES {
-        if let Some(path) = &options.out {
-            std::fs::write(path, render::json(&report)).map_err(|source| Error::WriteFile {
-                path: path.clone(),
-                source,
-            })?;
-        }
+    if (exit == Exit::OK || exit == Exit::CHANGES)
+        && let Some(path) = &options.out
+    {
+        std::fs::write(path, render::json(&report)).map_err(|source| Error::WriteFile {
+            path: path.clone(),
+            source,
+        })?;
     }
     if report.is_blocked_by_findings() {
         return Err(Error::Preflight {

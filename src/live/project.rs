@@ -472,10 +472,15 @@ fn company_children(
                     .with("lastName", Value::Text(wanted.last_name.trim().to_owned())),
             );
         }
-    } else if c.agreement.is_some()
-        && contacts.is_empty()
-        && field(company, "defaultContact/id").is_none()
+    } else if let Some(contact) = field(company, "defaultContact/id")
+        .and_then(Json::as_i64)
+        .or_else(|| contacts.first().and_then(|k| id(k)))
     {
+        // No contact configured: the company's own (default, else first) serves the agreement.
+        let mut o = Object::new(Key::new(Kind::Contact, [account]));
+        o.id = Some(contact);
+        out.state.insert(o);
+    } else if c.agreement.is_some() {
         out.findings.push(Finding {
             blocking: true,
             account: Some(account.to_owned()),

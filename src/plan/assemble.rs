@@ -10,7 +10,7 @@ use super::render::Report;
 use super::revenue::{revenue, safety_breaches};
 use crate::config::Config;
 use crate::live::{Snapshot, project};
-use crate::model::{Date, Kind};
+use crate::model::{Date, Finding, Key, Kind, State};
 
 /// Make the full report for `config` against a snapshot of the tenant.
 pub fn assemble(config: &Config, snapshot: &Snapshot, today: Date) -> Report {
@@ -23,12 +23,45 @@ pub fn assemble(config: &Config, snapshot: &Snapshot, today: Date) -> Report {
     let mut plan = diff(&wanted, &projection.state, context);
     plan.revenue = revenue(&wanted, &projection.state, &plan);
     let breaches = safety_breaches(&plan, &projection.state, &config.policy.item.safety);
+    let mut findings = projection.findings;
+    findings.extend(unresolved_references(
+        &plan,
+        &wanted.state,
+        &projection.state,
+    ));
     Report {
         plan,
         breaches,
         requests: std::collections::BTreeMap::new(),
-        findings: projection.findings,
+        findings,
     }
+}
+
+/// Every object an op refers to must exist in ConnectWise or be created by the plan. The
+/// configuration may leave a setup row undeclared on the understanding that the tenant has it; this
+/// is where that understanding is checked.
+fn unresolved_references(plan: &Plan, desired: &State, live: &State) -> Vec<Finding> {
+    let mut missing: BTreeSet<Key> = BTreeSet::new();
+    for op in &plan.ops {
+        for parent in super::diff::parents(op) {
+            // A company's contact may be its own default contact, which plan-time findings cover.
+            if parent.kind == Kind::Contact {
+                continue;
+            }
+            if desired.get(&parent).is_none() && live.get(&parent).is_none() {
+                missing.insert(parent);
+            }
+        }
+    }
+    missing
+        .into_iter()
+        .map(|key| Finding {
+            blocking: true,
+            account: None,
+            message: format!("{key} does not exist in ConnectWise and the configuration does not declare it"),
+            fix: format!("declare it under `setup` so cwrecon creates it, or fix the name the configuration uses for the {}", key.kind),
+        })
+        .collect()
 }
 
 /// Keep only ops of `kinds`, plus every op they depend on (transitively), in plan order.
@@ -96,5 +129,35 @@ mod tests {
         let last = report.plan.ops.last().unwrap();
         assert!(last.depends_on.iter().all(|&d| d < report.plan.ops.len()));
         assert_eq!(last.depends_on.len(), 2);
+    }
+
+    #[test]
+    fn undeclared_setup_rows_missing_from_the_tenant_block_the_plan() {
+        let yaml = "products:\n  - { sku: A1R, unit_cost: 1, description: a }\n";
+        let config = crate::config::load_texts([("t.yaml", yaml)]).unwrap();
+        let report = assemble(
+            &config,
+            &Snapshot::default(),
+            Date::parse("2026-11-25").unwrap(),
+        );
+        let messages: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.blocking)
+            .map(|f| f.message.as_str())
+            .collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("product type Intermedia_Services does not exist")),
+            "{messages:#?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("sub-category Intermedia / Intermedia Services")),
+            "{messages:#?}"
+        );
+        assert!(report.is_blocked_by_findings());
     }
 }

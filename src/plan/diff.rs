@@ -187,7 +187,7 @@ fn order(plan: &mut Plan) {
 }
 
 /// The keys an op's object refers to, which must exist before it.
-fn parents(op: &Op) -> Vec<Key> {
+pub(crate) fn parents(op: &Op) -> Vec<Key> {
     let field = |name: &str| -> Option<String> {
         op.changes
             .iter()
