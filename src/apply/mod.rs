@@ -1,8 +1,10 @@
 //! Applying a plan: turning ops into ConnectWise writes, in order, safely.
 //!
-//! Owns the request each op makes (`write.rs`). Pure parts only so far; the executor comes with
-//! issue #5.
+//! Owns the request each op makes (`write.rs`) and the order, concurrency and idempotence of
+//! running them (`executor.rs`). Knows nothing of HTTP: a `Target` performs the writes.
 
+mod executor;
 mod write;
 
+pub use executor::{CREATE_ATTEMPTS, Outcome, Target, WriteFailure, execute, tally};
 pub use write::{Lookup, MissingRef, Refs, Write, lookup_for, write_for};

@@ -1,0 +1,404 @@
+//! The executor: runs a plan's ops against ConnectWise in order, level by level, concurrently
+//! within a level, and reports what happened to every op.
+//!
+//! Owns three rules. Order: an op runs only after every op it depends on succeeded; a failed op
+//! skips its dependants (transitively) and nothing else. Idempotence: a create whose response was
+//! lost (the write may have committed) is looked up by its natural key before any retry, so a
+//! retry never duplicates an object. Honesty: every op ends as done, failed (with ConnectWise's
+//! message and field) or skipped (naming the op it waited for); nothing is left unreported.
+//! Knows nothing of HTTP: a [`Target`] performs writes and lookups.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+
+use futures_util::StreamExt as _;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use super::write::{Lookup, Refs, Write, lookup_for, write_for};
+use crate::plan::{Action, Op, Plan};
+
+/// A failed write, as the executor needs to see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct WriteFailure {
+    /// What went wrong, including ConnectWise's message and field when it gave them.
+    pub message: String,
+    /// The request may have reached ConnectWise and committed (timeout, reset, 5xx after send).
+    pub may_have_committed: bool,
+}
+
+/// Where writes go: the ConnectWise client, or anything that answers like it.
+pub trait Target: Sync {
+    /// Perform one write; returns the record ConnectWise answered with (`null` for a delete).
+    fn write(&self, write: &Write) -> impl Future<Output = Result<Json, WriteFailure>> + Send;
+    /// List the records matching a natural-key lookup.
+    fn find(&self, lookup: &Lookup)
+    -> impl Future<Output = Result<Vec<Json>, WriteFailure>> + Send;
+}
+
+/// What happened to one op.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Applied. `id` is the record's id; `recovered` says a lost create was found by its key.
+    Done {
+        /// The record id.
+        id: Option<i64>,
+        /// Found by natural key after a lost response, not re-created.
+        recovered: bool,
+    },
+    /// ConnectWise refused it, or it kept failing.
+    Failed {
+        /// Why.
+        error: String,
+    },
+    /// Not attempted because an op it depends on did not succeed.
+    Skipped {
+        /// The index of the op it waited for.
+        because_of: usize,
+    },
+}
+
+/// How many times a create is tried, counting lookups that find nothing after a lost response.
+pub const CREATE_ATTEMPTS: usize = 3;
+
+/// Run every op of `plan`, starting from the ids in `refs`. Returns one outcome per op, in order.
+pub async fn execute<T: Target>(
+    plan: &Plan,
+    mut refs: Refs,
+    target: &T,
+    concurrency: usize,
+) -> Vec<Outcome> {
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; plan.ops.len()];
+    for batch in batches(plan) {
+        let mut runnable = Vec::new();
+        for i in batch {
+            match blocked_by(&plan.ops[i], &outcomes) {
+                Some(dependency) => {
+                    outcomes[i] = Some(Outcome::Skipped {
+                        because_of: dependency,
+                    });
+                }
+                None => runnable.push(i),
+            }
+        }
+        let refs_now = refs.clone();
+        let results: Vec<(usize, Outcome)> = futures_util::stream::iter(runnable)
+            .map(|i| {
+                let refs = &refs_now;
+                async move { (i, run_op(&plan.ops[i], refs, target).await) }
+            })
+            .buffer_unordered(concurrency.max(1))
+            .collect()
+            .await;
+        for (i, outcome) in results {
+            if let Outcome::Done { id: Some(id), .. } = outcome {
+                refs.insert(plan.ops[i].key.clone(), id);
+            }
+            outcomes[i] = Some(outcome);
+        }
+    }
+    outcomes
+        .into_iter()
+        .map(|o| {
+            o.unwrap_or(Outcome::Failed {
+                error: "internal: op was never scheduled".to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// Groups of op indices that may run together: consecutive ops with the same level and direction.
+/// Plans are ordered so that dependencies always come in an earlier group.
+fn batches(plan: &Plan) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut current: Option<(u8, bool)> = None;
+    for (i, op) in plan.ops.iter().enumerate() {
+        let group = (op.kind().level(), op.action.is_removal());
+        let depends_on_current = out
+            .last()
+            .is_some_and(|b| op.depends_on.iter().any(|d| b.contains(d)));
+        if current == Some(group) && !depends_on_current {
+            if let Some(last) = out.last_mut() {
+                last.push(i);
+            }
+        } else {
+            out.push(vec![i]);
+            current = Some(group);
+        }
+    }
+    out
+}
+
+/// The first dependency that did not succeed.
+fn blocked_by(op: &Op, outcomes: &[Option<Outcome>]) -> Option<usize> {
+    op.depends_on
+        .iter()
+        .copied()
+        .find(|&d| !matches!(outcomes.get(d), Some(Some(Outcome::Done { .. }))))
+}
+
+async fn run_op<T: Target>(op: &Op, refs: &Refs, target: &T) -> Outcome {
+    let write = match write_for(op, refs) {
+        Ok(write) => write,
+        Err(missing) => {
+            return Outcome::Failed {
+                error: missing.to_string(),
+            };
+        }
+    };
+    if op.action != Action::Create {
+        return match target.write(&write).await {
+            Ok(record) => Outcome::Done {
+                id: record_id(&record).or(op.assumed.id),
+                recovered: false,
+            },
+            Err(failure) => Outcome::Failed {
+                error: failure.message,
+            },
+        };
+    }
+    create(op, refs, &write, target).await
+}
+
+/// Create, and after a lost response, look before trying again.
+async fn create<T: Target>(op: &Op, refs: &Refs, write: &Write, target: &T) -> Outcome {
+    let mut last_error = String::new();
+    for _ in 0..CREATE_ATTEMPTS {
+        match target.write(write).await {
+            Ok(record) => {
+                return Outcome::Done {
+                    id: record_id(&record),
+                    recovered: false,
+                };
+            }
+            Err(failure) if !failure.may_have_committed => {
+                return Outcome::Failed {
+                    error: failure.message,
+                };
+            }
+            Err(failure) => last_error = failure.message,
+        }
+        match find_existing(op, refs, target).await {
+            Ok(Some(id)) => {
+                return Outcome::Done {
+                    id: Some(id),
+                    recovered: true,
+                };
+            }
+            Ok(None) => {}
+            Err(error) => return Outcome::Failed { error },
+        }
+    }
+    Outcome::Failed {
+        error: format!(
+            "{last_error} (tried {CREATE_ATTEMPTS} times; the object was not found by its key after any of them)"
+        ),
+    }
+}
+
+async fn find_existing<T: Target>(op: &Op, refs: &Refs, target: &T) -> Result<Option<i64>, String> {
+    let lookup = lookup_for(op, refs).map_err(|e| e.to_string())?;
+    let found = target.find(&lookup).await.map_err(|f| f.message)?;
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(record_id(one)),
+        many => Err(format!(
+            "{} matching records found for {} after a lost response; resolve the duplicates in ConnectWise",
+            many.len(),
+            op.key
+        )),
+    }
+}
+
+fn record_id(record: &Json) -> Option<i64> {
+    record.get("id").and_then(Json::as_i64)
+}
+
+/// Counts of outcomes, for the summary.
+pub fn tally(outcomes: &[Outcome]) -> BTreeMap<&'static str, usize> {
+    let mut counts = BTreeMap::new();
+    for outcome in outcomes {
+        let name = match outcome {
+            Outcome::Done { .. } => "done",
+            Outcome::Failed { .. } => "failed",
+            Outcome::Skipped { .. } => "skipped",
+        };
+        *counts.entry(name).or_insert(0) += 1;
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    //! Scheduling logic only (which op runs, which is skipped, when a lookup happens), with a
+    //! scripted target. Behaviour against ConnectWise is tested over HTTP against the simulator.
+    use std::sync::Mutex;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::live::Snapshot;
+    use crate::model::Date;
+
+    const YAML: &str = "setup:\n  product_types: [{ name: Intermedia_Services }]\n  agreement_types: [{ name: Intermedia }]\n  units_of_measure: [{ name: Unit }]\n  categories: [{ name: Intermedia }]\n  subcategories: [{ name: Intermedia Services, category: Intermedia }]\n  management_it_solutions: [{ name: Intermedia }]\nproducts:\n  - { sku: A1R, unit_cost: 1, description: a }\n  - { sku: B1R, unit_cost: 1, description: b }\ncompanies:\n  - account: '1'\n    identifier: One\n    contact: { first_name: A, last_name: B }\n    create: { name: One, address: { country: United States } }\n    agreement: { name: X, start_date: 2026-01-01, additions: [{ product: A1R_1, quantity: 1 }, { product: B1R_1, quantity: 2 }] }\n  - account: '2'\n    identifier: Two\n    contact: { first_name: C, last_name: D }\n    create: { name: Two, address: { country: United States } }\n    agreement: { name: Y, start_date: 2026-01-01, additions: [{ product: A1R_1, quantity: 1 }] }\n";
+
+    /// Answers every write with a new id, except as scripted.
+    struct Scripted {
+        next: Mutex<i64>,
+        refuse_path_containing: Option<&'static str>,
+        lose_first_response_of: Option<&'static str>,
+        log: Mutex<Vec<String>>,
+    }
+
+    impl Scripted {
+        fn new() -> Scripted {
+            Scripted {
+                next: Mutex::new(1),
+                refuse_path_containing: None,
+                lose_first_response_of: None,
+                log: Mutex::new(Vec::new()),
+            }
+        }
+    }
+
+    impl Target for Scripted {
+        async fn write(&self, write: &Write) -> Result<Json, WriteFailure> {
+            let (path, body) = match write {
+                Write::Post { path, body, .. } | Write::Patch { path, body, .. } => {
+                    (path.clone(), body.clone())
+                }
+                Write::Delete { path, .. } => (path.clone(), Json::Null),
+            };
+            self.log.lock().unwrap().push(format!("write {path}"));
+            if self
+                .refuse_path_containing
+                .is_some_and(|p| path.contains(p) && body.get("name") == Some(&json!("Y")))
+            {
+                return Err(WriteFailure {
+                    message: "400 InvalidObject: contact: contact is required".into(),
+                    may_have_committed: false,
+                });
+            }
+            let id = {
+                let mut next = self.next.lock().unwrap();
+                *next += 1;
+                *next
+            };
+            let lose = self.lose_first_response_of.is_some_and(|p| {
+                path.contains(p)
+                    && self
+                        .log
+                        .lock()
+                        .unwrap()
+                        .iter()
+                        .filter(|l| l.contains(p))
+                        .count()
+                        == 1
+            });
+            if lose {
+                return Err(WriteFailure {
+                    message: "connection reset".into(),
+                    may_have_committed: true,
+                });
+            }
+            Ok(json!({ "id": id }))
+        }
+
+        async fn find(&self, lookup: &Lookup) -> Result<Vec<Json>, WriteFailure> {
+            self.log
+                .lock()
+                .unwrap()
+                .push(format!("find {} {}", lookup.path, lookup.conditions));
+            Ok(vec![json!({ "id": 999 })])
+        }
+    }
+
+    fn plan() -> Plan {
+        let config = crate::config::load_texts([("t.yaml", YAML)]).unwrap();
+        crate::plan::assemble(
+            &config,
+            &Snapshot::default(),
+            Date::parse("2026-11-25").unwrap(),
+        )
+        .plan
+    }
+
+    fn refs() -> Refs {
+        let mut refs = Refs::default();
+        refs.insert_lookup("status", "Active", 1);
+        refs.insert_lookup("type", "Client", 1);
+        refs.insert_lookup("country", "United States", 1);
+        refs
+    }
+
+    #[tokio::test]
+    async fn everything_runs_when_nothing_fails() {
+        let plan = plan();
+        let outcomes = execute(&plan, refs(), &Scripted::new(), 4).await;
+        assert_eq!(
+            tally(&outcomes).get("done"),
+            Some(&plan.ops.len()),
+            "{outcomes:#?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_refused_agreement_skips_only_its_own_additions() {
+        let plan = plan();
+        let mut target = Scripted::new();
+        target.refuse_path_containing = Some("/finance/agreements");
+        let outcomes = execute(&plan, refs(), &target, 4).await;
+        let by_key: Vec<(String, &Outcome)> = plan
+            .ops
+            .iter()
+            .map(|o| o.key.to_string())
+            .zip(outcomes.iter())
+            .collect();
+        let failed: Vec<&String> = by_key
+            .iter()
+            .filter(|(_, o)| matches!(o, Outcome::Failed { .. }))
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(failed, ["agreement 2 / Intermedia / Y"]);
+        let skipped: Vec<&String> = by_key
+            .iter()
+            .filter(|(_, o)| matches!(o, Outcome::Skipped { .. }))
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(skipped, ["addition 2 / Intermedia / Y / A1R_1"]);
+        let t = tally(&outcomes);
+        assert_eq!(t.get("done"), Some(&(plan.ops.len() - 2)));
+    }
+
+    #[tokio::test]
+    async fn a_lost_create_is_found_by_its_key_not_created_twice() {
+        let plan = plan();
+        let mut target = Scripted::new();
+        target.lose_first_response_of = Some("/procurement/catalog");
+        let outcomes = execute(&plan, refs(), &target, 1).await;
+        let log = target.log.lock().unwrap().clone();
+        let catalog_posts = log
+            .iter()
+            .filter(|l| l.starts_with("write /procurement/catalog"))
+            .count();
+        assert_eq!(
+            catalog_posts, 2,
+            "the lost one and the other product: {log:#?}"
+        );
+        assert!(
+            log.iter()
+                .any(|l| l.starts_with("find /procurement/catalog identifier = ")),
+            "{log:#?}"
+        );
+        assert!(outcomes.iter().any(|o| matches!(
+            o,
+            Outcome::Done {
+                id: Some(999),
+                recovered: true
+            }
+        )));
+        assert!(outcomes.iter().all(|o| matches!(o, Outcome::Done { .. })));
+    }
+}
