@@ -40,6 +40,32 @@ impl Refs {
         self.ids.get(key).copied()
     }
 
+    /// The ids the live tenant already has: every projected object, and the company lookup tables.
+    pub fn from_live(state: &crate::model::State, snapshot: &crate::live::Snapshot) -> Refs {
+        let mut refs = Refs::default();
+        for object in state.objects.values() {
+            if let Some(id) = object.id {
+                refs.insert(object.key.clone(), id);
+            }
+        }
+        let tables = [
+            ("status", &snapshot.company_statuses),
+            ("type", &snapshot.company_types),
+            ("country", &snapshot.countries),
+        ];
+        for (table, rows) in tables {
+            for row in rows {
+                if let (Some(name), Some(id)) = (
+                    row.get("name").and_then(Json::as_str),
+                    row.get("id").and_then(Json::as_i64),
+                ) {
+                    refs.insert_lookup(table, name, id);
+                }
+            }
+        }
+        refs
+    }
+
     fn lookup(&self, table: &'static str, name: &str) -> Option<i64> {
         self.lookups.get(&(table, fold_name(name))).copied()
     }

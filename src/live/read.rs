@@ -350,7 +350,16 @@ async fn companies_and_children<S: Source>(
     snapshot.cross_references = cross_references;
 
     if needs_link_scan(config, snapshot) {
-        scan_all_links(source, snapshot).await?;
+        let lookup = |kind, path| source.list(kind, path, ListQuery::new(None, "id,name"));
+        let (statuses, types, countries, ()) = tokio::try_join!(
+            lookup("companyStatuses", "/company/companies/statuses"),
+            lookup("companyTypes", "/company/companies/types"),
+            lookup("countries", "/company/countries"),
+            scan_all_links(source, snapshot),
+        )?;
+        snapshot.company_statuses = statuses;
+        snapshot.company_types = types;
+        snapshot.countries = countries;
     }
     let relevant = relevant_companies(config, snapshot);
     let relevant_list: Vec<i64> = relevant.iter().copied().collect();

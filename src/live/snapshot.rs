@@ -38,6 +38,12 @@ pub struct Snapshot {
     pub agreements: Vec<Json>,
     /// `…/agreements/{id}/additions`, by agreement id.
     pub additions: BTreeMap<i64, Vec<Json>>,
+    /// `/company/companies/statuses`, read only when a company may be created.
+    pub company_statuses: Vec<Json>,
+    /// `/company/companies/types`, read only when a company may be created.
+    pub company_types: Vec<Json>,
+    /// `/company/countries`, read only when a company may be created.
+    pub countries: Vec<Json>,
 }
 
 /// Read a field by path (`type/name`), as a string.
