@@ -13,6 +13,9 @@ pub enum Error {
     /// The configuration could not be read or did not pass its checks.
     #[error(transparent)]
     Config(#[from] crate::config::Error),
+    /// A ConnectWise request failed.
+    #[error(transparent)]
+    ConnectWise(#[from] crate::connectwise::Error),
     /// The simulator could not start or stopped with an error.
     #[error(transparent)]
     Sim(#[from] crate::sim::Error),
@@ -47,7 +50,8 @@ impl Error {
     pub fn exit_code(&self) -> Exit {
         match self {
             Error::Config(_) => Exit::CONFIG,
-            Error::Sim(_)
+            Error::ConnectWise(_)
+            | Error::Sim(_)
             | Error::Output { .. }
             | Error::WriteFile { .. }
             | Error::Internal { .. } => Exit::FAILURE,
