@@ -290,7 +290,8 @@ pub enum PatchKind {
 }
 
 impl PatchOp {
-    /// Replace `field` with `value` (a reference as a whole object: `{"id": 42}`).
+    /// Replace `field` with `value` (a reference as a whole object: `{"id": 42}`). For a bare
+    /// [`Decimal`](rust_decimal::Decimal) use [`PatchOp::replace_decimal`].
     ///
     /// # Errors
     /// When `value` cannot be serialized.
@@ -300,6 +301,18 @@ impl PatchOp {
             path: field.trim_start_matches('/').to_owned(),
             value: Some(serde_json::to_value(value)?),
         })
+    }
+
+    /// Replace a money or quantity `field` with `value`, written as a JSON number (`Decimal`'s own
+    /// serde would write a string).
+    pub fn replace_decimal(field: &str, value: rust_decimal::Decimal) -> PatchOp {
+        let number = super::types::decimal::serialize(&value, serde_json::value::Serializer)
+            .unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
+        PatchOp {
+            op: PatchKind::Replace,
+            path: field.trim_start_matches('/').to_owned(),
+            value: Some(number),
+        }
     }
 
     /// Clear `field`.
@@ -333,5 +346,165 @@ impl PatchOp {
                 value: Some(value.clone()),
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connectwise::types::{Addition, IvItemReference, Reference};
+
+    fn base() -> BaseUrl {
+        BaseUrl::from_site("api-na.myconnectwise.net").unwrap()
+    }
+
+    #[test]
+    fn list_url_encodes_every_parameter() {
+        let params = ListParams::new()
+            .conditions(
+                Conditions::eq("name", r#"A&B "x" 50% + [y]"#)
+                    .and(Conditions::eq("inactiveFlag", false)),
+            )
+            .child_conditions(Conditions::eq("types/id", 1))
+            .fields(["id", "name", "status/id", "_info"])
+            .order_by(Some("name asc"));
+        let request = Request::list("companies", "/company/companies", &params, 2);
+        assert_eq!(
+            request.url(&base()).as_str(),
+            "https://api-na.myconnectwise.net/v4_6_release/apis/3.0/company/companies?\
+             conditions=%28name%20%3D%20%22A%26B%20%5C%22x%5C%22%2050%25%20%2B%20%5By%5D%22%29%20and%20%28inactiveFlag%20%3D%20false%29\
+             &childConditions=types/id%20%3D%201\
+             &fields=id,name,status/id,_info\
+             &orderBy=name%20asc&page=2&pageSize=1000"
+        );
+        assert_eq!(
+            request.call.to_string(),
+            "list companies (GET /company/companies, page 2)"
+        );
+        assert!(!request.is_write() && request.resend_safe);
+    }
+
+    #[test]
+    fn list_defaults_and_page_size_clamp() {
+        let request = Request::list("countries", "/company/countries", &ListParams::new(), 1);
+        assert_eq!(
+            request.query.as_deref(),
+            Some("orderBy=id%20asc&page=1&pageSize=1000")
+        );
+        let params = ListParams::new().order_by(None).page_size(5000);
+        let request = Request::list("countries", "/company/countries", &params, 1);
+        assert_eq!(request.query.as_deref(), Some("page=1&pageSize=1000"));
+    }
+
+    #[test]
+    fn item_count_and_trailing_slash_paths() {
+        let b = base();
+        let get = Request::get("subcategories", "/procurement/subcategories/", 9, &[]);
+        assert_eq!(get.call.path, "/procurement/subcategories/9");
+        assert!(
+            get.url(&b)
+                .as_str()
+                .ends_with("/apis/3.0/procurement/subcategories/9")
+        );
+        let get = Request::get(
+            "companies",
+            "/company/companies",
+            9,
+            &["id".into(), "name".into()],
+        );
+        assert_eq!(get.query.as_deref(), Some("fields=id,name"));
+        let count = Request::count(
+            "additions",
+            "/finance/agreements/7/additions",
+            &ListParams::new()
+                .conditions(Conditions::eq(
+                    "cancelledDate",
+                    crate::connectwise::Literal::Null,
+                ))
+                .fields(["id"]),
+        );
+        assert_eq!(count.call.path, "/finance/agreements/7/additions/count");
+        assert_eq!(
+            count.query.as_deref(),
+            Some("conditions=cancelledDate%20%3D%20null")
+        );
+        let count = Request::count("companies", "/company/companies", &ListParams::new());
+        assert_eq!(count.query, None);
+        let delete = Request::delete("additions", "/finance/agreements/7/additions", 3);
+        assert_eq!(delete.call.method, Method::DELETE);
+        assert_eq!(delete.call.path, "/finance/agreements/7/additions/3");
+        assert!(delete.resend_safe && delete.is_write());
+    }
+
+    #[test]
+    fn create_and_put_bodies_never_send_nulls_or_info() {
+        let addition = Addition {
+            product: Some(IvItemReference::from_id(12)),
+            quantity: Some(rust_decimal::Decimal::new(42, 0)),
+            unit_price: Some(rust_decimal::Decimal::new(1200, 2)),
+            bill_customer: Some("Billable".into()),
+            info: Some([("lastUpdated".to_owned(), "x".to_owned())].into()),
+            ..Addition::default()
+        };
+        let create =
+            Request::create("additions", "/finance/agreements/7/additions", &addition).unwrap();
+        assert_eq!(create.call.method, Method::POST);
+        assert!(!create.resend_safe && create.is_write());
+        assert_eq!(
+            create.body.unwrap().to_string(),
+            r#"{"billCustomer":"Billable","product":{"id":12},"quantity":42,"unitPrice":12}"#
+        );
+        let put =
+            Request::put("additions", "/finance/agreements/7/additions", 3, &addition).unwrap();
+        assert_eq!(put.call.method, Method::PUT);
+        assert!(put.resend_safe);
+        assert_eq!(
+            put.call.to_string(),
+            "replace additions (PUT /finance/agreements/7/additions/3)"
+        );
+    }
+
+    #[test]
+    fn patch_bodies_replace_whole_references() {
+        let ops = [
+            PatchOp::replace("status", &Reference::from_id(42)).unwrap(),
+            PatchOp::replace_decimal("/quantity", rust_decimal::Decimal::new(725, 2)),
+            PatchOp::remove("cancelledDate"),
+        ];
+        let request =
+            Request::patch("additions", "/finance/agreements/7/additions", 3, &ops).unwrap();
+        assert_eq!(request.call.method, Method::PATCH);
+        assert!(!request.resend_safe);
+        assert!(request.clone().resend_safe().resend_safe);
+        assert_eq!(
+            request.body.unwrap().to_string(),
+            r#"[{"op":"replace","path":"status","value":{"id":42}},{"op":"replace","path":"quantity","value":7.25},{"op":"remove","path":"cancelledDate"}]"#
+        );
+    }
+
+    #[test]
+    fn patch_diff_touches_only_declared_changed_fields() {
+        let live = Addition {
+            id: Some(3),
+            product: Some(IvItemReference {
+                id: Some(12),
+                identifier: Some("SKU_7.25".into()),
+                ..IvItemReference::default()
+            }),
+            quantity: Some(rust_decimal::Decimal::new(40, 0)),
+            unit_price: Some(rust_decimal::Decimal::new(1200, 2)),
+            ..Addition::default()
+        };
+        let desired = Addition {
+            id: Some(3),
+            quantity: Some(rust_decimal::Decimal::new(42, 0)),
+            unit_price: Some(rust_decimal::Decimal::new(12, 0)),
+            ..Addition::default()
+        };
+        let ops = PatchOp::diff(&live, &desired).unwrap();
+        assert_eq!(
+            serde_json::to_string(&ops).unwrap(),
+            r#"[{"op":"replace","path":"quantity","value":42}]"#
+        );
     }
 }

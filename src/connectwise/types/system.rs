@@ -194,9 +194,9 @@ pub struct SystemInfo {
     /// `serverTimeZone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_time_zone: Option<String>,
-    /// `licenseBits`: references (`LicenseBit`).
+    /// `licenseBits`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub license_bits: Option<Vec<Reference>>,
+    pub license_bits: Option<Vec<LicenseBit>>,
     /// `cloudRegion`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud_region: Option<String>,
