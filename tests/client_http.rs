@@ -419,28 +419,29 @@ async fn retried_status_set() {
         let post_attempts = server.seen().len() - get_attempts;
         assert_no_secret(&format!("{get} {get:?} {post} {post:?}"));
         lines.push(format!(
-            "{status}: get {} post {} validation={} post_may_have_committed={}",
+            "{status}: get {} post {} validation={} auth={} post_may_have_committed={}",
             if get_attempts > 1 { "retried" } else { "once" },
             if post_attempts > 1 { "retried" } else { "once" },
             get.is_validation(),
+            get.is_auth(),
             post.may_have_committed(),
         ));
     }
     insta::assert_snapshot!(lines.join("\n"), @r"
-    400: get once post once validation=true post_may_have_committed=false
-    401: get once post once validation=true post_may_have_committed=false
-    403: get once post once validation=true post_may_have_committed=false
-    404: get once post once validation=true post_may_have_committed=false
-    405: get once post once validation=true post_may_have_committed=false
-    409: get once post once validation=true post_may_have_committed=false
-    415: get once post once validation=true post_may_have_committed=false
-    422: get once post once validation=true post_may_have_committed=false
-    429: get retried post retried validation=false post_may_have_committed=false
-    500: get once post once validation=false post_may_have_committed=true
-    501: get once post once validation=false post_may_have_committed=true
-    502: get retried post once validation=false post_may_have_committed=true
-    503: get retried post once validation=false post_may_have_committed=true
-    504: get retried post once validation=false post_may_have_committed=true
+    400: get once post once validation=true auth=false post_may_have_committed=false
+    401: get once post once validation=false auth=true post_may_have_committed=false
+    403: get once post once validation=false auth=true post_may_have_committed=false
+    404: get once post once validation=false auth=false post_may_have_committed=false
+    405: get once post once validation=false auth=false post_may_have_committed=false
+    409: get once post once validation=true auth=false post_may_have_committed=false
+    415: get once post once validation=false auth=false post_may_have_committed=false
+    422: get once post once validation=true auth=false post_may_have_committed=false
+    429: get retried post retried validation=false auth=false post_may_have_committed=false
+    500: get once post once validation=false auth=false post_may_have_committed=true
+    501: get once post once validation=false auth=false post_may_have_committed=true
+    502: get retried post once validation=false auth=false post_may_have_committed=true
+    503: get retried post once validation=false auth=false post_may_have_committed=true
+    504: get retried post once validation=false auth=false post_may_have_committed=true
     ");
 }
 
@@ -506,7 +507,7 @@ async fn a_dropped_connection_after_a_create_may_have_committed() {
     assert_eq!(*count.lock().unwrap(), 1, "a create is never resent");
     assert_eq!(
         err.to_string(),
-        "create companies (POST /company/companies): connection lost after 1 attempts"
+        "create companies (POST /company/companies): connection lost"
     );
     assert_no_secret(&format!("{err:?}"));
 }
@@ -589,4 +590,56 @@ async fn logs_name_method_path_and_status_but_never_keys() {
     assert!(logs.contains("path=/company/companies/9"), "{logs}");
     assert!(logs.contains("attempt=2"), "{logs}");
     assert!(logs.contains("status=401"), "{logs}");
+}
+
+/// The concurrency bound holds across tasks: a server that counts requests in flight never sees
+/// more than the configured number at once.
+#[tokio::test]
+async fn concurrency_is_bounded() {
+    #[derive(Clone, Default)]
+    struct Gauge {
+        now: Arc<Mutex<usize>>,
+        max: Arc<Mutex<usize>>,
+    }
+    async fn slow(State(gauge): State<Gauge>) -> Response {
+        {
+            let mut now = gauge.now.lock().unwrap();
+            *now += 1;
+            let mut max = gauge.max.lock().unwrap();
+            *max = (*max).max(*now);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        *gauge.now.lock().unwrap() -= 1;
+        json(200, r#"{"id":1}"#)
+    }
+    let gauge = Gauge::default();
+    let app = axum::Router::new().fallback(slow).with_state(gauge.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let config = ClientConfig::new(
+        BaseUrl::from_site(&format!("http://{addr}")).unwrap(),
+        "acme",
+        SecretString::from(PUBLIC),
+        SecretString::from(PRIVATE),
+        "client",
+    )
+    .with_concurrency(3)
+    .with_requests_per_minute(0);
+    let client = Client::new(config).unwrap();
+    let tasks: Vec<_> = (1..=12)
+        .map(|id| {
+            let endpoint = client.endpoint::<Company>();
+            tokio::spawn(async move { endpoint.get(id).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let max = *gauge.max.lock().unwrap();
+    assert!(
+        (1..=3).contains(&max),
+        "{max} requests were in flight at once"
+    );
+    assert_eq!(client.request_counts()["companies"], 12);
 }

@@ -27,7 +27,7 @@ pub struct ClientConfig {
     pub private_key: SecretString,
     /// The integration's `clientId` header.
     pub client_id: String,
-    /// Requests per minute allowed through the shared limiter (default 900).
+    /// Requests per minute allowed through the shared limiter (default 900; 0 turns pacing off).
     pub requests_per_minute: u32,
     /// Requests in flight at once (default 8).
     pub concurrency: usize,

@@ -139,7 +139,7 @@ pub enum Error {
         source: reqwest::Error,
     },
     /// ConnectWise answered with an error status.
-    #[error("{call}: {status}{}", body.as_ref().map(|b| format!(" {b}")).unwrap_or_default())]
+    #[error("{call}: {status}{}{}", body.as_ref().map(|b| format!(" {b}")).unwrap_or_default(), after(*attempts))]
     Http {
         /// What was being attempted.
         call: Box<Call>,
@@ -153,7 +153,7 @@ pub enum Error {
         committed: Commit,
     },
     /// ConnectWise kept answering 429 until the attempts ran out.
-    #[error("{call}: 429 Too Many Requests after {attempts} attempts{}", retry_after.map(|d| format!(" (last Retry-After {}s)", d.as_secs())).unwrap_or_default())]
+    #[error("{call}: 429 Too Many Requests{}{}", after(*attempts), retry_after.map(|d| format!(" (last Retry-After {}s)", d.as_secs())).unwrap_or_default())]
     RateLimited {
         /// What was being attempted.
         call: Box<Call>,
@@ -163,7 +163,7 @@ pub enum Error {
         attempts: u32,
     },
     /// The request could not be sent or its response could not be read.
-    #[error("{call}: {kind} after {attempts} attempts")]
+    #[error("{call}: {kind}{}", after(*attempts))]
     Transport {
         /// What was being attempted.
         call: Box<Call>,
@@ -205,16 +205,33 @@ pub enum Error {
     },
 }
 
+/// ` (after 3 attempts)` when a request was tried more than once.
+fn after(attempts: u32) -> String {
+    if attempts > 1 {
+        format!(" (after {attempts} attempts)")
+    } else {
+        String::new()
+    }
+}
+
 impl Error {
-    /// ConnectWise refused the request's content or the caller's rights (400, 401, 403, 404, 405,
-    /// 409, 415, 422): retrying the same request cannot succeed.
+    /// ConnectWise refused the data (400 Bad Request with `InvalidObject` and `errors[]`, 409
+    /// Conflict, 422): the same request will fail again, so it is never retried; fix the data.
     pub fn is_validation(&self) -> bool {
-        match self {
-            Error::Http { status, .. } => {
-                status.is_client_error() && *status != StatusCode::TOO_MANY_REQUESTS
-            }
-            _ => false,
-        }
+        matches!(self.status().map(|s| s.as_u16()), Some(400 | 409 | 422))
+    }
+
+    /// The login was refused (401) or lacks a security-role permission (403); nothing else will
+    /// work either. A missing `clientId` is reported as 403; on cloud, bad credentials can look
+    /// like a 404 (API-NOTES.md §1.1).
+    pub fn is_auth(&self) -> bool {
+        matches!(self.status().map(|s| s.as_u16()), Some(401 | 403))
+    }
+
+    /// Whether the request failed for good on ConnectWise's side with a 4xx other than 429:
+    /// retrying the same request cannot succeed.
+    pub fn is_client_error(&self) -> bool {
+        matches!(self, Error::Http { status, .. } if status.is_client_error())
     }
 
     /// The failed request may have taken effect on the server: a create or update whose response
@@ -270,17 +287,27 @@ mod tests {
 
     #[test]
     fn messages_read_after_failed_to() {
-        let err = Error::Http {
+        let err = Error::RateLimited {
             call: Box::new(call(Some(2))),
-            status: StatusCode::TOO_MANY_REQUESTS,
-            body: None,
+            retry_after: Some(Duration::from_secs(30)),
             attempts: 1,
+        };
+        assert_eq!(
+            err.to_string(),
+            "list companies (GET /company/companies, page 2): 429 Too Many Requests (last Retry-After 30s)"
+        );
+        let err = Error::Http {
+            call: Box::new(call(None)),
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            body: None,
+            attempts: 5,
             committed: Commit::No,
         };
         assert_eq!(
             err.to_string(),
-            "list companies (GET /company/companies, page 2): 429 Too Many Requests"
+            "list companies (GET /company/companies): 503 Service Unavailable (after 5 attempts)"
         );
+        assert!(!err.is_validation() && !err.is_auth() && !err.is_client_error());
     }
 
     #[test]

@@ -19,6 +19,8 @@
 mod bundle;
 mod client;
 mod config;
+// `pub mod conditions;` (the conditions AST, parser and printer shared with the simulator) joins
+// here at merge; this client only builds condition strings, in `query`.
 mod endpoint;
 mod error;
 mod limiter;

@@ -30,11 +30,14 @@ pub struct Request {
     pub body: Option<serde_json::Value>,
     /// Whether sending the request twice is harmless (always true for GET, PUT and DELETE).
     pub resend_safe: bool,
+    /// Whether the request changes data (false for GET and for a bundle of reads).
+    pub write: bool,
 }
 
 impl Request {
     fn new(kind: &str, action: &str, method: Method, path: String) -> Request {
         let resend_safe = !matches!(method, Method::POST | Method::PATCH);
+        let write = method != Method::GET;
         Request {
             call: Call {
                 action: format!("{action} {kind}"),
@@ -46,6 +49,7 @@ impl Request {
             query: None,
             body: None,
             resend_safe,
+            write,
         }
     }
 
@@ -139,6 +143,7 @@ impl Request {
         .with_body(body)?;
         "read bundled requests".clone_into(&mut request.call.action);
         request.resend_safe = true;
+        request.write = false;
         Ok(request)
     }
 
@@ -159,9 +164,9 @@ impl Request {
         self
     }
 
-    /// Whether the request changes data (anything but GET, or a bundle of reads).
+    /// Whether the request changes data.
     pub fn is_write(&self) -> bool {
-        self.call.method != Method::GET && self.kind != "bundles"
+        self.write
     }
 
     /// The full URL under a base URL.
