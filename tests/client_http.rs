@@ -643,3 +643,27 @@ async fn concurrency_is_bounded() {
     );
     assert_eq!(client.request_counts()["companies"], 12);
 }
+
+#[tokio::test]
+async fn a_link_that_does_not_move_forward_is_an_error_not_a_loop() {
+    let server = serve(|_, _| {
+        (
+            StatusCode::OK,
+            [("link", r#"<http://h/x?page=1&pageSize=1000>; rel="next""#)],
+            r#"[{"id":1}]"#,
+        )
+            .into_response()
+    })
+    .await;
+    let client = client(&server.base, 5);
+    let err = client
+        .endpoint::<Company>()
+        .list_all(&ListParams::new())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "list companies (GET /company/companies, page 1): paging does not move forward (1 pages read)"
+    );
+    assert_eq!(server.seen().len(), 1);
+}

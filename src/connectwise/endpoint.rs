@@ -158,27 +158,22 @@ impl<K: Resource> Endpoint<K> {
     /// As [`Client::send_json`], naming the page that failed; [`Error::Paging`] when the server's
     /// `next` links do not move forward.
     pub async fn list_all(&self, params: &ListParams) -> Result<Vec<K>, Error> {
+        let mut pager = self.pager(params.clone());
         let mut all = Vec::new();
-        let mut page = 1;
-        for _ in 0..MAX_PAGES {
-            let Page { records, next } = self.list_page(params, page).await?;
-            let empty = records.is_empty();
+        while let Some(records) = pager.next_page().await? {
             all.extend(records);
-            match next {
-                Some(n) if n > page && !empty => page = n,
-                Some(n) if n <= page => {
-                    return Err(Error::Paging {
-                        call: Box::new(Request::list(K::KIND, &self.path, params, page).call),
-                        pages: page,
-                    });
-                }
-                _ => return Ok(all),
-            }
         }
-        Err(Error::Paging {
-            call: Box::new(Request::list(K::KIND, &self.path, params, page).call),
-            pages: MAX_PAGES,
-        })
+        Ok(all)
+    }
+
+    /// Read matching records a page at a time, for callers that process pages as they arrive.
+    pub fn pager(&self, params: ListParams) -> Pager<K> {
+        Pager {
+            endpoint: self.clone(),
+            params,
+            next: Some(1),
+            pages: 0,
+        }
     }
 
     /// Count matching records (`GET …/count`; `fields` and `orderBy` are not sent).
@@ -272,5 +267,57 @@ impl<K: Resource> Endpoint<K> {
             .send(&Request::delete(K::KIND, &self.path, id))
             .await
             .map(|_| ())
+    }
+}
+
+/// Pages of a list, read one at a time: `while let Some(page) = pager.next_page().await? { … }`.
+#[derive(Debug)]
+pub struct Pager<K> {
+    endpoint: Endpoint<K>,
+    params: ListParams,
+    next: Option<u32>,
+    pages: u32,
+}
+
+impl<K: Resource> Pager<K> {
+    /// The next page's records, or `None` after the last page.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
+    /// use cwrecon::connectwise::{ListParams, types::Company};
+    /// let mut pager = client.endpoint::<Company>().pager(ListParams::new());
+    /// while let Some(page) = pager.next_page().await? {
+    ///     println!("{} companies", page.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Endpoint::list_page`]; [`Error::Paging`] when the server's `next` links do not move
+    /// forward or paging goes on past 100,000 pages.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<K>>, Error> {
+        let Some(page) = self.next else {
+            return Ok(None);
+        };
+        if self.pages >= MAX_PAGES {
+            return Err(self.paging_error(page));
+        }
+        let Page { records, next } = self.endpoint.list_page(&self.params, page).await?;
+        self.pages += 1;
+        self.next = match next {
+            // An empty page ends the list whatever the links say.
+            Some(_) if records.is_empty() => None,
+            Some(n) if n > page => Some(n),
+            Some(_) => return Err(self.paging_error(page)),
+            None => None,
+        };
+        Ok(Some(records))
+    }
+
+    fn paging_error(&self, page: u32) -> Error {
+        Error::Paging {
+            call: Box::new(Request::list(K::KIND, &self.endpoint.path, &self.params, page).call),
+            pages: self.pages,
+        }
     }
 }

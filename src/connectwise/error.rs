@@ -195,8 +195,8 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
-    /// Paging did not end (a server sent `next` links past the page limit).
-    #[error("{call}: paging did not end after {pages} pages")]
+    /// Paging did not end: a `next` link that does not move forward, or more than 100,000 pages.
+    #[error("{call}: paging does not move forward ({pages} pages read)")]
     Paging {
         /// What was being attempted.
         call: Box<Call>,

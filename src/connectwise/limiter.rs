@@ -18,6 +18,8 @@ pub struct RateLimiter {
     tolerance: Duration,
     /// The theoretical arrival time of the next request.
     next: Mutex<Instant>,
+    /// No request may start before this (set by a 429's `Retry-After`).
+    paused_until: Mutex<Option<Instant>>,
 }
 
 impl RateLimiter {
@@ -32,6 +34,7 @@ impl RateLimiter {
             interval,
             tolerance: interval * burst.saturating_sub(1),
             next: Mutex::new(Instant::now()),
+            paused_until: Mutex::new(None),
         }
     }
 
@@ -47,12 +50,28 @@ impl RateLimiter {
         earliest.saturating_duration_since(now)
     }
 
-    /// Wait for a slot.
+    /// Wait for a slot. A slot reserved before a pause began is given up when the pause is
+    /// noticed, and a new one is reserved after it, so a 429 holds back every queued task too.
     pub async fn acquire(&self) {
-        let wait = self.reserve(Instant::now());
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
+        loop {
+            let wait = self.reserve(Instant::now());
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+            }
+            match self.paused_until(Instant::now()) {
+                Some(until) => tokio::time::sleep_until(until).await,
+                None => return,
+            }
         }
+    }
+
+    /// The end of a pause still in force at `now`.
+    fn paused_until(&self, now: Instant) -> Option<Instant> {
+        let paused = self
+            .paused_until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        paused.filter(|until| *until > now)
     }
 
     /// Hold every request back for `pause` (after a 429 with `Retry-After`).
@@ -61,9 +80,19 @@ impl RateLimiter {
             .next
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let until = Instant::now() + pause + self.tolerance;
+        let now = Instant::now();
+        let until = now + pause + self.tolerance;
         if until > *next {
             *next = until;
+        }
+        drop(next);
+        let mut paused = self
+            .paused_until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let end = now + pause;
+        if paused.is_none_or(|current| current < end) {
+            *paused = Some(end);
         }
     }
 }

@@ -35,7 +35,7 @@ pub mod types;
 pub use bundle::{BundleGet, BundleOutcome, BundleResult, bundle_request};
 pub use client::{Client, Response};
 pub use config::{API_VERSION, ClientConfig};
-pub use endpoint::{Endpoint, Page};
+pub use endpoint::{Endpoint, Page, Pager};
 pub use error::{ApiError, Call, Commit, Error, FieldError};
 pub use limiter::RateLimiter;
 pub use query::{CmpOp, Conditions, Literal};
