@@ -355,4 +355,38 @@ mod tests {
             "fields=id,name,status/id&orderBy=name%20asc"
         );
     }
+
+    /// Undo [`quote`] the way a conditions parser reads a double-quoted string.
+    fn unquote(text: &str) -> String {
+        let inner = &text[1..text.len() - 1];
+        let mut out = String::new();
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                out.push(chars.next().unwrap());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn quoting_round_trips(s in "\\PC*") {
+            let quoted = quote(&s, false);
+            proptest::prop_assert!(quoted.starts_with('"') && quoted.ends_with('"'));
+            proptest::prop_assert_eq!(unquote(&quoted), s);
+        }
+
+        #[test]
+        fn encoding_round_trips_and_leaves_no_reserved_character(s in "\\PC*") {
+            let encoded = encode_value(&s);
+            proptest::prop_assert!(encoded
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~/,%".contains(c)));
+            let decoded = percent_encoding::percent_decode_str(&encoded).decode_utf8().unwrap();
+            proptest::prop_assert_eq!(decoded, s.as_str());
+        }
+    }
 }
