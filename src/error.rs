@@ -13,6 +13,9 @@ pub enum Error {
     /// The configuration could not be read or did not pass its checks.
     #[error(transparent)]
     Config(#[from] crate::config::Error),
+    /// A ConnectWise request failed.
+    #[error(transparent)]
+    ConnectWise(#[from] crate::connectwise::Error),
     /// The simulator could not start or stopped with an error.
     #[error(transparent)]
     Sim(#[from] crate::sim::Error),
@@ -66,7 +69,8 @@ impl Error {
         match self {
             Error::Config(_) | Error::Credentials(_) => Exit::CONFIG,
             Error::Usage { .. } => Exit::USAGE,
-            Error::Sim(_)
+            Error::ConnectWise(_)
+            | Error::Sim(_)
             | Error::Read(_)
             | Error::Preflight { .. }
             | Error::Output { .. }

@@ -1,1 +1,45 @@
 //! The ConnectWise Manage REST client and the pieces of its protocol shared with the simulator.
+//!
+//! Owns talking to ConnectWise: the base URL rules ([`BaseUrl`]), credentials and limits
+//! ([`ClientConfig`]), pure request builders ([`Request`], [`ListParams`], [`PatchOp`], [`Conditions`]),
+//! the one place requests are sent ([`Client::send`]: auth, rate limit, concurrency, retries, error
+//! decoding, tracing, request counts), typed collections ([`Endpoint`]), bundled reads
+//! ([`Client::bundle_get`]) and the wire types ([`types`]). Refuses to decide what to read or change —
+//! that is the plan and apply layers — and never shows a key in any output.
+//!
+//! ```no_run
+//! # async fn demo(credentials: &cwrecon::config::Credentials) -> Result<(), cwrecon::connectwise::Error> {
+//! use cwrecon::connectwise::{Client, ClientConfig, ListParams, types::Company};
+//! let client = Client::new(ClientConfig::from_credentials(credentials)?)?;
+//! let companies = client.endpoint::<Company>().list_all(&ListParams::new()).await?;
+//! println!("{} companies in {:?}", companies.len(), client.request_counts());
+//! # Ok(()) }
+//! ```
+
+mod bundle;
+mod client;
+mod config;
+// `pub mod conditions;` (the conditions AST, parser and printer shared with the simulator) joins
+// here at merge; this client only builds condition strings, in `query`.
+mod endpoint;
+mod error;
+mod limiter;
+pub mod paging;
+pub mod query;
+mod request;
+mod resource;
+pub mod retry;
+mod site;
+pub mod types;
+
+pub use bundle::{BundleGet, BundleOutcome, BundleResult, bundle_request};
+pub use client::{Client, Response};
+pub use config::{API_VERSION, ClientConfig};
+pub use endpoint::{Endpoint, Page, Pager};
+pub use error::{ApiError, Call, Commit, Error, FieldError};
+pub use limiter::RateLimiter;
+pub use query::{CmpOp, Conditions, Literal};
+pub use request::{ListParams, MAX_PAGE_SIZE, PatchKind, PatchOp, Request};
+pub use resource::{ParentId, Resource};
+pub use retry::RetryPolicy;
+pub use site::{BaseUrl, DEFAULT_CODEBASE_PATH};

@@ -350,16 +350,7 @@ async fn companies_and_children<S: Source>(
     snapshot.cross_references = cross_references;
 
     if needs_link_scan(config, snapshot) {
-        let lookup = |kind, path| source.list(kind, path, ListQuery::new(None, "id,name"));
-        let (statuses, types, countries, ()) = tokio::try_join!(
-            lookup("companyStatuses", "/company/companies/statuses"),
-            lookup("companyTypes", "/company/companies/types"),
-            lookup("countries", "/company/countries"),
-            scan_all_links(source, snapshot),
-        )?;
-        snapshot.company_statuses = statuses;
-        snapshot.company_types = types;
-        snapshot.countries = countries;
+        read_for_creates(source, snapshot).await?;
     }
     let relevant = relevant_companies(config, snapshot);
     let relevant_list: Vec<i64> = relevant.iter().copied().collect();
@@ -391,6 +382,22 @@ async fn companies_and_children<S: Source>(
     )?;
     snapshot.contacts = contacts;
     snapshot.additions = additions;
+    Ok(())
+}
+
+/// What creating a company needs: every company's links (so none is duplicated) and the lookup
+/// tables its create references.
+async fn read_for_creates<S: Source>(source: &S, snapshot: &mut Snapshot) -> Result<(), ReadError> {
+    let lookup = |kind, path| source.list(kind, path, ListQuery::new(None, "id,name"));
+    let (statuses, types, countries, ()) = tokio::try_join!(
+        lookup("companyStatuses", "/company/companies/statuses"),
+        lookup("companyTypes", "/company/companies/types"),
+        lookup("countries", "/company/countries"),
+        scan_all_links(source, snapshot),
+    )?;
+    snapshot.company_statuses = statuses;
+    snapshot.company_types = types;
+    snapshot.countries = countries;
     Ok(())
 }
 

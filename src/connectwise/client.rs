@@ -1,0 +1,451 @@
+//! `Client`: the one place a ConnectWise request is sent.
+//!
+//! Owns, for every request: the Basic auth, `clientId` and pinned `Accept` headers; the shared rate
+//! limiter and the concurrency bound; retries (see [`retry`](super::retry)); decoding ConnectWise's
+//! error bodies into [`Error`]; a tracing span per attempt (method, path, kind, attempt, status —
+//! never headers); and counting requests by kind. Refuses to build URLs or bodies (that is
+//! [`request`](super::request)) and to know any resource's shape.
+//!
+//! Invariant: the keys are read once, in [`Client::new`], into a header value marked sensitive, and
+//! appear nowhere else — not in `Debug`, spans, logs or errors.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use base64::Engine as _;
+use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use secrecy::ExposeSecret as _;
+use serde::de::DeserializeOwned;
+use tokio::sync::Semaphore;
+use tracing::Instrument as _;
+
+use super::error::{ApiError, Commit};
+use super::limiter::RateLimiter;
+use super::request::Request;
+use super::retry::{self, Decision, Outcome};
+use super::{BaseUrl, ClientConfig, Error, RetryPolicy};
+
+/// A ConnectWise API client. Cheap to clone; clones share the limiter, the concurrency bound and the
+/// request counts.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: BaseUrl,
+    api_version: String,
+    retry: RetryPolicy,
+    limiter: RateLimiter,
+    in_flight: Semaphore,
+    counts: Mutex<BTreeMap<String, u64>>,
+}
+
+/// A successful response: status, the `Link` header and the body.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The 2xx status.
+    pub status: StatusCode,
+    /// The `Link` header, when sent (paging).
+    pub link: Option<String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// What one attempt produced.
+enum Attempt {
+    Done(Response),
+    Failed {
+        status: StatusCode,
+        retry_after: Option<Duration>,
+        body: Vec<u8>,
+    },
+    Transport(reqwest::Error),
+}
+
+impl Client {
+    /// Build a client. No request is sent.
+    ///
+    /// # Errors
+    /// [`Error::InvalidHeader`] when the company id, a key or the client id cannot be sent in a
+    /// header; [`Error::ClientBuild`] when the TLS backend cannot start.
+    pub fn new(config: ClientConfig) -> Result<Client, Error> {
+        let http = reqwest::Client::builder()
+            .default_headers(default_headers(&config)?)
+            .timeout(config.timeout)
+            .connect_timeout(Duration::from_secs(10))
+            // A redirect could carry the credentials elsewhere; ConnectWise's API does not redirect.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("cwrecon/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|source| Error::ClientBuild { source })?;
+        let concurrency = config.concurrency.max(1);
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url: config.base_url,
+                api_version: config.api_version,
+                retry: config.retry,
+                limiter: RateLimiter::new(
+                    config.requests_per_minute,
+                    u32::try_from(concurrency).unwrap_or(u32::MAX),
+                ),
+                in_flight: Semaphore::new(concurrency),
+                counts: Mutex::new(BTreeMap::new()),
+            }),
+        })
+    }
+
+    /// The API base URL.
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.inner.base_url
+    }
+
+    /// The API model version pinned in `Accept`.
+    pub fn api_version(&self) -> &str {
+        &self.inner.api_version
+    }
+
+    /// Requests sent so far, by kind; every attempt counts, retries included.
+    pub fn request_counts(&self) -> BTreeMap<String, u64> {
+        self.inner
+            .counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// All requests sent so far.
+    pub fn total_requests(&self) -> u64 {
+        self.request_counts().values().sum()
+    }
+
+    fn count(&self, kind: &str) {
+        let mut counts = self
+            .inner
+            .counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *counts.entry(kind.to_owned()).or_insert(0) += 1;
+    }
+
+    /// Send a request: paced, bounded, retried and decoded.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
+    /// use cwrecon::connectwise::{ListParams, Request};
+    /// let request = Request::list("companies", "/company/companies", &ListParams::new(), 1);
+    /// let response = client.send(&request).await?;
+    /// println!("{} bytes", response.body.len());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Http`] for an error status that is not retried or that outlasts the attempts;
+    /// [`Error::RateLimited`] when 429s outlast them; [`Error::Transport`] when no response came.
+    /// [`Error::may_have_committed`] says whether a failed write may have taken effect.
+    pub async fn send(&self, request: &Request) -> Result<Response, Error> {
+        let mut committed = Commit::No;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = self.attempt(request, attempt).await;
+            let (outcome, failure) = match result {
+                Attempt::Done(response) => return Ok(response),
+                Attempt::Failed {
+                    status,
+                    retry_after,
+                    body,
+                } => (
+                    Outcome::Status(status, retry_after),
+                    Failure::Status(status, retry_after, body),
+                ),
+                Attempt::Transport(err) => {
+                    let outcome = if err.is_connect() {
+                        Outcome::ConnectFailed
+                    } else {
+                        Outcome::ResponseLost
+                    };
+                    (outcome, Failure::Transport(err))
+                }
+            };
+            if retry::commit_of(request.is_write(), outcome) == Commit::Maybe {
+                committed = Commit::Maybe;
+            }
+            match self
+                .inner
+                .retry
+                .decide(attempt, request.resend_safe, outcome, retry::jitter())
+            {
+                Decision::Retry(wait) => {
+                    tracing::warn!(
+                        method = %request.call.method,
+                        path = %request.call.path,
+                        attempt,
+                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                        reason = %failure.reason(),
+                        "retrying ConnectWise request"
+                    );
+                    if matches!(outcome, Outcome::Status(StatusCode::TOO_MANY_REQUESTS, _)) {
+                        self.inner.limiter.pause_for(wait);
+                    }
+                    tokio::time::sleep(wait).await;
+                }
+                Decision::Stop => return Err(failure.into_error(request, attempt, committed)),
+            }
+        }
+    }
+
+    async fn attempt(&self, request: &Request, attempt: u32) -> Attempt {
+        self.inner.limiter.acquire().await;
+        let _permit = self
+            .inner
+            .in_flight
+            .acquire()
+            .await
+            .expect("invariant: the client never closes its semaphore");
+        self.count(&request.kind);
+        let span = tracing::debug_span!(
+            "connectwise_request",
+            method = %request.call.method,
+            path = %request.call.path,
+            kind = %request.kind,
+            attempt,
+            status = tracing::field::Empty,
+        );
+        async {
+            let result = self.exchange(request).await;
+            match &result {
+                Attempt::Done(r) => {
+                    tracing::Span::current().record("status", r.status.as_u16());
+                }
+                Attempt::Failed { status, .. } => {
+                    tracing::Span::current().record("status", status.as_u16());
+                }
+                Attempt::Transport(err) => tracing::debug!(error = %err, "no response"),
+            }
+            tracing::debug!("done");
+            result
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn exchange(&self, request: &Request) -> Attempt {
+        let url = request.url(&self.inner.base_url);
+        let mut builder = self.inner.http.request(request.call.method.clone(), url);
+        if let Some(body) = &request.body {
+            builder = builder.json(body);
+        }
+        let response = match builder.send().await {
+            Ok(r) => r,
+            Err(err) => return Attempt::Transport(err),
+        };
+        let status = response.status();
+        let link = header_text(response.headers(), header::LINK);
+        let retry_after = header_text(response.headers(), header::RETRY_AFTER)
+            .and_then(|v| retry::parse_retry_after(&v, SystemTime::now()));
+        let body = match response.bytes().await {
+            Ok(b) => b.to_vec(),
+            Err(err) => return Attempt::Transport(err),
+        };
+        if status.is_success() {
+            Attempt::Done(Response { status, link, body })
+        } else {
+            Attempt::Failed {
+                status,
+                retry_after,
+                body,
+            }
+        }
+    }
+
+    /// Send a request and decode its JSON body.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
+    /// use cwrecon::connectwise::{Request, types::SystemInfo};
+    /// let info: SystemInfo = client.send_json(&Request::get_singleton("systemInfo", "/system/info")).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Client::send`], plus [`Error::Decode`] when the body is not the expected JSON.
+    pub async fn send_json<T: DeserializeOwned>(&self, request: &Request) -> Result<T, Error> {
+        let response = self.send(request).await?;
+        decode(request, &response.body)
+    }
+
+    /// `GET /system/info`: the server's version.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
+    /// let info = client.system_info().await?;
+    /// println!("{:?}", info.version);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Client::send_json`].
+    pub async fn system_info(&self) -> Result<super::types::SystemInfo, Error> {
+        self.send_json(&Request::get_singleton("systemInfo", "/system/info"))
+            .await
+    }
+}
+
+/// Decode a JSON body for a request.
+pub(super) fn decode<T: DeserializeOwned>(request: &Request, body: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|source| Error::Decode {
+        call: Box::new(request.call.clone()),
+        source,
+    })
+}
+
+enum Failure {
+    Status(StatusCode, Option<Duration>, Vec<u8>),
+    Transport(reqwest::Error),
+}
+
+impl Failure {
+    fn reason(&self) -> String {
+        match self {
+            Failure::Status(status, ..) => status.to_string(),
+            Failure::Transport(err) => transport_kind(err).to_owned(),
+        }
+    }
+
+    fn into_error(self, request: &Request, attempts: u32, committed: Commit) -> Error {
+        let call = Box::new(request.call.clone());
+        match self {
+            Failure::Status(StatusCode::TOO_MANY_REQUESTS, retry_after, _) => Error::RateLimited {
+                call,
+                retry_after,
+                attempts,
+            },
+            Failure::Status(status, _, body) => Error::Http {
+                call,
+                status,
+                body: ApiError::from_body(&body).map(Box::new),
+                attempts,
+                committed,
+            },
+            Failure::Transport(source) => Error::Transport {
+                call,
+                kind: transport_kind(&source),
+                attempts,
+                committed,
+                source: source.without_url(),
+            },
+        }
+    }
+}
+
+fn transport_kind(err: &reqwest::Error) -> &'static str {
+    if err.is_connect() {
+        "connection failed"
+    } else if err.is_timeout() {
+        "timed out"
+    } else {
+        "connection lost"
+    }
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn default_headers(config: &ClientConfig) -> Result<HeaderMap, Error> {
+    let mut headers = HeaderMap::new();
+    let login = format!(
+        "{}+{}:{}",
+        config.company_id,
+        config.public_key.expose_secret(),
+        config.private_key.expose_secret()
+    );
+    let token = base64::engine::general_purpose::STANDARD.encode(login);
+    let mut auth = HeaderValue::from_str(&format!("Basic {token}"))
+        .map_err(|_| Error::InvalidHeader { what: "the login" })?;
+    auth.set_sensitive(true);
+    headers.insert(header::AUTHORIZATION, auth);
+    let mut client_id = HeaderValue::from_str(&config.client_id)
+        .map_err(|_| Error::InvalidHeader { what: "clientId" })?;
+    client_id.set_sensitive(true);
+    headers.insert("clientId", client_id);
+    let accept = HeaderValue::from_str(&format!(
+        "application/vnd.connectwise.com+json; version={}",
+        config.api_version
+    ))
+    .map_err(|_| Error::InvalidHeader {
+        what: "the API version",
+    })?;
+    headers.insert(header::ACCEPT, accept);
+    Ok(headers)
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("api_version", &self.inner.api_version)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::SecretString;
+
+    use super::*;
+
+    fn config() -> ClientConfig {
+        ClientConfig::new(
+            BaseUrl::from_site("http://127.0.0.1:1").unwrap(),
+            "acme",
+            SecretString::from("pub-sekrit"),
+            SecretString::from("priv-sekrit"),
+            "client-guid",
+        )
+    }
+
+    #[test]
+    fn headers_carry_auth_client_id_and_version() {
+        let headers = default_headers(&config()).unwrap();
+        let expected =
+            base64::engine::general_purpose::STANDARD.encode("acme+pub-sekrit:priv-sekrit");
+        assert_eq!(
+            headers[header::AUTHORIZATION].to_str().unwrap(),
+            format!("Basic {expected}")
+        );
+        assert!(headers[header::AUTHORIZATION].is_sensitive());
+        assert_eq!(headers["clientId"], "client-guid");
+        assert_eq!(
+            headers[header::ACCEPT],
+            "application/vnd.connectwise.com+json; version=2025.1"
+        );
+        assert!(!format!("{headers:?}").contains("sekrit"));
+    }
+
+    #[test]
+    fn client_debug_does_not_leak() {
+        let client = Client::new(config()).unwrap();
+        let debug = format!("{client:?}");
+        assert!(
+            !debug.contains("sekrit") && !debug.contains("YWNtZ"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn bad_client_id_is_named_not_shown() {
+        let mut c = config();
+        c.client_id = "bad\nvalue".into();
+        let err = Client::new(c).unwrap_err().to_string();
+        assert!(err.contains("clientId") && !err.contains("bad\nvalue"));
+    }
+}

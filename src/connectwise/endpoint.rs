@@ -1,0 +1,323 @@
+//! `Endpoint<K>`: typed reads and writes of one resource collection.
+//!
+//! Owns the typed verbs — `get`, `get_opt`, `list_all`, `list_page`, `count`, `create`, `patch`,
+//! `put`, `delete` — and paging: `list_all` follows the `Link` header's `rel="next"` page number with
+//! `pageSize=1000`, and, when a server sends no `Link` header, reads on while pages come back full.
+//! Refuses to send anything itself: every request goes through [`Client::send`].
+
+use std::marker::PhantomData;
+
+use super::client::decode;
+use super::paging::{NextPage, next_page};
+use super::request::{ListParams, PatchOp, Request};
+use super::types::Count;
+use super::{Client, Error, Resource};
+
+/// The most pages `list_all` reads before deciding paging is broken (100 million records).
+const MAX_PAGES: u32 = 100_000;
+
+/// A typed handle on one collection: `client.endpoint::<Company>()`, or
+/// `client.child_endpoint::<Addition>(agreement_id)`.
+pub struct Endpoint<K> {
+    client: Client,
+    path: String,
+    _kind: PhantomData<fn() -> K>,
+}
+
+impl<K> Clone for Endpoint<K> {
+    fn clone(&self) -> Self {
+        Endpoint {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            _kind: PhantomData,
+        }
+    }
+}
+
+impl<K> std::fmt::Debug for Endpoint<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("client", &self.client)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<K> {
+    /// The records on the page.
+    pub records: Vec<K>,
+    /// The next page's number, when there is one.
+    pub next: Option<u32>,
+}
+
+impl Client {
+    /// The handle on a top-level collection.
+    pub fn endpoint<K: Resource<Parent = ()>>(&self) -> Endpoint<K> {
+        Endpoint::new(self.clone(), ())
+    }
+
+    /// The handle on a child collection of the parent record `parent_id` (the additions of
+    /// agreement N, the management links of company N, the cross-references of integration N).
+    pub fn child_endpoint<K: Resource<Parent = i32>>(&self, parent_id: i32) -> Endpoint<K> {
+        Endpoint::new(self.clone(), parent_id)
+    }
+}
+
+impl<K: Resource> Endpoint<K> {
+    /// A handle for a parent (`()` for top-level collections).
+    pub fn new(client: Client, parent: K::Parent) -> Endpoint<K> {
+        Endpoint {
+            client,
+            path: K::collection_path(parent),
+            _kind: PhantomData,
+        }
+    }
+
+    /// The collection path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Read one record by id.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
+    /// use cwrecon::connectwise::types::Company;
+    /// let company = client.endpoint::<Company>().get(250).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Client::send_json`]; a missing record is [`Error::Http`] with 404.
+    pub async fn get(&self, id: i32) -> Result<K, Error> {
+        self.client
+            .send_json(&Request::get(K::KIND, &self.path, id, &[]))
+            .await
+    }
+
+    /// Read one record by id; `None` when ConnectWise answers 404.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
+    /// use cwrecon::connectwise::types::Agreement;
+    /// if client.endpoint::<Agreement>().get_opt(7).await?.is_none() { println!("gone"); }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Endpoint::get`], except 404.
+    pub async fn get_opt(&self, id: i32) -> Result<Option<K>, Error> {
+        match self.get(id).await {
+            Ok(record) => Ok(Some(record)),
+            Err(err) if err.is_not_found() => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Read one page.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
+    /// use cwrecon::connectwise::{ListParams, types::Company};
+    /// let page = client.endpoint::<Company>().list_page(&ListParams::new(), 1).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Client::send_json`].
+    pub async fn list_page(&self, params: &ListParams, page: u32) -> Result<Page<K>, Error> {
+        let request = Request::list(K::KIND, &self.path, params, page);
+        let response = self.client.send(&request).await?;
+        let records: Vec<K> = decode(&request, &response.body)?;
+        let full = u32::try_from(records.len()).unwrap_or(u32::MAX)
+            >= params.page_size.clamp(1, super::request::MAX_PAGE_SIZE);
+        let next = match next_page(response.link.as_deref()) {
+            NextPage::Page(n) => Some(n),
+            NextPage::None => None,
+            // No usable `Link`: a full page may have a successor; an empty or short one has none.
+            NextPage::Unknown => full.then_some(page + 1),
+        };
+        Ok(Page { records, next })
+    }
+
+    /// Read every matching record, page after page (1000 a page unless `params` says otherwise).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
+    /// use cwrecon::connectwise::{Conditions, ListParams, types::CatalogItem};
+    /// let params = ListParams::new()
+    ///     .conditions(Conditions::eq("type/name", "Intermedia_Services"))
+    ///     .fields(["id", "identifier", "price", "cost"]);
+    /// let items = client.endpoint::<CatalogItem>().list_all(&params).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Client::send_json`], naming the page that failed; [`Error::Paging`] when the server's
+    /// `next` links do not move forward.
+    pub async fn list_all(&self, params: &ListParams) -> Result<Vec<K>, Error> {
+        let mut pager = self.pager(params.clone());
+        let mut all = Vec::new();
+        while let Some(records) = pager.next_page().await? {
+            all.extend(records);
+        }
+        Ok(all)
+    }
+
+    /// Read matching records a page at a time, for callers that process pages as they arrive.
+    pub fn pager(&self, params: ListParams) -> Pager<K> {
+        Pager {
+            endpoint: self.clone(),
+            params,
+            next: Some(1),
+            pages: 0,
+        }
+    }
+
+    /// Count matching records (`GET …/count`; `fields` and `orderBy` are not sent).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
+    /// use cwrecon::connectwise::{ListParams, types::Company};
+    /// let n = client.endpoint::<Company>().count(&ListParams::new()).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Client::send_json`].
+    pub async fn count(&self, params: &ListParams) -> Result<u64, Error> {
+        let count: Count = self
+            .client
+            .send_json(&Request::count(K::KIND, &self.path, params))
+            .await?;
+        Ok(count.count)
+    }
+
+    /// Create a record; ConnectWise answers with the record as stored (id, defaults, `_info`).
+    /// A create is never resent after it may have reached the server: on failure check
+    /// [`Error::may_have_committed`] and look the record up by its natural key.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
+    /// use cwrecon::connectwise::types::ProductType;
+    /// let row = ProductType { name: Some("Intermedia_Services".into()), ..ProductType::default() };
+    /// let created = client.endpoint::<ProductType>().create(&row).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Client::send_json`]; a refused record is [`Error::Http`] with 400 and `errors[]`.
+    pub async fn create(&self, record: &K) -> Result<K, Error> {
+        let request = Request::create(K::KIND, &self.path, record)?;
+        self.client.send_json(&request).await
+    }
+
+    /// Update some fields of a record with PATCH operations; answers with the updated record.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use cwrecon::connectwise::{PatchOp, types::Addition};
+    /// let ops = [PatchOp::replace("quantity", &42)?];
+    /// client.child_endpoint::<Addition>(7).patch(3, &ops).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Endpoint::create`].
+    pub async fn patch(&self, id: i32, ops: &[PatchOp]) -> Result<K, Error> {
+        let request = Request::patch(K::KIND, &self.path, id, ops)?;
+        self.client.send_json(&request).await
+    }
+
+    /// Replace a record whole (PUT): every field left out is reset by ConnectWise, so prefer
+    /// [`Endpoint::patch`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
+    /// use cwrecon::connectwise::types::Category;
+    /// let ep = client.endpoint::<Category>();
+    /// let mut row = ep.get(4).await?;
+    /// row.inactive_flag = Some(false);
+    /// ep.put(4, &row).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Client::send_json`].
+    pub async fn put(&self, id: i32, record: &K) -> Result<K, Error> {
+        let request = Request::put(K::KIND, &self.path, id, record)?;
+        self.client.send_json(&request).await
+    }
+
+    /// Delete a record.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
+    /// use cwrecon::connectwise::types::Addition;
+    /// client.child_endpoint::<Addition>(7).delete(3).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Client::send`].
+    pub async fn delete(&self, id: i32) -> Result<(), Error> {
+        self.client
+            .send(&Request::delete(K::KIND, &self.path, id))
+            .await
+            .map(|_| ())
+    }
+}
+
+/// Pages of a list, read one at a time: `while let Some(page) = pager.next_page().await? { … }`.
+#[derive(Debug)]
+pub struct Pager<K> {
+    endpoint: Endpoint<K>,
+    params: ListParams,
+    next: Option<u32>,
+    pages: u32,
+}
+
+impl<K: Resource> Pager<K> {
+    /// The next page's records, or `None` after the last page.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
+    /// use cwrecon::connectwise::{ListParams, types::Company};
+    /// let mut pager = client.endpoint::<Company>().pager(ListParams::new());
+    /// while let Some(page) = pager.next_page().await? {
+    ///     println!("{} companies", page.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Endpoint::list_page`]; [`Error::Paging`] when the server's `next` links do not move
+    /// forward or paging goes on past 100,000 pages.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<K>>, Error> {
+        let Some(page) = self.next else {
+            return Ok(None);
+        };
+        if self.pages >= MAX_PAGES {
+            return Err(self.paging_error(page));
+        }
+        let Page { records, next } = self.endpoint.list_page(&self.params, page).await?;
+        self.pages += 1;
+        self.next = match next {
+            // An empty page ends the list whatever the links say.
+            Some(_) if records.is_empty() => None,
+            Some(n) if n > page => Some(n),
+            Some(_) => return Err(self.paging_error(page)),
+            None => None,
+        };
+        Ok(Some(records))
+    }
+
+    fn paging_error(&self, page: u32) -> Error {
+        Error::Paging {
+            call: Box::new(Request::list(K::KIND, &self.endpoint.path, &self.params, page).call),
+            pages: self.pages,
+        }
+    }
+}
