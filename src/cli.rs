@@ -77,6 +77,19 @@ Examples:
 Every *.yaml and *.yml file under a folder is read; all files merge into one desired state.
 Exit codes: 0 valid, 78 invalid configuration, 64 usage error.")]
     Validate(ValidateArgs),
+    /// Show what would change in ConnectWise, and the monthly revenue it moves.
+    #[command(after_help = "\
+Examples:
+  cwrecon plan examples/intermedia
+  cwrecon plan examples/intermedia --format markdown > plan.md
+  cwrecon plan examples/intermedia --out plan.json --detailed-exitcode
+  cwrecon plan examples/intermedia --company 1002345 --kind addition
+
+Reads ConnectWise (CW_SITE, CW_COMPANY_ID, CW_PUBLIC_KEY, CW_PRIVATE_KEY, CW_CLIENT_ID) and
+changes nothing. Exit codes: 0 no changes (or changes without --detailed-exitcode),
+2 changes present (--detailed-exitcode), 3 blocked by a safety rail, 1 ConnectWise problems or
+runtime failure, 78 invalid configuration, 64 usage error.")]
+    Plan(PlanArgs),
     /// Print the JSON Schema of the configuration files (for editors and CI).
     #[command(after_help = "\
 Examples:
@@ -100,6 +113,53 @@ pub struct ValidateArgs {
     pub paths: Vec<PathBuf>,
 }
 
+/// Arguments of `cwrecon plan`.
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// Configuration files or folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// How to show the plan.
+    #[arg(long, value_enum, default_value_t = crate::workflow::Format::Text)]
+    pub format: crate::workflow::Format,
+    /// Also save the plan as JSON, for `cwrecon apply FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 2 when the plan has changes (0 when it has none).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Only this company (vendor account or ConnectWise identifier); repeatable.
+    #[arg(long = "company", value_name = "ACCOUNT_OR_IDENTIFIER")]
+    pub companies: Vec<String>,
+    /// Only this kind of object, plus what it depends on; repeatable.
+    #[arg(long = "kind", value_name = "KIND", value_parser = parse_kind)]
+    pub kinds: Vec<crate::model::Kind>,
+    /// Plan past the safety rails (mass cancellation, revenue drop).
+    #[arg(long)]
+    pub allow_destructive: bool,
+    /// Requests per minute to ConnectWise (it throttles at about 1,000).
+    #[arg(long, default_value_t = 900, value_name = "N")]
+    pub requests_per_minute: u32,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+}
+
+/// `--kind` values: the kinds' names in kebab case (`catalog-item`, `addition`).
+fn parse_kind(text: &str) -> Result<crate::model::Kind, String> {
+    let wanted = text.trim().to_lowercase().replace(['_', ' '], "-");
+    crate::model::Kind::ALL
+        .into_iter()
+        .find(|k| k.noun().to_lowercase().replace(' ', "-") == wanted)
+        .ok_or_else(|| {
+            let names: Vec<String> = crate::model::Kind::ALL
+                .iter()
+                .map(|k| k.noun().to_lowercase().replace(' ', "-"))
+                .collect();
+            format!("unknown kind `{text}`; one of: {}", names.join(", "))
+        })
+}
+
 /// Run a parsed command line.
 pub async fn execute(cli: Cli) -> Result<Exit, Error> {
     init_logging(cli.verbose, cli.color);
@@ -107,6 +167,7 @@ pub async fn execute(cli: Cli) -> Result<Exit, Error> {
     match cli.command {
         Command::Validate(args) => validate(&args),
         Command::Schema => print_schema(),
+        Command::Plan(args) => plan(args, cli.color).await,
         Command::Sim(args) => Ok(crate::sim::serve(args).await?),
     }
 }
@@ -119,6 +180,40 @@ fn validate(args: &ValidateArgs) -> Result<Exit, Error> {
         "the summary",
     )?;
     Ok(Exit::OK)
+}
+
+async fn plan(args: PlanArgs, color: ColorChoice) -> Result<Exit, Error> {
+    let mut config = config::load(&args.paths)?;
+    crate::workflow::narrow_companies(&mut config, &args.companies)?;
+    let credentials =
+        config::Credentials::resolve(&config.connection.item, |name| std::env::var(name).ok())?;
+    let client_config = crate::connectwise::ClientConfig::from_credentials(&credentials)?
+        .with_requests_per_minute(args.requests_per_minute)
+        .with_concurrency(args.concurrency);
+    let client = crate::connectwise::Client::new(client_config)?;
+    let source = crate::live::ClientSource::new(client.clone(), args.concurrency);
+    let options = crate::workflow::PlanOptions {
+        format: args.format,
+        color: color.enabled(std::io::stdout().is_terminal()),
+        out: args.out,
+        detailed_exitcode: args.detailed_exitcode,
+        kinds: args.kinds,
+        allow_destructive: args.allow_destructive,
+        today: today()?,
+    };
+    crate::workflow::plan(&config, &source, || client.request_counts(), &options).await
+}
+
+/// Today (UTC), or `CWRECON_TODAY` (YYYY-MM-DD) so that tests and demos are reproducible.
+fn today() -> Result<crate::model::Date, Error> {
+    match std::env::var("CWRECON_TODAY") {
+        Ok(text) => crate::model::Date::parse(&text).map_err(|message| Error::Usage {
+            message: format!("CWRECON_TODAY: {message}"),
+        }),
+        Err(_) => Ok(crate::model::Date::from_date(
+            time::OffsetDateTime::now_utc().date(),
+        )),
+    }
 }
 
 fn print_schema() -> Result<Exit, Error> {

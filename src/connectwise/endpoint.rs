@@ -20,6 +20,7 @@ const MAX_PAGES: u32 = 100_000;
 /// `client.child_endpoint::<Addition>(agreement_id)`.
 pub struct Endpoint<K> {
     client: Client,
+    kind: &'static str,
     path: String,
     _kind: PhantomData<fn() -> K>,
 }
@@ -28,6 +29,7 @@ impl<K> Clone for Endpoint<K> {
     fn clone(&self) -> Self {
         Endpoint {
             client: self.client.clone(),
+            kind: self.kind,
             path: self.path.clone(),
             _kind: PhantomData,
         }
@@ -63,6 +65,21 @@ impl Client {
     pub fn child_endpoint<K: Resource<Parent = i32>>(&self, parent_id: i32) -> Endpoint<K> {
         Endpoint::new(self.clone(), parent_id)
     }
+
+    /// An untyped handle on any collection path, reading records as JSON: for callers that
+    /// project records themselves (the live reader). `kind` names its requests in the counts.
+    pub fn raw_endpoint(
+        &self,
+        kind: &'static str,
+        path: impl Into<String>,
+    ) -> Endpoint<serde_json::Value> {
+        Endpoint {
+            client: self.clone(),
+            kind,
+            path: path.into(),
+            _kind: PhantomData,
+        }
+    }
 }
 
 impl<K: Resource> Endpoint<K> {
@@ -70,11 +87,14 @@ impl<K: Resource> Endpoint<K> {
     pub fn new(client: Client, parent: K::Parent) -> Endpoint<K> {
         Endpoint {
             client,
+            kind: K::KIND,
             path: K::collection_path(parent),
             _kind: PhantomData,
         }
     }
+}
 
+impl<K: serde::Serialize + serde::de::DeserializeOwned> Endpoint<K> {
     /// The collection path.
     pub fn path(&self) -> &str {
         &self.path
@@ -93,7 +113,7 @@ impl<K: Resource> Endpoint<K> {
     /// As [`Client::send_json`]; a missing record is [`Error::Http`] with 404.
     pub async fn get(&self, id: i32) -> Result<K, Error> {
         self.client
-            .send_json(&Request::get(K::KIND, &self.path, id, &[]))
+            .send_json(&Request::get(self.kind, &self.path, id, &[]))
             .await
     }
 
@@ -128,7 +148,7 @@ impl<K: Resource> Endpoint<K> {
     /// # Errors
     /// As [`Client::send_json`].
     pub async fn list_page(&self, params: &ListParams, page: u32) -> Result<Page<K>, Error> {
-        let request = Request::list(K::KIND, &self.path, params, page);
+        let request = Request::list(self.kind, &self.path, params, page);
         let response = self.client.send(&request).await?;
         let records: Vec<K> = decode(&request, &response.body)?;
         let full = u32::try_from(records.len()).unwrap_or(u32::MAX)
@@ -190,7 +210,7 @@ impl<K: Resource> Endpoint<K> {
     pub async fn count(&self, params: &ListParams) -> Result<u64, Error> {
         let count: Count = self
             .client
-            .send_json(&Request::count(K::KIND, &self.path, params))
+            .send_json(&Request::count(self.kind, &self.path, params))
             .await?;
         Ok(count.count)
     }
@@ -210,7 +230,7 @@ impl<K: Resource> Endpoint<K> {
     /// # Errors
     /// As [`Client::send_json`]; a refused record is [`Error::Http`] with 400 and `errors[]`.
     pub async fn create(&self, record: &K) -> Result<K, Error> {
-        let request = Request::create(K::KIND, &self.path, record)?;
+        let request = Request::create(self.kind, &self.path, record)?;
         self.client.send_json(&request).await
     }
 
@@ -227,7 +247,7 @@ impl<K: Resource> Endpoint<K> {
     /// # Errors
     /// As [`Endpoint::create`].
     pub async fn patch(&self, id: i32, ops: &[PatchOp]) -> Result<K, Error> {
-        let request = Request::patch(K::KIND, &self.path, id, ops)?;
+        let request = Request::patch(self.kind, &self.path, id, ops)?;
         self.client.send_json(&request).await
     }
 
@@ -247,7 +267,7 @@ impl<K: Resource> Endpoint<K> {
     /// # Errors
     /// As [`Client::send_json`].
     pub async fn put(&self, id: i32, record: &K) -> Result<K, Error> {
-        let request = Request::put(K::KIND, &self.path, id, record)?;
+        let request = Request::put(self.kind, &self.path, id, record)?;
         self.client.send_json(&request).await
     }
 
@@ -264,7 +284,7 @@ impl<K: Resource> Endpoint<K> {
     /// As [`Client::send`].
     pub async fn delete(&self, id: i32) -> Result<(), Error> {
         self.client
-            .send(&Request::delete(K::KIND, &self.path, id))
+            .send(&Request::delete(self.kind, &self.path, id))
             .await
             .map(|_| ())
     }
@@ -279,7 +299,7 @@ pub struct Pager<K> {
     pages: u32,
 }
 
-impl<K: Resource> Pager<K> {
+impl<K: serde::Serialize + serde::de::DeserializeOwned> Pager<K> {
     /// The next page's records, or `None` after the last page.
     ///
     /// ```no_run
@@ -316,7 +336,9 @@ impl<K: Resource> Pager<K> {
 
     fn paging_error(&self, page: u32) -> Error {
         Error::Paging {
-            call: Box::new(Request::list(K::KIND, &self.endpoint.path, &self.params, page).call),
+            call: Box::new(
+                Request::list(self.endpoint.kind, &self.endpoint.path, &self.params, page).call,
+            ),
             pages: self.pages,
         }
     }

@@ -4,10 +4,12 @@
 //! of raw records it works from (`snapshot.rs`). Reading over the network lives beside it and only
 //! fills a [`Snapshot`]; everything else here is pure.
 
+mod http;
 mod project;
 mod read;
 mod snapshot;
 
+pub use http::{BUNDLE_SIZE, ClientSource};
 pub use project::{Projection, project};
 pub use read::{ListQuery, MAX_CONDITIONS, ReadError, Source, in_clauses, quote, read_snapshot};
 pub use snapshot::Snapshot;
