@@ -167,7 +167,7 @@ pub async fn execute(cli: Cli) -> Result<Exit, Error> {
     match cli.command {
         Command::Validate(args) => validate(&args),
         Command::Schema => print_schema(),
-        Command::Plan(args) => plan(args, cli.color).await,
+        Command::Plan(args) => Box::pin(plan(args, cli.color)).await,
         Command::Sim(args) => Ok(crate::sim::serve(args).await?),
     }
 }
@@ -201,7 +201,14 @@ async fn plan(args: PlanArgs, color: ColorChoice) -> Result<Exit, Error> {
         allow_destructive: args.allow_destructive,
         today: today()?,
     };
-    crate::workflow::plan(&config, &source, || client.request_counts(), &options).await
+    // Boxed: the read strategy's joined futures are large, and the stack is not the place for them.
+    Box::pin(crate::workflow::plan(
+        &config,
+        &source,
+        || client.request_counts(),
+        &options,
+    ))
+    .await
 }
 
 /// Today (UTC), or `CWRECON_TODAY` (YYYY-MM-DD) so that tests and demos are reproducible.

@@ -26,7 +26,7 @@ pub use exit::Exit;
 ///
 /// Everything the user sees on success goes to stdout; diagnostics go to stderr.
 pub async fn run(cli: cli::Cli) -> Exit {
-    match cli::execute(cli).await {
+    match Box::pin(cli::execute(cli)).await {
         Ok(exit) => exit,
         Err(err) => {
             cli::report_error(&err);
