@@ -493,7 +493,7 @@ impl Parser {
             Some(Token {
                 kind: TokenKind::Word(word),
                 ..
-            }) if !is_keyword(&word) => self.comparison(word, position),
+            }) if !is_keyword(&word) => self.comparison(&word, position),
             Some(tok) => Err(self.error_at(
                 tok.position,
                 format!("expected a field name, found {}", tok.kind.describe()),
@@ -502,7 +502,7 @@ impl Parser {
         }
     }
 
-    fn comparison(&mut self, word: String, position: usize) -> Result<Expr, ParseError> {
+    fn comparison(&mut self, word: &str, position: usize) -> Result<Expr, ParseError> {
         let field: Vec<String> = word.split('/').map(str::to_owned).collect();
         if field.iter().any(String::is_empty) {
             return Err(self.error_at(position, format!("'{word}' is not a field path")));

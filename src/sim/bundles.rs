@@ -112,22 +112,18 @@ fn run(store: &Store, resource_type: &str, api: &Value, ctx: &Ctx) -> Result<Vec
     add("fields", api.get("fields"));
     let q = ListQuery::parse(model(resource), pairs)?;
     let data = store.data();
-    match int("id") {
-        Some(id) => {
-            let route = Route {
-                resource,
-                parent,
-                target: Target::Item(id),
-            };
-            Ok(vec![ops::get(&data, &route, id, &q, ctx)?])
-        }
-        None => {
-            let route = Route {
-                resource,
-                parent,
-                target: Target::Collection,
-            };
-            Ok(ops::list(&data, &route, &q, ctx, false)?.records)
-        }
+    if let Some(id) = int("id") {
+        let route = Route {
+            resource,
+            parent,
+            target: Target::Item(id),
+        };
+        return Ok(vec![ops::get(&data, &route, id, &q, ctx)?]);
     }
+    let route = Route {
+        resource,
+        parent,
+        target: Target::Collection,
+    };
+    Ok(ops::list(&data, &route, &q, ctx, false)?.records)
 }

@@ -103,7 +103,7 @@ fn over_budget(runtime: &mut Runtime, now: Instant) -> Option<u64> {
     if limit == 0 {
         return None;
     }
-    let window = Duration::from_secs(60);
+    let window = Duration::from_mins(1);
     let elapsed = now.saturating_duration_since(runtime.window_start);
     if elapsed >= window {
         runtime.window_start = now;

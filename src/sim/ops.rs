@@ -237,7 +237,7 @@ pub(crate) fn replace(
     let mut fields = write::bind(m, &body, raw)?;
     keep_hidden(route, &row, &mut fields);
     let (fields, parent) = validated(data, route, Mode::Replace, Some(&row), &mut fields)?;
-    store(data, route, row, fields, parent, ctx)
+    Ok(store(data, route, row, fields, parent, ctx))
 }
 
 /// PATCH `/{id}`: apply an operation array.
@@ -254,7 +254,7 @@ pub(crate) fn patch(
     let mut fields = row.fields.clone();
     write::apply_patch(m, &mut fields, &ops, raw)?;
     let (fields, parent) = validated(data, route, Mode::Patch, Some(&row), &mut fields)?;
-    store(data, route, row, fields, parent, ctx)
+    Ok(store(data, route, row, fields, parent, ctx))
 }
 
 /// Fields stored on the row but absent from this resource's model (the legacy sub-category form has
@@ -275,7 +275,7 @@ fn store(
     fields: Map<String, Value>,
     parent: Option<i64>,
     ctx: &Ctx,
-) -> Result<Value, ApiError> {
+) -> Value {
     row.fields = fields;
     row.parent = parent;
     row.info.last_updated.clone_from(&ctx.now);
@@ -285,7 +285,7 @@ fn store(
     let row = data
         .row(route.resource.table, id)
         .expect("invariant: the row was just stored");
-    Ok(render::record(data, route.resource, row, &ctx.base))
+    render::record(data, route.resource, row, &ctx.base)
 }
 
 /// DELETE `/{id}`: 204.

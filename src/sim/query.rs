@@ -3,6 +3,8 @@
 //! Owns parsing and checking those parameters against a model (API-NOTES.md §1.5, §1.6) into a
 //! [`ListQuery`], and building the RFC 5988 `Link` header. It refuses to touch records.
 
+use std::fmt::Write as _;
+
 use crate::connectwise::conditions::{self, Expr};
 
 use super::api_error::ApiError;
@@ -54,10 +56,10 @@ impl ListQuery {
                     q.child_conditions = Some(expr);
                 }
                 "orderby" if !value.trim().is_empty() => {
-                    q.order = filter::parse_order(model, value).map_err(bad)?
+                    q.order = filter::parse_order(model, value).map_err(bad)?;
                 }
                 "fields" if !value.trim().is_empty() => {
-                    q.fields = Some(filter::parse_fields(model, value).map_err(bad)?)
+                    q.fields = Some(filter::parse_fields(model, value).map_err(bad)?);
                 }
                 "page" => q.page = parse_number(key, value)?.max(1),
                 "pagesize" => {
@@ -121,9 +123,11 @@ fn encode(text: &str) -> String {
     for byte in text.bytes() {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(char::from(byte))
+                out.push(char::from(byte));
             }
-            other => out.push_str(&format!("%{other:02X}")),
+            other => {
+                let _ = write!(out, "%{other:02X}");
+            }
         }
     }
     out

@@ -444,7 +444,7 @@ fn match_resource(resource: &'static Resource, segments: &[&str]) -> Option<Rout
     // The collection keeps the template's trailing slash (an empty last segment); /count and /{id}
     // hang off the path without it.
     let stem: &[&str] = template.strip_suffix(&[""]).unwrap_or(&template);
-    if let Some(parent) = match_template(&template, segments) {
+    if let Some(Captured(parent)) = match_template(&template, segments) {
         return Some(Route {
             resource,
             parent,
@@ -452,7 +452,7 @@ fn match_resource(resource: &'static Resource, segments: &[&str]) -> Option<Rout
         });
     }
     let (last, rest) = segments.split_last()?;
-    let parent = match_template(stem, rest)?;
+    let Captured(parent) = match_template(stem, rest)?;
     let target = if *last == "count" {
         Target::Count
     } else {
@@ -466,21 +466,23 @@ fn match_resource(resource: &'static Resource, segments: &[&str]) -> Option<Rout
 }
 
 /// Match literal segments (case-insensitively, as ASP.NET routes do) and capture `{parentId}`.
-/// `Some(None)` is a match without a parent id.
-fn match_template(template: &[&str], segments: &[&str]) -> Option<Option<i64>> {
+fn match_template(template: &[&str], segments: &[&str]) -> Option<Captured> {
     if template.len() != segments.len() {
         return None;
     }
-    let mut parent = None;
+    let mut parent = Captured(None);
     for (t, s) in template.iter().zip(segments) {
         if *t == "{parentId}" {
-            parent = Some(parse_id(s)?);
+            parent = Captured(Some(parse_id(s)?));
         } else if !t.eq_ignore_ascii_case(s) {
             return None;
         }
     }
     Some(parent)
 }
+
+/// The parent id a matched template captured, if it has `{parentId}`.
+struct Captured(Option<i64>);
 
 fn parse_id(segment: &str) -> Option<i64> {
     segment.parse::<i64>().ok().filter(|id| *id > 0)

@@ -183,7 +183,7 @@ fn check_unique(
                     "Company ID already in use.".to_owned()
                 } else {
                     // UNVERIFIED: the message for a duplicate setup name (API-NOTES.md §1.3).
-                    format!("{} '{value}' is already in use.", key)
+                    format!("{key} '{value}' is already in use.")
                 };
                 problems.push("ObjectExists", key, message);
             }
@@ -246,16 +246,14 @@ fn check_addition(data: &Data, fields: &Map<String, Value>, problems: &mut Probl
         .and_then(Value::as_i64)
         .and_then(|id| data.row("agreements", id));
     let start = agreement.and_then(|a| text(&a.fields, "startDate"));
-    if let (Some(start), Some(effective)) = (start, text(fields, "effectiveDate")) {
-        if effective < start {
-            problems.push(
-                "InvalidField",
-                "effectiveDate",
-                format!(
-                    "effectiveDate {effective} cannot be before the agreement start date {start}."
-                ),
-            );
-        }
+    if let (Some(start), Some(effective)) = (start, text(fields, "effectiveDate"))
+        && effective < start
+    {
+        problems.push(
+            "InvalidField",
+            "effectiveDate",
+            format!("effectiveDate {effective} cannot be before the agreement start date {start}."),
+        );
     }
 }
 
@@ -267,14 +265,12 @@ pub(crate) fn derive(
     fields: &mut Map<String, Value>,
 ) -> Option<i64> {
     match resource.table {
-        "companies" => {
-            if !fields.contains_key("status") {
-                let default = data
-                    .rows("companyStatuses")
-                    .find(|r| r.fields.get("defaultFlag") == Some(&Value::Bool(true)));
-                if let Some(status) = default {
-                    fields.insert("status".to_owned(), id_ref(status.id));
-                }
+        "companies" if !fields.contains_key("status") => {
+            let default = data
+                .rows("companyStatuses")
+                .find(|r| r.fields.get("defaultFlag") == Some(&Value::Bool(true)));
+            if let Some(status) = default {
+                fields.insert("status".to_owned(), id_ref(status.id));
             }
         }
         "agreements" => derive_agreement(data, fields),
@@ -314,10 +310,10 @@ fn derive_agreement(data: &Data, fields: &mut Map<String, Value>) {
             .iter()
             .chain(&["employeeCompNotExceed"])
         {
-            if !fields.contains_key(*f) {
-                if let Some(v) = agreement_type.fields.get(*f) {
-                    fields.insert((*f).to_owned(), v.clone());
-                }
+            if !fields.contains_key(*f)
+                && let Some(v) = agreement_type.fields.get(*f)
+            {
+                fields.insert((*f).to_owned(), v.clone());
             }
         }
     }
@@ -336,10 +332,10 @@ fn derive_addition(data: &Data, fields: &mut Map<String, Value>) {
             ("price", "unitPrice"),
             ("cost", "unitCost"),
         ] {
-            if !fields.contains_key(to) {
-                if let Some(v) = product.fields.get(from) {
-                    fields.insert(to.to_owned(), v.clone());
-                }
+            if !fields.contains_key(to)
+                && let Some(v) = product.fields.get(from)
+            {
+                fields.insert(to.to_owned(), v.clone());
             }
         }
         let uom =
@@ -405,8 +401,8 @@ pub(crate) fn delete(data: &mut Data, resource: &Resource, id: i64, now: &str, w
                     .insert("deletedFlag".to_owned(), Value::Bool(true));
                 row.fields.insert("dateDeleted".to_owned(), json!(now));
                 row.fields.insert("deletedBy".to_owned(), json!(who));
-                row.info.last_updated = now.to_owned();
-                row.info.updated_by = who.to_owned();
+                now.clone_into(&mut row.info.last_updated);
+                who.clone_into(&mut row.info.updated_by);
             }
         }
         "agreements" => {

@@ -180,8 +180,8 @@ impl Store {
 
     /// Write all records to `path` (atomically: a temporary file renamed over it).
     pub fn save(&self, path: &Path) -> Result<(), StateError> {
-        let text = serde_json::to_string_pretty(&self.state())
-            .expect("invariant: state serialises to JSON");
+        // A JSON `Value` always serialises.
+        let text = serde_json::to_string_pretty(&self.state()).unwrap_or_default();
         let tmp = path.with_extension("tmp");
         let io = |source| StateError::Io {
             path: path.display().to_string(),
@@ -193,7 +193,8 @@ impl Store {
 
     /// All records as a state document (`{"version":1,"tables":{…}}`).
     pub fn state(&self) -> Value {
-        serde_json::to_value(&*lock(&self.inner.data)).expect("invariant: state serialises to JSON")
+        // Maps with string and integer keys of JSON values always serialise.
+        serde_json::to_value(&*lock(&self.inner.data)).unwrap_or_default()
     }
 
     /// Return to the state the store started with (defaults, seed or loaded state file).

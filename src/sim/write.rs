@@ -327,18 +327,15 @@ fn resolve_ref(
         );
         return None;
     };
-    match found {
-        Some(id) => Some(id_ref(id)),
-        None => {
-            // UNVERIFIED: the error for a reference to a missing record (API-NOTES.md §1.3).
-            problems.push(
-                "InvalidField",
-                field,
-                format!("{field} {} was not found.", describe_ref(value)),
-            );
-            None
-        }
+    if found.is_none() {
+        // UNVERIFIED: the error for a reference to a missing record (API-NOTES.md §1.3).
+        problems.push(
+            "InvalidField",
+            field,
+            format!("{field} {} was not found.", describe_ref(value)),
+        );
     }
+    found.map(id_ref)
 }
 
 fn describe_ref(value: &Value) -> String {
