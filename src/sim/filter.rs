@@ -138,6 +138,13 @@ fn path_kind(model: &Model, path: &[String], scope: Scope) -> Result<Scalar, Str
     }
 }
 
+/// Whether a rendered record (a JSON object as the simulator answers it) satisfies `expr`, with the
+/// simulator's semantics: SQL-like nulls, case-insensitive text, `like` with `%`/`*`, and arrays
+/// matching when any element does. Public so tests can compare it with a reference filter.
+pub fn evaluate(expr: &Expr, record: &Value) -> bool {
+    matches(expr, record)
+}
+
 /// Whether a rendered record satisfies `expr`.
 pub(crate) fn matches(expr: &Expr, record: &Value) -> bool {
     match expr {

@@ -37,6 +37,7 @@ pub use credentials::{
 };
 pub use error::Error;
 pub use faults::{Faults, RequestLogEntry};
+pub use filter::evaluate;
 pub use generate::Tenant;
 pub use model::{model_fields, model_names};
 pub use server::{Running, serve, start};
