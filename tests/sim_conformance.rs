@@ -343,3 +343,17 @@ async fn not_served_operations_really_are_not_served() {
         assert!(a.status == 404 || a.status == 405, "{method} {path}: {}", a.status);
     }
 }
+
+#[test]
+fn the_validator_rejects_off_spec_bodies() {
+    let spec = spec();
+    let company = response_schema(&spec, "get", "/company/companies/{id}", 200).unwrap();
+    let v = validator_for(&spec, company);
+    assert!(v.is_valid(&json!({"id": 1, "identifier": "A", "name": "A", "status": {"id": 1, "name": "Active"}})));
+    assert!(!v.is_valid(&json!({"id": 1, "identifier": "A"})), "name is required");
+    assert!(!v.is_valid(&json!({"id": "1", "identifier": "A", "name": "A"})));
+    assert!(!v.is_valid(&json!({"id": 1, "identifier": "A", "name": "A", "status": "Active"})));
+    assert!(!v.is_valid(&json!({"id": 1, "identifier": "A", "name": "A", "_info": {"lastUpdated": 5}})));
+    let list = response_schema(&spec, "get", "/company/companies", 200).unwrap();
+    assert!(!validator_for(&spec, list).is_valid(&json!({"items": []})));
+}
