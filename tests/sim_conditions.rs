@@ -7,9 +7,15 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 fn field() -> impl Strategy<Value = Vec<String>> {
-    prop::collection::vec("[a-z][a-zA-Z0-9_]{0,6}".prop_filter("not a keyword", |w| {
-        !["and", "or", "not", "contains", "like", "in", "true", "false", "null"].contains(&w.to_lowercase().as_str())
-    }), 1..3)
+    prop::collection::vec(
+        "[a-z][a-zA-Z0-9_]{0,6}".prop_filter("not a keyword", |w| {
+            ![
+                "and", "or", "not", "contains", "like", "in", "true", "false", "null",
+            ]
+            .contains(&w.to_lowercase().as_str())
+        }),
+        1..3,
+    )
 }
 
 fn scalar() -> impl Strategy<Value = Lit> {
@@ -18,23 +24,49 @@ fn scalar() -> impl Strategy<Value = Lit> {
         (any::<i64>(), 0u32..4).prop_map(|(n, scale)| Lit::Num(Decimal::new(n, scale))),
         any::<bool>().prop_map(Lit::Bool),
         Just(Lit::Null),
-        (2000u32..2100, 1u32..13, 1u32..29, prop::option::of((0u32..24, 0u32..60, 0u32..60))).prop_map(|(y, m, d, t)| {
-            Lit::DateTime(match t {
-                Some((h, mi, s)) => format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"),
-                None => format!("{y:04}-{m:02}-{d:02}"),
-            })
-        }),
+        (
+            2000u32..2100,
+            1u32..13,
+            1u32..29,
+            prop::option::of((0u32..24, 0u32..60, 0u32..60))
+        )
+            .prop_map(|(y, m, d, t)| {
+                Lit::DateTime(match t {
+                    Some((h, mi, s)) => format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"),
+                    None => format!("{y:04}-{m:02}-{d:02}"),
+                })
+            }),
     ]
 }
 
 fn comparison() -> impl Strategy<Value = Expr> {
     let ops = prop_oneof![
-        Just(Op::Eq), Just(Op::Ne), Just(Op::Lt), Just(Op::Le), Just(Op::Gt), Just(Op::Ge), Just(Op::Contains), Just(Op::Like), Just(Op::In)
+        Just(Op::Eq),
+        Just(Op::Ne),
+        Just(Op::Lt),
+        Just(Op::Le),
+        Just(Op::Gt),
+        Just(Op::Ge),
+        Just(Op::Contains),
+        Just(Op::Like),
+        Just(Op::In)
     ];
-    (field(), ops, any::<bool>(), scalar(), prop::collection::vec(scalar(), 1..4)).prop_map(|(field, op, negated, value, list)| {
-        let value = if op == Op::In { Lit::List(list) } else { value };
-        Expr::Cmp(Comparison { field, op, negated, value })
-    })
+    (
+        field(),
+        ops,
+        any::<bool>(),
+        scalar(),
+        prop::collection::vec(scalar(), 1..4),
+    )
+        .prop_map(|(field, op, negated, value, list)| {
+            let value = if op == Op::In { Lit::List(list) } else { value };
+            Expr::Cmp(Comparison {
+                field,
+                op,
+                negated,
+                value,
+            })
+        })
 }
 
 fn expr() -> impl Strategy<Value = Expr> {
@@ -72,10 +104,18 @@ struct Rec {
 impl Rec {
     fn json(&self) -> Value {
         let mut v = json!({ "id": self.id });
-        if let Some(n) = &self.name { v["name"] = json!(n); }
-        if let Some(q) = self.qty { v["qty"] = json!(q); }
-        if let Some(f) = self.flag { v["flag"] = json!(f); }
-        if let Some(c) = &self.company { v["company"] = json!({ "id": 9, "name": c }); }
+        if let Some(n) = &self.name {
+            v["name"] = json!(n);
+        }
+        if let Some(q) = self.qty {
+            v["qty"] = json!(q);
+        }
+        if let Some(f) = self.flag {
+            v["flag"] = json!(f);
+        }
+        if let Some(c) = &self.company {
+            v["company"] = json!({ "id": 9, "name": c });
+        }
         v
     }
 }
@@ -104,7 +144,18 @@ fn cond() -> impl Strategy<Value = Cond> {
         (text_value(), any::<bool>()).prop_map(|(s, n)| Cond::NameEq(s, n)),
         (text_value(), any::<bool>()).prop_map(|(s, n)| Cond::NameContains(s, n)),
         text_value().prop_map(Cond::NameStarts),
-        (prop_oneof![Just("="), Just("!="), Just("<"), Just("<="), Just(">"), Just(">=")], -3i64..4).prop_map(|(o, n)| Cond::QtyCmp(o, n)),
+        (
+            prop_oneof![
+                Just("="),
+                Just("!="),
+                Just("<"),
+                Just("<="),
+                Just(">"),
+                Just(">=")
+            ],
+            -3i64..4
+        )
+            .prop_map(|(o, n)| Cond::QtyCmp(o, n)),
         any::<bool>().prop_map(Cond::Flag),
         any::<bool>().prop_map(Cond::NameNull),
         prop::collection::vec(1i64..8, 1..4).prop_map(Cond::IdIn),
@@ -130,7 +181,10 @@ fn text(c: &Cond) -> String {
         Cond::Flag(b) => format!("flag = {}", if *b { "True" } else { "false" }),
         Cond::NameNull(true) => "name = null".to_owned(),
         Cond::NameNull(false) => "name != NULL".to_owned(),
-        Cond::IdIn(ids) => format!("id in ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
+        Cond::IdIn(ids) => format!(
+            "id in ({})",
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        ),
         Cond::CompanyEq(s) => format!("company/name = '{s}'"),
         Cond::And(a, b) => format!("({}) AND ({})", text(a), text(b)),
         Cond::Or(a, b) => format!("({}) or ({})", text(a), text(b)),
@@ -142,9 +196,18 @@ fn text(c: &Cond) -> String {
 fn reference(c: &Cond, r: &Rec) -> bool {
     let lower = |s: &str| s.to_lowercase();
     match c {
-        Cond::NameEq(s, negated) => r.name.as_ref().is_some_and(|n| (lower(n) == lower(s)) != *negated),
-        Cond::NameContains(s, negated) => r.name.as_ref().is_some_and(|n| lower(n).contains(&lower(s)) != *negated),
-        Cond::NameStarts(s) => r.name.as_ref().is_some_and(|n| lower(n).starts_with(&lower(s))),
+        Cond::NameEq(s, negated) => r
+            .name
+            .as_ref()
+            .is_some_and(|n| (lower(n) == lower(s)) != *negated),
+        Cond::NameContains(s, negated) => r
+            .name
+            .as_ref()
+            .is_some_and(|n| lower(n).contains(&lower(s)) != *negated),
+        Cond::NameStarts(s) => r
+            .name
+            .as_ref()
+            .is_some_and(|n| lower(n).starts_with(&lower(s))),
         Cond::QtyCmp(op, n) => r.qty.is_some_and(|q| match *op {
             "=" => q == *n,
             "!=" => q != *n,
@@ -163,8 +226,20 @@ fn reference(c: &Cond, r: &Rec) -> bool {
 }
 
 fn rec() -> impl Strategy<Value = Rec> {
-    (1i64..8, prop::option::of(text_value()), prop::option::of(-3i64..4), prop::option::of(any::<bool>()), prop::option::of(text_value()))
-        .prop_map(|(id, name, qty, flag, company)| Rec { id, name, qty, flag, company })
+    (
+        1i64..8,
+        prop::option::of(text_value()),
+        prop::option::of(-3i64..4),
+        prop::option::of(any::<bool>()),
+        prop::option::of(text_value()),
+    )
+        .prop_map(|(id, name, qty, flag, company)| Rec {
+            id,
+            name,
+            qty,
+            flag,
+            company,
+        })
 }
 
 proptest! {

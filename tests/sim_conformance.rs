@@ -11,34 +11,142 @@ use sim_support::{Sim, spec};
 
 /// Operations in the subset the simulator does not serve, and why.
 const NOT_SERVED: &[(&str, &str, &str)] = &[
-    ("get", "/company/companies/{parentId}/managementReportNotifications", "not used by cwrecon"),
-    ("post", "/company/companies/{parentId}/managementReportNotifications", "not used by cwrecon"),
-    ("get", "/company/companies/{parentId}/managementReportNotifications/count", "not used by cwrecon"),
-    ("get", "/company/companies/{parentId}/managementReportNotifications/{id}", "not used by cwrecon"),
-    ("put", "/company/companies/{parentId}/managementReportNotifications/{id}", "not used by cwrecon"),
-    ("patch", "/company/companies/{parentId}/managementReportNotifications/{id}", "not used by cwrecon"),
-    ("delete", "/company/companies/{parentId}/managementReportNotifications/{id}", "not used by cwrecon"),
-    ("get", "/company/companies/{parentId}/managementReportSetup", "not used by cwrecon"),
-    ("post", "/company/companies/{parentId}/managementReportSetup", "not used by cwrecon"),
-    ("put", "/company/companies/{parentId}/managementReportSetup/{id}", "not used by cwrecon"),
-    ("patch", "/company/companies/{parentId}/managementReportSetup/{id}", "not used by cwrecon"),
-    ("get", "/company/managedDevicesIntegrations/{parentId}/notifications", "not used by cwrecon"),
-    ("post", "/company/managedDevicesIntegrations/{parentId}/notifications", "not used by cwrecon"),
-    ("get", "/company/managedDevicesIntegrations/{parentId}/notifications/count", "not used by cwrecon"),
-    ("get", "/company/managedDevicesIntegrations/{parentId}/notifications/{id}", "not used by cwrecon"),
-    ("put", "/company/managedDevicesIntegrations/{parentId}/notifications/{id}", "not used by cwrecon"),
-    ("patch", "/company/managedDevicesIntegrations/{parentId}/notifications/{id}", "not used by cwrecon"),
-    ("delete", "/company/managedDevicesIntegrations/{parentId}/notifications/{id}", "not used by cwrecon"),
-    ("get", "/company/management", "global Management setup; not in issue 3"),
-    ("get", "/company/management/count", "global Management setup; not in issue 3"),
-    ("get", "/company/management/{id}", "global Management setup; not in issue 3"),
-    ("put", "/company/management/{id}", "global Management setup; not in issue 3"),
-    ("patch", "/company/management/{id}", "global Management setup; not in issue 3"),
-    ("post", "/company/management/{id}/executeManagedItSync", "global Management setup; not in issue 3"),
-    ("get", "/finance/agreementrecap/", "read-only rollup; not in issue 3"),
-    ("get", "/finance/agreementrecap/{id}", "read-only rollup; not in issue 3"),
+    (
+        "get",
+        "/company/companies/{parentId}/managementReportNotifications",
+        "not used by cwrecon",
+    ),
+    (
+        "post",
+        "/company/companies/{parentId}/managementReportNotifications",
+        "not used by cwrecon",
+    ),
+    (
+        "get",
+        "/company/companies/{parentId}/managementReportNotifications/count",
+        "not used by cwrecon",
+    ),
+    (
+        "get",
+        "/company/companies/{parentId}/managementReportNotifications/{id}",
+        "not used by cwrecon",
+    ),
+    (
+        "put",
+        "/company/companies/{parentId}/managementReportNotifications/{id}",
+        "not used by cwrecon",
+    ),
+    (
+        "patch",
+        "/company/companies/{parentId}/managementReportNotifications/{id}",
+        "not used by cwrecon",
+    ),
+    (
+        "delete",
+        "/company/companies/{parentId}/managementReportNotifications/{id}",
+        "not used by cwrecon",
+    ),
+    (
+        "get",
+        "/company/companies/{parentId}/managementReportSetup",
+        "not used by cwrecon",
+    ),
+    (
+        "post",
+        "/company/companies/{parentId}/managementReportSetup",
+        "not used by cwrecon",
+    ),
+    (
+        "put",
+        "/company/companies/{parentId}/managementReportSetup/{id}",
+        "not used by cwrecon",
+    ),
+    (
+        "patch",
+        "/company/companies/{parentId}/managementReportSetup/{id}",
+        "not used by cwrecon",
+    ),
+    (
+        "get",
+        "/company/managedDevicesIntegrations/{parentId}/notifications",
+        "not used by cwrecon",
+    ),
+    (
+        "post",
+        "/company/managedDevicesIntegrations/{parentId}/notifications",
+        "not used by cwrecon",
+    ),
+    (
+        "get",
+        "/company/managedDevicesIntegrations/{parentId}/notifications/count",
+        "not used by cwrecon",
+    ),
+    (
+        "get",
+        "/company/managedDevicesIntegrations/{parentId}/notifications/{id}",
+        "not used by cwrecon",
+    ),
+    (
+        "put",
+        "/company/managedDevicesIntegrations/{parentId}/notifications/{id}",
+        "not used by cwrecon",
+    ),
+    (
+        "patch",
+        "/company/managedDevicesIntegrations/{parentId}/notifications/{id}",
+        "not used by cwrecon",
+    ),
+    (
+        "delete",
+        "/company/managedDevicesIntegrations/{parentId}/notifications/{id}",
+        "not used by cwrecon",
+    ),
+    (
+        "get",
+        "/company/management",
+        "global Management setup; not in issue 3",
+    ),
+    (
+        "get",
+        "/company/management/count",
+        "global Management setup; not in issue 3",
+    ),
+    (
+        "get",
+        "/company/management/{id}",
+        "global Management setup; not in issue 3",
+    ),
+    (
+        "put",
+        "/company/management/{id}",
+        "global Management setup; not in issue 3",
+    ),
+    (
+        "patch",
+        "/company/management/{id}",
+        "global Management setup; not in issue 3",
+    ),
+    (
+        "post",
+        "/company/management/{id}/executeManagedItSync",
+        "global Management setup; not in issue 3",
+    ),
+    (
+        "get",
+        "/finance/agreementrecap/",
+        "read-only rollup; not in issue 3",
+    ),
+    (
+        "get",
+        "/finance/agreementrecap/{id}",
+        "read-only rollup; not in issue 3",
+    ),
     ("get", "/system/apiMembers/default", "not in issue 3"),
-    ("post", "/system/members/{memberIdentifier}/tokens", "impersonation tokens; not in issue 3"),
+    (
+        "post",
+        "/system/members/{memberIdentifier}/tokens",
+        "impersonation tokens; not in issue 3",
+    ),
 ];
 
 /// Records responses per (method, spec path).
@@ -49,7 +157,10 @@ struct Recorder {
 
 impl Recorder {
     fn note(&mut self, method: &str, template: &str, status: u16, body: Value) {
-        self.seen.entry((method.to_owned(), template.to_owned())).or_default().push((status, body));
+        self.seen
+            .entry((method.to_owned(), template.to_owned()))
+            .or_default()
+            .push((status, body));
     }
 
     async fn post(&mut self, template: &str, path: &str, body: Value) -> i64 {
@@ -98,11 +209,22 @@ impl Recorder {
         let a = self.sim.delete(&format!("{stem}/{id}")).await;
         assert_eq!(a.status, 204, "DELETE {stem}/{id}: {}", a.body);
         assert!(a.body.is_null());
-        self.note("delete", &format!("{}/{{id}}", template.trim_end_matches('/')), a.status, a.body);
+        self.note(
+            "delete",
+            &format!("{}/{{id}}", template.trim_end_matches('/')),
+            a.status,
+            a.body,
+        );
     }
 
     /// POST, reads, PUT and PATCH for one resource; returns the id.
-    async fn resource(&mut self, template: &str, collection: &str, body: Value, patch: Value) -> i64 {
+    async fn resource(
+        &mut self,
+        template: &str,
+        collection: &str,
+        body: Value,
+        patch: Value,
+    ) -> i64 {
         let id = self.post(template, collection, body).await;
         self.reads(template, collection, id).await;
         self.writes(template, collection, id, patch).await;
@@ -118,11 +240,34 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
     let mut deletable = Vec::new();
     let mut keep = |t: &str, c: String, id: i64| deletable.push((t.to_owned(), c, id));
 
-    let status = r.resource("/company/companies/statuses", "/company/companies/statuses", json!({"name": "Conf Status"}), replace("notifyFlag", json!(true))).await;
-    keep("/company/companies/statuses", "/company/companies/statuses".into(), status);
-    let ctype = r.resource("/company/companies/types", "/company/companies/types", json!({"name": "Conf Type"}), replace("/vendorFlag", json!(true))).await;
+    let status = r
+        .resource(
+            "/company/companies/statuses",
+            "/company/companies/statuses",
+            json!({"name": "Conf Status"}),
+            replace("notifyFlag", json!(true)),
+        )
+        .await;
+    keep(
+        "/company/companies/statuses",
+        "/company/companies/statuses".into(),
+        status,
+    );
+    let ctype = r
+        .resource(
+            "/company/companies/types",
+            "/company/companies/types",
+            json!({"name": "Conf Type"}),
+            replace("/vendorFlag", json!(true)),
+        )
+        .await;
     let country = r
-        .resource("/company/countries", "/company/countries", json!({"name": "Iceland", "countryCode": "IS", "currency": {"id": 1, "name": "ISK"}}), replace("dialingPrefix", json!("354")))
+        .resource(
+            "/company/countries",
+            "/company/countries",
+            json!({"name": "Iceland", "countryCode": "IS", "currency": {"id": 1, "name": "ISK"}}),
+            replace("dialingPrefix", json!("354")),
+        )
         .await;
     keep("/company/countries", "/company/countries".into(), country);
     let company = r
@@ -134,17 +279,49 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
         )
         .await;
     let nested = format!("/company/companies/{company}/typeAssociations");
-    let assoc = r.resource("/company/companies/{parentId}/typeAssociations", &nested, json!({"type": {"id": ctype}}), replace("type", json!({"id": ctype}))).await;
-    keep("/company/companies/{parentId}/typeAssociations", nested, assoc);
-    let flat = r
-        .resource("/company/companyTypeAssociations", "/company/companyTypeAssociations", json!({"company": {"id": company}, "type": {"id": 3}}), replace("type", json!({"id": 3})))
+    let assoc = r
+        .resource(
+            "/company/companies/{parentId}/typeAssociations",
+            &nested,
+            json!({"type": {"id": ctype}}),
+            replace("type", json!({"id": ctype})),
+        )
         .await;
-    keep("/company/companyTypeAssociations", "/company/companyTypeAssociations".into(), flat);
+    keep(
+        "/company/companies/{parentId}/typeAssociations",
+        nested,
+        assoc,
+    );
+    let flat = r
+        .resource(
+            "/company/companyTypeAssociations",
+            "/company/companyTypeAssociations",
+            json!({"company": {"id": company}, "type": {"id": 3}}),
+            replace("type", json!({"id": 3})),
+        )
+        .await;
+    keep(
+        "/company/companyTypeAssociations",
+        "/company/companyTypeAssociations".into(),
+        flat,
+    );
     let sites = format!("/company/companies/{company}/sites");
-    let site = r.resource("/company/companies/{parentId}/sites", &sites, json!({"name": "HQ", "city": "Reykjavik"}), replace("name", json!("Main"))).await;
+    let site = r
+        .resource(
+            "/company/companies/{parentId}/sites",
+            &sites,
+            json!({"name": "HQ", "city": "Reykjavik"}),
+            replace("name", json!("Main")),
+        )
+        .await;
     keep("/company/companies/{parentId}/sites", sites, site);
     let contact = r
-        .resource("/company/contacts", "/company/contacts", json!({"firstName": "Pat", "lastName": "Lee", "company": {"id": company}}), replace("title", json!("CTO")))
+        .resource(
+            "/company/contacts",
+            "/company/contacts",
+            json!({"firstName": "Pat", "lastName": "Lee", "company": {"id": company}}),
+            replace("title", json!("CTO")),
+        )
         .await;
     let solution = r
         .resource(
@@ -162,15 +339,52 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("portalUrl", json!("https://example.com")),
         )
         .await;
-    let product_type = r.resource("/procurement/types", "/procurement/types", json!({"name": "Intermedia_Services"}), replace("inactiveFlag", json!(false))).await;
-    let uom = r.resource("/procurement/unitOfMeasures", "/procurement/unitOfMeasures", json!({"name": "Mailbox"}), replace("defaultFlag", json!(false))).await;
-    let category = r.resource("/procurement/categories", "/procurement/categories", json!({"name": "Cloud"}), replace("integrationXref", json!("x"))).await;
+    let product_type = r
+        .resource(
+            "/procurement/types",
+            "/procurement/types",
+            json!({"name": "Intermedia_Services"}),
+            replace("inactiveFlag", json!(false)),
+        )
+        .await;
+    let uom = r
+        .resource(
+            "/procurement/unitOfMeasures",
+            "/procurement/unitOfMeasures",
+            json!({"name": "Mailbox"}),
+            replace("defaultFlag", json!(false)),
+        )
+        .await;
+    let category = r
+        .resource(
+            "/procurement/categories",
+            "/procurement/categories",
+            json!({"name": "Cloud"}),
+            replace("integrationXref", json!("x")),
+        )
+        .await;
     let sub = r
-        .resource("/procurement/subcategories/", "/procurement/subcategories/", json!({"name": "Email", "category": {"id": category}}), replace("integrationXref", json!("y")))
+        .resource(
+            "/procurement/subcategories/",
+            "/procurement/subcategories/",
+            json!({"name": "Email", "category": {"id": category}}),
+            replace("integrationXref", json!("y")),
+        )
         .await;
     let legacy = format!("/procurement/categories/{category}/subcategories/");
-    let legacy_id = r.resource("/procurement/categories/{parentId}/subcategories/", &legacy, json!({"name": "Voice"}), replace("inactiveFlag", json!(true))).await;
-    keep("/procurement/categories/{parentId}/subcategories/", legacy, legacy_id);
+    let legacy_id = r
+        .resource(
+            "/procurement/categories/{parentId}/subcategories/",
+            &legacy,
+            json!({"name": "Voice"}),
+            replace("inactiveFlag", json!(true)),
+        )
+        .await;
+    keep(
+        "/procurement/categories/{parentId}/subcategories/",
+        legacy,
+        legacy_id,
+    );
     let item = r
         .resource(
             "/procurement/catalog",
@@ -194,20 +408,53 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
     let xref = r
         .resource("/company/managedDevicesIntegrations/{parentId}/crossReferences", &xrefs, json!({"vendorType": "Mailbox", "product": {"id": item}, "agreementType": {"id": agreement_type}}), replace("vendorLevel", json!("Gold")))
         .await;
-    keep("/company/managedDevicesIntegrations/{parentId}/crossReferences", xrefs, xref);
+    keep(
+        "/company/managedDevicesIntegrations/{parentId}/crossReferences",
+        xrefs,
+        xref,
+    );
     let logins = format!("/company/managedDevicesIntegrations/{mdi}/logins");
-    let login = r.resource("/company/managedDevicesIntegrations/{parentId}/logins", &logins, json!({"username": "svc", "member": {"id": 1}}), replace("username", json!("svc2"))).await;
-    keep("/company/managedDevicesIntegrations/{parentId}/logins", logins, login);
+    let login = r
+        .resource(
+            "/company/managedDevicesIntegrations/{parentId}/logins",
+            &logins,
+            json!({"username": "svc", "member": {"id": 1}}),
+            replace("username", json!("svc2")),
+        )
+        .await;
+    keep(
+        "/company/managedDevicesIntegrations/{parentId}/logins",
+        logins,
+        login,
+    );
     let products = format!("/company/managementItSolutions/{solution}/managementProducts");
     let product = r
-        .resource("/company/managementItSolutions/{parentId}/managementProducts", &products, json!({"agreementType": {"id": agreement_type}, "serverProduct": {"id": item}}), replace("workstationProduct", json!({"id": item})))
+        .resource(
+            "/company/managementItSolutions/{parentId}/managementProducts",
+            &products,
+            json!({"agreementType": {"id": agreement_type}, "serverProduct": {"id": item}}),
+            replace("workstationProduct", json!({"id": item})),
+        )
         .await;
-    keep("/company/managementItSolutions/{parentId}/managementProducts", products, product);
+    keep(
+        "/company/managementItSolutions/{parentId}/managementProducts",
+        products,
+        product,
+    );
     let reports = format!("/company/companies/{company}/managementSummaryReports");
     let report = r
-        .resource("/company/companies/{parentId}/managementSummaryReports", &reports, json!({"groupIdentifier": "1002345", "managementSolution": {"id": solution}}), replace("groupIdentifier", json!("1002346")))
+        .resource(
+            "/company/companies/{parentId}/managementSummaryReports",
+            &reports,
+            json!({"groupIdentifier": "1002345", "managementSolution": {"id": solution}}),
+            replace("groupIdentifier", json!("1002346")),
+        )
         .await;
-    keep("/company/companies/{parentId}/managementSummaryReports", reports, report);
+    keep(
+        "/company/companies/{parentId}/managementSummaryReports",
+        reports,
+        report,
+    );
     let agreement = r
         .resource(
             "/finance/agreements",
@@ -220,8 +467,18 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
     let addition = r
         .resource("/finance/agreements/{parentId}/additions", &additions, json!({"product": {"id": item}, "billCustomer": "Billable", "quantity": 42, "effectiveDate": "2024-02-01T00:00:00Z"}), replace("quantity", json!(43)))
         .await;
-    keep("/finance/agreements/{parentId}/additions", additions, addition);
-    r.resource("/system/apiMembers", "/system/apiMembers", json!({"identifier": "api2", "name": "API Two"}), replace("notes", json!("n"))).await;
+    keep(
+        "/finance/agreements/{parentId}/additions",
+        additions,
+        addition,
+    );
+    r.resource(
+        "/system/apiMembers",
+        "/system/apiMembers",
+        json!({"identifier": "api2", "name": "API Two"}),
+        replace("notes", json!("n")),
+    )
+    .await;
     r.resource(
         "/system/members",
         "/system/members",
@@ -230,22 +487,77 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
         replace("title", json!("Engineer")),
     )
     .await;
-    let integrator = r.resource("/system/integratorlogins", "/system/integratorlogins", json!({"username": "legacy"}), replace("inactiveFlag", json!(false))).await;
-    keep("/system/integratorlogins", "/system/integratorlogins".into(), integrator);
+    let integrator = r
+        .resource(
+            "/system/integratorlogins",
+            "/system/integratorlogins",
+            json!({"username": "legacy"}),
+            replace("inactiveFlag", json!(false)),
+        )
+        .await;
+    keep(
+        "/system/integratorlogins",
+        "/system/integratorlogins".into(),
+        integrator,
+    );
     // Deletions in dependency order (children first); the rest are deleted last.
     for (t, c, id) in [
-        ("/finance/agreements", "/finance/agreements".to_owned(), agreement),
+        (
+            "/finance/agreements",
+            "/finance/agreements".to_owned(),
+            agreement,
+        ),
         ("/company/contacts", "/company/contacts".to_owned(), contact),
-        ("/procurement/catalog", "/procurement/catalog".to_owned(), item),
-        ("/procurement/subcategories/", "/procurement/subcategories/".to_owned(), sub),
-        ("/procurement/categories", "/procurement/categories".to_owned(), category),
-        ("/procurement/unitOfMeasures", "/procurement/unitOfMeasures".to_owned(), uom),
-        ("/procurement/types", "/procurement/types".to_owned(), product_type),
-        ("/finance/agreements/types", "/finance/agreements/types".to_owned(), agreement_type),
-        ("/company/managedDevicesIntegrations", "/company/managedDevicesIntegrations".to_owned(), mdi),
-        ("/company/managementItSolutions", "/company/managementItSolutions".to_owned(), solution),
-        ("/company/companies/types", "/company/companies/types".to_owned(), ctype),
-        ("/company/companies", "/company/companies".to_owned(), company),
+        (
+            "/procurement/catalog",
+            "/procurement/catalog".to_owned(),
+            item,
+        ),
+        (
+            "/procurement/subcategories/",
+            "/procurement/subcategories/".to_owned(),
+            sub,
+        ),
+        (
+            "/procurement/categories",
+            "/procurement/categories".to_owned(),
+            category,
+        ),
+        (
+            "/procurement/unitOfMeasures",
+            "/procurement/unitOfMeasures".to_owned(),
+            uom,
+        ),
+        (
+            "/procurement/types",
+            "/procurement/types".to_owned(),
+            product_type,
+        ),
+        (
+            "/finance/agreements/types",
+            "/finance/agreements/types".to_owned(),
+            agreement_type,
+        ),
+        (
+            "/company/managedDevicesIntegrations",
+            "/company/managedDevicesIntegrations".to_owned(),
+            mdi,
+        ),
+        (
+            "/company/managementItSolutions",
+            "/company/managementItSolutions".to_owned(),
+            solution,
+        ),
+        (
+            "/company/companies/types",
+            "/company/companies/types".to_owned(),
+            ctype,
+        ),
+        (
+            "/company/companies",
+            "/company/companies".to_owned(),
+            company,
+        ),
     ] {
         deletable.push((t.to_owned(), c, id));
     }
@@ -258,7 +570,12 @@ fn validator_for(spec: &Value, schema: &Value) -> jsonschema::Validator {
     jsonschema::draft202012::new(&root).unwrap()
 }
 
-fn response_schema<'a>(spec: &'a Value, method: &str, template: &str, status: u16) -> Option<&'a Value> {
+fn response_schema<'a>(
+    spec: &'a Value,
+    method: &str,
+    template: &str,
+    status: u16,
+) -> Option<&'a Value> {
     spec["paths"][template][method]["responses"][status.to_string()]["content"]
         .as_object()?
         .values()
@@ -269,12 +586,22 @@ fn response_schema<'a>(spec: &'a Value, method: &str, template: &str, status: u1
 #[tokio::test]
 async fn every_served_operation_answers_in_the_spec_shape() {
     let spec = spec();
-    let mut r = Recorder { sim: Sim::start().await, seen: BTreeMap::new() };
+    let mut r = Recorder {
+        sim: Sim::start().await,
+        seen: BTreeMap::new(),
+    };
     let deletable = exercise(&mut r).await;
-    for (t, c, id) in deletable.iter().rev().filter(|(t, ..)| t.contains("{parentId}") || t.contains("Associations")) {
+    for (t, c, id) in deletable
+        .iter()
+        .rev()
+        .filter(|(t, ..)| t.contains("{parentId}") || t.contains("Associations"))
+    {
         r.delete(t, c, *id).await;
     }
-    for (t, c, id) in deletable.iter().filter(|(t, ..)| !t.contains("{parentId}") && !t.contains("Associations")) {
+    for (t, c, id) in deletable
+        .iter()
+        .filter(|(t, ..)| !t.contains("{parentId}") && !t.contains("Associations"))
+    {
         r.delete(t, c, *id).await;
     }
     let info = r.sim.send(r.sim.http.get(r.sim.url("/system/info"))).await;
@@ -291,7 +618,10 @@ async fn every_served_operation_answers_in_the_spec_shape() {
         )
         .await;
     assert_eq!(bundle.status, 201, "{}", bundle.body);
-    assert_eq!(bundle.body["results"][1]["entities"][0]["identifier"], "admin");
+    assert_eq!(
+        bundle.body["results"][1]["entities"][0]["identifier"],
+        "admin"
+    );
     assert_eq!(bundle.body["results"][2]["success"], false);
     r.note("post", "/system/bundles", bundle.status, bundle.body);
 
@@ -309,27 +639,49 @@ async fn every_served_operation_answers_in_the_spec_shape() {
                 Some(schema) => {
                     let validator = validator_for(&spec, schema);
                     for error in validator.iter_errors(body) {
-                        failures.push(format!("{method} {template} {status}: {error} at {}", error.instance_path()));
+                        failures.push(format!(
+                            "{method} {template} {status}: {error} at {}",
+                            error.instance_path()
+                        ));
                     }
                     validated += 1;
                 }
-                None => failures.push(format!("{method} {template}: no schema for status {status}")),
+                None => failures.push(format!(
+                    "{method} {template}: no schema for status {status}"
+                )),
             }
         }
     }
-    assert!(failures.is_empty(), "{} responses off-spec:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} responses off-spec:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 
-    let not_served: BTreeSet<(String, String)> = NOT_SERVED.iter().map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned())).collect();
+    let not_served: BTreeSet<(String, String)> = NOT_SERVED
+        .iter()
+        .map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
     let mut missing = Vec::new();
     for (path, ops) in spec["paths"].as_object().unwrap() {
-        for method in ops.as_object().unwrap().keys().filter(|m| ["get", "post", "put", "patch", "delete"].contains(&m.as_str())) {
+        for method in ops
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|m| ["get", "post", "put", "patch", "delete"].contains(&m.as_str()))
+        {
             let key = (method.clone(), path.clone());
             if !r.seen.contains_key(&key) && !not_served.contains(&key) {
                 missing.push(format!("{method} {path}"));
             }
         }
     }
-    assert!(missing.is_empty(), "operations neither exercised nor listed as not served:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "operations neither exercised nor listed as not served:\n{}",
+        missing.join("\n")
+    );
     assert!(validated > 150, "only {validated} responses validated");
 }
 
@@ -337,10 +689,17 @@ async fn every_served_operation_answers_in_the_spec_shape() {
 async fn not_served_operations_really_are_not_served() {
     let sim = Sim::start().await;
     for (method, path, _) in NOT_SERVED {
-        let path = path.replace("{parentId}", "1").replace("{id}", "1").replace("{memberIdentifier}", "admin");
+        let path = path
+            .replace("{parentId}", "1")
+            .replace("{id}", "1")
+            .replace("{memberIdentifier}", "admin");
         let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let a = sim.send(sim.request(m, &path).json(&json!({}))).await;
-        assert!(a.status == 404 || a.status == 405, "{method} {path}: {}", a.status);
+        assert!(
+            a.status == 404 || a.status == 405,
+            "{method} {path}: {}",
+            a.status
+        );
     }
 }
 
@@ -349,11 +708,18 @@ fn the_validator_rejects_off_spec_bodies() {
     let spec = spec();
     let company = response_schema(&spec, "get", "/company/companies/{id}", 200).unwrap();
     let v = validator_for(&spec, company);
-    assert!(v.is_valid(&json!({"id": 1, "identifier": "A", "name": "A", "status": {"id": 1, "name": "Active"}})));
-    assert!(!v.is_valid(&json!({"id": 1, "identifier": "A"})), "name is required");
+    assert!(v.is_valid(
+        &json!({"id": 1, "identifier": "A", "name": "A", "status": {"id": 1, "name": "Active"}})
+    ));
+    assert!(
+        !v.is_valid(&json!({"id": 1, "identifier": "A"})),
+        "name is required"
+    );
     assert!(!v.is_valid(&json!({"id": "1", "identifier": "A", "name": "A"})));
     assert!(!v.is_valid(&json!({"id": 1, "identifier": "A", "name": "A", "status": "Active"})));
-    assert!(!v.is_valid(&json!({"id": 1, "identifier": "A", "name": "A", "_info": {"lastUpdated": 5}})));
+    assert!(
+        !v.is_valid(&json!({"id": 1, "identifier": "A", "name": "A", "_info": {"lastUpdated": 5}}))
+    );
     let list = response_schema(&spec, "get", "/company/companies", 200).unwrap();
     assert!(!validator_for(&spec, list).is_valid(&json!({"items": []})));
 }

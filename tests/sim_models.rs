@@ -11,7 +11,11 @@ mod regex_lite_free {
     /// The number after "Max length: " in a description.
     pub fn max_len(description: &str) -> Option<usize> {
         let rest = description.split("Max length: ").nth(1)?;
-        rest.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok()
+        rest.chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .ok()
     }
 }
 
@@ -25,7 +29,11 @@ fn kind(p: &Value) -> String {
         };
     }
     match p["type"].as_str() {
-        Some("array") => match p["items"].get("$ref").and_then(Value::as_str).map(|r| r.rsplit('/').next().unwrap()) {
+        Some("array") => match p["items"]
+            .get("$ref")
+            .and_then(Value::as_str)
+            .map(|r| r.rsplit('/').next().unwrap())
+        {
             Some(name) if name.ends_with("Reference") => format!("refs:{name}"),
             _ => "array".to_owned(),
         },
@@ -43,7 +51,10 @@ fn model_table_matches_the_spec() {
     let mut drift = Vec::new();
     for model in cwrecon::sim::model_names() {
         let schema = &schemas[model];
-        let required: Vec<&str> = schema["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         // serde_json sorts object keys, so compare sorted.
         let mut expected: Vec<(String, String, bool, Option<usize>)> = schema["properties"]
             .as_object()
@@ -52,13 +63,19 @@ fn model_table_matches_the_spec() {
             .filter(|(name, _)| *name != "id" && *name != "_info")
             .map(|(name, p)| {
                 let description = p["description"].as_str().unwrap_or_default();
-                (name.clone(), kind(p), required.contains(&name.as_str()), max_len(description))
+                (
+                    name.clone(),
+                    kind(p),
+                    required.contains(&name.as_str()),
+                    max_len(description),
+                )
             })
             .collect();
-        let mut actual: Vec<(String, String, bool, Option<usize>)> = cwrecon::sim::model_fields(model)
-            .into_iter()
-            .map(|(n, k, r, m)| (n.to_owned(), k, r, m))
-            .collect();
+        let mut actual: Vec<(String, String, bool, Option<usize>)> =
+            cwrecon::sim::model_fields(model)
+                .into_iter()
+                .map(|(n, k, r, m)| (n.to_owned(), k, r, m))
+                .collect();
         expected.sort();
         actual.sort();
         if expected != actual {

@@ -64,11 +64,12 @@ fn in_scope(route: &Route, row: &Row) -> bool {
 fn filtered(data: &Data, route: &Route, q: &ListQuery, ctx: &Ctx) -> Result<Vec<Value>, ApiError> {
     check_parent(data, route)?;
     let hide_deleted = route.resource.table == "companies" && !q.mentions("deletedFlag");
+    let renderer = render::Renderer::new(data, &ctx.base);
     let records = data
         .rows(route.resource.table)
         .filter(|row| in_scope(route, row))
         .filter(|row| !hide_deleted || rules::is_visible(row))
-        .map(|row| render::record(data, route.resource, row, &ctx.base))
+        .map(|row| renderer.record(route.resource, row))
         .filter(|rec| {
             q.conditions
                 .as_ref()

@@ -5,60 +5,90 @@
 //! `_info` with `lastUpdated`, `updatedBy`, `dateEntered`, `enteredBy` and hrefs. It refuses to filter
 //! or validate.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value, json};
 
 use super::model::{Kind, Model, RefModel};
 use super::resources::{Resource, ref_table};
 use super::store::{Data, Row};
 
-/// Render `row` of `resource`; `base` is the API base URL (`http://host/v4_6_release/apis/3.0`).
-pub(crate) fn record(data: &Data, resource: &Resource, row: &Row, base: &str) -> Value {
-    let model = Model::named(resource.model);
-    let mut out = Map::new();
-    out.insert("id".to_owned(), json!(row.id));
-    for field in model.fields {
-        if let Some(value) = field_value(data, resource, row, field.name, field.kind, base) {
-            out.insert(field.name.to_owned(), value);
-        }
-    }
-    out.insert("_info".to_owned(), info(resource, row, base));
-    Value::Object(out)
+/// Renders records of one request. Company types come from type associations; the index of those
+/// is built once per renderer, so a list of n companies costs O(n), not O(n²).
+pub(crate) struct Renderer<'a> {
+    data: &'a Data,
+    base: &'a str,
+    types: std::cell::OnceCell<HashMap<i64, Vec<&'a Value>>>,
 }
 
-fn field_value(
-    data: &Data,
-    resource: &Resource,
-    row: &Row,
-    name: &str,
-    kind: Kind,
-    base: &str,
-) -> Option<Value> {
-    if resource.table == "companies" && name == "types" {
-        // API-NOTES.md §2.1: a company's types are its type associations.
-        let types: Vec<Value> = data
-            .rows("typeAssociations")
-            .filter(|a| a.parent == Some(row.id))
-            .filter_map(|a| a.fields.get("type"))
-            .map(|t| reference(data, "CompanyTypeReference", "type", t, base))
-            .collect();
-        return Some(Value::Array(types));
+impl<'a> Renderer<'a> {
+    /// A renderer over `data`; `base` is the API base URL (`http://host/v4_6_release/apis/3.0`).
+    pub(crate) fn new(data: &'a Data, base: &'a str) -> Renderer<'a> {
+        Renderer {
+            data,
+            base,
+            types: std::cell::OnceCell::new(),
+        }
     }
-    let stored = row.fields.get(name).filter(|v| !v.is_null())?;
-    Some(match kind {
-        Kind::Ref(schema) => reference(data, schema, name, stored, base),
-        Kind::RefList(schema) => Value::Array(
-            stored
-                .as_array()
-                .map(|items| {
-                    items
-                        .iter()
-                        .map(|i| reference(data, schema, name, i, base))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        ),
-        _ => stored.clone(),
-    })
+
+    /// Render `row` of `resource`.
+    pub(crate) fn record(&self, resource: &Resource, row: &Row) -> Value {
+        let model = Model::named(resource.model);
+        let mut out = Map::new();
+        out.insert("id".to_owned(), json!(row.id));
+        for field in model.fields {
+            if let Some(value) = self.field_value(resource, row, field.name, field.kind) {
+                out.insert(field.name.to_owned(), value);
+            }
+        }
+        out.insert("_info".to_owned(), info(resource, row, self.base));
+        Value::Object(out)
+    }
+
+    fn company_types(&self, company: i64) -> Value {
+        let index = self.types.get_or_init(|| {
+            let mut index: HashMap<i64, Vec<&'a Value>> = HashMap::new();
+            for association in self.data.rows("typeAssociations") {
+                if let (Some(parent), Some(t)) =
+                    (association.parent, association.fields.get("type"))
+                {
+                    index.entry(parent).or_default().push(t);
+                }
+            }
+            index
+        });
+        let types = index.get(&company).map(Vec::as_slice).unwrap_or_default();
+        Value::Array(
+            types
+                .iter()
+                .map(|t| reference(self.data, "CompanyTypeReference", "type", t, self.base))
+                .collect(),
+        )
+    }
+
+    fn field_value(&self, resource: &Resource, row: &Row, name: &str, kind: Kind) -> Option<Value> {
+        let (data, base) = (self.data, self.base);
+        if resource.table == "companies" && name == "types" {
+            // API-NOTES.md §2.1: a company's types are its type associations.
+            return Some(self.company_types(row.id));
+        }
+        let stored = row.fields.get(name).filter(|v| !v.is_null())?;
+        Some(match kind {
+            Kind::Ref(schema) => reference(data, schema, name, stored, base),
+            Kind::RefList(schema) => Value::Array(
+                stored
+                    .as_array()
+                    .map(|items| {
+                        items
+                            .iter()
+                            .map(|i| reference(data, schema, name, i, base))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            ),
+            _ => stored.clone(),
+        })
+    }
 }
 
 /// Render a stored reference. Simulated targets are looked up by id so names are always current;
@@ -177,4 +207,9 @@ fn info(resource: &Resource, row: &Row, base: &str) -> Value {
         info["additions_href"] = json!(format!("{base}/finance/agreements/{}/additions", row.id));
     }
     info
+}
+
+/// Render one record (a renderer for a single row).
+pub(crate) fn record(data: &Data, resource: &Resource, row: &Row, base: &str) -> Value {
+    Renderer::new(data, base).record(resource, row)
 }

@@ -24,7 +24,10 @@ pub struct Answer {
 
 impl Answer {
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
     }
 }
 
@@ -35,8 +38,15 @@ impl Sim {
     }
 
     pub async fn with_store(store: Store) -> Sim {
-        let running = sim::start(store.clone(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
-        Sim { running, store, http: reqwest::Client::new(), credentials: Credentials::defaults() }
+        let running = sim::start(store.clone(), "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        Sim {
+            running,
+            store,
+            http: reqwest::Client::new(),
+            credentials: Credentials::defaults(),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -55,8 +65,16 @@ impl Sim {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let text = response.text().await.unwrap();
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() };
-        Answer { status, headers, body }
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap()
+        };
+        Answer {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&self, path: &str) -> Answer {
@@ -64,15 +82,18 @@ impl Sim {
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Answer {
-        self.send(self.request(reqwest::Method::POST, path).json(body)).await
+        self.send(self.request(reqwest::Method::POST, path).json(body))
+            .await
     }
 
     pub async fn put(&self, path: &str, body: &Value) -> Answer {
-        self.send(self.request(reqwest::Method::PUT, path).json(body)).await
+        self.send(self.request(reqwest::Method::PUT, path).json(body))
+            .await
     }
 
     pub async fn patch(&self, path: &str, body: &Value) -> Answer {
-        self.send(self.request(reqwest::Method::PATCH, path).json(body)).await
+        self.send(self.request(reqwest::Method::PATCH, path).json(body))
+            .await
     }
 
     pub async fn delete(&self, path: &str) -> Answer {
@@ -94,7 +115,9 @@ impl Sim {
 
 /// `../shared/connectwise/<name>` beside the repository, as CI lays it out.
 pub fn shared(name: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/connectwise").join(name)
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/connectwise")
+        .join(name)
 }
 
 /// The OpenAPI subset.
