@@ -11,10 +11,11 @@ use super::generate::Tenant;
 
 const ENV_HELP: &str = "\
 Credentials (the only ones accepted; keys are never printed or logged):
-  CW_COMPANY_ID   company id in Basic auth `companyId+publicKey:privateKey`  [default: cwrecon]
-  CW_PUBLIC_KEY   public key                                               [default: sim-public-key]
-  CW_PRIVATE_KEY  private key                                              [default: sim-private-key]
-  CW_CLIENT_ID    required `clientId` header            [default: 00000000-0000-4000-8000-00000000c1d0]
+  CW_COMPANY_ID   Basic auth user is `companyId+publicKey`  [default: cwrecon]
+  CW_PUBLIC_KEY   public key                      [default: sim-public-key]
+  CW_PRIVATE_KEY  private key (the password)     [default: sim-private-key]
+  CW_CLIENT_ID    required `clientId` header
+                  [default: 00000000-0000-4000-8000-00000000c1d0]
 
 Serves http://ADDR/v4_6_release/apis/3.0/... and GET /login/companyinfo/{companyId}.
 Admin API (no auth): GET|DELETE /_sim/requests, POST /_sim/reset, GET|PUT /_sim/faults,
@@ -22,7 +23,7 @@ GET|PUT /_sim/state, POST /_sim/purge (empty the company recycle bin).
 
 Examples:
   cwrecon sim --listen 127.0.0.1:8080
-  cwrecon sim --state demo.json                         keep records across restarts
+  cwrecon sim --state demo.json          keep records across restarts
   cwrecon sim --generate companies=1000,catalog=200,agreements=1,additions=5
   cwrecon sim --rate-limit 1000 --error-rate 0.05 --drop-rate 0.02 --fault-seed 7
 
