@@ -17,9 +17,9 @@ async fn companies(sim: &Sim, n: usize) -> Vec<i64> {
 
 fn ids(body: &Value) -> Vec<i64> {
     body.as_array()
-        .unwrap()
+        .expect("test setup")
         .iter()
-        .map(|r| r["id"].as_i64().unwrap())
+        .map(|r| r["id"].as_i64().expect("test setup"))
         .collect()
 }
 
@@ -582,4 +582,69 @@ async fn credentials_come_from_the_store() {
     );
     sim.credentials = credentials;
     assert_eq!(sim.get("/company/companies").await.status, 200);
+}
+
+#[tokio::test]
+async fn custom_field_and_communication_item_filters() {
+    let sim = Sim::start().await;
+    let tagged = sim
+        .create(
+            "/company/contacts",
+            &json!({"firstName": "A", "customFields": [{"id": 4, "caption": "TomNumber", "value": "7"}],
+                    "communicationItems": [{"type": {"id": 1, "name": "Email"}, "value": "a@example.com", "communicationType": "Email"}]}),
+        )
+        .await;
+    let other = sim
+        .create(
+            "/company/contacts",
+            &json!({"firstName": "B", "customFields": [{"id": 4, "caption": "TomNumber"}]}),
+        )
+        .await;
+    let q = sim.get("/company/contacts?customFieldConditions=caption%3D%22TomNumber%22%20AND%20value%20!%3D%20null").await;
+    assert_eq!(ids(&q.body), vec![tagged]);
+    let q = sim
+        .get("/company/contacts?customFieldConditions=caption%3D%22TomNumber%22")
+        .await;
+    assert_eq!(ids(&q.body), vec![tagged, other]);
+    let q = sim.get("/company/contacts?childConditions=communicationItems/value%20like%20%22a@%25%22%20AND%20communicationItems/communicationType%3D%22Email%22").await;
+    assert_eq!(ids(&q.body), vec![tagged]);
+    assert_eq!(
+        sim.get("/company/contacts?customFieldConditions=colour%3D1")
+            .await
+            .status,
+        400
+    );
+}
+
+#[tokio::test]
+async fn generated_records_pass_the_simulator_s_own_validation() {
+    let store = Store::with_credentials(Credentials::defaults());
+    store.generate(
+        &"companies=3,catalog=4,agreements=2,additions=3"
+            .parse()
+            .unwrap(),
+    );
+    let sim = Sim::with_store(store).await;
+    for collection in [
+        "/company/companies",
+        "/company/contacts",
+        "/procurement/catalog",
+        "/finance/agreements",
+        "/finance/agreements/1/additions",
+        "/company/companies/1/managementSummaryReports",
+        "/company/companies/1/sites",
+    ] {
+        let list = sim.get(collection).await;
+        assert_eq!(list.status, 200);
+        for record in list.body.as_array().unwrap() {
+            let mut body = record.clone();
+            let id = body["id"].as_i64().unwrap();
+            let object = body.as_object_mut().unwrap();
+            object.remove("id");
+            object.remove("_info");
+            object.remove("types");
+            let put = sim.put(&format!("{collection}/{id}"), &body).await;
+            assert_eq!(put.status, 200, "PUT {collection}/{id}: {}", put.body);
+        }
+    }
 }

@@ -12,7 +12,12 @@ const PUBLIC: &str = "pk-4f1d-secret-public";
 const PRIVATE: &str = "sk-9a7c-secret-private";
 
 fn credentials() -> Credentials {
-    Credentials { company_id: "acme".into(), public_key: PUBLIC.to_owned().into(), private_key: PRIVATE.to_owned().into(), client_id: "cid-1".into() }
+    Credentials {
+        company_id: "acme".into(),
+        public_key: PUBLIC.to_owned().into(),
+        private_key: PRIVATE.to_owned().into(),
+        client_id: "cid-1".into(),
+    }
 }
 
 /// A `cwrecon sim` child process; killed (by its own handle) when dropped.
@@ -33,20 +38,36 @@ impl Process {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .unwrap();
+            .expect("test setup");
         let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
-        let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("first line: {line:?}")).to_owned();
+        BufReader::new(child.stdout.as_mut().expect("test setup"))
+            .read_line(&mut line)
+            .expect("test setup");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("first line: {line:?}"))
+            .to_owned();
         Process { child, url }
     }
 
     /// Stop it and return everything it wrote.
     fn stop(mut self) -> String {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
+        self.child.kill().expect("test setup");
+        self.child.wait().expect("test setup");
         let mut out = String::new();
-        self.child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
-        self.child.stderr.take().unwrap().read_to_string(&mut out).unwrap();
+        self.child
+            .stdout
+            .take()
+            .expect("test setup")
+            .read_to_string(&mut out)
+            .expect("test setup");
+        self.child
+            .stderr
+            .take()
+            .expect("test setup")
+            .read_to_string(&mut out)
+            .expect("test setup");
         out
     }
 }
@@ -64,17 +85,30 @@ fn api(url: &str, path: &str) -> String {
 
 #[test]
 fn help_documents_every_option() {
-    let output = Command::new(env!("CARGO_BIN_EXE_cwrecon")).args(["sim", "--help"]).output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_cwrecon"))
+        .args(["sim", "--help"])
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let help = String::from_utf8(output.stdout).unwrap();
     let cli = cwrecon::cli::Cli::command();
     let sim = cli.find_subcommand("sim").unwrap();
     for arg in sim.get_arguments() {
         let Some(long) = arg.get_long() else { continue };
-        assert!(help.contains(&format!("--{long}")), "--{long} missing from help");
+        assert!(
+            help.contains(&format!("--{long}")),
+            "--{long} missing from help"
+        );
         assert!(arg.get_help().is_some(), "--{long} has no help text");
     }
-    for var in ["CW_COMPANY_ID", "CW_PUBLIC_KEY", "CW_PRIVATE_KEY", "CW_CLIENT_ID", "/_sim/requests", "/_sim/faults"] {
+    for var in [
+        "CW_COMPANY_ID",
+        "CW_PUBLIC_KEY",
+        "CW_PRIVATE_KEY",
+        "CW_CLIENT_ID",
+        "/_sim/requests",
+        "/_sim/faults",
+    ] {
         assert!(help.contains(var), "{var} missing from help");
     }
 }
@@ -84,14 +118,29 @@ async fn keys_never_reach_output_even_when_tracing() {
     let process = Process::start(&["-vvv", "sim", "--listen", "127.0.0.1:0"]);
     let http = reqwest::Client::new();
     let c = credentials();
-    let ok = http.get(api(&process.url, "/company/companies")).header("Authorization", c.authorization()).header("clientId", "cid-1").send().await.unwrap();
+    let ok = http
+        .get(api(&process.url, "/company/companies"))
+        .header("Authorization", c.authorization())
+        .header("clientId", "cid-1")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ok.status(), 200);
-    let bad = http.get(api(&process.url, "/company/companies")).basic_auth(format!("acme+{PUBLIC}"), Some("wrong-private")).header("clientId", "cid-1").send().await.unwrap();
+    let bad = http
+        .get(api(&process.url, "/company/companies"))
+        .basic_auth(format!("acme+{PUBLIC}"), Some("wrong-private"))
+        .header("clientId", "cid-1")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad.status(), 401);
     let body = bad.text().await.unwrap();
     assert!(!body.contains(PUBLIC) && !body.contains(PRIVATE));
     let output = process.stop();
-    assert!(output.contains("sim request"), "tracing was on, so requests were logged:\n{output}");
+    assert!(
+        output.contains("sim request"),
+        "tracing was on, so requests were logged:\n{output}"
+    );
     assert!(!output.contains(PUBLIC), "public key printed:\n{output}");
     assert!(!output.contains(PRIVATE), "private key printed:\n{output}");
 }
@@ -128,7 +177,10 @@ async fn state_file_survives_a_restart() {
     drop(first.stop());
     let second = Process::start(&["sim", "--state", state_arg]);
     let again: Value = http
-        .get(api(&second.url, &format!("/company/companies/{}", created["id"])))
+        .get(api(
+            &second.url,
+            &format!("/company/companies/{}", created["id"]),
+        ))
         .header("Authorization", c.authorization())
         .header("clientId", "cid-1")
         .send()
@@ -142,7 +194,10 @@ async fn state_file_survives_a_restart() {
 
 #[test]
 fn bad_generate_spec_is_a_usage_error() {
-    let output = Command::new(env!("CARGO_BIN_EXE_cwrecon")).args(["sim", "--generate", "people=3"]).output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_cwrecon"))
+        .args(["sim", "--generate", "people=3"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(64));
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown key `people`"));
 }

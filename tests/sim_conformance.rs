@@ -1,5 +1,5 @@
 //! Conformance: every response body of every operation the simulator serves validates against the
-//! OpenAPI subset's schema for that operation, and every operation in the subset is either exercised
+//! spec subset's schema for that operation, and every operation in the subset is either exercised
 //! here or listed as not served (with the reason).
 
 mod sim_support;
@@ -153,9 +153,21 @@ const NOT_SERVED: &[(&str, &str, &str)] = &[
 struct Recorder {
     sim: Sim,
     seen: BTreeMap<(String, String), Vec<(u16, Value)>>,
+    /// Ids created so far, by name.
+    ids: BTreeMap<&'static str, i64>,
+    /// What to delete at the end.
+    keep: Vec<(String, String, i64)>,
 }
 
 impl Recorder {
+    fn id(&self, name: &str) -> i64 {
+        self.ids[name]
+    }
+
+    fn keep(&mut self, template: &str, collection: String, id: i64) {
+        self.keep.push((template.to_owned(), collection, id));
+    }
+
     fn note(&mut self, method: &str, template: &str, status: u16, body: Value) {
         self.seen
             .entry((method.to_owned(), template.to_owned()))
@@ -166,7 +178,7 @@ impl Recorder {
     async fn post(&mut self, template: &str, path: &str, body: Value) -> i64 {
         let a = self.sim.post(path, &body).await;
         assert_eq!(a.status, 201, "POST {path}: {}", a.body);
-        let id = a.body["id"].as_i64().unwrap();
+        let id = a.body["id"].as_i64().expect("test setup");
         self.note("post", template, a.status, a.body);
         id
     }
@@ -179,7 +191,7 @@ impl Recorder {
         let stem_t = template.trim_end_matches('/');
         let count = self.sim.get(&format!("{stem}/count")).await;
         assert_eq!(count.status, 200);
-        assert!(count.body["count"].as_i64().unwrap() >= 1);
+        assert!(count.body["count"].as_i64().expect("test setup") >= 1);
         self.note("get", &format!("{stem_t}/count"), count.status, count.body);
         let item = self.sim.get(&format!("{stem}/{id}")).await;
         assert_eq!(item.status, 200, "GET {stem}/{id}: {}", item.body);
@@ -190,7 +202,7 @@ impl Recorder {
         let stem = collection.trim_end_matches('/');
         let item_t = format!("{}/{{id}}", template.trim_end_matches('/'));
         let mut current = self.sim.get(&format!("{stem}/{id}")).await.body;
-        let object = current.as_object_mut().unwrap();
+        let object = current.as_object_mut().expect("test setup");
         object.remove("id");
         object.remove("_info");
         if template == "/company/companies" {
@@ -236,10 +248,7 @@ fn replace(path: &str, value: Value) -> Value {
     json!([{ "op": "replace", "path": path, "value": value }])
 }
 
-async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
-    let mut deletable = Vec::new();
-    let mut keep = |t: &str, c: String, id: i64| deletable.push((t.to_owned(), c, id));
-
+async fn exercise_companies(r: &mut Recorder) {
     let status = r
         .resource(
             "/company/companies/statuses",
@@ -248,7 +257,8 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("notifyFlag", json!(true)),
         )
         .await;
-    keep(
+    r.ids.insert("status", status);
+    r.keep(
         "/company/companies/statuses",
         "/company/companies/statuses".into(),
         status,
@@ -261,6 +271,7 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("/vendorFlag", json!(true)),
         )
         .await;
+    r.ids.insert("ctype", ctype);
     let country = r
         .resource(
             "/company/countries",
@@ -269,7 +280,8 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("dialingPrefix", json!("354")),
         )
         .await;
-    keep("/company/countries", "/company/countries".into(), country);
+    r.ids.insert("country", country);
+    r.keep("/company/countries", "/company/countries".into(), country);
     let company = r
         .resource(
             "/company/companies",
@@ -278,6 +290,7 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("name", json!("Conf Company")),
         )
         .await;
+    r.ids.insert("company", company);
     let nested = format!("/company/companies/{company}/typeAssociations");
     let assoc = r
         .resource(
@@ -287,7 +300,8 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("type", json!({"id": ctype})),
         )
         .await;
-    keep(
+    r.ids.insert("assoc", assoc);
+    r.keep(
         "/company/companies/{parentId}/typeAssociations",
         nested,
         assoc,
@@ -300,11 +314,16 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("type", json!({"id": 3})),
         )
         .await;
-    keep(
+    r.ids.insert("flat", flat);
+    r.keep(
         "/company/companyTypeAssociations",
         "/company/companyTypeAssociations".into(),
         flat,
     );
+}
+
+async fn exercise_companies_2(r: &mut Recorder) {
+    let company = r.id("company");
     let sites = format!("/company/companies/{company}/sites");
     let site = r
         .resource(
@@ -314,7 +333,8 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("name", json!("Main")),
         )
         .await;
-    keep("/company/companies/{parentId}/sites", sites, site);
+    r.ids.insert("site", site);
+    r.keep("/company/companies/{parentId}/sites", sites, site);
     let contact = r
         .resource(
             "/company/contacts",
@@ -323,6 +343,7 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("title", json!("CTO")),
         )
         .await;
+    r.ids.insert("contact", contact);
     let solution = r
         .resource(
             "/company/managementItSolutions",
@@ -331,6 +352,7 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("noDisplayFlag", json!(false)),
         )
         .await;
+    r.ids.insert("solution", solution);
     let mdi = r
         .resource(
             "/company/managedDevicesIntegrations",
@@ -339,6 +361,10 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("portalUrl", json!("https://example.com")),
         )
         .await;
+    r.ids.insert("mdi", mdi);
+}
+
+async fn exercise_products(r: &mut Recorder) {
     let product_type = r
         .resource(
             "/procurement/types",
@@ -347,6 +373,7 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("inactiveFlag", json!(false)),
         )
         .await;
+    r.ids.insert("product_type", product_type);
     let uom = r
         .resource(
             "/procurement/unitOfMeasures",
@@ -355,6 +382,7 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("defaultFlag", json!(false)),
         )
         .await;
+    r.ids.insert("uom", uom);
     let category = r
         .resource(
             "/procurement/categories",
@@ -363,6 +391,7 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("integrationXref", json!("x")),
         )
         .await;
+    r.ids.insert("category", category);
     let sub = r
         .resource(
             "/procurement/subcategories/",
@@ -371,6 +400,7 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("integrationXref", json!("y")),
         )
         .await;
+    r.ids.insert("sub", sub);
     let legacy = format!("/procurement/categories/{category}/subcategories/");
     let legacy_id = r
         .resource(
@@ -380,7 +410,8 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("inactiveFlag", json!(true)),
         )
         .await;
-    keep(
+    r.ids.insert("legacy_id", legacy_id);
+    r.keep(
         "/procurement/categories/{parentId}/subcategories/",
         legacy,
         legacy_id,
@@ -395,6 +426,13 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("price", json!(13.5)),
         )
         .await;
+    r.ids.insert("item", item);
+}
+
+async fn exercise_billing(r: &mut Recorder) {
+    let solution = r.id("solution");
+    let mdi = r.id("mdi");
+    let item = r.id("item");
     let agreement_type = r
         .resource(
             "/finance/agreements/types",
@@ -404,11 +442,13 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("prePaymentFlag", json!(false)),
         )
         .await;
+    r.ids.insert("agreement_type", agreement_type);
     let xrefs = format!("/company/managedDevicesIntegrations/{mdi}/crossReferences");
     let xref = r
         .resource("/company/managedDevicesIntegrations/{parentId}/crossReferences", &xrefs, json!({"vendorType": "Mailbox", "product": {"id": item}, "agreementType": {"id": agreement_type}}), replace("vendorLevel", json!("Gold")))
         .await;
-    keep(
+    r.ids.insert("xref", xref);
+    r.keep(
         "/company/managedDevicesIntegrations/{parentId}/crossReferences",
         xrefs,
         xref,
@@ -422,7 +462,8 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("username", json!("svc2")),
         )
         .await;
-    keep(
+    r.ids.insert("login", login);
+    r.keep(
         "/company/managedDevicesIntegrations/{parentId}/logins",
         logins,
         login,
@@ -436,11 +477,20 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("workstationProduct", json!({"id": item})),
         )
         .await;
-    keep(
+    r.ids.insert("product", product);
+    r.keep(
         "/company/managementItSolutions/{parentId}/managementProducts",
         products,
         product,
     );
+}
+
+async fn exercise_billing_2(r: &mut Recorder) {
+    let agreement_type = r.id("agreement_type");
+    let company = r.id("company");
+    let contact = r.id("contact");
+    let solution = r.id("solution");
+    let item = r.id("item");
     let reports = format!("/company/companies/{company}/managementSummaryReports");
     let report = r
         .resource(
@@ -450,7 +500,8 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("groupIdentifier", json!("1002346")),
         )
         .await;
-    keep(
+    r.ids.insert("report", report);
+    r.keep(
         "/company/companies/{parentId}/managementSummaryReports",
         reports,
         report,
@@ -463,15 +514,20 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("customerPO", json!("PO-1")),
         )
         .await;
+    r.ids.insert("agreement", agreement);
     let additions = format!("/finance/agreements/{agreement}/additions");
     let addition = r
         .resource("/finance/agreements/{parentId}/additions", &additions, json!({"product": {"id": item}, "billCustomer": "Billable", "quantity": 42, "effectiveDate": "2024-02-01T00:00:00Z"}), replace("quantity", json!(43)))
         .await;
-    keep(
+    r.ids.insert("addition", addition);
+    r.keep(
         "/finance/agreements/{parentId}/additions",
         additions,
         addition,
     );
+}
+
+async fn exercise_billing_3(r: &mut Recorder) {
     r.resource(
         "/system/apiMembers",
         "/system/apiMembers",
@@ -495,11 +551,28 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             replace("inactiveFlag", json!(false)),
         )
         .await;
-    keep(
+    r.ids.insert("integrator", integrator);
+    r.keep(
         "/system/integratorlogins",
         "/system/integratorlogins".into(),
         integrator,
     );
+}
+
+/// Queue the remaining deletions, children before parents.
+fn queue_deletions(r: &mut Recorder) {
+    let agreement_type = r.id("agreement_type");
+    let ctype = r.id("ctype");
+    let company = r.id("company");
+    let contact = r.id("contact");
+    let solution = r.id("solution");
+    let mdi = r.id("mdi");
+    let product_type = r.id("product_type");
+    let uom = r.id("uom");
+    let category = r.id("category");
+    let sub = r.id("sub");
+    let item = r.id("item");
+    let agreement = r.id("agreement");
     // Deletions in dependency order (children first); the rest are deleted last.
     for (t, c, id) in [
         (
@@ -559,15 +632,26 @@ async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
             company,
         ),
     ] {
-        deletable.push((t.to_owned(), c, id));
+        r.keep(t, c, id);
     }
-    deletable
+}
+
+/// Exercise every served resource; returns what to delete, in order.
+async fn exercise(r: &mut Recorder) -> Vec<(String, String, i64)> {
+    exercise_companies(r).await;
+    exercise_companies_2(r).await;
+    exercise_products(r).await;
+    exercise_billing(r).await;
+    exercise_billing_2(r).await;
+    exercise_billing_3(r).await;
+    queue_deletions(r);
+    std::mem::take(&mut r.keep)
 }
 
 fn validator_for(spec: &Value, schema: &Value) -> jsonschema::Validator {
     let mut root = json!({ "allOf": [schema] });
     root["components"] = spec["components"].clone();
-    jsonschema::draft202012::new(&root).unwrap()
+    jsonschema::draft202012::new(&root).expect("test setup")
 }
 
 fn response_schema<'a>(
@@ -589,6 +673,8 @@ async fn every_served_operation_answers_in_the_spec_shape() {
     let mut r = Recorder {
         sim: Sim::start().await,
         seen: BTreeMap::new(),
+        ids: BTreeMap::new(),
+        keep: Vec::new(),
     };
     let deletable = exercise(&mut r).await;
     for (t, c, id) in deletable

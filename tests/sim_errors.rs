@@ -10,9 +10,11 @@ use sim_support::{Answer, Sim};
 fn shown(answer: &Answer) -> String {
     let mut text = format!("status: {}\n", answer.status);
     if let Some(retry) = answer.header("retry-after") {
-        text.push_str(&format!("retry-after: {retry}\n"));
+        text.push_str("retry-after: ");
+        text.push_str(&retry);
+        text.push('\n');
     }
-    text.push_str(&serde_json::to_string_pretty(&answer.body).unwrap());
+    text.push_str(&serde_json::to_string_pretty(&answer.body).expect("test setup"));
     text
 }
 

@@ -1,27 +1,24 @@
-//! The simulator's generated model table matches the OpenAPI subset (field names, kinds, required
+//! The simulator's generated model table matches the spec subset (field names, kinds, required
 //! lists, max lengths). On failure, regenerate it:
 //! `python3 tests/sim_support/gen_models.py > src/sim/models.rs && cargo fmt`.
 
 mod sim_support;
 
-use regex_lite_free::max_len;
 use serde_json::Value;
 
-mod regex_lite_free {
-    /// The number after "Max length: " in a description.
-    pub fn max_len(description: &str) -> Option<usize> {
-        let rest = description.split("Max length: ").nth(1)?;
-        rest.chars()
-            .take_while(char::is_ascii_digit)
-            .collect::<String>()
-            .parse()
-            .ok()
-    }
+/// The number after "Max length: " in a description.
+fn max_len(description: &str) -> Option<usize> {
+    let rest = description.split("Max length: ").nth(1)?;
+    rest.chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok()
 }
 
 fn kind(p: &Value) -> String {
     if let Some(r) = p.get("$ref").and_then(Value::as_str) {
-        let name = r.rsplit('/').next().unwrap();
+        let name = r.rsplit('/').next().expect("test setup");
         return if name.ends_with("Reference") && name != "ManagedDevicesIntegrationCrossReference" {
             format!("ref:{name}")
         } else {
@@ -32,7 +29,7 @@ fn kind(p: &Value) -> String {
         Some("array") => match p["items"]
             .get("$ref")
             .and_then(Value::as_str)
-            .map(|r| r.rsplit('/').next().unwrap())
+            .map(|r| r.rsplit('/').next().expect("test setup"))
         {
             Some(name) if name.ends_with("Reference") => format!("refs:{name}"),
             _ => "array".to_owned(),

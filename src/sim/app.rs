@@ -272,3 +272,64 @@ async fn company_info(State(store): State<Store>, Path(company_id): Path<String>
     }))
     .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt as _;
+
+    use super::*;
+    use crate::sim::{Credentials, Faults};
+
+    fn request(method: &str, path: &str, body: &str) -> Request<Body> {
+        let credentials = Credentials::defaults();
+        Request::builder()
+            .method(method)
+            .uri(format!("{API_BASE}{path}"))
+            .header("authorization", credentials.authorization())
+            .header("clientid", credentials.client_id)
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_owned()))
+            .expect("a valid request")
+    }
+
+    #[tokio::test]
+    async fn writes_are_marked_for_dropping_and_reads_never_are() {
+        let store = Store::with_credentials(Credentials::defaults());
+        store.set_faults(Faults {
+            drop_rate: 1.0,
+            ..Faults::default()
+        });
+        let app = app(store.clone());
+        let write = app
+            .clone()
+            .oneshot(request("POST", "/procurement/types", r#"{"name":"T"}"#))
+            .await
+            .expect("infallible");
+        assert_eq!(write.status(), StatusCode::CREATED);
+        assert!(should_drop(&write));
+        let read = app
+            .oneshot(request("GET", "/procurement/types", ""))
+            .await
+            .expect("infallible");
+        assert_eq!(read.status(), StatusCode::OK);
+        assert!(!should_drop(&read));
+        assert_eq!(store.requests().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn failed_writes_are_not_dropped() {
+        let store = Store::with_credentials(Credentials::defaults());
+        store.set_faults(Faults {
+            drop_rate: 1.0,
+            ..Faults::default()
+        });
+        let response = app(store)
+            .oneshot(request("POST", "/procurement/types", "{}"))
+            .await
+            .expect("infallible");
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert!(!should_drop(&response), "only committed writes drop");
+    }
+}

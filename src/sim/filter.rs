@@ -30,6 +30,8 @@ enum Scalar {
     Number,
     Boolean,
     DateTime,
+    /// An element of an untyped list (custom fields, communication items): any literal.
+    Any,
 }
 
 impl Scalar {
@@ -39,6 +41,7 @@ impl Scalar {
             Scalar::Number => "numeric",
             Scalar::Boolean => "boolean",
             Scalar::DateTime => "datetime",
+            Scalar::Any => "any",
         }
     }
 }
@@ -55,7 +58,7 @@ pub(crate) fn check(model: &Model, expr: &Expr, scope: Scope) -> Result<(), Stri
 
 fn check_comparison(model: &Model, cmp: &Comparison, scope: Scope) -> Result<(), String> {
     let scalar = path_kind(model, &cmp.field, scope)?;
-    if matches!(cmp.op, Op::Contains | Op::Like) && scalar != Scalar::Text {
+    if matches!(cmp.op, Op::Contains | Op::Like) && !matches!(scalar, Scalar::Text | Scalar::Any) {
         return Err(format!(
             "Operator '{}' requires a string field; {} is {}.",
             cmp.op.as_str(),
@@ -78,7 +81,7 @@ fn check_literal(scalar: Scalar, lit: &Lit) -> Result<(), String> {
         Lit::DateTime(_) => Scalar::DateTime,
         Lit::List(_) => return Err(format!("A list is only allowed after 'in'. {LITERAL_HELP}")),
     };
-    if given == scalar {
+    if given == scalar || scalar == Scalar::Any {
         Ok(())
     } else {
         // API-NOTES.md §1.3: ConnectWise's own wording.
@@ -129,6 +132,8 @@ fn path_kind(model: &Model, path: &[String], scope: Scope) -> Result<Scalar, Str
                 .and_then(scalar_of)
                 .ok_or_else(unknown)
         }
+        // Lists of objects without a model here (communication items): any key, any literal.
+        (Kind::List, 2, Scope::Children) => Ok(Scalar::Any),
         (Kind::RefList(_) | Kind::List, _, Scope::Record) => Err(format!(
             "Field '{}' is a list; filter it with childConditions.",
             path.join("/")
@@ -136,6 +141,44 @@ fn path_kind(model: &Model, path: &[String], scope: Scope) -> Result<Scalar, Str
         (kind, 1, Scope::Record) => scalar_of(kind).ok_or_else(unknown),
         _ => Err(unknown()),
     }
+}
+
+/// Keys of a `customFields` entry that `customFieldConditions` may name (API-NOTES.md §1.6).
+const CUSTOM_FIELD_KEYS: &[&str] = &[
+    "id",
+    "caption",
+    "type",
+    "entryMethod",
+    "numberOfDecimals",
+    "value",
+    "connectWiseId",
+];
+
+/// Check `customFieldConditions` (`caption="TomNumber" AND value != null`).
+pub(crate) fn check_custom(model: &Model, expr: &Expr) -> Result<(), String> {
+    if model.field("customFields").is_none() {
+        return Err(format!("{} has no customFields to filter.", model.name));
+    }
+    match expr {
+        Expr::And(children) | Expr::Or(children) => {
+            children.iter().try_for_each(|c| check_custom(model, c))
+        }
+        Expr::Cmp(cmp) => match cmp.field.as_slice() {
+            [key] if CUSTOM_FIELD_KEYS.contains(&key.as_str()) => Ok(()),
+            _ => Err(format!(
+                "Unknown field '{}' in customFieldConditions.",
+                cmp.field.join("/")
+            )),
+        },
+    }
+}
+
+/// Whether one entry of the record's `customFields` satisfies the whole expression.
+pub(crate) fn matches_custom(expr: &Expr, record: &Value) -> bool {
+    record
+        .get("customFields")
+        .and_then(Value::as_array)
+        .is_some_and(|items| items.iter().any(|item| matches(expr, item)))
 }
 
 /// Whether a rendered record (a JSON object as the simulator answers it) satisfies `expr`, with the

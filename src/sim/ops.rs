@@ -76,6 +76,11 @@ fn filtered(data: &Data, route: &Route, q: &ListQuery, ctx: &Ctx) -> Result<Vec<
                 .is_none_or(|e| filter::matches(e, rec))
         })
         .filter(|rec| {
+            q.custom_field_conditions
+                .as_ref()
+                .is_none_or(|e| filter::matches_custom(e, rec))
+        })
+        .filter(|rec| {
             q.child_conditions
                 .as_ref()
                 .is_none_or(|e| filter::matches(e, rec))

@@ -21,6 +21,7 @@ pub(crate) const MAX_PAGE_SIZE: usize = 1000;
 pub(crate) struct ListQuery {
     pub(crate) conditions: Option<Expr>,
     pub(crate) child_conditions: Option<Expr>,
+    pub(crate) custom_field_conditions: Option<Expr>,
     pub(crate) order: Vec<SortKey>,
     pub(crate) fields: Option<Vec<Vec<String>>>,
     pub(crate) page: usize,
@@ -54,6 +55,11 @@ impl ListQuery {
                     let expr = conditions::parse(value).map_err(|e| bad(e.message))?;
                     filter::check(model, &expr, Scope::Children).map_err(bad)?;
                     q.child_conditions = Some(expr);
+                }
+                "customfieldconditions" if !value.trim().is_empty() => {
+                    let expr = conditions::parse(value).map_err(|e| bad(e.message))?;
+                    filter::check_custom(model, &expr).map_err(bad)?;
+                    q.custom_field_conditions = Some(expr);
                 }
                 "orderby" if !value.trim().is_empty() => {
                     q.order = filter::parse_order(model, value).map_err(bad)?;

@@ -38,9 +38,9 @@ impl Sim {
     }
 
     pub async fn with_store(store: Store) -> Sim {
-        let running = sim::start(store.clone(), "127.0.0.1:0".parse().unwrap())
+        let running = sim::start(store.clone(), "127.0.0.1:0".parse().expect("test setup"))
             .await
-            .unwrap();
+            .expect("the simulator binds 127.0.0.1:0");
         Sim {
             running,
             store,
@@ -61,14 +61,14 @@ impl Sim {
     }
 
     pub async fn send(&self, builder: reqwest::RequestBuilder) -> Answer {
-        let response = builder.send().await.unwrap();
+        let response = builder.send().await.expect("test setup");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let text = response.text().await.unwrap();
+        let text = response.text().await.expect("test setup");
         let body = if text.is_empty() {
             Value::Null
         } else {
-            serde_json::from_str(&text).unwrap()
+            serde_json::from_str(&text).expect("test setup")
         };
         Answer {
             status,
@@ -104,7 +104,7 @@ impl Sim {
     pub async fn create(&self, path: &str, body: &Value) -> i64 {
         let answer = self.post(path, body).await;
         assert_eq!(answer.status, 201, "POST {path}: {}", answer.body);
-        answer.body["id"].as_i64().unwrap()
+        answer.body["id"].as_i64().expect("test setup")
     }
 
     /// The admin API.
@@ -120,8 +120,8 @@ pub fn shared(name: &str) -> std::path::PathBuf {
         .join(name)
 }
 
-/// The OpenAPI subset.
+/// The spec subset (`manage-subset.openapi.json`).
 pub fn spec() -> Value {
-    let text = std::fs::read_to_string(shared("manage-subset.openapi.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
+    let text = std::fs::read_to_string(shared("manage-subset.openapi.json")).expect("test setup");
+    serde_json::from_str(&text).expect("test setup")
 }
