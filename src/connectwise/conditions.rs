@@ -444,6 +444,7 @@ impl Parser {
         matches!(self.peek(), Some(Token { kind: TokenKind::Word(w), .. }) if w.eq_ignore_ascii_case(word))
     }
 
+    /// `and` binds tighter than `or`: standard precedence, UNVERIFIED (API-NOTES.md §1.6).
     fn or_expr(&mut self) -> Result<Expr, ParseError> {
         let mut children = vec![self.and_expr()?];
         while self.peek_keyword("or") {

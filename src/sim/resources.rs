@@ -441,6 +441,8 @@ pub(crate) fn route(path: &str) -> Option<Route> {
 
 fn match_resource(resource: &'static Resource, segments: &[&str]) -> Option<Route> {
     let template: Vec<&str> = resource.path.trim_start_matches('/').split('/').collect();
+    // API-NOTES.md §1.10: whether servers accept a path without the spec's trailing slash (or with
+    // one the spec lacks) is UNVERIFIED, so only the spec's exact form is served (the stricter choice).
     // The collection keeps the template's trailing slash (an empty last segment); /count and /{id}
     // hang off the path without it.
     let stem: &[&str] = template.strip_suffix(&[""]).unwrap_or(&template);

@@ -176,6 +176,7 @@ fn check_unique(
             let Some(value) = text(fields, key) else {
                 return;
             };
+            // Compared case-insensitively (UNVERIFIED, API-NOTES.md §3.2: the stricter choice).
             // A deleted company keeps its identifier until it is purged (API-NOTES.md §3.2,
             // UNVERIFIED: the stricter choice, as the vendor's guide warns).
             if others().any(|r| same_text(r, key, value)) {
