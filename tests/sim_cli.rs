@@ -51,6 +51,17 @@ impl Process {
         Process { child, url }
     }
 
+    /// Ask it to stop with SIGTERM (by its own pid) and return its exit code.
+    fn terminate(mut self) -> Option<i32> {
+        let pid = self.child.id().to_string();
+        let status = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("run kill");
+        assert!(status.success());
+        self.child.wait().expect("wait for the simulator").code()
+    }
+
     /// Stop it and return everything it wrote.
     fn stop(mut self) -> String {
         self.child.kill().expect("test setup");
@@ -174,7 +185,11 @@ async fn state_file_survives_a_restart() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert!(saved, "state file never written");
-    drop(first.stop());
+    assert_eq!(
+        first.terminate(),
+        Some(0),
+        "SIGTERM stops the simulator cleanly"
+    );
     let second = Process::start(&["sim", "--state", state_arg]);
     let again: Value = http
         .get(api(

@@ -46,7 +46,8 @@ pub struct SimArgs {
     pub seed: Option<PathBuf>,
     /// Add a synthetic tenant for benchmarks: comma-separated KEY=N with keys companies, catalog,
     /// agreements (per company) and additions (per agreement).
-    #[arg(long, value_name = "SPEC")]
+    /// Not with --state: a restart would generate the tenant again on top of the saved one.
+    #[arg(long, value_name = "SPEC", conflicts_with = "state")]
     pub generate: Option<Tenant>,
     /// Requests per minute before answering 429 with Retry-After (0: unlimited).
     #[arg(long, default_value_t = 0, value_name = "N")]

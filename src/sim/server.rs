@@ -97,7 +97,7 @@ pub async fn serve(args: SimArgs) -> Result<Exit, Error> {
         .map(|path| tokio::spawn(save_on_change(store.clone(), path)));
     tokio::select! {
         () = accept_loop(listener, app(store.clone())) => {}
-        _ = tokio::signal::ctrl_c() => tracing::info!("interrupted; stopping the simulator"),
+        () = shutdown_signal() => tracing::info!("stopping the simulator"),
     }
     if let Some(saver) = saver {
         saver.abort();
@@ -106,6 +106,29 @@ pub async fn serve(args: SimArgs) -> Result<Exit, Error> {
         store.save(path)?;
     }
     Ok(Exit::OK)
+}
+
+/// Ctrl-C, or SIGTERM on Unix (what `kill` and process supervisors send), so `--state` is saved.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 fn announce(addr: SocketAddr) -> Result<(), Error> {
