@@ -1,6 +1,6 @@
 //! The simulator's generated model table matches the spec subset (field names, kinds, required
 //! lists, max lengths). On failure, regenerate it:
-//! `python3 tests/sim_support/gen_models.py > src/sim/models.rs && cargo fmt`.
+//! `python3 tests/sim_support/gen_models.py > src/sim/models.rs`.
 
 mod sim_support;
 
@@ -81,6 +81,6 @@ fn model_table_matches_the_spec() {
     }
     assert!(
         drift.is_empty(),
-        "models drifted from the spec: {drift:?}\nregenerate: python3 tests/sim_support/gen_models.py > src/sim/models.rs && cargo fmt"
+        "models drifted from the spec: {drift:?}\nregenerate: python3 tests/sim_support/gen_models.py > src/sim/models.rs"
     );
 }

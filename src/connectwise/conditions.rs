@@ -125,9 +125,10 @@ pub fn parse(text: &str) -> Result<Expr, ParseError> {
     let expr = parser.or_expr()?;
     match parser.peek() {
         None => Ok(expr),
-        Some(tok) => {
-            Err(parser.error_at(tok.position, format!("unexpected {}", tok.kind.describe())))
-        }
+        Some(tok) => Err(error_at(
+            tok.position,
+            format!("unexpected {}", tok.kind.describe()),
+        )),
     }
 }
 
@@ -435,11 +436,6 @@ impl Parser {
         self.peek().map_or(self.end, |t| t.position)
     }
 
-    fn error_at(&self, position: usize, message: String) -> ParseError {
-        let _ = self;
-        ParseError { message, position }
-    }
-
     fn peek_keyword(&self, word: &str) -> bool {
         matches!(self.peek(), Some(Token { kind: TokenKind::Word(w), .. }) if w.eq_ignore_ascii_case(word))
     }
@@ -484,29 +480,29 @@ impl Parser {
                         kind: TokenKind::Close,
                         ..
                     }) => Ok(inner),
-                    Some(tok) => Err(self.error_at(
+                    Some(tok) => Err(error_at(
                         tok.position,
                         format!("expected ')', found {}", tok.kind.describe()),
                     )),
-                    None => Err(self.error_at(self.end, "expected ')'".to_owned())),
+                    None => Err(error_at(self.end, "expected ')'".to_owned())),
                 }
             }
             Some(Token {
                 kind: TokenKind::Word(word),
                 ..
             }) if !is_keyword(&word) => self.comparison(&word, position),
-            Some(tok) => Err(self.error_at(
+            Some(tok) => Err(error_at(
                 tok.position,
                 format!("expected a field name, found {}", tok.kind.describe()),
             )),
-            None => Err(self.error_at(position, "expected a field name".to_owned())),
+            None => Err(error_at(position, "expected a field name".to_owned())),
         }
     }
 
     fn comparison(&mut self, word: &str, position: usize) -> Result<Expr, ParseError> {
         let field: Vec<String> = word.split('/').map(str::to_owned).collect();
         if field.iter().any(String::is_empty) {
-            return Err(self.error_at(position, format!("'{word}' is not a field path")));
+            return Err(error_at(position, format!("'{word}' is not a field path")));
         }
         let negated = self.peek_keyword("not");
         if negated {
@@ -533,11 +529,11 @@ impl Parser {
             Some(TokenKind::Word(w)) if w.eq_ignore_ascii_case("contains") => Ok(Op::Contains),
             Some(TokenKind::Word(w)) if w.eq_ignore_ascii_case("like") => Ok(Op::Like),
             Some(TokenKind::Word(w)) if w.eq_ignore_ascii_case("in") => Ok(Op::In),
-            Some(kind) => Err(self.error_at(
+            Some(kind) => Err(error_at(
                 position,
                 format!("expected an operator, found {}", kind.describe()),
             )),
-            None => Err(self.error_at(position, "expected an operator".to_owned())),
+            None => Err(error_at(position, "expected an operator".to_owned())),
         }
     }
 
@@ -550,21 +546,24 @@ impl Parser {
             Some(TokenKind::Word(w)) if w.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
             Some(TokenKind::Word(w)) if w.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
             Some(TokenKind::Word(w)) if w.eq_ignore_ascii_case("null") => Ok(Value::Null),
-            Some(kind) => Err(self.error_at(
+            Some(kind) => Err(error_at(
                 position,
                 format!(
                     "expected a value, found {}. {LITERAL_HELP}",
                     kind.describe()
                 ),
             )),
-            None => Err(self.error_at(position, format!("expected a value. {LITERAL_HELP}"))),
+            None => Err(error_at(
+                position,
+                format!("expected a value. {LITERAL_HELP}"),
+            )),
         }
     }
 
     fn list(&mut self) -> Result<Value, ParseError> {
         let position = self.here();
         if !matches!(self.next().map(|t| t.kind), Some(TokenKind::Open)) {
-            return Err(self.error_at(position, "expected '(' after 'in'".to_owned()));
+            return Err(error_at(position, "expected '(' after 'in'".to_owned()));
         }
         let mut items = vec![self.scalar()?];
         loop {
@@ -573,7 +572,7 @@ impl Parser {
                 Some(TokenKind::Comma) => items.push(self.scalar()?),
                 Some(TokenKind::Close) => return Ok(Value::List(items)),
                 _ => {
-                    return Err(self.error_at(
+                    return Err(error_at(
                         position,
                         "expected ',' or ')' in the list of 'in'".to_owned(),
                     ));
@@ -581,6 +580,10 @@ impl Parser {
             }
         }
     }
+}
+
+fn error_at(position: usize, message: String) -> ParseError {
+    ParseError { message, position }
 }
 
 /// Words that cannot start a comparison.

@@ -2,7 +2,7 @@
 """Regenerate src/sim/models.rs from the OpenAPI subset.
 
 Usage (from the repository root, with ../shared beside it):
-    python3 tests/sim_support/gen_models.py > src/sim/models.rs && cargo fmt
+    python3 tests/sim_support/gen_models.py > src/sim/models.rs
 
 The table is the simulator's own compact description of each model (field names, kinds, required,
 max lengths); tests/sim_models.rs fails when it drifts from the spec.
@@ -86,7 +86,7 @@ def main():
     print("use super::model::{Field, Kind, Model, RefModel};")
     print()
     print("/// Every model a simulated resource stores.")
-    print("pub(crate) static MODELS: &[Model] = &[")
+    print("pub(super) static MODELS: &[Model] = &[")
     for m in MODELS:
         print(f'    Model {{ name: "{m}", fields: &[')
         print("\n".join(fields(schemas[m], schemas)))
@@ -95,7 +95,7 @@ def main():
     print()
     refs = sorted(n for n in schemas if n.endswith("Reference") and n != "ManagedDevicesIntegrationCrossReference")
     print("/// Every reference shape, with the keys it renders (besides `_info`).")
-    print("pub(crate) static REFS: &[RefModel] = &[")
+    print("pub(super) static REFS: &[RefModel] = &[")
     for r in refs:
         keys = ", ".join(f'"{k}"' for k in schemas[r].get("properties", {}) if k != "_info")
         print(f'    RefModel {{ name: "{r}", keys: &[{keys}] }},')
