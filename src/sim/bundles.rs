@@ -32,12 +32,20 @@ pub(crate) fn serve(store: &Store, body: &[u8], ctx: &Ctx) -> Result<Value, ApiE
     Ok(json!({ "results": results }))
 }
 
+/// Bundle names that are neither a model nor a resource key. UNVERIFIED (API-NOTES.md §1.9: the
+/// `resourceType` for additions is not documented); `agreementAddition` is what cwrecon's client sends.
+const ALIASES: &[(&str, &str)] = &[("agreementAddition", "additions")];
+
 /// The resource for a `resourceType`: its model name (`Company`, `CatalogItem`), its key
-/// (`catalog`), or the model name without its suffix, case-insensitively.
+/// (`catalog`) or an alias, case-insensitively.
 fn resource_for(resource_type: &str) -> Option<&'static Resource> {
-    RESOURCES.iter().find(|r| {
-        r.model.eq_ignore_ascii_case(resource_type) || r.key.eq_ignore_ascii_case(resource_type)
-    })
+    let key = ALIASES
+        .iter()
+        .find(|(alias, _)| alias.eq_ignore_ascii_case(resource_type))
+        .map_or(resource_type, |(_, key)| key);
+    RESOURCES
+        .iter()
+        .find(|r| r.model.eq_ignore_ascii_case(key) || r.key.eq_ignore_ascii_case(key))
 }
 
 fn one(store: &Store, request: &Value, ctx: &Ctx) -> Value {
