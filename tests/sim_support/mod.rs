@@ -122,6 +122,12 @@ pub fn shared(name: &str) -> std::path::PathBuf {
 
 /// The spec subset (`manage-subset.openapi.json`).
 pub fn spec() -> Value {
-    let text = std::fs::read_to_string(shared("manage-subset.openapi.json")).expect("test setup");
-    serde_json::from_str(&text).expect("test setup")
+    let path = shared("manage-subset.openapi.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| {
+        panic!(
+            "read {} ({err}); CI puts shared/ beside the clone",
+            path.display()
+        )
+    });
+    serde_json::from_str(&text).expect("the spec is JSON")
 }
