@@ -18,9 +18,9 @@
 
 mod bundle;
 mod client;
+/// The `conditions` grammar (syntax tree, parser, printer), shared by the client and the simulator.
+pub mod conditions;
 mod config;
-// `pub mod conditions;` (the conditions AST, parser and printer shared with the simulator) joins
-// here at merge; this client only builds condition strings, in `query`.
 mod endpoint;
 mod error;
 mod limiter;

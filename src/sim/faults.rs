@@ -1,0 +1,118 @@
+//! Fault injection, rate limiting and the request log: the knobs that make the simulator misbehave
+//! on purpose, reproducibly.
+//!
+//! Owns the decisions (is this request over budget? does it fail? does its connection drop?) and the
+//! record of what was served. Every random decision draws from one seeded [`rand::rngs::StdRng`], so
+//! the same seed and request sequence inject the same failures. It refuses to build responses.
+
+use std::time::{Duration, Instant};
+
+use rand::Rng as _;
+use serde::{Deserialize, Serialize};
+
+use super::store::Runtime;
+
+/// Fault and rate-limit settings (the body of `GET`/`PUT /_sim/faults`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Faults {
+    /// Added latency per API request, in milliseconds.
+    pub latency_ms: u64,
+    /// Extra random latency, uniformly 0..=jitter, in milliseconds.
+    pub jitter_ms: u64,
+    /// Fraction (0–1) of API requests answered 500 or 503 (half each) without being served.
+    pub error_rate: f64,
+    /// Fraction (0–1) of writes (POST, PUT, PATCH, DELETE) that commit and then drop the connection
+    /// before answering.
+    pub drop_rate: f64,
+    /// Requests per minute before 429; 0 means unlimited.
+    pub rate_limit_per_minute: u32,
+    /// Seed of the random source behind jitter, errors and drops.
+    pub seed: u64,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            latency_ms: 0,
+            jitter_ms: 0,
+            error_rate: 0.0,
+            drop_rate: 0.0,
+            rate_limit_per_minute: 0,
+            seed: 42,
+        }
+    }
+}
+
+/// One served API request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestLogEntry {
+    /// HTTP method.
+    pub method: String,
+    /// Path below the host, e.g. `/v4_6_release/apis/3.0/company/companies`.
+    pub path: String,
+    /// The raw query string (empty when none).
+    pub query: String,
+    /// The status answered (for a dropped connection, the status that was not sent).
+    pub status: u16,
+    /// Time spent, in microseconds.
+    pub duration_us: u64,
+}
+
+/// What the fault layer decided before serving a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// Serve it, after `delay`; `drop_after` says whether to drop the connection after a write.
+    Serve { delay: Duration, drop_after: bool },
+    /// Refuse with 429; retry after this many seconds.
+    RateLimited { retry_after: u64 },
+    /// Answer this 5xx status without serving.
+    Fail { status: u16, delay: Duration },
+}
+
+/// Decide the fate of one API request.
+pub(crate) fn decide(runtime: &mut Runtime, is_write: bool, now: Instant) -> Verdict {
+    if let Some(retry_after) = over_budget(runtime, now) {
+        return Verdict::RateLimited { retry_after };
+    }
+    let faults = runtime.faults.clone();
+    let jitter = if faults.jitter_ms > 0 {
+        runtime.rng.random_range(0..=faults.jitter_ms)
+    } else {
+        0
+    };
+    let delay = Duration::from_millis(faults.latency_ms + jitter);
+    if faults.error_rate > 0.0 && runtime.rng.random_bool(faults.error_rate.clamp(0.0, 1.0)) {
+        let status = if runtime.rng.random_bool(0.5) {
+            500
+        } else {
+            503
+        };
+        return Verdict::Fail { status, delay };
+    }
+    let drop_after = is_write
+        && faults.drop_rate > 0.0
+        && runtime.rng.random_bool(faults.drop_rate.clamp(0.0, 1.0));
+    Verdict::Serve { delay, drop_after }
+}
+
+/// Count the request in the current one-minute window; `Some(seconds)` when over the budget.
+fn over_budget(runtime: &mut Runtime, now: Instant) -> Option<u64> {
+    let limit = runtime.faults.rate_limit_per_minute;
+    if limit == 0 {
+        return None;
+    }
+    let window = Duration::from_mins(1);
+    let elapsed = now.saturating_duration_since(runtime.window_start);
+    if elapsed >= window {
+        runtime.window_start = now;
+        runtime.window_count = 0;
+    }
+    if runtime.window_count >= limit {
+        let left = window.saturating_sub(now.saturating_duration_since(runtime.window_start));
+        return Some(left.as_secs().max(1));
+    }
+    runtime.window_count += 1;
+    None
+}

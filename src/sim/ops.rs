@@ -1,0 +1,317 @@
+//! The operations behind every resource path: list, count, get, create, replace, patch, delete.
+//!
+//! Owns the order of a write (bind → prepare → validate → check → derive → store) and of a read
+//! (parent → rows → render → filter → sort → page → project), on data the caller has locked. It
+//! refuses HTTP details (headers, status mapping), which live in [`super::app`].
+
+use serde_json::{Map, Value};
+
+use super::api_error::ApiError;
+use super::filter;
+use super::query::ListQuery;
+use super::render;
+use super::resources::{Owner, Route, Target};
+use super::rules::{self, Mode, model};
+use super::store::{Data, Row, RowInfo};
+use super::write::{self, Problems};
+
+/// Who and when a request acts, and the base URL hrefs use.
+#[derive(Debug, Clone)]
+pub(crate) struct Ctx {
+    /// `http://host/v4_6_release/apis/3.0`.
+    pub(crate) base: String,
+    /// The request time, `yyyy-MM-ddTHH:mm:ssZ`.
+    pub(crate) now: String,
+    /// The API member identifier writes are attributed to.
+    pub(crate) who: String,
+}
+
+/// One page of a list.
+#[derive(Debug)]
+pub(crate) struct Page {
+    pub(crate) records: Vec<Value>,
+    /// Pages in total (navigable paging), for the `Link` header.
+    pub(crate) pages: usize,
+    /// For forward-only paging: the last id returned.
+    pub(crate) last_id: Option<i64>,
+}
+
+/// Check that the parent in the path exists (404 otherwise).
+fn check_parent(data: &Data, route: &Route) -> Result<(), ApiError> {
+    if let (
+        Owner::Parent {
+            table,
+            from_path: true,
+            ..
+        },
+        Some(parent),
+    ) = (route.resource.owner, route.parent)
+    {
+        let found = data.row(table, parent).is_some_and(rules::is_visible);
+        if !found {
+            let parent_model = super::resources::Resource::for_table(table).model;
+            return Err(ApiError::record_not_found(parent_model, parent));
+        }
+    }
+    Ok(())
+}
+
+fn in_scope(route: &Route, row: &Row) -> bool {
+    !route.resource.parent_from_path() || row.parent == route.parent
+}
+
+/// The rendered records a list or count sees, filtered but not paged.
+fn filtered(data: &Data, route: &Route, q: &ListQuery, ctx: &Ctx) -> Result<Vec<Value>, ApiError> {
+    check_parent(data, route)?;
+    let hide_deleted = route.resource.table == "companies" && !q.mentions("deletedFlag");
+    let renderer = render::Renderer::new(data, &ctx.base);
+    let records = data
+        .rows(route.resource.table)
+        .filter(|row| in_scope(route, row))
+        .filter(|row| !hide_deleted || rules::is_visible(row))
+        .map(|row| renderer.record(route.resource, row))
+        .filter(|rec| {
+            q.conditions
+                .as_ref()
+                .is_none_or(|e| filter::matches(e, rec))
+        })
+        .filter(|rec| {
+            q.custom_field_conditions
+                .as_ref()
+                .is_none_or(|e| filter::matches_custom(e, rec))
+        })
+        .filter(|rec| {
+            q.child_conditions
+                .as_ref()
+                .is_none_or(|e| filter::matches(e, rec))
+        })
+        .collect();
+    Ok(records)
+}
+
+/// GET on a collection. `forward_only` is the `pagination-type: forward-only` header.
+pub(crate) fn list(
+    data: &Data,
+    route: &Route,
+    q: &ListQuery,
+    ctx: &Ctx,
+    forward_only: bool,
+) -> Result<Page, ApiError> {
+    let mut records = filtered(data, route, q, ctx)?;
+    if forward_only {
+        if !q.order.is_empty() {
+            // API-NOTES.md §1.5: forward-only paging forbids orderBy.
+            return Err(ApiError::BadQuery {
+                message: "orderBy is not supported with forward-only pagination.".to_owned(),
+            });
+        }
+        let after = q.page_id.unwrap_or(0);
+        records.retain(|r| r["id"].as_i64().is_some_and(|id| id > after));
+        filter::sort(&mut records, &[]);
+        records.truncate(q.page_size);
+        let last_id = records.last().and_then(|r| r["id"].as_i64());
+        return Ok(Page {
+            records: project(records, q),
+            pages: 1,
+            last_id,
+        });
+    }
+    filter::sort(&mut records, &q.order);
+    let pages = records.len().div_ceil(q.page_size).max(1);
+    let start = (q.page - 1).saturating_mul(q.page_size);
+    let page: Vec<Value> = records.into_iter().skip(start).take(q.page_size).collect();
+    Ok(Page {
+        records: project(page, q),
+        pages,
+        last_id: None,
+    })
+}
+
+fn project(records: Vec<Value>, q: &ListQuery) -> Vec<Value> {
+    match &q.fields {
+        Some(paths) => records.iter().map(|r| filter::project(r, paths)).collect(),
+        None => records,
+    }
+}
+
+/// GET `/count`.
+pub(crate) fn count(
+    data: &Data,
+    route: &Route,
+    q: &ListQuery,
+    ctx: &Ctx,
+) -> Result<Value, ApiError> {
+    let n = filtered(data, route, q, ctx)?.len();
+    Ok(serde_json::json!({ "count": n }))
+}
+
+fn existing<'a>(data: &'a Data, route: &Route, id: i64) -> Result<&'a Row, ApiError> {
+    check_parent(data, route)?;
+    data.row(route.resource.table, id)
+        .filter(|row| in_scope(route, row) && rules::is_visible(row))
+        .ok_or_else(|| ApiError::record_not_found(route.resource.model, id))
+}
+
+/// GET `/{id}`.
+pub(crate) fn get(
+    data: &Data,
+    route: &Route,
+    id: i64,
+    q: &ListQuery,
+    ctx: &Ctx,
+) -> Result<Value, ApiError> {
+    let row = existing(data, route, id)?;
+    let record = render::record(data, route.resource, row, &ctx.base);
+    Ok(match &q.fields {
+        Some(paths) => filter::project(&record, paths),
+        None => record,
+    })
+}
+
+/// POST on a collection: 201 with the full record.
+pub(crate) fn create(
+    data: &mut Data,
+    route: &Route,
+    raw: &str,
+    ctx: &Ctx,
+) -> Result<Value, ApiError> {
+    check_parent(data, route)?;
+    let m = model(route.resource);
+    let body = write::parse_json(raw)?;
+    let mut fields = write::bind(m, &body, raw)?;
+    let (fields, parent) = validated(data, route, Mode::Create, None, &mut fields)?;
+    let mut fields = fields;
+    let types = if route.resource.table == "companies" {
+        fields.remove("types")
+    } else {
+        None
+    };
+    let info = RowInfo::new(&ctx.now, &ctx.who);
+    let id = data.insert(route.resource.table, parent, fields, info.clone());
+    rules::after_create(data, route.resource, id, types, &info);
+    let row = data
+        .row(route.resource.table, id)
+        .expect("invariant: the row was just inserted");
+    Ok(render::record(data, route.resource, row, &ctx.base))
+}
+
+/// The shared middle of every write; returns the fields to store and the row's parent.
+fn validated(
+    data: &Data,
+    route: &Route,
+    mode: Mode,
+    existing: Option<&Row>,
+    fields: &mut Map<String, Value>,
+) -> Result<(Map<String, Value>, Option<i64>), ApiError> {
+    let m = model(route.resource);
+    let mut problems = Problems::new(m);
+    let parent = route.parent.or_else(|| existing.and_then(|r| r.parent));
+    rules::prepare(
+        route.resource,
+        mode,
+        existing,
+        parent,
+        fields,
+        &mut problems,
+    );
+    write::validate(data, m, fields, &mut problems);
+    if problems.is_empty() {
+        rules::check(
+            data,
+            route.resource,
+            existing.map(|r| r.id),
+            fields,
+            &mut problems,
+        );
+    }
+    problems.into_result()?;
+    let parent = rules::derive(data, route.resource, parent, fields);
+    Ok((std::mem::take(fields), parent))
+}
+
+/// PUT `/{id}`: a full replace; fields left out are reset.
+pub(crate) fn replace(
+    data: &mut Data,
+    route: &Route,
+    id: i64,
+    raw: &str,
+    ctx: &Ctx,
+) -> Result<Value, ApiError> {
+    let row = existing(data, route, id)?.clone();
+    let m = model(route.resource);
+    let body = write::parse_json(raw)?;
+    let mut fields = write::bind(m, &body, raw)?;
+    keep_hidden(route, &row, &mut fields);
+    let (fields, parent) = validated(data, route, Mode::Replace, Some(&row), &mut fields)?;
+    Ok(store(data, route, row, fields, parent, ctx))
+}
+
+/// PATCH `/{id}`: apply an operation array.
+pub(crate) fn patch(
+    data: &mut Data,
+    route: &Route,
+    id: i64,
+    raw: &str,
+    ctx: &Ctx,
+) -> Result<Value, ApiError> {
+    let row = existing(data, route, id)?.clone();
+    let m = model(route.resource);
+    let ops = write::parse_json(raw)?;
+    let mut fields = row.fields.clone();
+    write::apply_patch(m, &mut fields, &ops, raw)?;
+    let (fields, parent) = validated(data, route, Mode::Patch, Some(&row), &mut fields)?;
+    Ok(store(data, route, row, fields, parent, ctx))
+}
+
+/// Fields stored on the row but absent from this resource's model (the legacy sub-category form has
+/// no `category`) survive a PUT.
+fn keep_hidden(route: &Route, row: &Row, fields: &mut Map<String, Value>) {
+    let m = model(route.resource);
+    for (key, value) in &row.fields {
+        if m.field(key).is_none() {
+            fields.insert(key.clone(), value.clone());
+        }
+    }
+}
+
+fn store(
+    data: &mut Data,
+    route: &Route,
+    mut row: Row,
+    fields: Map<String, Value>,
+    parent: Option<i64>,
+    ctx: &Ctx,
+) -> Value {
+    row.fields = fields;
+    row.parent = parent;
+    row.info.last_updated.clone_from(&ctx.now);
+    row.info.updated_by.clone_from(&ctx.who);
+    let id = row.id;
+    data.table_mut(route.resource.table).rows.insert(id, row);
+    let row = data
+        .row(route.resource.table, id)
+        .expect("invariant: the row was just stored");
+    render::record(data, route.resource, row, &ctx.base)
+}
+
+/// DELETE `/{id}`: 204.
+pub(crate) fn delete(data: &mut Data, route: &Route, id: i64, ctx: &Ctx) -> Result<(), ApiError> {
+    existing(data, route, id)?;
+    rules::delete(data, route.resource, id, &ctx.now, &ctx.who);
+    Ok(())
+}
+
+/// Whether a route and method exist together (405 otherwise).
+pub(crate) fn allows(route: &Route, method: &axum::http::Method) -> bool {
+    use axum::http::Method;
+    match route.target {
+        Target::Collection => *method == Method::GET || *method == Method::POST,
+        Target::Count => *method == Method::GET,
+        Target::Item(_) => {
+            *method == Method::GET
+                || *method == Method::PUT
+                || *method == Method::PATCH
+                || (*method == Method::DELETE && route.resource.delete)
+        }
+    }
+}

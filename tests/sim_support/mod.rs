@@ -1,0 +1,133 @@
+//! Helpers for the simulator's integration tests: start a simulator on `127.0.0.1:0` with its own
+//! store and talk to it over real HTTP with reqwest, authenticated as a ConnectWise client would be.
+
+#![allow(dead_code, unreachable_pub)]
+
+use cwrecon::sim::{self, Credentials, Running, Store};
+use serde_json::Value;
+
+/// A running simulator and a client for it.
+pub struct Sim {
+    pub running: Running,
+    pub store: Store,
+    pub http: reqwest::Client,
+    pub credentials: Credentials,
+}
+
+/// One answer.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+}
+
+impl Sim {
+    /// A simulator with the built-in defaults and the default credentials.
+    pub async fn start() -> Sim {
+        Sim::with_store(Store::with_credentials(Credentials::defaults())).await
+    }
+
+    pub async fn with_store(store: Store) -> Sim {
+        let running = sim::start(store.clone(), "127.0.0.1:0".parse().expect("test setup"))
+            .await
+            .expect("the simulator binds 127.0.0.1:0");
+        Sim {
+            running,
+            store,
+            http: reqwest::Client::new(),
+            credentials: Credentials::defaults(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.running.api_url())
+    }
+
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, self.url(path))
+            .header("Authorization", self.credentials.authorization())
+            .header("clientId", &self.credentials.client_id)
+    }
+
+    pub async fn send(&self, builder: reqwest::RequestBuilder) -> Answer {
+        let response = builder.send().await.expect("test setup");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("test setup");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).expect("test setup")
+        };
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.send(self.request(reqwest::Method::GET, path)).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Answer {
+        self.send(self.request(reqwest::Method::POST, path).json(body))
+            .await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> Answer {
+        self.send(self.request(reqwest::Method::PUT, path).json(body))
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> Answer {
+        self.send(self.request(reqwest::Method::PATCH, path).json(body))
+            .await
+    }
+
+    pub async fn delete(&self, path: &str) -> Answer {
+        self.send(self.request(reqwest::Method::DELETE, path)).await
+    }
+
+    /// POST and expect 201; returns the new id.
+    pub async fn create(&self, path: &str, body: &Value) -> i64 {
+        let answer = self.post(path, body).await;
+        assert_eq!(answer.status, 201, "POST {path}: {}", answer.body);
+        answer.body["id"].as_i64().expect("test setup")
+    }
+
+    /// The admin API.
+    pub fn admin(&self, path: &str) -> String {
+        format!("{}{path}", self.running.url())
+    }
+}
+
+/// `../shared/connectwise/<name>` beside the repository, as CI lays it out.
+pub fn shared(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/connectwise")
+        .join(name)
+}
+
+/// The spec subset (`manage-subset.openapi.json`).
+pub fn spec() -> Value {
+    let path = shared("manage-subset.openapi.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| {
+        panic!(
+            "read {} ({err}); CI puts shared/ beside the clone",
+            path.display()
+        )
+    });
+    serde_json::from_str(&text).expect("the spec is JSON")
+}
