@@ -55,12 +55,16 @@ pub enum ColorChoice {
 impl ColorChoice {
     /// Whether to colour a stream, given whether it is a terminal.
     fn enabled(self, is_terminal: bool) -> bool {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        self.decide(is_terminal, no_color)
+    }
+
+    /// The rule itself: `auto` colours a terminal unless NO_COLOR is set (<https://no-color.org>).
+    fn decide(self, is_terminal: bool, no_color: bool) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            }
+            ColorChoice::Auto => is_terminal && !no_color,
         }
     }
 }
@@ -275,12 +279,23 @@ fn set_report_style(color: ColorChoice) {
     }));
 }
 
+/// How many configuration problems are shown in full: past that, more detail only buries the
+/// first mistake (often the cause of the rest).
+const MAX_SHOWN_PROBLEMS: usize = 50;
+
 /// Show an error to a person on stderr: config problems one report each, then a one-line summary.
 pub fn report_error(err: &Error) {
     let mut stderr = std::io::stderr().lock();
     if let Error::Config(config::Error::Invalid { problems }) = err {
-        for problem in problems {
+        for problem in problems.iter().take(MAX_SHOWN_PROBLEMS) {
             let _ = writeln!(stderr, "{:?}", miette::Report::new(problem.clone()));
+        }
+        if problems.len() > MAX_SHOWN_PROBLEMS {
+            let _ = writeln!(
+                stderr,
+                "… and {} more problems not shown; fix these first, then run again",
+                problems.len() - MAX_SHOWN_PROBLEMS
+            );
         }
     }
     let _ = writeln!(stderr, "error: {}", failed_to(err));
@@ -307,5 +322,42 @@ pub fn usage_error(err: &clap::Error) -> std::process::ExitCode {
             Exit::OK.into()
         }
         _ => Exit::USAGE.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ColorChoice;
+
+    #[test]
+    fn auto_colours_only_a_terminal_without_no_color() {
+        assert!(ColorChoice::Auto.decide(true, false));
+        assert!(
+            !ColorChoice::Auto.decide(true, true),
+            "NO_COLOR wins on a terminal"
+        );
+        assert!(!ColorChoice::Auto.decide(false, false));
+        assert!(
+            ColorChoice::Always.decide(false, true),
+            "an explicit choice wins"
+        );
+        assert!(!ColorChoice::Never.decide(true, false));
+    }
+
+    #[test]
+    fn kinds_are_named_in_kebab_case() {
+        assert_eq!(
+            super::parse_kind("catalog-item"),
+            Ok(crate::model::Kind::CatalogItem)
+        );
+        assert_eq!(
+            super::parse_kind("Addition"),
+            Ok(crate::model::Kind::Addition)
+        );
+        assert!(
+            super::parse_kind("widgets")
+                .unwrap_err()
+                .contains("one of: product-type")
+        );
     }
 }

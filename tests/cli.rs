@@ -172,3 +172,46 @@ fn a_broken_pipe_is_not_an_error() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn a_file_named_twice_is_read_once() {
+    let output = Cli::new()
+        .args([
+            "validate",
+            "examples/intermedia",
+            "examples/intermedia/products.yaml",
+        ])
+        .run();
+    assert_eq!(output.code, 0, "{}", output.transcript());
+    assert!(output.stdout.contains("7 files"), "{}", output.stdout);
+}
+
+#[test]
+fn keys_never_appear_in_any_output_whatever_the_yaml_style() {
+    let secret = "Zq8vK2mXhunter2SECRET";
+    let cases = [
+        format!(
+            "connection: {{ public_key: {secret}, private_key: x{secret} }}\nproducts: [{{ sku: A1R, unit_cost: -1, description: x }}]\n"
+        ),
+        format!("connection:\n  private_key: |\n    {secret}\n  site: [\n"),
+        format!("anchor: &k {secret}\nconnection:\n  private_key: *k\n"),
+        format!("connection:\n  site: ${{env:CW_SITE}}\n  privateKey: {secret}\n"),
+        format!(
+            "setup:\n  managed_devices_integrations:\n    - {{ name: I, solution: I, global_login_password: {secret} }}\n"
+        ),
+    ];
+    for text in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("leak.yaml");
+        std::fs::write(&file, &text).unwrap();
+        let output = Cli::new()
+            .args(["--color", "always", "validate", &file.display().to_string()])
+            .run();
+        assert_eq!(output.code, 78, "{text}\n{}", output.transcript());
+        assert!(
+            !output.transcript().contains("hunter2"),
+            "{text}\n{}",
+            output.transcript()
+        );
+    }
+}

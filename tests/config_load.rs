@@ -105,9 +105,9 @@ fn intermedia_conventions_are_the_defaults() {
         policy.removed_additions,
         config::model::RemovalPolicy::Cancel
     );
-    assert_eq!(policy.safety.max_removed_additions_percent, 25);
-    assert_eq!(policy.safety.min_owned_additions, 10);
-    assert_eq!(policy.safety.max_revenue_drop_percent, 10);
+    assert_eq!(*policy.safety.max_removed_additions_percent, 25);
+    assert_eq!(*policy.safety.min_owned_additions, 10);
+    assert_eq!(*policy.safety.max_revenue_drop_percent, 10);
     let agreement_type: config::model::AgreementType =
         serde_saphyr::from_str("name: Intermedia\n").unwrap();
     assert_eq!(

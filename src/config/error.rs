@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use miette::{Diagnostic, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SpanContents};
 
 use super::span::Span;
 
@@ -56,7 +56,7 @@ pub struct SourceFile {
     /// The path as given on the command line or found in a folder.
     pub name: String,
     /// The text with key values masked, for display.
-    shown: NamedSource<Arc<str>>,
+    shown: Arc<str>,
     /// Line starts, to turn a byte offset back into line and column.
     line_starts: Vec<usize>,
 }
@@ -68,13 +68,13 @@ impl SourceFile {
             .chain(display_text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         SourceFile {
-            shown: NamedSource::new(name.clone(), Arc::from(display_text)).with_language("yaml"),
+            shown: Arc::from(display_text),
             name,
             line_starts,
         }
     }
 
-    /// The 1-based line and column of a byte offset.
+    /// The 1-based line and column of a byte offset; the column counts characters, as editors do.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         let line = self.line_starts.partition_point(|&start| start <= offset);
         let start = self
@@ -82,9 +82,66 @@ impl SourceFile {
             .get(line.saturating_sub(1))
             .copied()
             .unwrap_or(0);
-        (line.max(1), offset.saturating_sub(start) + 1)
+        let column = self
+            .shown
+            .get(start..offset.min(self.shown.len()))
+            .map_or(offset.saturating_sub(start), |s| s.chars().count());
+        (line.max(1), column + 1)
+    }
+
+    /// The text as shown (secrets masked).
+    pub fn text(&self) -> &str {
+        &self.shown
+    }
+
+    /// The length in bytes of the line holding `offset`.
+    fn line_length(&self, offset: usize) -> usize {
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.shown.len());
+        end.saturating_sub(start)
     }
 }
+
+/// Diagnostics name the file and count columns in characters (miette counts bytes).
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self
+            .shown
+            .read_span(span, context_lines_before, context_lines_after)?;
+        let column = if context_lines_before == 0 && context_lines_after == 0 {
+            self.line_column(span.offset()).1 - 1
+        } else {
+            inner.column()
+        };
+        let contents = MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )
+        .with_language("yaml");
+        Ok(Box::new(contents))
+    }
+}
+
+/// Lines longer than this are not shown as snippets: the location is given in words instead.
+const MAX_SNIPPET_LINE: usize = 400;
 
 /// One thing wrong with the configuration, with the places involved.
 #[derive(Debug, Clone)]
@@ -97,6 +154,8 @@ pub struct Problem {
     related: Vec<Problem>,
     /// A note under another problem (the other place of a duplicate), not a problem of its own.
     is_note: bool,
+    /// Where the problem is when it has no snippet (a huge line).
+    located: Option<(String, usize, usize)>,
 }
 
 impl Problem {
@@ -110,6 +169,7 @@ impl Problem {
             help: None,
             related: Vec::new(),
             is_note: false,
+            located: None,
         }
     }
 
@@ -117,6 +177,19 @@ impl Problem {
     #[must_use]
     pub fn at(mut self, source: &Arc<SourceFile>, span: Span, label: impl Into<String>) -> Problem {
         if !span.is_written() {
+            return self;
+        }
+        if source.line_length(span.offset) > MAX_SNIPPET_LINE {
+            // A snippet of a huge line would bury the message: say where in words.
+            let (line, column) = source.line_column(span.offset);
+            let label = label.into();
+            self.message = format!(
+                "{} ({label} at {}:{line}:{column})",
+                self.message, source.name
+            );
+            if self.located.is_none() {
+                self.located = Some((source.name.clone(), line, column));
+            }
             return self;
         }
         match &self.source {
@@ -167,10 +240,20 @@ impl Problem {
 
     /// File, line and column of the first place, when the problem has one.
     pub fn location(&self) -> Option<(String, usize, usize)> {
+        let from_label = || {
+            let source = self.source.as_ref()?;
+            let (span, _) = self.labels.first()?;
+            let (line, column) = source.line_column(span.offset);
+            Some((source.name.clone(), line, column))
+        };
+        from_label().or_else(|| self.located.clone())
+    }
+
+    /// The file and byte offset of the first place, for ordering problems as they stand in files.
+    pub fn position(&self) -> Option<(&str, usize)> {
         let source = self.source.as_ref()?;
         let (span, _) = self.labels.first()?;
-        let (line, column) = source.line_column(span.offset);
-        Some((source.name.clone(), line, column))
+        Some((source.name.as_str(), span.offset))
     }
 }
 
@@ -205,7 +288,7 @@ impl Diagnostic for Problem {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_deref().map(|s| &s.shown as &dyn SourceCode)
+        self.source.as_deref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

@@ -28,26 +28,48 @@ pub(crate) struct RawFile {
 /// Expand the paths given on the command line into files: a file is taken as is; a folder gives every
 /// `*.yaml` and `*.yml` below it, sorted, skipping hidden entries.
 pub(crate) fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
-    let mut files = Vec::new();
+    let mut found = Found::default();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|source| Error::Read {
             path: path.clone(),
             source,
         })?;
         if meta.is_dir() {
-            let before = files.len();
-            walk(path, &mut files)?;
-            if files.len() == before {
+            let before = found.files.len();
+            walk(path, &mut found)?;
+            if found.files.len() == before {
                 return Err(Error::NoFiles { path: path.clone() });
             }
         } else {
-            files.push(path.clone());
+            found.add_file(path);
         }
     }
-    Ok(files)
+    Ok(found.files)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
+/// Files found so far, each once however it was reached (a folder and a file in it, or two links).
+#[derive(Default)]
+struct Found {
+    files: Vec<PathBuf>,
+    seen_files: std::collections::HashSet<PathBuf>,
+    seen_dirs: std::collections::HashSet<PathBuf>,
+}
+
+impl Found {
+    fn add_file(&mut self, path: &Path) {
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if self.seen_files.insert(canonical) {
+            self.files.push(path.to_path_buf());
+        }
+    }
+}
+
+fn walk(dir: &Path, found: &mut Found) -> Result<(), Error> {
+    // A folder reached twice (a symbolic link loop such as `a -> .`) is read once.
+    let canonical = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if !found.seen_dirs.insert(canonical) {
+        return Ok(());
+    }
     let read_err = |source| Error::Read {
         path: dir.to_path_buf(),
         source,
@@ -64,29 +86,35 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
             continue;
         }
         if entry.is_dir() {
-            walk(&entry, files)?;
+            walk(&entry, found)?;
         } else if entry
             .extension()
             .is_some_and(|ext| ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml"))
         {
-            files.push(entry);
+            found.add_file(&entry);
         }
     }
     Ok(())
 }
 
-/// Read a file, refusing one larger than [`MAX_FILE_BYTES`] before reading it.
+/// Read a file, never more than [`MAX_FILE_BYTES`] of it: a device or a pipe that never ends is
+/// refused as too large, not read until memory runs out.
 pub(crate) fn read(path: &Path) -> Result<Result<RawFile, Problem>, Error> {
+    use std::io::Read as _;
     let name = path.display().to_string();
     let read_err = |source| Error::Read {
         path: path.to_path_buf(),
         source,
     };
-    let size = std::fs::metadata(path).map_err(read_err)?.len();
-    if size > MAX_FILE_BYTES {
-        return Ok(Err(too_large(&name, size)));
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(read_err)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Ok(Err(too_large(&name)));
     }
-    let bytes = std::fs::read(path).map_err(read_err)?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Ok(RawFile { name, text })),
         Err(err) => Ok(Err(Problem::new(
@@ -100,12 +128,10 @@ pub(crate) fn read(path: &Path) -> Result<Result<RawFile, Problem>, Error> {
     }
 }
 
-fn too_large(name: &str, size: u64) -> Problem {
+fn too_large(name: &str) -> Problem {
     Problem::new(
         "too-large",
-        format!(
-            "{name} is {size} bytes; configuration files are limited to {MAX_FILE_BYTES} bytes"
-        ),
+        format!("{name} is larger than {MAX_FILE_BYTES} bytes, the limit for a configuration file"),
     )
     .help("split the configuration over several files (one per company works well)")
 }
@@ -113,14 +139,32 @@ fn too_large(name: &str, size: u64) -> Problem {
 /// Parse one file. Returns the shown source (secrets masked) alongside the result, so that later
 /// checks can point into it.
 pub(crate) fn parse(raw: &RawFile) -> (Arc<SourceFile>, Result<ConfigFile, Problem>) {
-    let source = Arc::new(SourceFile::new(raw.name.clone(), &mask_secrets(&raw.text)));
-    if raw.text.len() as u64 > MAX_FILE_BYTES {
-        let problem = too_large(&raw.name, raw.text.len() as u64);
-        return (source, Err(problem));
-    }
-    let result = serde_saphyr::from_str_with_options::<ConfigFile>(&raw.text, options())
-        .map_err(|err| parse_problem(&source, &err));
+    let masked = super::secrets::mask_by_key(&raw.text);
+    let parsed = serde_saphyr::from_str_with_options::<Option<ConfigFile>>(&raw.text, options());
+    // Literal keys the file holds (even through an alias) are masked wherever they stand.
+    let shown = match &parsed {
+        Ok(Some(file)) => super::secrets::mask_values(&masked, &literal_secrets(file)),
+        _ => masked,
+    };
+    let source = Arc::new(SourceFile::new(raw.name.clone(), &shown));
+    let result = match parsed {
+        Ok(file) => Ok(file.unwrap_or_default()),
+        Err(err) => Err(parse_problem(&source, &err)),
+    };
     (source, result)
+}
+
+/// The connection values that are literals rather than `${env:NAME}` references.
+fn literal_secrets(file: &ConfigFile) -> Vec<&str> {
+    let Some(connection) = &file.connection else {
+        return Vec::new();
+    };
+    [&connection.public_key, &connection.private_key]
+        .into_iter()
+        .flatten()
+        .map(|v| v.value.as_str())
+        .filter(|v| super::credentials::env_reference(v).is_none())
+        .collect()
 }
 
 fn options() -> serde_saphyr::Options {
@@ -146,6 +190,7 @@ fn parse_problem(source: &Arc<SourceFile>, err: &serde_saphyr::Error) -> Problem
     let raw = text.split(" at line ").next().unwrap_or(&text).trim();
     let (code, message, help) = explain(raw);
     let mut problem = Problem::new(code, message).help(help);
+    let mut first_definition = None;
     if let Some(location) = err.location() {
         let span = location.span();
         let to_usize = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
@@ -155,9 +200,72 @@ fn parse_problem(source: &Arc<SourceFile>, err: &serde_saphyr::Error) -> Problem
             line: location.line().max(1),
             column: location.column(),
         };
-        problem = problem.at(source, span, "here");
+        if code == "duplicate-key" {
+            first_definition = raw.strip_prefix("duplicate mapping key: ").and_then(|key| {
+                earlier_key(
+                    text_of(source),
+                    key.split(',').next().unwrap_or(key).trim(),
+                    span.offset,
+                )
+            });
+        }
+        let label = if first_definition.is_some() {
+            "defined again here"
+        } else {
+            "here"
+        };
+        problem = problem.at(source, span, label);
+    }
+    if let Some(first) = first_definition {
+        problem = problem.at(source, first, "first defined here");
     }
     problem
+}
+
+fn text_of(source: &SourceFile) -> &str {
+    source.text()
+}
+
+/// Where `key` was first written in the mapping that repeats it at `offset`: the nearest earlier
+/// `key:` at the same column (block style) or earlier on the same line (flow style).
+fn earlier_key(text: &str, key: &str, offset: usize) -> Option<Span> {
+    let line_start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let column = offset - line_start;
+    let pattern = format!("{key}:");
+    let span_at = |at: usize| {
+        let line = text[..at].matches('\n').count() as u64 + 1;
+        let col = (at - text[..at].rfind('\n').map_or(0, |i| i + 1)) as u64 + 1;
+        Span {
+            offset: at,
+            len: key.len(),
+            line,
+            column: col,
+        }
+    };
+    // Flow style: the same line, before the repeat.
+    if let Some(at) = text[line_start..offset].find(&pattern) {
+        return Some(span_at(line_start + at));
+    }
+    // Block style: earlier lines, while they still belong to the same mapping.
+    let mut end = line_start;
+    while end > 0 {
+        let start = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..end];
+        if line
+            .get(column..)
+            .is_some_and(|rest| rest.starts_with(&pattern))
+        {
+            return Some(span_at(start + column));
+        }
+        let content = line.len() - line.trim_start_matches([' ', '-']).len();
+        if !line.trim().is_empty() && !line.trim_start().starts_with('#') && content < column {
+            return None;
+        }
+        end = start;
+    }
+    None
 }
 
 /// A stable code, a message a person can act on, and a hint, for each kind of parse failure.
@@ -193,6 +301,11 @@ fn explain(raw: &str) -> (&'static str, String, String) {
             raw.to_owned(),
             format!("add the field; {schema_hint}"),
         )
+    } else if lower == "expected sequence start" {
+        let message =
+            "expected a list here (`- item` lines); an empty list is written `[]`".to_owned();
+        let hint = "a key with nothing after it is null, not an empty list: write `key: []` or remove the key".to_owned();
+        ("invalid-value", message, hint)
     } else if lower == "expected mapping start" {
         let message = "expected a mapping (`key: value` lines or `{ key: value }`) here".to_owned();
         ("invalid-value", message, schema_hint.to_owned())
@@ -217,66 +330,5 @@ fn explain(raw: &str) -> (&'static str, String, String) {
             raw.to_owned(),
             "fix the YAML syntax at this place".to_owned(),
         )
-    }
-}
-
-/// Mask the values of key and password fields, byte for byte, so that spans still line up and no
-/// diagnostic can show a secret, even one written where it does not belong.
-pub(crate) fn mask_secrets(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        out.push_str(&mask_line(line));
-    }
-    out
-}
-
-fn mask_line(line: &str) -> String {
-    const SECRET_KEYS: [&str; 3] = ["public_key", "private_key", "password"];
-    let trimmed = line.trim_start().trim_start_matches("- ");
-    let Some((key, rest)) = trimmed.split_once(':') else {
-        return line.to_owned();
-    };
-    let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
-    if !SECRET_KEYS.contains(&key) {
-        return line.to_owned();
-    }
-    let value = rest.trim();
-    if value.is_empty()
-        || value
-            .trim_matches(|c| c == '"' || c == '\'')
-            .starts_with("${env:")
-    {
-        return line.to_owned();
-    }
-    let value_start = line.len() - rest.len();
-    let mut masked = String::with_capacity(line.len());
-    masked.push_str(&line[..value_start]);
-    for ch in rest.chars() {
-        if ch.is_whitespace() {
-            masked.push(ch);
-        } else {
-            masked.extend(std::iter::repeat_n('*', ch.len_utf8()));
-        }
-    }
-    masked
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn masks_literal_keys_but_not_env_references_and_keeps_length() {
-        let text = "connection:\n  private_key: s3cret-ü\n  public_key: \"${env:CW_PUBLIC_KEY}\"\n";
-        let masked = mask_secrets(text);
-        assert_eq!(masked.len(), text.len());
-        assert!(!masked.contains("s3cret"));
-        assert!(masked.contains("${env:CW_PUBLIC_KEY}"));
-    }
-
-    #[test]
-    fn plain_text_is_untouched() {
-        let text = "products:\n  - sku: A\n";
-        assert_eq!(mask_secrets(text), text);
     }
 }

@@ -10,6 +10,7 @@ mod error;
 mod load;
 mod merged;
 pub mod model;
+mod secrets;
 mod span;
 mod validate;
 
@@ -78,6 +79,18 @@ fn from_raw(raw_files: &[load::RawFile], mut problems: Vec<Problem>) -> Result<C
     let (config, merge_problems) = merged::merge(parsed);
     problems.extend(merge_problems);
     problems.extend(validate::validate(&config));
+    // In the order they stand in the files, the files in the order they were read.
+    let order: std::collections::HashMap<&str, usize> = raw_files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.as_str(), i))
+        .collect();
+    problems.sort_by_key(|p| {
+        p.position()
+            .map_or((usize::MAX, usize::MAX), |(name, offset)| {
+                (order.get(name).copied().unwrap_or(usize::MAX), offset)
+            })
+    });
     if problems.is_empty() {
         Ok(config)
     } else {

@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::span::Spanned;
-use crate::model::{Date, Money, Quantity};
+use crate::model::{Date, Money, Quantity, exact};
 
 /// One configuration file. Every section is optional; all files given to cwrecon merge into one
 /// desired state. Lists concatenate; `integration`, `policy` and `connection` may appear in one file only.
@@ -114,14 +114,14 @@ mod defaults {
     pub(super) fn removal() -> super::RemovalPolicy {
         super::RemovalPolicy::Cancel
     }
-    pub(super) fn max_removed_percent() -> u8 {
-        25
+    pub(super) fn max_removed_percent() -> Spanned<u8> {
+        Spanned::unwritten(25)
     }
-    pub(super) fn min_owned_additions() -> u32 {
-        10
+    pub(super) fn min_owned_additions() -> Spanned<u32> {
+        Spanned::unwritten(10)
     }
-    pub(super) fn max_revenue_drop_percent() -> u8 {
-        10
+    pub(super) fn max_revenue_drop_percent() -> Spanned<u8> {
+        Spanned::unwritten(10)
     }
 }
 
@@ -134,7 +134,7 @@ pub struct Policy {
     pub removed_additions: RemovalPolicy,
     /// The effective date given to new additions.
     #[serde(default)]
-    pub effective_date: EffectiveDate,
+    pub effective_date: Spanned<EffectiveDate>,
     /// The cancelled date given to cancelled additions.
     #[serde(default)]
     pub cancelled_date: CancelledDate,
@@ -147,7 +147,7 @@ impl Default for Policy {
     fn default() -> Self {
         Policy {
             removed_additions: defaults::removal(),
-            effective_date: EffectiveDate::default(),
+            effective_date: Spanned::unwritten(EffectiveDate::default()),
             cancelled_date: CancelledDate::default(),
             safety: Safety::default(),
         }
@@ -200,13 +200,13 @@ pub enum CancelledDate {
 pub struct Safety {
     /// Block when more than this percentage of owned additions would be cancelled, zeroed or deleted.
     #[serde(default = "defaults::max_removed_percent")]
-    pub max_removed_additions_percent: u8,
+    pub max_removed_additions_percent: Spanned<u8>,
     /// The removal limit applies only once at least this many additions are owned.
     #[serde(default = "defaults::min_owned_additions")]
-    pub min_owned_additions: u32,
+    pub min_owned_additions: Spanned<u32>,
     /// Block when total monthly recurring revenue would drop by more than this percentage.
     #[serde(default = "defaults::max_revenue_drop_percent")]
-    pub max_revenue_drop_percent: u8,
+    pub max_revenue_drop_percent: Spanned<u8>,
 }
 
 impl Default for Safety {
@@ -498,9 +498,16 @@ pub struct Product {
     /// The vendor's SKU (letters, digits, `.` and `-`).
     pub sku: Spanned<String>,
     /// What the vendor charges per unit; part of the catalog identifier.
+    #[serde(deserialize_with = "exact::money")]
+    #[schemars(with = "Money")]
     pub unit_cost: Spanned<Money>,
     /// The catalog price per unit. Left unmanaged when omitted: a price edited in ConnectWise survives.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "exact::money_opt"
+    )]
+    #[schemars(with = "Option<Money>")]
     pub retail_price: Option<Spanned<Money>>,
     /// Catalog description (max 60).
     pub description: Spanned<String>,
@@ -513,6 +520,17 @@ pub struct Product {
     /// Whether the item is taxable. Left unmanaged when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
+}
+
+/// `billCustomer` of an addition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum BillCustomer {
+    /// Billed. The default.
+    Billable,
+    /// Not billed.
+    DoNotBill,
+    /// Shown on the invoice at no charge.
+    NoCharge,
 }
 
 /// How an item bills.
@@ -644,10 +662,20 @@ pub struct Addition {
     /// The catalog identifier of a product declared in `products` (e.g. `MXS10C01SUNR_7.25`).
     pub product: Spanned<String>,
     /// How many units the customer has now (the vendor's product count).
+    #[serde(deserialize_with = "exact::quantity")]
+    #[schemars(with = "Quantity")]
     pub quantity: Spanned<Quantity>,
     /// A per-customer price; defaults to the product's retail price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "exact::money_opt"
+    )]
+    #[schemars(with = "Option<Money>")]
     pub unit_price: Option<Spanned<Money>>,
+    /// Whether the customer is billed for it (`billCustomer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bill_customer: Option<BillCustomer>,
     /// Effective date when the addition is created; defaults to the agreement's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_date: Option<Spanned<EffectiveDate>>,

@@ -252,51 +252,68 @@ impl<'a> Checker<'a> {
         let src = placed.source.as_ref();
         let i = &placed.item;
         let setup = &self.config.setup;
+        let first_of = |names: NameList<'a>| names.first().map(|(src, name)| (*src, name.span));
         let checks = [
             (
                 &i.product_type,
                 "product type",
-                Declared::of(setup.product_types.iter().map(|r| &r.item.name)),
+                names(&setup.product_types, |r| &r.name),
                 "setup.product_types",
             ),
             (
                 &i.agreement_type,
                 "agreement type",
-                self.agreement_types(),
+                names(&setup.agreement_types, |r| &r.name),
                 "setup.agreement_types",
             ),
             (
                 &i.unit_of_measure,
                 "unit of measure",
-                Declared::of(setup.units_of_measure.iter().map(|r| &r.item.name)),
+                names(&setup.units_of_measure, |r| &r.name),
                 "setup.units_of_measure",
             ),
             (
                 &i.category,
                 "category",
-                self.categories(),
+                names(&setup.categories, |r| &r.name),
                 "setup.categories",
             ),
             (
                 &i.name,
                 "Management IT solution",
-                Declared::of(setup.management_it_solutions.iter().map(|r| &r.item.name)),
+                names(&setup.management_it_solutions, |r| &r.name),
                 "setup.management_it_solutions",
             ),
         ];
-        for (value, kind, declared, section) in checks {
-            let src = if value.span.is_written() { src } else { None };
-            if !declared.resolves(value) {
-                let problem = Problem::new(
-                    "unknown-reference",
-                    format!("the integration's {kind} `{value}` is not declared"),
-                )
-                .at_opt(src, value.span, format!("no such {kind}"))
-                .help(format!(
-                    "add `{value}` under `{section}`, or set the integration's {kind} to one that is declared"
-                ));
-                self.push(problem);
+        for (value, kind, declared_names, section) in checks {
+            let declared = Declared::of(declared_names.iter().map(|(_, n)| *n));
+            if declared.resolves(value) {
+                continue;
             }
+            let src = if value.span.is_written() { src } else { None };
+            let written = if value.span.is_written() {
+                ""
+            } else {
+                " (the default)"
+            };
+            let mut problem = Problem::new(
+                "unknown-reference",
+                format!(
+                    "the integration's {kind} `{value}`{written} is not declared in `{section}`"
+                ),
+            )
+            .at_opt(src, value.span, format!("no such {kind}"));
+            // A default has no place of its own: point at the list that lacks it.
+            if let Some((list_src, span)) = first_of(declared_names) {
+                problem = problem.at_opt(
+                    list_src,
+                    span,
+                    format!("{section} declared here, without `{value}`"),
+                );
+            }
+            self.push(problem.help(format!(
+                "add `{value}` under `{section}`, or set the integration's {kind} to one that is declared"
+            )));
         }
         // The sub-category must sit within the integration's category.
         let subs = &setup.subcategories;
@@ -318,6 +335,11 @@ impl<'a> Checker<'a> {
                         src,
                         i.subcategory.span,
                         "no such sub-category in that category",
+                    )
+                    .at_opt(
+                        subs[0].source.as_ref(),
+                        subs[0].item.span,
+                        "setup.subcategories declared here, without it",
                     )
                     .help(
                         "add it under `setup.subcategories` with that `category`, or fix the names",
@@ -369,12 +391,23 @@ impl<'a> Checker<'a> {
             ("client_id", &c.client_id),
         ];
         for (field, value) in plain {
-            if let Some(value) = value {
-                if value.trim().starts_with("${") {
-                    self.env_reference(src, field, value);
-                } else {
-                    self.text(src, &format!("connection {field}"), value, 255);
-                }
+            let Some(value) = value else { continue };
+            if value.trim().starts_with("${") {
+                self.env_reference(src, field, value);
+            } else {
+                // Credentials come from the environment only: a literal here would make the file
+                // tenant-specific and tempt the keys in beside it.
+                let variable = format!("CW_{}", field.to_uppercase());
+                self.push(
+                    Problem::new(
+                        "literal-credential",
+                        format!("connection {field} is written literally; credentials come only from the environment"),
+                    )
+                    .at_opt(src, value.span, "literal value")
+                    .help(format!(
+                        "remove the line and set {variable}, or write `{field}: ${{env:{variable}}}` (or another variable's name)"
+                    )),
+                );
             }
         }
         for (field, value) in [
@@ -413,23 +446,52 @@ impl<'a> Checker<'a> {
 
     fn policy(&mut self) {
         let placed = &self.config.policy;
+        let src = placed.source.as_ref();
         let safety = &placed.item.safety;
         for (name, value) in [
             (
                 "max_removed_additions_percent",
-                safety.max_removed_additions_percent,
+                &safety.max_removed_additions_percent,
             ),
-            ("max_revenue_drop_percent", safety.max_revenue_drop_percent),
+            ("max_revenue_drop_percent", &safety.max_revenue_drop_percent),
         ] {
-            if value > 100 {
+            if value.value > 100 {
                 self.push(
                     Problem::new(
                         "out-of-range",
-                        format!("policy.safety.{name} is {value}; a percentage is 0 to 100"),
+                        format!(
+                            "policy.safety.{name} is {}; a percentage is 0 to 100",
+                            value.value
+                        ),
                     )
-                    .at_opt(placed.source.as_ref(), placed.item.span, "in this policy")
+                    .at_opt(src, value.span, "not a percentage")
                     .help("use 100 to switch the rail off, 0 to block any change of that kind"),
                 );
+            }
+        }
+        // A fixed effective date for all agreements may not precede any of them.
+        if let EffectiveDate::On(day) = placed.item.effective_date.value {
+            for company in &self.config.companies {
+                let Some(agreement) = &company.item.agreement else {
+                    continue;
+                };
+                let start = agreement.start_date.value;
+                let overridden = agreement.effective_date.is_some()
+                    || agreement
+                        .additions
+                        .iter()
+                        .all(|a| a.effective_date.is_some());
+                if day < start && !overridden {
+                    self.push(
+                        Problem::new(
+                            "effective-date",
+                            format!("policy effective date {day} is before agreement `{}`'s start {start}", agreement.name.value),
+                        )
+                        .at_opt(src, placed.item.effective_date.span, "too early for that agreement")
+                        .at_opt(company.source.as_ref(), agreement.start_date.span, "agreement starts here")
+                        .help("ConnectWise refuses additions effective before their agreement starts; move the date or give that agreement its own `effective_date`"),
+                    );
+                }
             }
         }
     }
@@ -775,6 +837,19 @@ impl<'a> Checker<'a> {
                 .help("ConnectWise company IDs are one word, such as AcmeCorp"),
             );
         }
+        if let (Some(create), Some(agreement), None) =
+            (&company.create, &company.agreement, &company.contact)
+        {
+            self.push(
+                Problem::new(
+                    "contact",
+                    format!("company `{}` may be created with an agreement but has no contact", company.identifier.value),
+                )
+                .at_opt(src, create.span, "created without a contact")
+                .at_opt(src, agreement.span, "its agreement needs one")
+                .help("add `contact: { first_name: …, last_name: … }`: ConnectWise requires a contact on every agreement, and a new company has none"),
+            );
+        }
         if let Some(create) = &company.create {
             self.text(src, "company name", &create.name, limits::COMPANY_NAME);
             self.text(src, "company status", &create.status, limits::SETUP_NAME);
@@ -890,6 +965,21 @@ impl<'a> Checker<'a> {
         for addition in &agreement.additions {
             if !products.contains_key(&fold_name(&addition.product)) {
                 self.push(unknown_product(src, &addition.product, "addition"));
+            }
+            if addition.quantity.decimals() > 2 {
+                self.push(
+                    Problem::new(
+                        "precision",
+                        format!(
+                            "quantity {} of `{}` has {} decimals; at most 2",
+                            addition.quantity.value,
+                            addition.product.value,
+                            addition.quantity.decimals()
+                        ),
+                    )
+                    .at_opt(src, addition.quantity.span, "too precise")
+                    .help("vendor counts are whole units; ConnectWise keeps 2 decimals"),
+                );
             }
             if addition.quantity.is_negative() {
                 self.push(

@@ -553,7 +553,8 @@ fn agreements(
                     "quantity",
                     quantity(addition, "quantity").unwrap_or(Value::Quantity(Quantity::default())),
                 )
-                .with_opt("unitPrice", money(addition, "unitPrice"));
+                .with_opt("unitPrice", money(addition, "unitPrice"))
+                .with_opt("billCustomer", name(text(addition, "billCustomer")));
             o.owned = owned;
             out.state.insert(o);
         }

@@ -187,3 +187,85 @@ mod tests {
         assert!(err.contains("such as 7.25"), "{err}");
     }
 }
+
+/// Reading amounts from configuration exactly as written.
+///
+/// A YAML parser would turn `7.2500000000000001` into the float 7.25 and `1e-29` into 0; the
+/// configuration's amounts are read as their text instead, and only plain decimal notation is
+/// accepted, so what the checks see is what the author wrote.
+pub mod exact {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer};
+
+    use super::{Money, Quantity};
+    use crate::config::Spanned;
+
+    /// A decimal read from its written text.
+    struct Written(Decimal);
+
+    impl<'de> Deserialize<'de> for Written {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let text = String::deserialize(deserializer)?;
+            parse_plain(&text)
+                .map(Written)
+                .map_err(serde::de::Error::custom)
+        }
+    }
+
+    /// Plain decimal notation only: an optional sign, digits, an optional point and digits.
+    pub fn parse_plain(text: &str) -> Result<Decimal, String> {
+        let t = text.trim();
+        let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+        let plain = !whole.is_empty()
+            && !fraction.is_empty()
+            && whole.chars().all(|c| c.is_ascii_digit())
+            && fraction.chars().all(|c| c.is_ascii_digit());
+        if !plain {
+            return Err(format!(
+                "expected a decimal number such as 7.25 (digits and an optional decimal point; no exponent or separators), found `{text}`"
+            ));
+        }
+        t.parse::<Decimal>()
+            .map_err(|_| format!("`{text}` is too large or too precise for an amount"))
+    }
+
+    /// `Spanned<Money>` from its written text.
+    pub fn money<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Spanned<Money>, D::Error> {
+        let written = Spanned::<Written>::deserialize(deserializer)?;
+        Ok(Spanned::new(Money::new(written.value.0), written.span))
+    }
+
+    /// `Option<Spanned<Money>>` from its written text.
+    pub fn money_opt<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Spanned<Money>>, D::Error> {
+        let written = Option::<Spanned<Written>>::deserialize(deserializer)?;
+        Ok(written.map(|w| Spanned::new(Money::new(w.value.0), w.span)))
+    }
+
+    /// `Spanned<Quantity>` from its written text.
+    pub fn quantity<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Spanned<Quantity>, D::Error> {
+        let written = Spanned::<Written>::deserialize(deserializer)?;
+        Ok(Spanned::new(Quantity::new(written.value.0), written.span))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::parse_plain;
+
+        #[test]
+        fn only_plain_notation_is_accepted_and_kept_exact() {
+            assert_eq!(
+                parse_plain("7.2500000000000001").unwrap().to_string(),
+                "7.2500000000000001"
+            );
+            assert_eq!(parse_plain("-3").unwrap().to_string(), "-3");
+            for bad in ["1e-29", "1_000", ".5", "5.", "0x10", "seven", ""] {
+                assert!(parse_plain(bad).is_err(), "{bad}");
+            }
+        }
+    }
+}

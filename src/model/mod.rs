@@ -9,6 +9,6 @@ mod name;
 mod state;
 
 pub use date::Date;
-pub use decimal::{Money, Quantity};
+pub use decimal::{Money, Quantity, exact};
 pub use name::fold_name;
 pub use state::{Finding, Key, Kind, Object, State, Value};

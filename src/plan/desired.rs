@@ -242,7 +242,7 @@ fn agreement_objects(
     let agreement_policy = agreement
         .effective_date
         .as_ref()
-        .map_or(policy.effective_date, |e| e.value);
+        .map_or(policy.effective_date.value, |e| e.value);
     for addition in &agreement.additions {
         let effective_policy = addition
             .effective_date
@@ -265,7 +265,15 @@ fn agreement_objects(
             addition_price(config, addition).map(Value::Money),
         )
         .with_create_only("effectiveDate", Some(Value::Date(effective)))
-        .with_create_only("billCustomer", Some(Value::Name("Billable".to_owned())));
+        .with_opt("billCustomer", addition.bill_customer.map(variant))
+        .with_create_only(
+            "billCustomer",
+            // Required on create; ConnectWise's own default when the configuration is silent.
+            addition
+                .bill_customer
+                .is_none()
+                .then(|| Value::Name("Billable".to_owned())),
+        );
         out.state.insert(object);
     }
 }

@@ -128,8 +128,8 @@ pub fn safety_breaches(plan: &Plan, live: &State, safety: &Safety) -> Vec<Breach
         .iter()
         .filter(|op| op.kind() == Kind::Addition && op.action.is_removal())
         .count();
-    let limit = usize::from(safety.max_removed_additions_percent);
-    if owned >= usize::try_from(safety.min_owned_additions).unwrap_or(usize::MAX)
+    let limit = usize::from(*safety.max_removed_additions_percent);
+    if owned >= usize::try_from(*safety.min_owned_additions).unwrap_or(usize::MAX)
         && removed * 100 > owned * limit
     {
         breaches.push(Breach {
@@ -142,7 +142,7 @@ pub fn safety_breaches(plan: &Plan, live: &State, safety: &Safety) -> Vec<Breach
     }
     let (before, after) = plan.total_revenue();
     let (before, after) = (before.value(), after.value());
-    let limit = Decimal::from(safety.max_revenue_drop_percent);
+    let limit = Decimal::from(*safety.max_revenue_drop_percent);
     if before > Decimal::ZERO && (before - after) * Decimal::from(100) > before * limit {
         let drop = ((before - after) * Decimal::from(100) / before).round_dp(1);
         breaches.push(Breach {
