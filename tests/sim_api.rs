@@ -648,3 +648,21 @@ async fn generated_records_pass_the_simulator_s_own_validation() {
         }
     }
 }
+
+#[tokio::test]
+async fn paths_outside_the_api_base_are_404_and_not_logged() {
+    let sim = Sim::start().await;
+    let outside = sim
+        .send(
+            sim.http
+                .get(format!("{}/company/companies", sim.running.url()))
+                .header("Authorization", sim.credentials.authorization()),
+        )
+        .await;
+    assert_eq!(outside.status, 404);
+    assert_eq!(outside.body["code"], "NotFound");
+    assert!(
+        sim.store.requests().is_empty(),
+        "only API requests are logged"
+    );
+}
