@@ -666,3 +666,24 @@ async fn paths_outside_the_api_base_are_404_and_not_logged() {
         "only API requests are logged"
     );
 }
+
+#[tokio::test]
+async fn unfiltered_and_filtered_lists_page_alike() {
+    let sim = Sim::start().await;
+    let all = companies(&sim, 5).await;
+    sim.delete(&format!("/company/companies/{}", all[1])).await;
+    for (plain, filtered) in [
+        ("pageSize=2&page=2", "pageSize=2&page=2&conditions=id%3E0"),
+        (
+            "orderBy=id%20desc&pageSize=3",
+            "orderBy=id%20desc&pageSize=3&conditions=id%3E0",
+        ),
+        ("orderBy=id%20asc", "orderBy=name%20asc"),
+    ] {
+        let a = sim.get(&format!("/company/companies?{plain}")).await;
+        let b = sim.get(&format!("/company/companies?{filtered}")).await;
+        assert_eq!(ids(&a.body), ids(&b.body), "{plain} vs {filtered}");
+    }
+    let desc = sim.get("/company/companies?orderBy=id%20desc").await;
+    assert_eq!(ids(&desc.body), vec![all[4], all[3], all[2], all[0]]);
+}
