@@ -687,3 +687,52 @@ async fn unfiltered_and_filtered_lists_page_alike() {
     let desc = sim.get("/company/companies?orderBy=id%20desc").await;
     assert_eq!(ids(&desc.body), vec![all[4], all[3], all[2], all[0]]);
 }
+
+#[tokio::test]
+async fn conditions_survive_url_encoding_of_awkward_text() {
+    let sim = Sim::start().await;
+    let names = [
+        "A&B",
+        "C+D",
+        "50% off",
+        "O'Brien",
+        "Say \"hi\"",
+        "[bracket]",
+        "semi;colon",
+    ];
+    let mut made = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        made.push(
+            sim.create(
+                "/company/companies",
+                &json!({"identifier": format!("W{i}"), "name": name, "city": "x"}),
+            )
+            .await,
+        );
+    }
+    for (i, name) in names.iter().enumerate() {
+        let quoted = cwrecon::connectwise::conditions::quote(name);
+        let found = sim
+            .send(
+                sim.request(reqwest::Method::GET, "/company/companies")
+                    .query(&[("conditions", format!("name = {quoted}"))]),
+            )
+            .await;
+        assert_eq!(found.status, 200, "{name}: {}", found.body);
+        assert_eq!(ids(&found.body), vec![made[i]], "{name}");
+    }
+    let single = sim
+        .send(
+            sim.request(reqwest::Method::GET, "/company/companies")
+                .query(&[("conditions", "name = 'A&B' or name contains '+'")]),
+        )
+        .await;
+    assert_eq!(ids(&single.body), vec![made[0], made[1]]);
+    let like = sim
+        .send(
+            sim.request(reqwest::Method::GET, "/company/companies")
+                .query(&[("conditions", "name like '50%'")]),
+        )
+        .await;
+    assert_eq!(ids(&like.body), vec![made[2]]);
+}
