@@ -648,3 +648,91 @@ async fn generated_records_pass_the_simulator_s_own_validation() {
         }
     }
 }
+
+#[tokio::test]
+async fn paths_outside_the_api_base_are_404_and_not_logged() {
+    let sim = Sim::start().await;
+    let outside = sim
+        .send(
+            sim.http
+                .get(format!("{}/company/companies", sim.running.url()))
+                .header("Authorization", sim.credentials.authorization()),
+        )
+        .await;
+    assert_eq!(outside.status, 404);
+    assert_eq!(outside.body["code"], "NotFound");
+    assert!(
+        sim.store.requests().is_empty(),
+        "only API requests are logged"
+    );
+}
+
+#[tokio::test]
+async fn unfiltered_and_filtered_lists_page_alike() {
+    let sim = Sim::start().await;
+    let all = companies(&sim, 5).await;
+    sim.delete(&format!("/company/companies/{}", all[1])).await;
+    for (plain, filtered) in [
+        ("pageSize=2&page=2", "pageSize=2&page=2&conditions=id%3E0"),
+        (
+            "orderBy=id%20desc&pageSize=3",
+            "orderBy=id%20desc&pageSize=3&conditions=id%3E0",
+        ),
+        ("orderBy=id%20asc", "orderBy=name%20asc"),
+    ] {
+        let a = sim.get(&format!("/company/companies?{plain}")).await;
+        let b = sim.get(&format!("/company/companies?{filtered}")).await;
+        assert_eq!(ids(&a.body), ids(&b.body), "{plain} vs {filtered}");
+    }
+    let desc = sim.get("/company/companies?orderBy=id%20desc").await;
+    assert_eq!(ids(&desc.body), vec![all[4], all[3], all[2], all[0]]);
+}
+
+#[tokio::test]
+async fn conditions_survive_url_encoding_of_awkward_text() {
+    let sim = Sim::start().await;
+    let names = [
+        "A&B",
+        "C+D",
+        "50% off",
+        "O'Brien",
+        "Say \"hi\"",
+        "[bracket]",
+        "semi;colon",
+    ];
+    let mut made = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        made.push(
+            sim.create(
+                "/company/companies",
+                &json!({"identifier": format!("W{i}"), "name": name, "city": "x"}),
+            )
+            .await,
+        );
+    }
+    for (i, name) in names.iter().enumerate() {
+        let quoted = cwrecon::connectwise::conditions::quote(name);
+        let found = sim
+            .send(
+                sim.request(reqwest::Method::GET, "/company/companies")
+                    .query(&[("conditions", format!("name = {quoted}"))]),
+            )
+            .await;
+        assert_eq!(found.status, 200, "{name}: {}", found.body);
+        assert_eq!(ids(&found.body), vec![made[i]], "{name}");
+    }
+    let single = sim
+        .send(
+            sim.request(reqwest::Method::GET, "/company/companies")
+                .query(&[("conditions", "name = 'A&B' or name contains '+'")]),
+        )
+        .await;
+    assert_eq!(ids(&single.body), vec![made[0], made[1]]);
+    let like = sim
+        .send(
+            sim.request(reqwest::Method::GET, "/company/companies")
+                .query(&[("conditions", "name like '50%'")]),
+        )
+        .await;
+    assert_eq!(ids(&like.body), vec![made[2]]);
+}

@@ -18,7 +18,6 @@
 
 mod bundle;
 mod client;
-/// The `conditions` grammar (syntax tree, parser, printer), shared by the client and the simulator.
 pub mod conditions;
 mod config;
 mod endpoint;

@@ -41,14 +41,24 @@ pub(crate) fn should_drop(response: &Response) -> bool {
 /// The simulator's router over `store`: the API under [`API_BASE`], `GET /login/companyinfo/{id}`,
 /// and the admin API under `/_sim/`.
 pub fn app(store: Store) -> Router {
+    // `route_layer`: faults, rate limit and the log apply to API routes only, not to the fallback.
     let api = Router::new()
         .route(&format!("{API_BASE}/{{*rest}}"), any(api_handler))
-        .layer(middleware::from_fn_with_state(store.clone(), api_layer));
+        .route_layer(middleware::from_fn_with_state(store.clone(), api_layer));
     Router::new()
         .route("/login/companyinfo/{company_id}", get(company_info))
         .merge(super::admin::routes())
         .merge(api)
+        .fallback(not_found)
         .with_state(store)
+}
+
+/// Anything outside the API base, `/login` and `/_sim`: ConnectWise's 404 shape.
+async fn not_found() -> Response {
+    ApiError::NotFound {
+        message: "The requested resource was not found.".to_owned(),
+    }
+    .into_response()
 }
 
 /// Rate limit, faults and the request log, around every API request.

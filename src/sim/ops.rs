@@ -60,15 +60,66 @@ fn in_scope(route: &Route, row: &Row) -> bool {
     !route.resource.parent_from_path() || row.parent == route.parent
 }
 
+/// The rows a list or count starts from: the parent's, without companies in the recycle bin
+/// (unless the conditions mention `deletedFlag`), in id order.
+fn visible_rows<'a>(data: &'a Data, route: &Route, q: &ListQuery) -> Vec<&'a Row> {
+    let hide_deleted = route.resource.table == "companies" && !q.mentions("deletedFlag");
+    data.rows(route.resource.table)
+        .filter(|row| in_scope(route, row))
+        .filter(|row| !hide_deleted || rules::is_visible(row))
+        .collect()
+}
+
+/// Whether a query needs rendered records to filter or sort (otherwise rows are paged first and
+/// only one page is rendered: the bulk reads of a reconciler stay cheap on large tenants).
+fn is_plain(q: &ListQuery) -> bool {
+    q.conditions.is_none()
+        && q.child_conditions.is_none()
+        && q.custom_field_conditions.is_none()
+        && q.order.iter().all(|k| k.path == ["id"])
+}
+
+/// A page of an unfiltered list, ordered by id.
+fn plain_page(data: &Data, route: &Route, q: &ListQuery, ctx: &Ctx, forward_only: bool) -> Page {
+    let mut rows = visible_rows(data, route, q);
+    let renderer = render::Renderer::new(data, &ctx.base);
+    let render = |rows: Vec<&Row>| -> Vec<Value> {
+        let records = rows
+            .into_iter()
+            .map(|row| renderer.record(route.resource, row))
+            .collect();
+        project(records, q)
+    };
+    if forward_only {
+        let after = q.page_id.unwrap_or(0);
+        rows.retain(|row| row.id > after);
+        rows.truncate(q.page_size);
+        let last_id = rows.last().map(|row| row.id);
+        return Page {
+            records: render(rows),
+            pages: 1,
+            last_id,
+        };
+    }
+    if q.order.first().is_some_and(|k| k.descending) {
+        rows.reverse();
+    }
+    let pages = rows.len().div_ceil(q.page_size).max(1);
+    let start = (q.page - 1).saturating_mul(q.page_size);
+    let page: Vec<&Row> = rows.into_iter().skip(start).take(q.page_size).collect();
+    Page {
+        records: render(page),
+        pages,
+        last_id: None,
+    }
+}
+
 /// The rendered records a list or count sees, filtered but not paged.
 fn filtered(data: &Data, route: &Route, q: &ListQuery, ctx: &Ctx) -> Result<Vec<Value>, ApiError> {
     check_parent(data, route)?;
-    let hide_deleted = route.resource.table == "companies" && !q.mentions("deletedFlag");
     let renderer = render::Renderer::new(data, &ctx.base);
-    let records = data
-        .rows(route.resource.table)
-        .filter(|row| in_scope(route, row))
-        .filter(|row| !hide_deleted || rules::is_visible(row))
+    let records = visible_rows(data, route, q)
+        .into_iter()
         .map(|row| renderer.record(route.resource, row))
         .filter(|rec| {
             q.conditions
@@ -97,14 +148,18 @@ pub(crate) fn list(
     ctx: &Ctx,
     forward_only: bool,
 ) -> Result<Page, ApiError> {
+    if forward_only && !q.order.is_empty() {
+        // API-NOTES.md §1.5: forward-only paging forbids orderBy.
+        return Err(ApiError::BadQuery {
+            message: "orderBy is not supported with forward-only pagination.".to_owned(),
+        });
+    }
+    check_parent(data, route)?;
+    if is_plain(q) {
+        return Ok(plain_page(data, route, q, ctx, forward_only));
+    }
     let mut records = filtered(data, route, q, ctx)?;
     if forward_only {
-        if !q.order.is_empty() {
-            // API-NOTES.md §1.5: forward-only paging forbids orderBy.
-            return Err(ApiError::BadQuery {
-                message: "orderBy is not supported with forward-only pagination.".to_owned(),
-            });
-        }
         let after = q.page_id.unwrap_or(0);
         records.retain(|r| r["id"].as_i64().is_some_and(|id| id > after));
         filter::sort(&mut records, &[]);
@@ -141,7 +196,12 @@ pub(crate) fn count(
     q: &ListQuery,
     ctx: &Ctx,
 ) -> Result<Value, ApiError> {
-    let n = filtered(data, route, q, ctx)?.len();
+    let n = if is_plain(q) {
+        check_parent(data, route)?;
+        visible_rows(data, route, q).len()
+    } else {
+        filtered(data, route, q, ctx)?.len()
+    };
     Ok(serde_json::json!({ "count": n }))
 }
 

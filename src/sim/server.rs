@@ -64,7 +64,18 @@ pub async fn start(store: Store, listen: SocketAddr) -> std::io::Result<Running>
     Ok(Running { addr, task })
 }
 
-/// Serve the simulator until interrupted (Ctrl-C), printing `listening on http://ADDR` first.
+/// Serve the simulator until interrupted (Ctrl-C or SIGTERM), printing `listening on http://ADDR`
+/// first.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use clap::Parser as _;
+/// let cli = cwrecon::cli::Cli::try_parse_from(["cwrecon", "sim", "--listen", "127.0.0.1:8080"])?;
+/// if let cwrecon::cli::Command::Sim(args) = cli.command {
+///     cwrecon::sim::serve(args).await?;
+/// }
+/// # Ok(()) }
+/// ```
 ///
 /// # Errors
 /// When the address cannot be bound or a state or seed file cannot be read or written.

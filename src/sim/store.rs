@@ -218,8 +218,8 @@ impl Store {
         purged
     }
 
-    /// Replace the generated tenant's worth of records (see [`super::generate::Tenant`]) on top of the
-    /// current records; the result also becomes the reset point.
+    /// Add a generated tenant (see [`super::generate::Tenant`]) to the current records; the result
+    /// also becomes the reset point.
     pub fn generate(&self, tenant: &super::generate::Tenant) {
         let mut data = lock(&self.inner.data);
         super::generate::fill(&mut data, tenant);
