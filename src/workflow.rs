@@ -131,3 +131,114 @@ fn decide(report: &Report, options: &PlanOptions) -> Exit {
         Exit::OK
     }
 }
+
+/// What `apply` did: the plan it ran, each op's outcome, and the plan read back afterwards.
+#[derive(Debug)]
+pub struct Applied {
+    /// The plan that was applied.
+    pub report: Report,
+    /// One outcome per op, in plan order.
+    pub outcomes: Vec<crate::apply::Outcome>,
+    /// The plan made after applying; empty when ConnectWise now matches the configuration.
+    pub after: Report,
+}
+
+impl Applied {
+    /// Whether every op succeeded and nothing is left to do.
+    pub fn is_complete(&self) -> bool {
+        self.outcomes
+            .iter()
+            .all(|o| matches!(o, crate::apply::Outcome::Done { .. }))
+            && self.after.plan.is_empty()
+    }
+
+    /// A summary of what succeeded, failed and was skipped, and why.
+    pub fn summary(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let tally = crate::apply::tally(&self.outcomes);
+        let count = |k: &str| tally.get(k).copied().unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "Applied: {} done, {} failed, {} skipped (of {} ops)",
+            count("done"),
+            count("failed"),
+            count("skipped"),
+            self.outcomes.len()
+        );
+        for (op, outcome) in self.report.plan.ops.iter().zip(&self.outcomes) {
+            match outcome {
+                crate::apply::Outcome::Done { .. } => {}
+                crate::apply::Outcome::Failed { error } => {
+                    let _ = writeln!(out, "  failed  {} {}: {error}", op.action.verb(), op.key);
+                }
+                crate::apply::Outcome::Skipped { because_of } => {
+                    let cause = self
+                        .report
+                        .plan
+                        .ops
+                        .get(*because_of)
+                        .map_or_else(String::new, |o| o.key.to_string());
+                    let _ = writeln!(
+                        out,
+                        "  skipped {} {}: waits for {cause}",
+                        op.action.verb(),
+                        op.key
+                    );
+                }
+            }
+        }
+        if self.after.plan.is_empty() {
+            let _ = writeln!(out, "Verified: a new plan finds nothing left to change.");
+        } else {
+            let _ = writeln!(
+                out,
+                "Not converged: a new plan still finds {}.",
+                render::headline(&self.after.plan)
+            );
+        }
+        out
+    }
+}
+
+/// Why `apply` did not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyRefused {
+    /// The tenant has problems a plan cannot get past.
+    #[error("apply: {0} problem(s) in ConnectWise must be fixed first")]
+    Findings(usize),
+    /// A safety rail blocks the plan.
+    #[error("apply: blocked by safety rail(s): {0}")]
+    Rails(String),
+}
+
+/// Plan, apply, and plan again to prove the result.
+pub async fn apply<S: Source, T: crate::apply::Target>(
+    config: &Config,
+    source: &S,
+    target: &T,
+    today: Date,
+    allow_destructive: bool,
+    concurrency: usize,
+) -> Result<Result<Applied, ApplyRefused>, Error> {
+    let snapshot = read_snapshot(source, config).await?;
+    let report = assemble(config, &snapshot, today);
+    let blocking = report.findings.iter().filter(|f| f.blocking).count();
+    if blocking > 0 {
+        return Ok(Err(ApplyRefused::Findings(blocking)));
+    }
+    if !report.breaches.is_empty() && !allow_destructive {
+        let rails: Vec<String> = report.breaches.iter().map(|b| b.message.clone()).collect();
+        return Ok(Err(ApplyRefused::Rails(rails.join("; "))));
+    }
+    let live = crate::live::project(config, &snapshot);
+    let refs = crate::apply::Refs::from_live(&live.state, &snapshot);
+    let outcomes = crate::apply::execute(&report.plan, refs, target, concurrency).await;
+    let snapshot = read_snapshot(source, config).await?;
+    let after = assemble(config, &snapshot, today);
+    Ok(Ok(Applied {
+        report,
+        outcomes,
+        after,
+    }))
+}

@@ -4,7 +4,9 @@
 //! running them (`executor.rs`). Knows nothing of HTTP: a `Target` performs the writes.
 
 mod executor;
+mod http;
 mod write;
 
 pub use executor::{CREATE_ATTEMPTS, Outcome, Target, WriteFailure, execute, tally};
+pub use http::ClientTarget;
 pub use write::{Lookup, MissingRef, Refs, Write, lookup_for, write_for};

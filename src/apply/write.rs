@@ -87,8 +87,10 @@ pub enum Write {
     Patch {
         /// Request kind.
         kind: &'static str,
-        /// Path of the record.
+        /// Path of the record's collection.
         path: String,
+        /// The record's id.
+        id: i64,
         /// `[{op, path, value}]`.
         body: Json,
     },
@@ -96,8 +98,10 @@ pub enum Write {
     Delete {
         /// Request kind.
         kind: &'static str,
-        /// Path of the record.
+        /// Path of the record's collection.
         path: String,
+        /// The record's id.
+        id: i64,
     },
 }
 
@@ -365,8 +369,6 @@ fn collection(op: &Op, refs: &Refs) -> Result<(&'static str, String), MissingRef
 pub fn write_for(op: &Op, refs: &Refs) -> Result<Write, MissingRef> {
     let builder = Builder { op, refs };
     let (kind, path) = collection(op, refs)?;
-    // The flat sub-category form takes `{id}` without the list path's trailing slash.
-    let item = |id: i64| format!("{}/{id}", path.trim_end_matches('/'));
     Ok(match op.action {
         Action::Create => Write::Post {
             kind,
@@ -375,12 +377,14 @@ pub fn write_for(op: &Op, refs: &Refs) -> Result<Write, MissingRef> {
         },
         Action::Update | Action::Cancel | Action::Zero => Write::Patch {
             kind,
-            path: item(builder.own_id()?),
+            path,
+            id: builder.own_id()?,
             body: builder.patch_body()?,
         },
         Action::Delete => Write::Delete {
             kind,
-            path: item(builder.own_id()?),
+            path,
+            id: builder.own_id()?,
         },
     })
 }

@@ -207,8 +207,16 @@ fn write_finding(out: &mut String, finding: &Finding, bullet: &str) {
         .account
         .as_ref()
         .map_or(String::new(), |a| format!(" (account {a})"));
-    let _ = writeln!(out, "{bullet}{label}{scope}: {}", finding.message);
-    let _ = writeln!(out, "{bullet}  fix: {}", finding.fix);
+    if bullet.is_empty() {
+        let _ = writeln!(out, "{label}{scope}: {}", finding.message);
+        let _ = writeln!(out, "  fix: {}", finding.fix);
+    } else {
+        let _ = writeln!(
+            out,
+            "{bullet}**{label}**{scope}: {} (fix: {})",
+            finding.message, finding.fix
+        );
+    }
 }
 
 fn paint(text: &str, action: Action, color: bool) -> String {
@@ -331,6 +339,8 @@ pub fn markdown(report: &Report) -> String {
     }
     for finding in &report.findings {
         write_finding(&mut head, finding, "- ");
+    }
+    if !report.findings.is_empty() {
         head.push('\n');
     }
     let mut body = String::new();

@@ -133,7 +133,8 @@ fn updates_are_patches_of_only_the_changed_fields_and_cancels_set_the_date() {
         write,
         Write::Patch {
             kind: "additions",
-            path: "/finance/agreements/9/additions/55".into(),
+            path: "/finance/agreements/9/additions".into(),
+            id: 55,
             body: json!([{"op": "replace", "path": "cancelledDate", "value": "2026-11-30T00:00:00Z"}]),
         }
     );

@@ -1,0 +1,166 @@
+//! `plan` and `apply` against the simulator over real HTTP, through the real client: the examples
+//! applied to a tenant set up by hand earlier, then planned again.
+
+use cwrecon::apply::ClientTarget;
+use cwrecon::connectwise::{BaseUrl, Client, ClientConfig};
+use cwrecon::live::ClientSource;
+use cwrecon::model::{Date, Kind};
+use cwrecon::sim::{self, Credentials, Running, Store};
+use serde_json::{Value, json};
+
+struct Tenant {
+    running: Running,
+    store: Store,
+    client: Client,
+}
+
+async fn tenant() -> Tenant {
+    let store = Store::with_credentials(Credentials::defaults());
+    let running = sim::start(store.clone(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let c = Credentials::defaults();
+    let config = ClientConfig::new(
+        BaseUrl::from_site(&running.api_url()).unwrap(),
+        c.company_id.clone(),
+        c.public_key.clone(),
+        c.private_key.clone(),
+        c.client_id.clone(),
+    )
+    .with_requests_per_minute(100_000);
+    let client = Client::new(config).unwrap();
+    Tenant {
+        running,
+        store,
+        client,
+    }
+}
+
+impl Tenant {
+    /// Create a record by hand, as a ConnectWise admin would, and return its id.
+    async fn post(&self, path: &str, body: Value) -> i64 {
+        let url = format!("{}{path}", self.running.api_url());
+        let c = Credentials::defaults();
+        let response = reqwest::Client::new()
+            .post(url)
+            .header("Authorization", c.authorization())
+            .header("clientId", &c.client_id)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        assert!(status.is_success(), "{path}: {status} {body}");
+        body["id"].as_i64().unwrap()
+    }
+
+    fn writes(&self) -> usize {
+        self.store
+            .requests()
+            .iter()
+            .filter(|r| r.method != "GET" && !r.path.ends_with("/system/bundles"))
+            .count()
+    }
+}
+
+fn today() -> Date {
+    Date::parse("2026-11-25").unwrap()
+}
+
+/// What an earlier portal export left behind: some setup rows (names in another case), Acme and
+/// Bluebird as companies with contacts, Acme's agreement with drifted counts.
+async fn set_up_by_hand(t: &Tenant) {
+    t.post("/procurement/types", json!({"name": "INTERMEDIA_SERVICES"}))
+        .await;
+    let category = t
+        .post("/procurement/categories", json!({"name": "intermedia"}))
+        .await;
+    t.post(
+        "/procurement/subcategories/",
+        json!({"name": "Intermedia Services", "category": {"id": category}}),
+    )
+    .await;
+    let acme = t
+        .post(
+            "/company/companies",
+            json!({"identifier": "AcmeCorp", "name": "Acme Corp", "city": "Austin"}),
+        )
+        .await;
+    t.post(
+        "/company/contacts",
+        json!({"firstName": "Jo", "lastName": "Acme", "company": {"id": acme}}),
+    )
+    .await;
+    let bluebird = t
+        .post(
+            "/company/companies",
+            json!({"identifier": "BluebirdDental", "name": "Bluebird Dental", "city": "Austin"}),
+        )
+        .await;
+    t.post(
+        "/company/contacts",
+        json!({"firstName": "Maria", "lastName": "Lopez", "company": {"id": bluebird}}),
+    )
+    .await;
+}
+
+async fn apply_examples(t: &Tenant) -> cwrecon::workflow::Applied {
+    let config = cwrecon::config::load(&["examples/intermedia".into()]).unwrap();
+    let source = ClientSource::new(t.client.clone(), 4);
+    let target = ClientTarget::new(t.client.clone());
+    cwrecon::workflow::apply(&config, &source, &target, today(), false, 4)
+        .await
+        .unwrap()
+        .unwrap_or_else(|refused| panic!("{refused}"))
+}
+
+#[tokio::test]
+async fn the_examples_apply_to_a_hand_made_tenant_and_the_next_plan_is_empty() {
+    let t = tenant().await;
+    set_up_by_hand(&t).await;
+    let applied = apply_examples(&t).await;
+    assert!(
+        applied.is_complete(),
+        "{}\n{}",
+        applied.summary(),
+        cwrecon::plan::render::text(&applied.after, false)
+    );
+
+    // Rows that existed by name in another case were found, not duplicated.
+    let created: Vec<Kind> = applied
+        .report
+        .plan
+        .ops
+        .iter()
+        .filter(|op| op.action == cwrecon::plan::Action::Create)
+        .map(cwrecon::plan::Op::kind)
+        .collect();
+    for kind in [Kind::ProductType, Kind::Category, Kind::SubCategory] {
+        assert!(!created.contains(&kind), "{kind} re-created: {created:?}");
+    }
+    assert_eq!(
+        created.iter().filter(|k| **k == Kind::Company).count(),
+        2,
+        "{created:?}"
+    );
+    let state = t.store.state();
+    let companies = state["tables"]["companies"]["rows"]
+        .as_object()
+        .map_or(0, |rows| rows.len());
+    assert_eq!(
+        companies, 4,
+        "two matched, two created: {}",
+        state["tables"]["companies"]
+    );
+
+    // A second apply makes no write at all.
+    let before = t.writes();
+    let again = apply_examples(&t).await;
+    assert!(
+        again.report.plan.is_empty(),
+        "{}",
+        cwrecon::plan::render::text(&again.report, false)
+    );
+    assert_eq!(t.writes(), before, "no writes when nothing changed");
+}
