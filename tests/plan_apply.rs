@@ -1,5 +1,6 @@
 //! `plan` and `apply` against the simulator over real HTTP, through the real client: the examples
 //! applied to a tenant set up by hand earlier, then planned again.
+#![expect(clippy::unwrap_used, reason = "test setup: a failure here is a failed test")]
 
 use cwrecon::apply::ClientTarget;
 use cwrecon::connectwise::{BaseUrl, Client, ClientConfig};
