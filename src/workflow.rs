@@ -75,7 +75,7 @@ pub async fn plan<S: Source>(
     requests: impl Fn() -> std::collections::BTreeMap<String, u64>,
     options: &PlanOptions,
 ) -> Result<Exit, Error> {
-    let snapshot = read_snapshot(source, config).await?;
+    let snapshot = Box::pin(read_snapshot(source, config)).await?;
     let mut report = assemble(config, &snapshot, options.today);
     keep_kinds(&mut report.plan, &options.kinds);
     report.requests = requests();
@@ -221,7 +221,7 @@ pub async fn apply<S: Source, T: crate::apply::Target>(
     allow_destructive: bool,
     concurrency: usize,
 ) -> Result<Result<Applied, ApplyRefused>, Error> {
-    let snapshot = read_snapshot(source, config).await?;
+    let snapshot = Box::pin(read_snapshot(source, config)).await?;
     let report = assemble(config, &snapshot, today);
     let blocking = report.findings.iter().filter(|f| f.blocking).count();
     if blocking > 0 {
@@ -234,7 +234,7 @@ pub async fn apply<S: Source, T: crate::apply::Target>(
     let live = crate::live::project(config, &snapshot);
     let refs = crate::apply::Refs::from_live(&live.state, &snapshot);
     let outcomes = crate::apply::execute(&report.plan, refs, target, concurrency).await;
-    let snapshot = read_snapshot(source, config).await?;
+    let snapshot = Box::pin(read_snapshot(source, config)).await?;
     let after = assemble(config, &snapshot, today);
     Ok(Ok(Applied {
         report,

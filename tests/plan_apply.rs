@@ -1,6 +1,9 @@
 //! `plan` and `apply` against the simulator over real HTTP, through the real client: the examples
 //! applied to a tenant set up by hand earlier, then planned again.
-#![expect(clippy::unwrap_used, reason = "test setup: a failure here is a failed test")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test setup: a failure here is a failed test"
+)]
 
 use cwrecon::apply::ClientTarget;
 use cwrecon::connectwise::{BaseUrl, Client, ClientConfig};
@@ -148,7 +151,7 @@ async fn the_examples_apply_to_a_hand_made_tenant_and_the_next_plan_is_empty() {
     let state = t.store.state();
     let companies = state["tables"]["companies"]["rows"]
         .as_object()
-        .map_or(0, |rows| rows.len());
+        .map_or(0, serde_json::Map::len);
     assert_eq!(
         companies, 4,
         "two matched, two created: {}",
