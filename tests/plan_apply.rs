@@ -5,68 +5,13 @@
     reason = "test setup: a failure here is a failed test"
 )]
 
+mod common;
+
+use common::tenant::{Tenant, tenant};
 use cwrecon::apply::ClientTarget;
-use cwrecon::connectwise::{BaseUrl, Client, ClientConfig};
 use cwrecon::live::ClientSource;
 use cwrecon::model::{Date, Kind};
-use cwrecon::sim::{self, Credentials, Running, Store};
-use serde_json::{Value, json};
-
-struct Tenant {
-    running: Running,
-    store: Store,
-    client: Client,
-}
-
-async fn tenant() -> Tenant {
-    let store = Store::with_credentials(Credentials::defaults());
-    let running = sim::start(store.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let c = Credentials::defaults();
-    let config = ClientConfig::new(
-        BaseUrl::from_site(&running.api_url()).unwrap(),
-        c.company_id.clone(),
-        c.public_key.clone(),
-        c.private_key.clone(),
-        c.client_id.clone(),
-    )
-    .with_requests_per_minute(100_000);
-    let client = Client::new(config).unwrap();
-    Tenant {
-        running,
-        store,
-        client,
-    }
-}
-
-impl Tenant {
-    /// Create a record by hand, as a ConnectWise admin would, and return its id.
-    async fn post(&self, path: &str, body: Value) -> i64 {
-        let url = format!("{}{path}", self.running.api_url());
-        let c = Credentials::defaults();
-        let response = reqwest::Client::new()
-            .post(url)
-            .header("Authorization", c.authorization())
-            .header("clientId", &c.client_id)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status();
-        let body: Value = response.json().await.unwrap();
-        assert!(status.is_success(), "{path}: {status} {body}");
-        body["id"].as_i64().unwrap()
-    }
-
-    fn writes(&self) -> usize {
-        self.store
-            .requests()
-            .iter()
-            .filter(|r| r.method != "GET" && !r.path.ends_with("/system/bundles"))
-            .count()
-    }
-}
+use serde_json::json;
 
 fn today() -> Date {
     Date::parse("2026-11-25").unwrap()

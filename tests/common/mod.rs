@@ -1,6 +1,8 @@
 //! Test harness: run the real `cwrecon` binary and capture what a person would see.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod tenant;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -1,0 +1,342 @@
+//! `plan` scenarios against the simulator over real HTTP, through the real client and binary:
+//! each pins the text and JSON plan a reviewer would see.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test setup: a failure here is a failed test"
+)]
+
+mod common;
+
+use common::Cli;
+use common::tenant::{Tenant, tenant};
+use cwrecon::apply::ClientTarget;
+use cwrecon::live::ClientSource;
+use cwrecon::model::Date;
+use serde_json::json;
+
+fn today() -> Date {
+    Date::parse("2026-11-25").unwrap()
+}
+
+/// Run the real binary against the tenant.
+fn cli(t: &Tenant, args: &[&str]) -> common::Output {
+    let mut cli = Cli::new().args(args.iter().copied());
+    for (key, value) in t.env() {
+        cli = cli.env(key, &value);
+    }
+    cli.run()
+}
+
+/// Redact what changes from run to run (timestamps, ports) in the snapshots taken while the
+/// returned guard lives.
+fn redactions() -> insta::internals::SettingsBindDropGuard {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(
+        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z",
+        "[timestamp]",
+    );
+    settings.add_filter(r"127\.0\.0\.1:\d+", "[sim]");
+    // Record ids depend on the order concurrent creates were answered in.
+    settings.add_filter(r#""id": \d+"#, r#""id": "[id]""#);
+    settings.bind_to_scope()
+}
+
+/// A tenant the examples were applied to: the converged state every drift scenario starts from.
+async fn converged() -> Tenant {
+    let t = tenant().await;
+    let acme = t
+        .post(
+            "/company/companies",
+            json!({"identifier": "AcmeCorp", "name": "Acme Corp", "city": "Austin"}),
+        )
+        .await;
+    t.post(
+        "/company/contacts",
+        json!({"firstName": "Jo", "lastName": "Acme", "company": {"id": acme}}),
+    )
+    .await;
+    let bluebird = t
+        .post(
+            "/company/companies",
+            json!({"identifier": "BluebirdDental", "name": "Bluebird Dental", "city": "Austin"}),
+        )
+        .await;
+    t.post(
+        "/company/contacts",
+        json!({"firstName": "Maria", "lastName": "Lopez", "company": {"id": bluebird}}),
+    )
+    .await;
+    let config = cwrecon::config::load(&["examples/intermedia".into()]).unwrap();
+    let source = ClientSource::new(t.client.clone(), 4);
+    let target = ClientTarget::new(t.client.clone());
+    let applied = Box::pin(cwrecon::workflow::apply(
+        &config,
+        &source,
+        &target,
+        today(),
+        false,
+        4,
+    ))
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(applied.is_complete(), "{}", applied.summary());
+    t
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fresh_tenant_plans_every_create_in_order_and_stops_on_companies_it_cannot_match() {
+    let _redactions = redactions();
+    let t = tenant().await;
+    let output = cli(&t, &["plan", "examples/intermedia"]);
+    assert_eq!(
+        output.code,
+        1,
+        "Acme and Bluebird must exist already: {}",
+        output.transcript()
+    );
+    insta::assert_snapshot!(output.transcript());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drift_is_planned_and_hand_edits_to_undeclared_fields_survive() {
+    let t = converged().await;
+    // Counts drifted at the vendor's portal export; a price was edited by hand twice: on an item
+    // whose retail price the YAML declares, and on one whose price it leaves to people.
+    let acme = t
+        .list("/company/companies", "identifier = \"AcmeCorp\"")
+        .await;
+    let acme_id = acme[0]["id"].as_i64().unwrap();
+    let agreement = t
+        .list("/finance/agreements", &format!("company/id = {acme_id}"))
+        .await;
+    let agreement_id = agreement[0]["id"].as_i64().unwrap();
+    let additions = t
+        .list(
+            &format!("/finance/agreements/{agreement_id}/additions"),
+            "product/identifier = \"MXS10C01SUNR_7.25\"",
+        )
+        .await;
+    let first = additions[0]["id"].as_i64().unwrap();
+    t.patch(
+        &format!("/finance/agreements/{agreement_id}/additions/{first}"),
+        "quantity",
+        json!(40),
+    )
+    .await;
+    for (identifier, price) in [("MXS10C01SUNR_7.25", 13.5), ("ENC10C01SUNR_1.5", 3.25)] {
+        let item = t
+            .list(
+                "/procurement/catalog",
+                &format!("identifier = \"{identifier}\""),
+            )
+            .await;
+        let id = item[0]["id"].as_i64().unwrap();
+        t.patch(&format!("/procurement/catalog/{id}"), "price", json!(price))
+            .await;
+    }
+    // Delta's company was renamed by hand: the Manage ID link still finds it.
+    let delta = t
+        .list("/company/companies", "identifier = \"DeltaLogistics\"")
+        .await;
+    let delta_id = delta[0]["id"].as_i64().unwrap();
+    t.patch(
+        &format!("/company/companies/{delta_id}"),
+        "identifier",
+        json!("DeltaLogisticsInc"),
+    )
+    .await;
+
+    let _redactions = redactions();
+    let text = cli(&t, &["plan", "examples/intermedia", "--detailed-exitcode"]);
+    assert_eq!(text.code, 2, "{}", text.transcript());
+    assert!(
+        !text.stdout.contains("update catalog item ENC10C01SUNR"),
+        "an undeclared price is left alone: {}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("update catalog item MXS10C01SUNR_7.25"),
+        "a declared price is restored: {}",
+        text.stdout
+    );
+    assert!(
+        !text.stdout.contains("+ create company"),
+        "Delta is found by its link: {}",
+        text.stdout
+    );
+    insta::assert_snapshot!("drift_text", text.transcript());
+    let json = cli(&t, &["plan", "examples/intermedia", "--format", "json"]);
+    assert_eq!(json.code, 0);
+    insta::assert_snapshot!("drift_json", json.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_addition_no_longer_desired_is_cancelled_and_mass_cancellation_is_blocked() {
+    let t = converged().await;
+    let dir = tempfile::tempdir().unwrap();
+    copy_examples(dir.path());
+    // Delta dropped archiving... no: drop Delta's backup line.
+    let delta = dir.path().join("companies/delta.yaml");
+    let text = std::fs::read_to_string(&delta)
+        .unwrap()
+        .replace("        - { product: BKP10C01SUNR_3, quantity: 31 }\n", "");
+    std::fs::write(&delta, text).unwrap();
+    let path = dir.path().display().to_string();
+    let one = cli(&t, &["plan", &path]);
+    assert_eq!(one.code, 0, "{}", one.transcript());
+    assert!(
+        one.stdout
+            .contains("! cancel addition Intermedia / Intermedia - Delta / BKP10C01SUNR_3"),
+        "{}",
+        one.stdout
+    );
+    assert!(
+        one.stdout.contains("cancelledDate: (unset) → 2026-11-30")
+            || one.stdout.contains("cancelledDate: 2026-11-30"),
+        "{}",
+        one.stdout
+    );
+
+    // Every company's lines gone at once: blocked (exit 3) unless explicitly allowed.
+    for file in ["acme", "bluebird", "cedar", "delta"] {
+        let p = dir.path().join(format!("companies/{file}.yaml"));
+        let text = std::fs::read_to_string(&p).unwrap();
+        let kept: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("- { product:"))
+            .fold(String::new(), |mut out, l| {
+                out.push_str(l);
+                out.push('\n');
+                out
+            });
+        std::fs::write(
+            &p,
+            kept.replace("      additions:\n", "      additions: []\n"),
+        )
+        .unwrap();
+    }
+    let blocked = cli(&t, &["plan", &path]);
+    assert_eq!(blocked.code, 3, "{}", blocked.transcript());
+    assert!(
+        blocked
+            .stdout
+            .contains("BLOCKED by safety rail removed_additions"),
+        "{}",
+        blocked.stdout
+    );
+    assert!(
+        blocked
+            .stdout
+            .contains("BLOCKED by safety rail revenue_drop"),
+        "{}",
+        blocked.stdout
+    );
+    let allowed = cli(&t, &["plan", &path, "--allow-destructive"]);
+    assert_eq!(allowed.code, 0, "{}", allowed.transcript());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_company_to_create_without_a_country_is_refused_before_any_request() {
+    let t = tenant().await;
+    let before = t.request_count();
+    let output = cli(
+        &t,
+        &["plan", "tests/fixtures/invalid/create-without-country.yaml"],
+    );
+    assert_eq!(output.code, 78, "{}", output.transcript());
+    assert_eq!(
+        t.request_count(),
+        before,
+        "no request before the configuration is valid"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_plan_goes_stale_when_the_tenant_changes() {
+    let t = converged().await;
+    let dir = tempfile::tempdir().unwrap();
+    copy_examples(dir.path());
+    let acme = dir.path().join("companies/acme.yaml");
+    let text = std::fs::read_to_string(&acme)
+        .unwrap()
+        .replace("quantity: 42 }", "quantity: 45 }");
+    std::fs::write(&acme, text).unwrap();
+    let out = dir.path().join("plan.json");
+    let saved = cli(
+        &t,
+        &[
+            "plan",
+            &dir.path().display().to_string(),
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    assert_eq!(saved.code, 0, "{}", saved.transcript());
+    let plan = cwrecon::plan::saved::load(&out).unwrap();
+    assert_eq!(plan.ops.len(), 2, "Acme's two 42-seat lines");
+
+    let config = cwrecon::config::load(&[dir.path().to_path_buf()]).unwrap();
+    let source = ClientSource::new(t.client.clone(), 4);
+    let live = |snapshot: &cwrecon::live::Snapshot| cwrecon::live::project(&config, snapshot).state;
+    let snapshot = Box::pin(cwrecon::live::read_snapshot(&source, &config))
+        .await
+        .unwrap();
+    assert!(
+        cwrecon::plan::saved::stale_ops(&plan.ops, &live(&snapshot)).is_empty(),
+        "fresh plan is current"
+    );
+
+    // Someone changes one of those lines by hand after the plan was reviewed.
+    let acme = t
+        .list("/company/companies", "identifier = \"AcmeCorp\"")
+        .await;
+    let agreement = t
+        .list(
+            "/finance/agreements",
+            &format!("company/id = {}", acme[0]["id"]),
+        )
+        .await;
+    let agreement_id = agreement[0]["id"].as_i64().unwrap();
+    let lines = t
+        .list(
+            &format!("/finance/agreements/{agreement_id}/additions"),
+            "quantity = 42",
+        )
+        .await;
+    let changed = lines[0]["id"].as_i64().unwrap();
+    t.patch(
+        &format!("/finance/agreements/{agreement_id}/additions/{changed}"),
+        "quantity",
+        json!(44),
+    )
+    .await;
+    let snapshot = Box::pin(cwrecon::live::read_snapshot(&source, &config))
+        .await
+        .unwrap();
+    let stale = cwrecon::plan::saved::stale_ops(&plan.ops, &live(&snapshot));
+    assert_eq!(stale.len(), 1, "{stale:?}");
+    assert!(
+        stale[0]
+            .reason
+            .contains("quantity was 42 when planned and is now 44"),
+        "{}",
+        stale[0].reason
+    );
+}
+
+fn copy_examples(to: &std::path::Path) {
+    let from = common::root().join("examples/intermedia");
+    std::fs::create_dir_all(to.join("companies")).unwrap();
+    for entry in std::fs::read_dir(&from)
+        .unwrap()
+        .chain(std::fs::read_dir(from.join("companies")).unwrap())
+    {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let relative = path.strip_prefix(&from).unwrap();
+            std::fs::copy(&path, to.join(relative)).unwrap();
+        }
+    }
+}
