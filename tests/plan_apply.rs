@@ -93,6 +93,26 @@ async fn the_examples_apply_to_a_hand_made_tenant_and_the_next_plan_is_empty() {
         2,
         "{created:?}"
     );
+    // Bluebird exists by identifier but was not linked: linked, not created.
+    let ops: Vec<String> = applied
+        .report
+        .plan
+        .ops
+        .iter()
+        .map(|op| format!("{} {}", op.action.verb(), op.key))
+        .collect();
+    assert!(
+        ops.contains(&"create company link 1002388".to_owned()),
+        "{ops:#?}"
+    );
+    assert!(
+        !ops.contains(&"create company 1002388".to_owned()),
+        "{ops:#?}"
+    );
+    insta::assert_snapshot!(
+        "hand_made_tenant_plan",
+        cwrecon::plan::render::text(&applied.report, false)
+    );
     let state = t.store.state();
     let companies = state["tables"]["companies"]["rows"]
         .as_object()

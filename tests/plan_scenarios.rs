@@ -96,6 +96,9 @@ async fn a_fresh_tenant_plans_every_create_in_order_and_stops_on_companies_it_ca
         output.transcript()
     );
     insta::assert_snapshot!(output.transcript());
+    let json = cli(&t, &["plan", "examples/intermedia", "--format", "json"]);
+    assert_eq!(json.code, 1);
+    insta::assert_snapshot!("fresh_tenant_json", json.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -184,8 +187,15 @@ async fn an_addition_no_longer_desired_is_cancelled_and_mass_cancellation_is_blo
         .replace("        - { product: BKP10C01SUNR_3, quantity: 31 }\n", "");
     std::fs::write(&delta, text).unwrap();
     let path = dir.path().display().to_string();
+    let _redactions = redactions();
     let one = cli(&t, &["plan", &path]);
     assert_eq!(one.code, 0, "{}", one.transcript());
+    insta::assert_snapshot!(
+        "cancellation_text",
+        one.transcript().replace(&path, "[config]")
+    );
+    let json = cli(&t, &["plan", &path, "--format", "json"]);
+    insta::assert_snapshot!("cancellation_json", json.stdout);
     assert!(
         one.stdout
             .contains("! cancel addition Intermedia / Intermedia - Delta / BKP10C01SUNR_3"),
@@ -219,6 +229,10 @@ async fn an_addition_no_longer_desired_is_cancelled_and_mass_cancellation_is_blo
     }
     let blocked = cli(&t, &["plan", &path]);
     assert_eq!(blocked.code, 3, "{}", blocked.transcript());
+    insta::assert_snapshot!(
+        "mass_cancellation_text",
+        blocked.transcript().replace(&path, "[config]")
+    );
     assert!(
         blocked
             .stdout

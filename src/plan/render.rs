@@ -255,7 +255,7 @@ fn write_op(out: &mut String, op: &Op, color: bool) {
     );
     let _ = writeln!(out, "{}", paint(&head, op.action, color));
     for change in &op.changes {
-        write_change(out, change);
+        write_change(out, change, op.action == Action::Create);
     }
     if op.action == Action::Create {
         for (field, value) in &op.create_only {
@@ -275,7 +275,9 @@ fn is_long(value: Option<&Value>) -> bool {
     })
 }
 
-fn write_change(out: &mut String, change: &Change) {
+/// One field: `field: value` for a new object, `field: before → after` for a change (with
+/// `(unset)` for a value that was not set).
+fn write_change(out: &mut String, change: &Change, is_new: bool) {
     let (before, after) = (change.before.as_ref(), change.after.as_ref());
     if before.is_some() && (is_long(before) || is_long(after)) {
         let _ = writeln!(out, "      {}:", change.field);
@@ -289,10 +291,10 @@ fn write_change(out: &mut String, change: &Change) {
         return;
     }
     match before {
-        None => {
+        None if is_new => {
             let _ = writeln!(out, "      {}: {}", change.field, show(after));
         }
-        Some(_) => {
+        _ => {
             let _ = writeln!(
                 out,
                 "      {}: {} → {}",
@@ -469,7 +471,7 @@ mod tests {
             ),
         );
         let mut out = String::new();
-        write_change(&mut out, &o.changes[0]);
+        write_change(&mut out, &o.changes[0], false);
         assert!(
             out.contains('-') && out.contains('+') && out.contains("100"),
             "{out}"

@@ -148,9 +148,7 @@ pub fn safety_breaches(plan: &Plan, live: &State, safety: &Safety) -> Vec<Breach
         breaches.push(Breach {
             rail: "revenue_drop".to_owned(),
             message: format!(
-                "monthly recurring revenue would drop from {} to {} ({drop}%); the limit is {limit}%",
-                Money::new(before),
-                Money::new(after)
+                "monthly recurring revenue would drop from {before:.2} to {after:.2} ({drop}%); the limit is {limit}%"
             ),
         });
     }
