@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::tenant::{Tenant, tenant};
+use common::tenant::{Tenant, redactions, tenant};
 use cwrecon::apply::ClientTarget;
 use cwrecon::live::ClientSource;
 use cwrecon::model::{Date, Kind};
@@ -66,6 +66,7 @@ async fn apply_examples(t: &Tenant) -> cwrecon::workflow::Applied {
 
 #[tokio::test]
 async fn the_examples_apply_to_a_hand_made_tenant_and_the_next_plan_is_empty() {
+    let _redactions = redactions();
     let t = tenant().await;
     set_up_by_hand(&t).await;
     let applied = apply_examples(&t).await;
@@ -112,6 +113,10 @@ async fn the_examples_apply_to_a_hand_made_tenant_and_the_next_plan_is_empty() {
     insta::assert_snapshot!(
         "hand_made_tenant_plan",
         cwrecon::plan::render::text(&applied.report, false)
+    );
+    insta::assert_snapshot!(
+        "hand_made_tenant_json",
+        cwrecon::plan::render::json(&applied.report)
     );
     let state = t.store.state();
     let companies = state["tables"]["companies"]["rows"]

@@ -8,7 +8,7 @@
 mod common;
 
 use common::Cli;
-use common::tenant::{Tenant, tenant};
+use common::tenant::{Tenant, redactions, tenant};
 use cwrecon::apply::ClientTarget;
 use cwrecon::live::ClientSource;
 use cwrecon::model::Date;
@@ -25,20 +25,6 @@ fn cli(t: &Tenant, args: &[&str]) -> common::Output {
         cli = cli.env(key, &value);
     }
     cli.run()
-}
-
-/// Redact what changes from run to run (timestamps, ports) in the snapshots taken while the
-/// returned guard lives.
-fn redactions() -> insta::internals::SettingsBindDropGuard {
-    let mut settings = insta::Settings::clone_current();
-    settings.add_filter(
-        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z",
-        "[timestamp]",
-    );
-    settings.add_filter(r"127\.0\.0\.1:\d+", "[sim]");
-    // Record ids depend on the order concurrent creates were answered in.
-    settings.add_filter(r#""id": \d+"#, r#""id": "[id]""#);
-    settings.bind_to_scope()
 }
 
 /// A tenant the examples were applied to: the converged state every drift scenario starts from.
@@ -233,6 +219,9 @@ async fn an_addition_no_longer_desired_is_cancelled_and_mass_cancellation_is_blo
         "mass_cancellation_text",
         blocked.transcript().replace(&path, "[config]")
     );
+    let blocked_json = cli(&t, &["plan", &path, "--format", "json"]);
+    assert_eq!(blocked_json.code, 3);
+    insta::assert_snapshot!("mass_cancellation_json", blocked_json.stdout);
     assert!(
         blocked
             .stdout

@@ -76,9 +76,9 @@ pub trait Source: Sync {
     ) -> impl Future<Output = Result<BTreeMap<i64, Vec<Json>>, ReadError>> + Send;
 }
 
-/// A conditions string literal: double-quoted, with `\` and `"` escaped.
+/// A conditions string literal: double-quoted, with `\` and `"` escaped (the client's rule).
 pub fn quote(value: &str) -> String {
-    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+    crate::connectwise::query::quote(value, false)
 }
 
 /// `field in ("a","b",…)` clauses, each within [`MAX_CONDITIONS`] together with `prefix`.

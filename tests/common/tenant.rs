@@ -139,3 +139,17 @@ fn url_encode(text: &str) -> String {
         })
         .collect()
 }
+
+/// Redact what changes from run to run (timestamps, ports) in the snapshots taken while the
+/// returned guard lives.
+pub fn redactions() -> insta::internals::SettingsBindDropGuard {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(
+        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z",
+        "[timestamp]",
+    );
+    settings.add_filter(r"127\.0\.0\.1:\d+", "[sim]");
+    // Record ids depend on the order concurrent creates were answered in.
+    settings.add_filter(r#""id": \d+"#, r#""id": "[id]""#);
+    settings.bind_to_scope()
+}
