@@ -94,6 +94,19 @@ changes nothing. Exit codes: 0 no changes (or changes without --detailed-exitcod
 2 changes present (--detailed-exitcode), 3 blocked by a safety rail, 1 ConnectWise problems or
 runtime failure, 78 invalid configuration, 64 usage error.")]
     Plan(PlanArgs),
+    /// Make the changes a plan shows, in order, and prove the result with a new plan.
+    #[command(after_help = "\
+Examples:
+  cwrecon apply examples/intermedia                  plan, show, ask, apply
+  cwrecon apply examples/intermedia --auto-approve   for pipelines
+  cwrecon plan examples/intermedia --out plan.json && cwrecon apply plan.json
+
+A saved plan applies without asking, after checking that every object it planned against is
+unchanged (and the configuration files too); otherwise it is refused. Every op and its outcome
+goes to a journal (--journal, default .cwrecon/journal-<time>.jsonl).
+Exit codes: 0 all applied and verified, 1 something failed or is left, 3 blocked by a safety rail,
+64 no confirmation possible (no terminal, no --auto-approve), 78 invalid configuration.")]
+    Apply(ApplyArgs),
     /// Print the JSON Schema of the configuration files (for editors and CI).
     #[command(after_help = "\
 Examples:
@@ -149,6 +162,32 @@ pub struct PlanArgs {
     pub concurrency: usize,
 }
 
+/// Arguments of `cwrecon apply`.
+#[derive(Debug, clap::Args)]
+pub struct ApplyArgs {
+    /// Configuration files or folders, or one saved plan (`plan --out FILE`).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Apply without asking for confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Apply past the safety rails (mass cancellation, revenue drop).
+    #[arg(long)]
+    pub allow_destructive: bool,
+    /// `text` shows the plan and a summary; `json` prints one JSON event per op.
+    #[arg(long, value_enum, default_value_t = crate::workflow::Format::Text)]
+    pub format: crate::workflow::Format,
+    /// Where to append the journal of every op and outcome.
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    /// Requests per minute to ConnectWise (it throttles at about 1,000).
+    #[arg(long, default_value_t = 900, value_name = "N")]
+    pub requests_per_minute: u32,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+}
+
 /// `--kind` values: the kinds' names in kebab case (`catalog-item`, `addition`).
 fn parse_kind(text: &str) -> Result<crate::model::Kind, String> {
     let wanted = text.trim().to_lowercase().replace(['_', ' '], "-");
@@ -172,6 +211,7 @@ pub async fn execute(cli: Cli) -> Result<Exit, Error> {
         Command::Validate(args) => validate(&args),
         Command::Schema => print_schema(),
         Command::Plan(args) => Box::pin(plan(args, cli.color)).await,
+        Command::Apply(args) => Box::pin(apply(args, cli.color)).await,
         Command::Sim(args) => Ok(crate::sim::serve(args).await?),
     }
 }
@@ -186,15 +226,97 @@ fn validate(args: &ValidateArgs) -> Result<Exit, Error> {
     Ok(Exit::OK)
 }
 
-async fn plan(args: PlanArgs, color: ColorChoice) -> Result<Exit, Error> {
-    let mut config = config::load(&args.paths)?;
-    crate::workflow::narrow_companies(&mut config, &args.companies)?;
+/// A client for the configuration's credentials.
+fn connect(
+    config: &config::Config,
+    requests_per_minute: u32,
+    concurrency: usize,
+) -> Result<crate::connectwise::Client, Error> {
     let credentials =
         config::Credentials::resolve(&config.connection.item, |name| std::env::var(name).ok())?;
     let client_config = crate::connectwise::ClientConfig::from_credentials(&credentials)?
-        .with_requests_per_minute(args.requests_per_minute)
-        .with_concurrency(args.concurrency);
-    let client = crate::connectwise::Client::new(client_config)?;
+        .with_requests_per_minute(requests_per_minute)
+        .with_concurrency(concurrency);
+    Ok(crate::connectwise::Client::new(client_config)?)
+}
+
+async fn apply(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Error> {
+    let saved_path = match args.paths.as_slice() {
+        [one]
+            if one
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
+        {
+            Some(one.clone())
+        }
+        _ => None,
+    };
+    let (config_paths, saved) = match &saved_path {
+        Some(path) => {
+            let saved = crate::plan::saved::load(path).map_err(|e| Error::Usage {
+                message: e.to_string(),
+            })?;
+            let source = saved.config.clone().ok_or_else(|| Error::Usage {
+                message: format!(
+                    "{} does not say which configuration it was made from; plan again with --out (and without --company or --kind)",
+                    path.display()
+                ),
+            })?;
+            let paths: Vec<PathBuf> = source.paths.iter().map(PathBuf::from).collect();
+            if config::digest(&paths)? != source.digest {
+                return Err(Error::Usage {
+                    message: format!(
+                        "the configuration files changed since {} was made; plan again and review the new plan",
+                        path.display()
+                    ),
+                });
+            }
+            (paths, Some(saved))
+        }
+        None => (args.paths.clone(), None),
+    };
+    let config = config::load(&config_paths)?;
+    let client = connect(&config, args.requests_per_minute, args.concurrency)?;
+    let source = crate::live::ClientSource::new(client.clone(), args.concurrency);
+    let target = crate::apply::ClientTarget::new(client);
+    let options = crate::workflow::ApplyOptions {
+        confirmation: if args.auto_approve {
+            crate::workflow::Confirmation::Auto
+        } else if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+            crate::workflow::Confirmation::Ask
+        } else {
+            crate::workflow::Confirmation::Impossible
+        },
+        allow_destructive: args.allow_destructive,
+        concurrency: args.concurrency,
+        format: args.format,
+        color: color.enabled(std::io::stdout().is_terminal()),
+        journal: args
+            .journal
+            .unwrap_or_else(crate::workflow::default_journal),
+        today: today()?,
+    };
+    Box::pin(crate::workflow::apply_command(
+        &config, &source, &target, saved, &options,
+    ))
+    .await
+}
+
+async fn plan(args: PlanArgs, color: ColorChoice) -> Result<Exit, Error> {
+    let mut config = config::load(&args.paths)?;
+    crate::workflow::narrow_companies(&mut config, &args.companies)?;
+    let client = connect(&config, args.requests_per_minute, args.concurrency)?;
+    // A saved plan records its configuration, so `apply plan.json` can refuse changed files.
+    // A narrowed plan records none: applying it would skip what was narrowed away unseen.
+    let config_source = if args.out.is_some() && args.companies.is_empty() && args.kinds.is_empty()
+    {
+        Some(crate::plan::render::ConfigSource {
+            paths: args.paths.iter().map(|p| p.display().to_string()).collect(),
+            digest: config::digest(&args.paths)?,
+        })
+    } else {
+        None
+    };
     let source = crate::live::ClientSource::new(client.clone(), args.concurrency);
     let options = crate::workflow::PlanOptions {
         format: args.format,
@@ -204,6 +326,7 @@ async fn plan(args: PlanArgs, color: ColorChoice) -> Result<Exit, Error> {
         kinds: args.kinds,
         allow_destructive: args.allow_destructive,
         today: today()?,
+        config_source,
     };
     // Boxed: the read strategy's joined futures are large, and the stack is not the place for them.
     Box::pin(crate::workflow::plan(

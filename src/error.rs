@@ -34,6 +34,12 @@ pub enum Error {
         /// How many blocking findings.
         count: usize,
     },
+    /// A saved plan no longer matches the tenant.
+    #[error("apply saved plan: {count} object(s) changed since the plan was made (see above)")]
+    StalePlan {
+        /// How many ops are stale.
+        count: usize,
+    },
     /// The credentials could not be resolved.
     #[error(transparent)]
     Credentials(#[from] crate::config::CredentialsError),
@@ -73,6 +79,7 @@ impl Error {
             | Error::Sim(_)
             | Error::Read(_)
             | Error::Preflight { .. }
+            | Error::StalePlan { .. }
             | Error::Output { .. }
             | Error::WriteFile { .. }
             | Error::Internal { .. } => Exit::FAILURE,

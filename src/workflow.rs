@@ -4,6 +4,7 @@
 //! `live`, `plan`). Refuses to write a saved plan that could not be applied (blocking findings or a
 //! tripped safety rail), so `apply plan.json` only ever sees a plan someone could approve.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 
@@ -43,6 +44,8 @@ pub struct PlanOptions {
     pub allow_destructive: bool,
     /// The day the plan is made.
     pub today: Date,
+    /// Recorded in a saved plan: the configuration it was made from.
+    pub config_source: Option<render::ConfigSource>,
 }
 
 /// Keep only the companies named by account or identifier; an unknown name is an error.
@@ -79,6 +82,7 @@ pub async fn plan<S: Source>(
     let mut report = assemble(config, &snapshot, options.today);
     keep_kinds(&mut report.plan, &options.kinds);
     report.requests = requests();
+    report.config.clone_from(&options.config_source);
     tracing::info!(
         requests = report.requests.values().sum::<u64>(),
         "read the live tenant"
@@ -241,4 +245,218 @@ pub async fn apply<S: Source, T: crate::apply::Target>(
         outcomes,
         after,
     }))
+}
+
+/// What `apply` was asked to do, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    /// How a fresh plan is confirmed.
+    pub confirmation: Confirmation,
+    /// Apply past the safety rails.
+    pub allow_destructive: bool,
+    /// Writes in flight at once within a level.
+    pub concurrency: usize,
+    /// `text`: the plan and a summary; `json`: one JSON event per op on stdout.
+    pub format: Format,
+    /// Colour text output.
+    pub color: bool,
+    /// The journal file (JSON lines, one per op outcome).
+    pub journal: PathBuf,
+    /// The day the plan is made.
+    pub today: Date,
+}
+
+/// How `apply` gets the go-ahead for a plan it made itself (a saved plan was reviewed already).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmation {
+    /// `--auto-approve`: go ahead.
+    Auto,
+    /// Ask on the terminal.
+    Ask,
+    /// No terminal and no `--auto-approve`: refuse rather than hang.
+    Impossible,
+}
+
+/// The default journal path: `.cwrecon/journal-<UTC time>.jsonl`.
+pub fn default_journal() -> PathBuf {
+    let now = time::OffsetDateTime::now_utc();
+    let stamp = format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        now.year(),
+        u8::from(now.month()),
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second()
+    );
+    PathBuf::from(".cwrecon").join(format!("journal-{stamp}.jsonl"))
+}
+
+/// One journal line: an op and what happened to it. Holds no credentials: ops carry none.
+#[derive(serde::Serialize)]
+struct Event<'a> {
+    time: String,
+    index: usize,
+    key: String,
+    action: crate::plan::Action,
+    #[serde(flatten)]
+    outcome: &'a crate::apply::Outcome,
+}
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Ask a person to confirm; anything but `yes` declines.
+fn confirm(count: usize) -> bool {
+    use std::io::BufRead as _;
+    eprint!("Apply these {count} changes to ConnectWise? Only 'yes' is accepted: ");
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).is_ok() && answer.trim() == "yes"
+}
+
+fn print(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output {
+            what: "apply output to stdout".to_owned(),
+            source: err,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// `cwrecon apply`: from a configuration (plan, show, confirm) or from a saved plan (check it is
+/// still current), then write in order, journal every op, and plan again to prove the result.
+pub async fn apply_command<S: Source, T: crate::apply::Target>(
+    config: &Config,
+    source: &S,
+    target: &T,
+    saved: Option<render::JsonPlan>,
+    options: &ApplyOptions,
+) -> Result<Exit, Error> {
+    let snapshot = Box::pin(read_snapshot(source, config)).await?;
+    let live = crate::live::project(config, &snapshot);
+    let plan = if let Some(saved) = saved {
+        let stale = crate::plan::saved::stale_ops(&saved.ops, &live.state);
+        if !stale.is_empty() {
+            let mut text = String::from(
+                "The saved plan is stale; it was not applied. Changed since it was made:\n",
+            );
+            for s in &stale {
+                let _ = writeln!(text, "  {}: {}", s.key, s.reason);
+            }
+            text.push_str("Plan again and review the new plan.\n");
+            print(&text)?;
+            return Err(Error::StalePlan { count: stale.len() });
+        }
+        crate::plan::Plan {
+            ops: saved.ops,
+            revenue: saved.revenue,
+        }
+    } else {
+        let report = assemble(config, &snapshot, options.today);
+        if options.format == Format::Text {
+            print(&render::text(&report, options.color))?;
+        }
+        if report.is_blocked_by_findings() {
+            return Err(Error::Preflight {
+                count: report.findings.iter().filter(|f| f.blocking).count(),
+            });
+        }
+        if !report.breaches.is_empty() && !options.allow_destructive {
+            print(
+                "Blocked by a safety rail; nothing was applied. Review the plan, then pass --allow-destructive if it is intended.\n",
+            )?;
+            return Ok(Exit::BLOCKED);
+        }
+        if report.plan.is_empty() {
+            return Ok(Exit::OK);
+        }
+        match options.confirmation {
+            Confirmation::Auto => {}
+            Confirmation::Impossible => {
+                return Err(Error::Usage {
+                        message: "apply needs confirmation, and there is no terminal to ask on; pass --auto-approve (or apply a reviewed saved plan)".to_owned(),
+                    });
+            }
+            Confirmation::Ask => {
+                if !confirm(report.plan.ops.len()) {
+                    print("Not applied.\n")?;
+                    return Ok(Exit::FAILURE);
+                }
+            }
+        }
+        report.plan
+    };
+    let outcomes = run_journaled(&plan, &live.state, &snapshot, target, options).await?;
+    let snapshot = Box::pin(read_snapshot(source, config)).await?;
+    let after = assemble(config, &snapshot, options.today);
+    let applied = Applied {
+        report: Report {
+            plan,
+            ..Report::default()
+        },
+        outcomes,
+        after,
+    };
+    if options.format == Format::Text {
+        print(&applied.summary())?;
+    }
+    Ok(if applied.is_complete() {
+        Exit::OK
+    } else {
+        Exit::FAILURE
+    })
+}
+
+async fn run_journaled<T: crate::apply::Target>(
+    plan: &crate::plan::Plan,
+    live: &crate::model::State,
+    snapshot: &crate::live::Snapshot,
+    target: &T,
+    options: &ApplyOptions,
+) -> Result<Vec<crate::apply::Outcome>, Error> {
+    let write_err = |source| Error::WriteFile {
+        path: options.journal.clone(),
+        source,
+    };
+    if let Some(dir) = options
+        .journal
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).map_err(write_err)?;
+    }
+    let journal = std::sync::Mutex::new(
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&options.journal)
+            .map_err(write_err)?,
+    );
+    let json_events = options.format == Format::Json;
+    let record = |index: usize, outcome: &crate::apply::Outcome| {
+        let op = &plan.ops[index];
+        let event = Event {
+            time: now(),
+            index,
+            key: op.key.to_string(),
+            action: op.action,
+            outcome,
+        };
+        if let Ok(line) = serde_json::to_string(&event) {
+            if let Ok(mut file) = journal.lock() {
+                // A journal write failure must not stop the apply; it is reported below.
+                let _ = writeln!(file, "{line}");
+            }
+            if json_events {
+                let _ = print(&format!("{line}\n"));
+            }
+        }
+    };
+    let refs = crate::apply::Refs::from_live(live, snapshot);
+    Ok(crate::apply::execute_with(plan, refs, target, options.concurrency, &record).await)
 }

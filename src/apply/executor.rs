@@ -66,9 +66,21 @@ pub const CREATE_ATTEMPTS: usize = 3;
 /// Run every op of `plan`, starting from the ids in `refs`. Returns one outcome per op, in order.
 pub async fn execute<T: Target>(
     plan: &Plan,
+    refs: Refs,
+    target: &T,
+    concurrency: usize,
+) -> Vec<Outcome> {
+    execute_with(plan, refs, target, concurrency, &|_, _| {}).await
+}
+
+/// [`execute`], telling `on_outcome` about each op as soon as its outcome is known (for the
+/// journal and progress), so a crash mid-apply still leaves a record of what was done.
+pub async fn execute_with<T: Target>(
+    plan: &Plan,
     mut refs: Refs,
     target: &T,
     concurrency: usize,
+    on_outcome: &(dyn Fn(usize, &Outcome) + Sync),
 ) -> Vec<Outcome> {
     let mut outcomes: Vec<Option<Outcome>> = vec![None; plan.ops.len()];
     for batch in batches(plan) {
@@ -76,9 +88,11 @@ pub async fn execute<T: Target>(
         for i in batch {
             match blocked_by(&plan.ops[i], &outcomes) {
                 Some(dependency) => {
-                    outcomes[i] = Some(Outcome::Skipped {
+                    let skipped = Outcome::Skipped {
                         because_of: dependency,
-                    });
+                    };
+                    on_outcome(i, &skipped);
+                    outcomes[i] = Some(skipped);
                 }
                 None => runnable.push(i),
             }
@@ -87,7 +101,11 @@ pub async fn execute<T: Target>(
         let results: Vec<(usize, Outcome)> = futures_util::stream::iter(runnable)
             .map(|i| {
                 let refs = &refs_now;
-                async move { (i, run_op(&plan.ops[i], refs, target).await) }
+                async move {
+                    let outcome = run_op(&plan.ops[i], refs, target).await;
+                    on_outcome(i, &outcome);
+                    (i, outcome)
+                }
             })
             .buffer_unordered(concurrency.max(1))
             .collect()

@@ -7,6 +7,6 @@ mod executor;
 mod http;
 mod write;
 
-pub use executor::{CREATE_ATTEMPTS, Outcome, Target, WriteFailure, execute, tally};
+pub use executor::{CREATE_ATTEMPTS, Outcome, Target, WriteFailure, execute, execute_with, tally};
 pub use http::ClientTarget;
 pub use write::{Lookup, MissingRef, Refs, Write, lookup_for, write_for};

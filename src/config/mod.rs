@@ -98,6 +98,29 @@ fn from_raw(raw_files: &[load::RawFile], mut problems: Vec<Problem>) -> Result<C
     }
 }
 
+/// A fingerprint of the configuration files under `paths` (FNV-1a over names and contents, in load
+/// order): a saved plan records it, and `apply` refuses the plan when the files have changed since.
+pub fn digest(paths: &[PathBuf]) -> Result<String, Error> {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for path in load::discover(paths)? {
+        let text = std::fs::read(&path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        feed(path.display().to_string().as_bytes());
+        feed(&[0]);
+        feed(&text);
+        feed(&[0]);
+    }
+    Ok(format!("fnv1a64:{hash:016x}"))
+}
+
 /// The JSON Schema of one configuration file, pretty-printed, ending in a newline.
 ///
 /// # Panics

@@ -34,6 +34,7 @@ pub fn assemble(config: &Config, snapshot: &Snapshot, today: Date) -> Report {
         breaches,
         requests: std::collections::BTreeMap::new(),
         findings,
+        config: None,
     }
 }
 

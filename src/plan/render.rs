@@ -31,6 +31,9 @@ pub struct Report {
     pub requests: BTreeMap<String, u64>,
     /// What the live tenant revealed: blocking problems and notes.
     pub findings: Vec<Finding>,
+    /// The configuration it was made from, for saved plans.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<ConfigSource>,
 }
 
 impl Report {
@@ -58,6 +61,19 @@ pub struct JsonPlan {
     pub breaches: Vec<Breach>,
     /// Requests made, by kind.
     pub requests: BTreeMap<String, u64>,
+    /// The configuration the plan was made from, so that `apply plan.json` can check it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<ConfigSource>,
+}
+
+/// Where a saved plan's configuration lives, and its fingerprint when the plan was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigSource {
+    /// The paths given to `plan`.
+    pub paths: Vec<String>,
+    /// `config::digest` of them.
+    pub digest: String,
 }
 
 /// The summary block of the JSON plan.
@@ -97,6 +113,7 @@ pub fn json(report: &Report) -> String {
         findings: report.findings.clone(),
         breaches: report.breaches.clone(),
         requests: report.requests.clone(),
+        config: report.config.clone(),
     };
     let mut text = serde_json::to_string_pretty(&doc).expect("invariant: a plan always serializes");
     text.push('\n');
@@ -436,6 +453,7 @@ mod tests {
             breaches: Vec::new(),
             requests: BTreeMap::from([("companies".to_owned(), 1)]),
             findings: Vec::new(),
+            config: None,
         }
     }
 

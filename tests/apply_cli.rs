@@ -1,0 +1,178 @@
+//! `cwrecon apply` as a pipeline runs it: the real binary against the simulator over HTTP.
+
+mod common;
+
+use common::Cli;
+use common::tenant::{Tenant, tenant};
+use serde_json::json;
+
+fn cli(t: &Tenant, args: &[&str]) -> common::Output {
+    let mut cli = Cli::new().args(args.iter().copied());
+    for (key, value) in t.env() {
+        cli = cli.env(key, &value);
+    }
+    cli.run()
+}
+
+/// N from the plan's first line, `Plan: N to create`.
+fn planned_creates(stdout: &str) -> usize {
+    let first = stdout.lines().next().unwrap_or_default();
+    first
+        .strip_prefix("Plan: ")
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no plan headline in {stdout}"))
+}
+
+async fn hand_made() -> Tenant {
+    let t = tenant().await;
+    let acme = t
+        .post(
+            "/company/companies",
+            json!({"identifier": "AcmeCorp", "name": "Acme Corp", "city": "Austin"}),
+        )
+        .await;
+    t.post(
+        "/company/contacts",
+        json!({"firstName": "Jo", "lastName": "Acme", "company": {"id": acme}}),
+    )
+    .await;
+    let bluebird = t
+        .post(
+            "/company/companies",
+            json!({"identifier": "BluebirdDental", "name": "Bluebird Dental", "city": "Austin"}),
+        )
+        .await;
+    t.post(
+        "/company/contacts",
+        json!({"firstName": "Maria", "lastName": "Lopez", "company": {"id": bluebird}}),
+    )
+    .await;
+    t
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_terminal_or_auto_approve_apply_refuses_and_writes_nothing() {
+    let t = hand_made().await;
+    let before = t.writes();
+    let output = cli(&t, &["apply", "examples/intermedia"]);
+    assert_eq!(output.code, 64, "{}", output.transcript());
+    assert!(
+        output.stderr.contains("--auto-approve"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(t.writes(), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_approved_apply_converges_journals_every_op_and_a_second_apply_writes_nothing() {
+    let t = hand_made().await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let journal_arg = journal.display().to_string();
+    let output = cli(
+        &t,
+        &[
+            "apply",
+            "examples/intermedia",
+            "--auto-approve",
+            "--journal",
+            &journal_arg,
+        ],
+    );
+    assert_eq!(output.code, 0, "{}", output.transcript());
+    let ops = planned_creates(&output.stdout);
+    assert!(
+        output.stdout.contains(&format!(
+            "Applied: {ops} done, 0 failed, 0 skipped (of {ops} ops)"
+        )),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output
+            .stdout
+            .contains("Verified: a new plan finds nothing left to change."),
+        "{}",
+        output.stdout
+    );
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&journal)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), ops, "one journal line per op");
+    assert!(lines.iter().all(|l| l["outcome"] == "done"), "{lines:#?}");
+    let everything = format!(
+        "{}{}",
+        output.transcript(),
+        std::fs::read_to_string(&journal).unwrap()
+    );
+    assert!(
+        !everything.contains("sim-private-key") && !everything.contains("sim-public-key"),
+        "keys leaked"
+    );
+
+    let writes = t.writes();
+    let again = cli(
+        &t,
+        &[
+            "apply",
+            "examples/intermedia",
+            "--auto-approve",
+            "--journal",
+            &journal_arg,
+        ],
+    );
+    assert_eq!(again.code, 0, "{}", again.transcript());
+    assert!(
+        again.stdout.contains("Plan: no changes"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(t.writes(), writes, "a second apply makes no write");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_current_saved_plan_applies_and_a_stale_one_is_refused() {
+    let t = hand_made().await;
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json").display().to_string();
+    let journal = dir.path().join("j.jsonl").display().to_string();
+    let saved = cli(&t, &["plan", "examples/intermedia", "--out", &plan]);
+    assert_eq!(saved.code, 0, "{}", saved.transcript());
+    // Someone creates the Management IT solution by hand after the plan was reviewed.
+    t.post("/company/managementItSolutions", json!({"name": "Intermedia", "managementItSolutionType": "Custom", "managementSolutionName": "Intermedia"})).await;
+    let before = t.writes();
+    let stale = cli(&t, &["apply", &plan, "--journal", &journal]);
+    assert_eq!(stale.code, 1, "{}", stale.transcript());
+    assert!(
+        stale
+            .stdout
+            .contains("Management IT solution Intermedia: it now exists in ConnectWise"),
+        "{}",
+        stale.stdout
+    );
+    assert_eq!(t.writes(), before, "a stale plan writes nothing");
+
+    let fresh = cli(&t, &["plan", "examples/intermedia", "--out", &plan]);
+    assert_eq!(fresh.code, 0, "{}", fresh.transcript());
+    let ops = planned_creates(&fresh.stdout);
+    let applied = cli(
+        &t,
+        &["apply", &plan, "--journal", &journal, "--format", "json"],
+    );
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    let events: Vec<serde_json::Value> = applied
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), ops, "one event per op: {}", applied.stdout);
+    assert!(
+        events
+            .iter()
+            .all(|e| e["outcome"] == "done" && e["key"].is_string())
+    );
+}
