@@ -437,7 +437,7 @@ async fn retried_status_set() {
     415: get once post once validation=false auth=false post_may_have_committed=false
     422: get once post once validation=true auth=false post_may_have_committed=false
     429: get retried post retried validation=false auth=false post_may_have_committed=false
-    500: get once post once validation=false auth=false post_may_have_committed=true
+    500: get retried post once validation=false auth=false post_may_have_committed=true
     501: get once post once validation=false auth=false post_may_have_committed=true
     502: get retried post once validation=false auth=false post_may_have_committed=true
     503: get retried post once validation=false auth=false post_may_have_committed=true

@@ -1,6 +1,6 @@
 //! Retry rules: which failures are tried again, after how long, and when a write may have committed.
 //!
-//! Owns the retried set — 429 (honouring `Retry-After`), 502, 503, 504, and transport errors — with
+//! Owns the retried set — 429 (honouring `Retry-After`), 502, 503, 504, 500 for requests safe to resend, and transport errors — with
 //! jittered exponential backoff and a bounded number of attempts. Refuses to retry a 4xx (ConnectWise
 //! refused the data) and refuses to resend a non-idempotent write (POST, PATCH) once it may have reached
 //! the server, unless the request says doing so is safe: the caller then learns
@@ -89,6 +89,12 @@ impl RetryPolicy {
                 if resend_safe && RETRIED_STATUSES.contains(&status) =>
             {
                 Decision::Retry(retry_after.map_or(backoff, |wait| wait.min(self.max_retry_after)))
+            }
+            // API-NOTES.md §1.2: a 500 "sometimes stands in for an undefined error; retry". Safe
+            // for a request that may be sent twice; a write's 500 goes back to the caller, who
+            // can look the object up before trying again.
+            Outcome::Status(StatusCode::INTERNAL_SERVER_ERROR, _) if resend_safe => {
+                Decision::Retry(backoff)
             }
             Outcome::ConnectFailed => Decision::Retry(backoff),
             Outcome::ResponseLost if resend_safe => Decision::Retry(backoff),
@@ -237,12 +243,22 @@ mod tests {
     }
 
     #[test]
-    fn client_errors_and_500_are_never_retried() {
+    fn client_errors_are_never_retried_and_500_only_when_resending_is_safe() {
         let p = policy();
-        for status in [400, 401, 403, 404, 405, 409, 415, 422, 500, 501] {
+        for status in [400, 401, 403, 404, 405, 409, 415, 422, 501] {
             let s = Outcome::Status(StatusCode::from_u16(status).unwrap(), None);
             assert_eq!(p.decide(1, true, s, 0.5), Decision::Stop, "{status}");
         }
+        let internal = Outcome::Status(StatusCode::INTERNAL_SERVER_ERROR, None);
+        assert!(
+            matches!(p.decide(1, true, internal, 0.5), Decision::Retry(_)),
+            "a GET's 500"
+        );
+        assert_eq!(
+            p.decide(1, false, internal, 0.5),
+            Decision::Stop,
+            "a POST's 500"
+        );
     }
 
     #[test]

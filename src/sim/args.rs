@@ -64,6 +64,10 @@ pub struct SimArgs {
     /// Fraction (0-1) of writes that commit and then drop the connection before answering.
     #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
     pub drop_rate: f64,
+    /// Fraction (0-1) of API requests answered 429 at random (dynamic throttling), with
+    /// `Retry-After: 1`.
+    #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
+    pub throttle_rate: f64,
     /// Seed for jitter, errors and drops: the same seed and requests give the same faults.
     #[arg(long, default_value_t = 42, value_name = "N")]
     pub fault_seed: u64,
@@ -78,6 +82,8 @@ impl SimArgs {
             error_rate: self.error_rate,
             drop_rate: self.drop_rate,
             rate_limit_per_minute: self.rate_limit,
+            throttle_rate: self.throttle_rate,
+            throttle_retry_after: 1,
             seed: self.fault_seed,
         }
     }

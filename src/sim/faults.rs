@@ -27,6 +27,11 @@ pub struct Faults {
     pub drop_rate: f64,
     /// Requests per minute before 429; 0 means unlimited.
     pub rate_limit_per_minute: u32,
+    /// Fraction (0–1) of API requests answered 429 at random, as ConnectWise's dynamic throttling
+    /// does under load (API-NOTES.md §1.4), whatever the budget.
+    pub throttle_rate: f64,
+    /// The `Retry-After` seconds of those random 429s (tests use 0 to stay fast).
+    pub throttle_retry_after: u64,
     /// Seed of the random source behind jitter, errors and drops.
     pub seed: u64,
 }
@@ -39,6 +44,8 @@ impl Default for Faults {
             error_rate: 0.0,
             drop_rate: 0.0,
             rate_limit_per_minute: 0,
+            throttle_rate: 0.0,
+            throttle_retry_after: 1,
             seed: 42,
         }
     }
@@ -83,6 +90,15 @@ pub(crate) fn decide(runtime: &mut Runtime, is_write: bool, now: Instant) -> Ver
         0
     };
     let delay = Duration::from_millis(faults.latency_ms + jitter);
+    if faults.throttle_rate > 0.0
+        && runtime
+            .rng
+            .random_bool(faults.throttle_rate.clamp(0.0, 1.0))
+    {
+        return Verdict::RateLimited {
+            retry_after: faults.throttle_retry_after,
+        };
+    }
     if faults.error_rate > 0.0 && runtime.rng.random_bool(faults.error_rate.clamp(0.0, 1.0)) {
         let status = if runtime.rng.random_bool(0.5) {
             500
