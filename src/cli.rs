@@ -291,6 +291,7 @@ async fn apply(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Error> {
         concurrency: args.concurrency,
         format: args.format,
         color: color.enabled(std::io::stdout().is_terminal()),
+        progress: args.format == crate::workflow::Format::Text && std::io::stderr().is_terminal(),
         journal: args
             .journal
             .unwrap_or_else(crate::workflow::default_journal),

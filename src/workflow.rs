@@ -260,6 +260,8 @@ pub struct ApplyOptions {
     pub format: Format,
     /// Colour text output.
     pub color: bool,
+    /// Show a progress bar on stderr (a terminal, text format).
+    pub progress: bool,
     /// The journal file (JSON lines, one per op outcome).
     pub journal: PathBuf,
     /// The day the plan is made.
@@ -438,8 +440,21 @@ async fn run_journaled<T: crate::apply::Target>(
             .map_err(write_err)?,
     );
     let json_events = options.format == Format::Json;
+    let bar = if options.progress {
+        let bar = indicatif::ProgressBar::new(plan.ops.len() as u64);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} ops  {msg}")
+        {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let record = |index: usize, outcome: &crate::apply::Outcome| {
         let op = &plan.ops[index];
+        bar.inc(1);
+        bar.set_message(format!("{} {}", op.action.verb(), op.kind()));
         let event = Event {
             time: now(),
             index,
@@ -458,5 +473,8 @@ async fn run_journaled<T: crate::apply::Target>(
         }
     };
     let refs = crate::apply::Refs::from_live(live, snapshot);
-    Ok(crate::apply::execute_with(plan, refs, target, options.concurrency, &record).await)
+    let outcomes =
+        crate::apply::execute_with(plan, refs, target, options.concurrency, &record).await;
+    bar.finish_and_clear();
+    Ok(outcomes)
 }

@@ -142,6 +142,11 @@ async fn a_current_saved_plan_applies_and_a_stale_one_is_refused() {
     let journal = dir.path().join("j.jsonl").display().to_string();
     let saved = cli(&t, &["plan", "examples/intermedia", "--out", &plan]);
     assert_eq!(saved.code, 0, "{}", saved.transcript());
+    let plan_file = std::fs::read_to_string(&plan).unwrap();
+    assert!(
+        !plan_file.contains("sim-private-key") && !plan_file.contains("sim-public-key"),
+        "keys in the saved plan"
+    );
     // Someone creates the Management IT solution by hand after the plan was reviewed.
     t.post("/company/managementItSolutions", json!({"name": "Intermedia", "managementItSolutionType": "Custom", "managementSolutionName": "Intermedia"})).await;
     let before = t.writes();
