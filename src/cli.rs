@@ -278,7 +278,7 @@ async fn apply(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Error> {
     let config = config::load(&config_paths)?;
     let client = connect(&config, args.requests_per_minute, args.concurrency)?;
     let source = crate::live::ClientSource::new(client.clone(), args.concurrency);
-    let target = crate::apply::ClientTarget::new(client);
+    let target = crate::apply::ClientTarget::new(client.clone());
     let options = crate::workflow::ApplyOptions {
         confirmation: if args.auto_approve {
             crate::workflow::Confirmation::Auto
@@ -298,7 +298,12 @@ async fn apply(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Error> {
         today: today()?,
     };
     Box::pin(crate::workflow::apply_command(
-        &config, &source, &target, saved, &options,
+        &config,
+        &source,
+        &target,
+        saved,
+        &options,
+        &|| client.retries(),
     ))
     .await
 }

@@ -338,6 +338,7 @@ pub async fn apply_command<S: Source, T: crate::apply::Target>(
     target: &T,
     saved: Option<render::JsonPlan>,
     options: &ApplyOptions,
+    retries: &(dyn Fn() -> u64 + Sync),
 ) -> Result<Exit, Error> {
     let snapshot = Box::pin(read_snapshot(source, config)).await?;
     let live = crate::live::project(config, &snapshot);
@@ -393,7 +394,7 @@ pub async fn apply_command<S: Source, T: crate::apply::Target>(
         }
         report.plan
     };
-    let outcomes = run_journaled(&plan, &live.state, &snapshot, target, options).await?;
+    let outcomes = run_journaled(&plan, &live.state, &snapshot, target, options, retries).await?;
     let snapshot = Box::pin(read_snapshot(source, config)).await?;
     let after = assemble(config, &snapshot, options.today);
     let applied = Applied {
@@ -420,6 +421,7 @@ async fn run_journaled<T: crate::apply::Target>(
     snapshot: &crate::live::Snapshot,
     target: &T,
     options: &ApplyOptions,
+    retries: &(dyn Fn() -> u64 + Sync),
 ) -> Result<Vec<crate::apply::Outcome>, Error> {
     let write_err = |source| Error::WriteFile {
         path: options.journal.clone(),
@@ -454,7 +456,12 @@ async fn run_journaled<T: crate::apply::Target>(
     let record = |index: usize, outcome: &crate::apply::Outcome| {
         let op = &plan.ops[index];
         bar.inc(1);
-        bar.set_message(format!("{} {}", op.action.verb(), op.kind()));
+        bar.set_message(format!(
+            "{} {} ({} retries)",
+            op.action.verb(),
+            op.kind(),
+            retries()
+        ));
         let event = Event {
             time: now(),
             index,

@@ -3,7 +3,10 @@
 //! reported with ConnectWise's field and message. The server is the simulator's router behind a
 //! layer that refuses that one request, served over real HTTP.
 
-#![expect(clippy::unwrap_used, reason = "test setup: a failure here is a failed test")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test setup: a failure here is a failed test"
+)]
 mod common;
 
 use axum::body::{Body, to_bytes};

@@ -42,6 +42,7 @@ struct Inner {
     limiter: RateLimiter,
     in_flight: Semaphore,
     counts: Mutex<BTreeMap<String, u64>>,
+    retries: std::sync::atomic::AtomicU64,
 }
 
 /// A successful response: status, the `Link` header and the body.
@@ -95,6 +96,7 @@ impl Client {
                 ),
                 in_flight: Semaphore::new(concurrency),
                 counts: Mutex::new(BTreeMap::new()),
+                retries: std::sync::atomic::AtomicU64::new(0),
             }),
         })
     }
@@ -116,6 +118,13 @@ impl Client {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
+    }
+
+    /// Requests retried so far (every retry of every request), for progress displays.
+    pub fn retries(&self) -> u64 {
+        self.inner
+            .retries
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// All requests sent so far.
@@ -181,6 +190,9 @@ impl Client {
                 .decide(attempt, request.resend_safe, outcome, retry::jitter())
             {
                 Decision::Retry(wait) => {
+                    self.inner
+                        .retries
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     tracing::warn!(
                         method = %request.call.method,
                         path = %request.call.path,
