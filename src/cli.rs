@@ -72,6 +72,14 @@ impl ColorChoice {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// See the whole workflow in one command: a simulated ConnectWise, plan, apply, plan again.
+    #[command(after_help = "\
+Examples:
+  cwrecon demo
+
+Starts a ConnectWise simulator on a loopback port, seeded as a tenant an earlier portal export half
+set up, then plans and applies the bundled examples/intermedia and plans again. Needs no account.")]
+    Demo,
     /// Load and check configuration files without contacting ConnectWise.
     #[command(after_help = "\
 Examples:
@@ -210,6 +218,7 @@ pub async fn execute(cli: Cli) -> Result<Exit, Error> {
     match cli.command {
         Command::Validate(args) => validate(&args),
         Command::Schema => print_schema(),
+        Command::Demo => Box::pin(crate::demo::run(today()?)).await,
         Command::Plan(args) => Box::pin(plan(args, cli.color)).await,
         Command::Apply(args) => Box::pin(apply(args, cli.color)).await,
         Command::Sim(args) => Ok(crate::sim::serve(args).await?),

@@ -11,6 +11,7 @@ pub mod apply;
 pub mod cli;
 pub mod config;
 pub mod connectwise;
+pub mod demo;
 mod error;
 pub mod exit;
 pub mod live;
