@@ -123,6 +123,20 @@ Examples:
 Point an editor at it with a first line such as:
   # yaml-language-server: $schema=../schemas/cwrecon.schema.json")]
     Schema,
+    /// Print shell completions for bash, zsh, fish, elvish or powershell.
+    #[command(after_help = "\
+Examples:
+  cwrecon completions bash > /etc/bash_completion.d/cwrecon
+  cwrecon completions zsh > \"${fpath[1]}/_cwrecon\"")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), generated from this command line's definitions.
+    #[command(after_help = "\
+Examples:
+  cwrecon man > cwrecon.1 && man ./cwrecon.1")]
+    Man,
     /// Serve a ConnectWise Manage-compatible REST API for demos, tests and benchmarks.
     #[command(after_help = "\
 Examples:
@@ -136,6 +150,54 @@ pub struct ValidateArgs {
     /// Configuration files or folders (folders are searched for *.yaml and *.yml).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// `github` also prints each problem as a GitHub Actions `::error` annotation on stdout
+    /// (automatic, for every command, when `GITHUB_ACTIONS=true`).
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Text)]
+    pub format: ErrorFormat,
+}
+
+/// How configuration problems are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormat {
+    /// Diagnostics with source snippets on stderr.
+    Text,
+    /// The same, plus `::error file=…,line=…,col=…::message` annotations on stdout.
+    Github,
+}
+
+/// Whether problems are also printed as GitHub annotations (set by `--format github`).
+static GITHUB_ANNOTATIONS: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+fn github_annotations() -> bool {
+    GITHUB_ANNOTATIONS.load(std::sync::atomic::Ordering::Relaxed)
+        || std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+}
+
+/// GitHub's escaping of workflow-command data (`%`, CR, LF) and, in properties, `:` and `,`.
+fn github_escape(text: &str, property: bool) -> String {
+    let mut out = text
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    if property {
+        out = out.replace(':', "%3A").replace(',', "%2C");
+    }
+    out
+}
+
+/// `::error file=…,line=…,col=…::message` for one problem.
+fn github_annotation(problem: &config::Problem) -> String {
+    let message = github_escape(problem.message(), false);
+    match problem.location() {
+        Some((file, line, col)) => {
+            format!(
+                "::error file={},line={line},col={col}::{message}",
+                github_escape(&file, true)
+            )
+        }
+        None => format!("::error::{message}"),
+    }
 }
 
 /// Arguments of `cwrecon plan`.
@@ -216,7 +278,14 @@ pub async fn execute(cli: Cli) -> Result<Exit, Error> {
     init_logging(cli.verbose, cli.color);
     set_report_style(cli.color);
     match cli.command {
-        Command::Validate(args) => validate(&args),
+        Command::Validate(args) => {
+            if args.format == ErrorFormat::Github {
+                GITHUB_ANNOTATIONS.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            validate(&args)
+        }
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man(),
         Command::Schema => print_schema(),
         Command::Demo => Box::pin(crate::demo::run(today()?)).await,
         Command::Plan(args) => Box::pin(plan(args, cli.color)).await,
@@ -365,6 +434,27 @@ fn today() -> Result<crate::model::Date, Error> {
     }
 }
 
+fn completions(shell: clap_complete::Shell) -> Result<Exit, Error> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, "cwrecon", &mut out);
+    write_stdout(&String::from_utf8_lossy(&out), "the completions")?;
+    Ok(Exit::OK)
+}
+
+fn man() -> Result<Exit, Error> {
+    let command = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_mangen::Man::new(command)
+        .render(&mut out)
+        .map_err(|source| Error::Output {
+            what: "the man page".to_owned(),
+            source,
+        })?;
+    write_stdout(&String::from_utf8_lossy(&out), "the man page")?;
+    Ok(Exit::OK)
+}
+
 fn print_schema() -> Result<Exit, Error> {
     write_stdout(&config::schema_json(), "the JSON Schema")?;
     Ok(Exit::OK)
@@ -425,6 +515,12 @@ const MAX_SHOWN_PROBLEMS: usize = 50;
 pub fn report_error(err: &Error) {
     let mut stderr = std::io::stderr().lock();
     if let Error::Config(config::Error::Invalid { problems }) = err {
+        if github_annotations() {
+            let mut stdout = std::io::stdout().lock();
+            for problem in problems {
+                let _ = writeln!(stdout, "{}", github_annotation(problem));
+            }
+        }
         for problem in problems.iter().take(MAX_SHOWN_PROBLEMS) {
             let _ = writeln!(stderr, "{:?}", miette::Report::new(problem.clone()));
         }

@@ -78,7 +78,16 @@ fn a_folder_without_yaml_is_an_error_not_an_empty_config() {
 
 #[test]
 fn every_subcommand_has_help_with_an_example() {
-    for sub in ["validate", "schema", "sim"] {
+    for sub in [
+        "validate",
+        "schema",
+        "sim",
+        "plan",
+        "apply",
+        "demo",
+        "completions",
+        "man",
+    ] {
         let output = Cli::new().args([sub, "--help"]).run();
         assert_eq!(output.code, 0);
         assert!(
@@ -214,4 +223,57 @@ fn keys_never_appear_in_any_output_whatever_the_yaml_style() {
             output.transcript()
         );
     }
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_command_definitions() {
+    let bash = Cli::new().args(["completions", "bash"]).run();
+    assert_eq!(bash.code, 0);
+    assert!(
+        bash.stdout.contains("_cwrecon()") && bash.stdout.contains("validate"),
+        "{}",
+        bash.stdout
+    );
+    let man = Cli::new().args(["man"]).run();
+    assert_eq!(man.code, 0);
+    assert!(
+        man.stdout.contains(".TH cwrecon 1") && man.stdout.contains("apply"),
+        "{}",
+        man.stdout
+    );
+}
+
+#[test]
+fn config_errors_become_github_annotations_on_request_or_in_actions() {
+    let asked = Cli::new()
+        .args([
+            "validate",
+            "--format",
+            "github",
+            "tests/fixtures/invalid/negative-price.yaml",
+        ])
+        .run();
+    assert_eq!(asked.code, 78);
+    assert_eq!(
+        asked.stdout,
+        "::error file=tests/fixtures/invalid/negative-price.yaml,line=2,col=57::retail price is negative (-12)\n"
+    );
+    let in_actions = Cli::new()
+        .env("GITHUB_ACTIONS", "true")
+        .args([
+            "validate",
+            "tests/fixtures/invalid-sets/pricing-across-files",
+        ])
+        .run();
+    assert!(
+        in_actions.stdout.starts_with(
+            "::error file=tests/fixtures/invalid-sets/pricing-across-files/b.yaml,line=4,col=19::"
+        ),
+        "{}",
+        in_actions.stdout
+    );
+    let plain = Cli::new()
+        .args(["validate", "tests/fixtures/invalid/negative-price.yaml"])
+        .run();
+    assert!(plain.stdout.is_empty(), "no annotations outside Actions");
 }
