@@ -113,23 +113,7 @@ async fn fifty_seeded_runs_converge_without_duplicates() {
     let mut applies_needed = BTreeMap::new();
     for seed in 0..RUNS {
         let t = tenant().await;
-        let acme = t
-            .post(
-                "/company/companies",
-                json!({"identifier": "AcmeCorp", "name": "Acme Corp", "city": "Austin"}),
-            )
-            .await;
-        t.post(
-            "/company/contacts",
-            json!({"firstName": "Jo", "lastName": "Acme", "company": {"id": acme}}),
-        )
-        .await;
-        let bluebird = t.post("/company/companies", json!({"identifier": "BluebirdDental", "name": "Bluebird Dental", "city": "Austin"})).await;
-        t.post(
-            "/company/contacts",
-            json!({"firstName": "Maria", "lastName": "Lopez", "company": {"id": bluebird}}),
-        )
-        .await;
+        t.with_example_companies().await;
         t.store.set_faults(Faults {
             error_rate: 0.10,
             throttle_rate: 0.05,

@@ -26,28 +26,7 @@ fn planned_creates(stdout: &str) -> usize {
 
 async fn hand_made() -> Tenant {
     let t = tenant().await;
-    let acme = t
-        .post(
-            "/company/companies",
-            json!({"identifier": "AcmeCorp", "name": "Acme Corp", "city": "Austin"}),
-        )
-        .await;
-    t.post(
-        "/company/contacts",
-        json!({"firstName": "Jo", "lastName": "Acme", "company": {"id": acme}}),
-    )
-    .await;
-    let bluebird = t
-        .post(
-            "/company/companies",
-            json!({"identifier": "BluebirdDental", "name": "Bluebird Dental", "city": "Austin"}),
-        )
-        .await;
-    t.post(
-        "/company/contacts",
-        json!({"firstName": "Maria", "lastName": "Lopez", "company": {"id": bluebird}}),
-    )
-    .await;
+    t.with_example_companies().await;
     t
 }
 

@@ -30,28 +30,7 @@ async fn set_up_by_hand(t: &Tenant) {
         json!({"name": "Intermedia Services", "category": {"id": category}}),
     )
     .await;
-    let acme = t
-        .post(
-            "/company/companies",
-            json!({"identifier": "AcmeCorp", "name": "Acme Corp", "city": "Austin"}),
-        )
-        .await;
-    t.post(
-        "/company/contacts",
-        json!({"firstName": "Jo", "lastName": "Acme", "company": {"id": acme}}),
-    )
-    .await;
-    let bluebird = t
-        .post(
-            "/company/companies",
-            json!({"identifier": "BluebirdDental", "name": "Bluebird Dental", "city": "Austin"}),
-        )
-        .await;
-    t.post(
-        "/company/contacts",
-        json!({"firstName": "Maria", "lastName": "Lopez", "company": {"id": bluebird}}),
-    )
-    .await;
+    t.with_example_companies().await;
 }
 
 async fn apply_examples(t: &Tenant) -> cwrecon::workflow::Applied {

@@ -30,28 +30,7 @@ fn cli(t: &Tenant, args: &[&str]) -> common::Output {
 /// A tenant the examples were applied to: the converged state every drift scenario starts from.
 async fn converged() -> Tenant {
     let t = tenant().await;
-    let acme = t
-        .post(
-            "/company/companies",
-            json!({"identifier": "AcmeCorp", "name": "Acme Corp", "city": "Austin"}),
-        )
-        .await;
-    t.post(
-        "/company/contacts",
-        json!({"firstName": "Jo", "lastName": "Acme", "company": {"id": acme}}),
-    )
-    .await;
-    let bluebird = t
-        .post(
-            "/company/companies",
-            json!({"identifier": "BluebirdDental", "name": "Bluebird Dental", "city": "Austin"}),
-        )
-        .await;
-    t.post(
-        "/company/contacts",
-        json!({"firstName": "Maria", "lastName": "Lopez", "company": {"id": bluebird}}),
-    )
-    .await;
+    t.with_example_companies().await;
     let config = cwrecon::config::load(&["examples/intermedia".into()]).unwrap();
     let source = ClientSource::new(t.client.clone(), 4);
     let target = ClientTarget::new(t.client.clone());

@@ -67,6 +67,30 @@ impl Tenant {
 }
 
 impl Tenant {
+    /// What the examples expect to exist already: Acme and Bluebird, each with a contact (Acme is
+    /// matched by identifier and linked, Bluebird likewise).
+    pub async fn with_example_companies(&self) {
+        let acme = self
+            .post(
+                "/company/companies",
+                json!({"identifier": "AcmeCorp", "name": "Acme Corp", "city": "Austin"}),
+            )
+            .await;
+        self.post(
+            "/company/contacts",
+            json!({"firstName": "Jo", "lastName": "Acme", "company": {"id": acme}}),
+        )
+        .await;
+        let bluebird = self
+            .post("/company/companies", json!({"identifier": "BluebirdDental", "name": "Bluebird Dental", "city": "Austin"}))
+            .await;
+        self.post(
+            "/company/contacts",
+            json!({"firstName": "Maria", "lastName": "Lopez", "company": {"id": bluebird}}),
+        )
+        .await;
+    }
+
     /// Send any request by hand and return the JSON answer.
     pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
         let url = format!("{}{path}", self.running.api_url());
