@@ -76,12 +76,7 @@ impl SourceFile {
 
     /// The 1-based line and column of a byte offset; the column counts characters, as editors do.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&start| start <= offset);
-        let start = self
-            .line_starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(0);
+        let (line, start, _) = self.line_of(offset);
         let column = self
             .shown
             .get(start..offset.min(self.shown.len()))
@@ -89,13 +84,8 @@ impl SourceFile {
         (line.max(1), column + 1)
     }
 
-    /// The text as shown (secrets masked).
-    pub fn text(&self) -> &str {
-        &self.shown
-    }
-
-    /// The length in bytes of the line holding `offset`.
-    fn line_length(&self, offset: usize) -> usize {
+    /// The 1-based line number holding `offset`, and that line's start and end byte offsets.
+    fn line_of(&self, offset: usize) -> (usize, usize, usize) {
         let line = self.line_starts.partition_point(|&start| start <= offset);
         let start = self
             .line_starts
@@ -107,6 +97,17 @@ impl SourceFile {
             .get(line)
             .copied()
             .unwrap_or(self.shown.len());
+        (line, start, end)
+    }
+
+    /// The text as shown (secrets masked).
+    pub fn text(&self) -> &str {
+        &self.shown
+    }
+
+    /// The length in bytes of the line holding `offset`.
+    fn line_length(&self, offset: usize) -> usize {
+        let (_, start, end) = self.line_of(offset);
         end.saturating_sub(start)
     }
 }
