@@ -4,6 +4,7 @@
 //! shown to a person (miette reports on stderr). It refuses to do any work itself: each subcommand
 //! hands resolved inputs to the library module that owns that step of the pipeline.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 
@@ -115,6 +116,16 @@ goes to a journal (--journal, default .cwrecon/journal-<time>.jsonl).
 Exit codes: 0 all applied and verified, 1 something failed or is left, 3 blocked by a safety rail,
 64 no confirmation possible (no terminal, no --auto-approve), 78 invalid configuration.")]
     Apply(ApplyArgs),
+    /// Write the YAML that describes what the integration owns in a live tenant.
+    #[command(after_help = "\
+Examples:
+  cwrecon export --out onboarding/
+  cwrecon export --out onboarding/ --integration examples/intermedia/integration.yaml
+
+Writes integration.yaml, setup.yaml, products.yaml and companies/<identifier>.yaml, the layout of
+examples/intermedia; planning the folder right away shows no changes. Reads ConnectWise with the
+same credentials as plan; changes nothing there.")]
+    Export(ExportArgs),
     /// Print the JSON Schema of the configuration files (for editors and CI).
     #[command(after_help = "\
 Examples:
@@ -232,6 +243,18 @@ pub struct PlanArgs {
     pub concurrency: usize,
 }
 
+/// Arguments of `cwrecon export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The folder to write (created if needed; files of the same names are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Configuration whose `integration` and `connection` sections to use (Intermedia's conventions
+    /// and the CW_* variables otherwise).
+    #[arg(long, value_name = "PATH")]
+    pub integration: Option<PathBuf>,
+}
+
 /// Arguments of `cwrecon apply`.
 #[derive(Debug, clap::Args)]
 pub struct ApplyArgs {
@@ -288,6 +311,7 @@ pub async fn execute(cli: Cli) -> Result<Exit, Error> {
         Command::Man => man(),
         Command::Schema => print_schema(),
         Command::Demo => Box::pin(crate::demo::run(today()?)).await,
+        Command::Export(args) => Box::pin(export(args)).await,
         Command::Plan(args) => Box::pin(plan(args, cli.color)).await,
         Command::Apply(args) => Box::pin(apply(args, cli.color)).await,
         Command::Sim(args) => Ok(crate::sim::serve(args).await?),
@@ -316,6 +340,31 @@ fn connect(
         .with_requests_per_minute(requests_per_minute)
         .with_concurrency(concurrency);
     Ok(crate::connectwise::Client::new(client_config)?)
+}
+
+async fn export(args: ExportArgs) -> Result<Exit, Error> {
+    let config = match &args.integration {
+        Some(path) => config::load(std::slice::from_ref(path))?,
+        None => config::load_texts([("(defaults)", "")])?,
+    };
+    let client = connect(&config, 900, 8)?;
+    let source = crate::live::ClientSource::new(client, 8);
+    let snapshot = Box::pin(crate::live::read_owned_tenant(&source, &config)).await?;
+    let export = crate::export::export(&config.integration.item, &snapshot);
+    crate::export::write(&args.out, &export).map_err(|source| Error::WriteFile {
+        path: args.out.clone(),
+        source,
+    })?;
+    let mut text = format!(
+        "wrote {} files to {}\n",
+        export.files.len(),
+        args.out.display()
+    );
+    for skipped in &export.skipped {
+        let _ = writeln!(text, "not exported: {skipped}");
+    }
+    write_stdout(&text, "the export summary")?;
+    Ok(Exit::OK)
 }
 
 async fn apply(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Error> {

@@ -14,6 +14,7 @@ pub mod connectwise;
 pub mod demo;
 mod error;
 pub mod exit;
+pub mod export;
 pub mod live;
 pub mod model;
 pub mod plan;

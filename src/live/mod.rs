@@ -11,5 +11,8 @@ mod snapshot;
 
 pub use http::{BUNDLE_SIZE, ClientSource};
 pub use project::{Projection, project};
-pub use read::{ListQuery, MAX_CONDITIONS, ReadError, Source, in_clauses, quote, read_snapshot};
+pub use read::{
+    ListQuery, MAX_CONDITIONS, ReadError, Source, in_clauses, quote, read_owned_tenant,
+    read_snapshot,
+};
 pub use snapshot::Snapshot;

@@ -482,6 +482,94 @@ async fn scan_all_links<S: Source>(source: &S, snapshot: &mut Snapshot) -> Resul
     Ok(())
 }
 
+/// Read everything the integration owns in a tenant, for `export`: the setup tables, owned catalog
+/// items and agreements, every company linked under the integration's solution (all links are read,
+/// so this grows with the tenant: export is a one-off), their contacts, and the owned agreements'
+/// additions.
+pub async fn read_owned_tenant<S: Source>(
+    source: &S,
+    config: &Config,
+) -> Result<Snapshot, ReadError> {
+    let (setup, (catalog, _, agreements)) =
+        tokio::try_join!(read_setup(source), read_owned(source, config))?;
+    let mut snapshot = Snapshot {
+        catalog,
+        agreements,
+        ..setup
+    };
+    scan_all_links(source, &mut snapshot).await?;
+    let solution = fold_name(&config.integration.item.name);
+    let mut relevant: BTreeSet<i64> = snapshot
+        .links
+        .iter()
+        .filter(|(_, links)| {
+            links.iter().any(|l| {
+                text(l, "managementSolution/name").is_some_and(|s| fold_name(s) == solution)
+            })
+        })
+        .map(|(company, _)| *company)
+        .collect();
+    relevant.extend(
+        snapshot
+            .agreements
+            .iter()
+            .filter_map(|a| field(a, "company/id").and_then(Json::as_i64)),
+    );
+    let relevant: Vec<i64> = relevant.into_iter().collect();
+    let known: BTreeSet<i64> = snapshot.companies.iter().filter_map(id).collect();
+    let missing: Vec<i64> = relevant
+        .iter()
+        .copied()
+        .filter(|c| !known.contains(c))
+        .collect();
+    snapshot.companies.extend(
+        concat(
+            source,
+            "companies",
+            "/company/companies",
+            id_clauses("id", &missing, ""),
+            COMPANY_FIELDS,
+        )
+        .await?,
+    );
+    let integration_ids: Vec<i64> = snapshot
+        .managed_devices_integrations
+        .iter()
+        .filter_map(id)
+        .collect();
+    let agreement_ids: Vec<i64> = snapshot.agreements.iter().filter_map(id).collect();
+    let (contacts, cross_references, additions) = tokio::try_join!(
+        concat(
+            source,
+            "contacts",
+            "/company/contacts",
+            id_clauses("company/id", &relevant, ""),
+            "id,firstName,lastName,company,_info/lastUpdated"
+        ),
+        source.list_children(
+            "crossReferences",
+            "ManagedDevicesIntegrationCrossReference",
+            "/company/managedDevicesIntegrations/{parentId}/crossReferences",
+            &integration_ids,
+            ListQuery::new(
+                None,
+                "id,vendorType,product,agreementType,_info/lastUpdated"
+            ),
+        ),
+        source.list_children(
+            "additions",
+            "Addition",
+            "/finance/agreements/{parentId}/additions",
+            &agreement_ids,
+            ListQuery::new(None, ADDITION_FIELDS)
+        ),
+    )?;
+    snapshot.contacts = contacts;
+    snapshot.cross_references = cross_references;
+    snapshot.additions = additions;
+    Ok(snapshot)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,6 +108,12 @@ macro_rules! decimal_newtype {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 // JSON and YAML carry amounts as numbers; a float is exact for every amount with
                 // two decimals that fits a ConnectWise money field.
+                // Whole amounts as integers (`42`, not `42.0`): what a person would write.
+                if self.0.fract().is_zero()
+                    && let Some(whole) = rust_decimal::prelude::ToPrimitive::to_i64(&self.0)
+                {
+                    return serializer.serialize_i64(whole);
+                }
                 let float = rust_decimal::prelude::ToPrimitive::to_f64(&self.0).unwrap_or(f64::NAN);
                 serializer.serialize_f64(float)
             }

@@ -42,7 +42,7 @@ fn a_catalog_item_references_its_setup_rows_by_id() {
     assert_eq!(path, "/procurement/catalog");
     assert_eq!(body["identifier"], json!("A1R_7.5"));
     assert_eq!(body["cost"], json!(7.5));
-    assert_eq!(body["price"], json!(12.0));
+    assert_eq!(body["price"], json!(12));
     assert!(
         body["type"]["id"].is_i64() && body["subcategory"]["id"].is_i64(),
         "{body}"
@@ -106,7 +106,7 @@ fn the_link_agreement_and_addition_hang_off_their_parents() {
         path.starts_with("/finance/agreements/1") && path.ends_with("/additions"),
         "{path}"
     );
-    assert_eq!(body["quantity"], json!(3.0));
+    assert_eq!(body["quantity"], json!(3));
     assert_eq!(body["billCustomer"], json!("Billable"));
     assert_eq!(body["effectiveDate"], json!("2026-11-01T00:00:00Z"));
 }

@@ -1,0 +1,408 @@
+//! `cwrecon export`: the YAML that describes what the integration owns in a live tenant, laid out
+//! like `examples/intermedia` (integration, setup, products, one file per company), such that
+//! planning it right away shows no changes.
+//!
+//! Owns the reverse mapping, live records → configuration, and its limits: a catalog item whose
+//! identifier does not follow `<SKU>_<UNIT_COST>`, and a company with an owned agreement but no
+//! Manage ID link, cannot be written as configuration; they are reported, not guessed. Writes only
+//! into the folder it is given.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value as Json;
+
+use crate::config::Spanned;
+use crate::config::model::{
+    Addition, Agreement, AgreementType, Billing, Company, ConfigFile, CrossReference, Integration,
+    ManagedDevicesIntegration, ManagementItSolution, NamedRow, Product, ProductType, Setup,
+    SubCategory,
+};
+use crate::live::Snapshot;
+use crate::model::{Date, Money, Quantity, fold_name};
+
+/// The files to write, by path relative to the output folder, and what could not be exported.
+#[derive(Debug, Default)]
+pub struct Export {
+    /// `(relative path, YAML text)`.
+    pub files: Vec<(PathBuf, String)>,
+    /// Records left out, and why.
+    pub skipped: Vec<String>,
+}
+
+fn text<'a>(record: &'a Json, path: &str) -> Option<&'a str> {
+    path.split('/')
+        .try_fold(record, |v, p| v.get(p))
+        .and_then(Json::as_str)
+}
+
+fn id(record: &Json) -> Option<i64> {
+    record.get("id").and_then(Json::as_i64)
+}
+
+fn s(value: &str) -> Spanned<String> {
+    Spanned::unwritten(value.trim().to_owned())
+}
+
+fn money(record: &Json, field: &str) -> Option<Money> {
+    record
+        .get(field)
+        .and_then(|v| serde_json::from_value::<Money>(v.clone()).ok())
+}
+
+fn enum_of<T: serde::de::DeserializeOwned + Default>(record: &Json, field: &str) -> T {
+    record
+        .get(field)
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default()
+}
+
+fn by_name<'a>(records: &'a [Json], name: &str) -> Option<&'a Json> {
+    records
+        .iter()
+        .find(|r| text(r, "name").is_some_and(|n| fold_name(n) == fold_name(name)))
+}
+
+/// Build the export of `snapshot` under the integration's conventions.
+pub fn export(integration: &Integration, snapshot: &Snapshot) -> Export {
+    let mut out = Export::default();
+    let owned_items: Vec<&Json> = snapshot
+        .catalog
+        .iter()
+        .filter(|c| {
+            text(c, "type/name")
+                .is_some_and(|t| fold_name(t) == fold_name(&integration.product_type))
+        })
+        .collect();
+    let integration = integration_from_items(integration, &owned_items);
+    let (products, prices) = products(&integration, &owned_items, &mut out.skipped);
+    let header = |depth: usize| {
+        format!(
+            "# yaml-language-server: $schema={}schemas/cwrecon.schema.json\n",
+            "../".repeat(depth)
+        )
+    };
+    let integration_file = ConfigFile {
+        integration: Some(Spanned::unwritten(integration.clone())),
+        ..ConfigFile::default()
+    };
+    out.files.push((
+        "integration.yaml".into(),
+        header(1) + &yaml(&integration_file),
+    ));
+    let setup_file = ConfigFile {
+        setup: setup(&integration, snapshot),
+        ..ConfigFile::default()
+    };
+    out.files
+        .push(("setup.yaml".into(), header(1) + &yaml(&setup_file)));
+    let products_file = ConfigFile {
+        products,
+        ..ConfigFile::default()
+    };
+    out.files
+        .push(("products.yaml".into(), header(1) + &yaml(&products_file)));
+    for (identifier, company) in companies(&integration, snapshot, &prices, &mut out.skipped) {
+        let file = ConfigFile {
+            companies: vec![Spanned::unwritten(company)],
+            ..ConfigFile::default()
+        };
+        let name: String = identifier
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        out.files.push((
+            PathBuf::from("companies").join(format!("{name}.yaml")),
+            header(2) + &yaml(&file),
+        ));
+    }
+    out
+}
+
+fn yaml(file: &ConfigFile) -> String {
+    serde_saphyr::to_string(file).unwrap_or_default()
+}
+
+/// The integration's catalog conventions, as the owned items actually have them.
+fn integration_from_items(integration: &Integration, items: &[&Json]) -> Integration {
+    let mut integration = integration.clone();
+    if let Some(item) = items.first() {
+        let set = |field: &mut Spanned<String>, path: &str| {
+            if let Some(value) = text(item, path) {
+                *field = s(value);
+            }
+        };
+        set(&mut integration.product_type, "type/name");
+        set(&mut integration.category, "category/name");
+        set(&mut integration.subcategory, "subcategory/name");
+        set(&mut integration.unit_of_measure, "unitOfMeasure/name");
+    }
+    integration
+}
+
+/// Products from owned catalog items, and each identifier's catalog price.
+fn products(
+    integration: &Integration,
+    items: &[&Json],
+    skipped: &mut Vec<String>,
+) -> (Vec<Spanned<Product>>, BTreeMap<String, Option<Money>>) {
+    let mut products = Vec::new();
+    let mut prices = BTreeMap::new();
+    for item in items {
+        let Some(identifier) = text(item, "identifier") else {
+            continue;
+        };
+        let parsed = identifier
+            .rsplit_once('_')
+            .and_then(|(sku, cost)| Money::parse(cost).ok().map(|c| (sku, c)));
+        let Some((sku, cost)) = parsed.filter(|(sku, cost)| {
+            crate::config::catalog_identifier(
+                &integration.identifier_format,
+                sku,
+                &cost.render_cost(),
+            ) == identifier
+        }) else {
+            skipped.push(format!(
+                "catalog item `{identifier}`: its identifier does not follow {}",
+                integration.identifier_format.value
+            ));
+            continue;
+        };
+        let description = text(item, "description").unwrap_or(identifier);
+        let customer = text(item, "customerDescription").filter(|c| c.trim() != description.trim());
+        let recurring = item
+            .get("recurringFlag")
+            .and_then(Json::as_bool)
+            .unwrap_or(false);
+        let by_letter = match sku.chars().last().map(|c| c.to_ascii_uppercase()) {
+            Some('R') => Some(Billing::Recurring),
+            Some('O') => Some(Billing::OneTime),
+            _ => None,
+        };
+        let billing = if recurring {
+            Billing::Recurring
+        } else {
+            Billing::OneTime
+        };
+        let price = money(item, "price");
+        prices.insert(fold_name(identifier), price);
+        products.push(Spanned::unwritten(Product {
+            sku: s(sku),
+            unit_cost: Spanned::unwritten(cost),
+            retail_price: price.map(Spanned::unwritten),
+            description: s(description),
+            customer_description: customer.map(s),
+            billing: (by_letter != Some(billing)).then(|| Spanned::unwritten(billing)),
+            taxable: None,
+        }));
+    }
+    (products, prices)
+}
+
+fn setup(integration: &Integration, snapshot: &Snapshot) -> Setup {
+    let row = |records: &[Json], name: &str| {
+        by_name(records, name).map(|r| {
+            Spanned::unwritten(NamedRow {
+                name: s(text(r, "name").unwrap_or(name)),
+            })
+        })
+    };
+    let mut setup = Setup::default();
+    if let Some(r) = by_name(&snapshot.product_types, &integration.product_type) {
+        setup.product_types.push(Spanned::unwritten(ProductType {
+            name: s(text(r, "name").unwrap_or_default()),
+            type_xref: r
+                .get("typeXref")
+                .and_then(|v| serde_json::from_value(v.clone()).ok()),
+        }));
+    }
+    if let Some(r) = by_name(&snapshot.agreement_types, &integration.agreement_type) {
+        setup
+            .agreement_types
+            .push(Spanned::unwritten(AgreementType {
+                name: s(text(r, "name").unwrap_or_default()),
+                employee_comp_rate: enum_of(r, "employeeCompRate"),
+                employee_comp_not_exceed: enum_of(r, "employeeCompNotExceed"),
+                invoicing_cycle: enum_of(r, "invoicingCycle"),
+                bill_time: enum_of(r, "billTime"),
+                bill_expenses: enum_of(r, "billExpenses"),
+                bill_products: enum_of(r, "billProducts"),
+            }));
+    }
+    setup.units_of_measure.extend(row(
+        &snapshot.units_of_measure,
+        &integration.unit_of_measure,
+    ));
+    setup
+        .categories
+        .extend(row(&snapshot.categories, &integration.category));
+    if let Some(r) = snapshot.subcategories.iter().find(|r| {
+        text(r, "name").is_some_and(|n| fold_name(n) == fold_name(&integration.subcategory))
+            && text(r, "category/name")
+                .is_some_and(|c| fold_name(c) == fold_name(&integration.category))
+    }) {
+        setup.subcategories.push(Spanned::unwritten(SubCategory {
+            name: s(text(r, "name").unwrap_or_default()),
+            category: s(text(r, "category/name").unwrap_or_default()),
+        }));
+    }
+    if let Some(r) = by_name(&snapshot.management_it_solutions, &integration.name) {
+        setup
+            .management_it_solutions
+            .push(Spanned::unwritten(ManagementItSolution {
+                name: s(text(r, "name").unwrap_or_default()),
+                solution_type: enum_of(r, "managementItSolutionType"),
+                solution_name: text(r, "managementSolutionName")
+                    .filter(|n| fold_name(n) != fold_name(&integration.name))
+                    .map(s),
+            }));
+    }
+    for mdi in snapshot.managed_devices_integrations.iter().filter(|m| {
+        text(m, "solution").is_some_and(|s| fold_name(s) == fold_name(&integration.name))
+    }) {
+        let references = id(mdi)
+            .and_then(|i| snapshot.cross_references.get(&i))
+            .cloned()
+            .unwrap_or_default();
+        setup
+            .managed_devices_integrations
+            .push(Spanned::unwritten(ManagedDevicesIntegration {
+                name: s(text(mdi, "name").unwrap_or_default()),
+                solution: s(text(mdi, "solution").unwrap_or_default()),
+                login_by: enum_of(mdi, "loginBy"),
+                default_billing_level: enum_of(mdi, "defaultBillingLevel"),
+                portal_url: text(mdi, "portalUrl").map(s),
+                cross_references: references
+                    .iter()
+                    .filter_map(|x| {
+                        Some(Spanned::unwritten(CrossReference {
+                            vendor_type: s(text(x, "vendorType")?),
+                            product: s(text(x, "product/identifier")?),
+                            agreement_type: text(x, "agreementType/name")
+                                .filter(|t| fold_name(t) != fold_name(&integration.agreement_type))
+                                .map(s),
+                        }))
+                    })
+                    .collect(),
+            }));
+    }
+    setup
+}
+
+/// One company per account linked under the integration's solution, with its owned agreement.
+fn companies(
+    integration: &Integration,
+    snapshot: &Snapshot,
+    prices: &BTreeMap<String, Option<Money>>,
+    skipped: &mut Vec<String>,
+) -> Vec<(String, Company)> {
+    let solution = fold_name(&integration.name);
+    let mut out = Vec::new();
+    let owned_agreement = |company: i64| {
+        snapshot.agreements.iter().find(|a| {
+            a.get("company")
+                .and_then(|c| c.get("id"))
+                .and_then(Json::as_i64)
+                == Some(company)
+                && text(a, "type/name")
+                    .is_some_and(|t| fold_name(t) == fold_name(&integration.agreement_type))
+        })
+    };
+    for company in &snapshot.companies {
+        let (Some(company_id), Some(identifier)) = (id(company), text(company, "identifier"))
+        else {
+            continue;
+        };
+        let link = snapshot
+            .links
+            .get(&company_id)
+            .into_iter()
+            .flatten()
+            .find(|l| text(l, "managementSolution/name").is_some_and(|s| fold_name(s) == solution));
+        let Some(account) = link.and_then(|l| text(l, "groupIdentifier")) else {
+            if owned_agreement(company_id).is_some() {
+                skipped.push(format!("company `{identifier}`: it has an {} agreement but no Manage ID link, so its account is unknown", integration.agreement_type.value));
+            }
+            continue;
+        };
+        let agreement =
+            owned_agreement(company_id).map(|a| agreement(integration, snapshot, a, prices));
+        out.push((
+            identifier.to_owned(),
+            Company {
+                account: s(account),
+                identifier: s(identifier),
+                create: None,
+                contact: None,
+                agreement: agreement.map(Spanned::unwritten),
+            },
+        ));
+    }
+    out
+}
+
+fn agreement(
+    integration: &Integration,
+    snapshot: &Snapshot,
+    a: &Json,
+    prices: &BTreeMap<String, Option<Money>>,
+) -> Agreement {
+    let start = text(a, "startDate")
+        .and_then(|d| d.get(..10))
+        .and_then(|d| Date::parse(d).ok());
+    let cycle = text(a, "billingCycle/name")
+        .filter(|c| fold_name(c) != fold_name(&integration.billing_cycle));
+    let additions = id(a)
+        .and_then(|i| snapshot.additions.get(&i))
+        .cloned()
+        .unwrap_or_default();
+    Agreement {
+        name: s(text(a, "name").unwrap_or_default()),
+        agreement_type: None,
+        start_date: Spanned::unwritten(start.unwrap_or_else(|| Date::from_date(time::Date::MIN))),
+        billing_cycle: cycle.map(s),
+        effective_date: None,
+        removed_additions: None,
+        additions: additions
+            .iter()
+            .filter(|x| x.get("cancelledDate").is_none_or(Json::is_null))
+            .filter_map(|x| {
+                let product = text(x, "product/identifier")?;
+                let quantity = x
+                    .get("quantity")
+                    .and_then(|q| serde_json::from_value::<Quantity>(q.clone()).ok())
+                    .unwrap_or_default();
+                let unit_price = money(x, "unitPrice")
+                    .filter(|p| prices.get(&fold_name(product)).copied().flatten() != Some(*p));
+                Some(Spanned::unwritten(Addition {
+                    product: s(product),
+                    quantity: Spanned::unwritten(quantity),
+                    unit_price: unit_price.map(Spanned::unwritten),
+                    bill_customer: x
+                        .get("billCustomer")
+                        .and_then(|b| serde_json::from_value(b.clone()).ok())
+                        .filter(|b| *b != crate::config::model::BillCustomer::Billable),
+                    effective_date: None,
+                }))
+            })
+            .collect(),
+    }
+}
+
+/// Write the export into `dir` (created if needed); existing files of the same names are replaced.
+pub fn write(dir: &Path, export: &Export) -> std::io::Result<()> {
+    for (relative, text) in &export.files {
+        let path = dir.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, text)?;
+    }
+    Ok(())
+}
