@@ -116,6 +116,18 @@ goes to a journal (--journal, default .cwrecon/journal-<time>.jsonl).
 Exit codes: 0 all applied and verified, 1 something failed or is left, 3 blocked by a safety rail,
 64 no confirmation possible (no terminal, no --auto-approve), 78 invalid configuration.")]
     Apply(ApplyArgs),
+    /// Check, read-only, what a first apply needs, and say how to fix each miss.
+    #[command(after_help = "\
+Examples:
+  cwrecon doctor
+  cwrecon doctor examples/intermedia     also check the rows the configuration relies on
+
+Exit codes: 0 every check passed, 1 a check failed, 78 invalid configuration.")]
+    Doctor {
+        /// Configuration files or folders (optional).
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
     /// Write the YAML that describes what the integration owns in a live tenant.
     #[command(after_help = "\
 Examples:
@@ -312,6 +324,7 @@ pub async fn execute(cli: Cli) -> Result<Exit, Error> {
         Command::Schema => print_schema(),
         Command::Demo => Box::pin(crate::demo::run(today()?)).await,
         Command::Export(args) => Box::pin(export(args)).await,
+        Command::Doctor { paths } => Box::pin(doctor(paths)).await,
         Command::Plan(args) => Box::pin(plan(args, cli.color)).await,
         Command::Apply(args) => Box::pin(apply(args, cli.color)).await,
         Command::Sim(args) => Ok(crate::sim::serve(args).await?),
@@ -340,6 +353,18 @@ fn connect(
         .with_requests_per_minute(requests_per_minute)
         .with_concurrency(concurrency);
     Ok(crate::connectwise::Client::new(client_config)?)
+}
+
+async fn doctor(paths: Vec<PathBuf>) -> Result<Exit, Error> {
+    let config = if paths.is_empty() {
+        config::load_texts([("(defaults)", "")])?
+    } else {
+        config::load(&paths)?
+    };
+    let client = connect(&config, 900, 4)?;
+    let given = (!paths.is_empty()).then_some(&config);
+    let checks = Box::pin(crate::doctor::checks(&client, given, today()?)).await;
+    crate::doctor::report(&checks)
 }
 
 async fn export(args: ExportArgs) -> Result<Exit, Error> {

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod connectwise;
 pub mod demo;
+pub mod doctor;
 mod error;
 pub mod exit;
 pub mod export;

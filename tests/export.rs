@@ -1,6 +1,9 @@
 //! `export` round trip: what the integration owns in a tenant, written as configuration, plans with
 //! no changes — for a tenant built by `apply` and for one built by hand through the API.
-#![expect(clippy::unwrap_used, reason = "test setup: a failure here is a failed test")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test setup: a failure here is a failed test"
+)]
 
 mod common;
 

@@ -1,0 +1,161 @@
+//! `cwrecon doctor`: what a first apply needs, checked read-only, each miss with its fix.
+//!
+//! Owns the checklist: the site answers and says its version; the credentials and `clientId` are
+//! accepted; the API member can read every kind cwrecon manages; the MSP endpoints (Management IT,
+//! Managed Devices) exist; and, given a configuration, the setup rows it references but does not
+//! create are in the tenant. Refuses to write anything: whether the member may *write* each kind
+//! cannot be probed without changing data, so doctor says so instead of guessing.
+
+use std::fmt::Write as _;
+
+use crate::config::Config;
+use crate::connectwise::{Client, Error as CwError, ListParams};
+use crate::error::Error;
+use crate::exit::Exit;
+
+/// One check and its result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// What was checked.
+    pub name: String,
+    /// `None` when it passed; otherwise what is wrong and how to fix it.
+    pub problem: Option<String>,
+}
+
+/// Every kind cwrecon reads, with its list path.
+const KINDS: [(&str, &str); 12] = [
+    ("productTypes", "/procurement/types"),
+    ("agreementTypes", "/finance/agreements/types"),
+    ("unitsOfMeasure", "/procurement/unitOfMeasures"),
+    ("categories", "/procurement/categories"),
+    ("subcategories", "/procurement/subcategories/"),
+    ("catalog", "/procurement/catalog"),
+    ("companies", "/company/companies"),
+    ("contacts", "/company/contacts"),
+    ("agreements", "/finance/agreements"),
+    ("apiMembers", "/system/apiMembers"),
+    ("managementItSolutions", "/company/managementItSolutions"),
+    (
+        "managedDevicesIntegrations",
+        "/company/managedDevicesIntegrations",
+    ),
+];
+
+fn fix_for(kind: &str, err: &CwError) -> String {
+    match err.status().map(|s| s.as_u16()) {
+        Some(401) => format!(
+            "{err}; check CW_COMPANY_ID, CW_PUBLIC_KEY and CW_PRIVATE_KEY (an API member's keys)"
+        ),
+        Some(403) => format!(
+            "{err}; check CW_CLIENT_ID, and that the API member's security role can read {kind}"
+        ),
+        Some(404) if kind.starts_with("manage") => {
+            format!(
+                "{err}; this tenant lacks ConnectWise's MSP features (Management IT / Managed Devices), without which companies have no Manage ID tab"
+            )
+        }
+        _ => err.to_string(),
+    }
+}
+
+/// Run every check.
+pub async fn checks(
+    client: &Client,
+    config: Option<&Config>,
+    today: crate::model::Date,
+) -> Vec<Check> {
+    let mut checks = Vec::new();
+    match client.system_info().await {
+        Ok(info) => checks.push(Check {
+            name: format!(
+                "site answers ({})",
+                info.version.as_deref().unwrap_or("version not reported")
+            ),
+            problem: None,
+        }),
+        Err(err) => {
+            checks.push(Check {
+                name: "site answers".to_owned(),
+                problem: Some(format!("{err}; check CW_SITE (a cloud host needs the api- prefix, e.g. api-na.myconnectwise.net)")),
+            });
+            return checks;
+        }
+    }
+    for (kind, path) in KINDS {
+        let params = ListParams::new().fields(["id"]).page_size(1);
+        let result = client.raw_endpoint(kind, path).list_page(&params, 1).await;
+        let refused = result
+            .as_ref()
+            .err()
+            .is_some_and(|e| matches!(e.status().map(|s| s.as_u16()), Some(401)));
+        checks.push(Check {
+            name: format!("read {kind}"),
+            problem: result.err().map(|e| fix_for(kind, &e)),
+        });
+        if refused {
+            // Bad credentials fail every read the same way: one report is enough.
+            return checks;
+        }
+    }
+    if let Some(config) = config {
+        checks.extend(setup_references(client, config, today).await);
+    }
+    checks.push(Check {
+        name: "write access (not probed: it would change data; the first apply reports any refusal per op)".to_owned(),
+        problem: None,
+    });
+    checks
+}
+
+/// The setup rows the configuration references but does not declare must exist in the tenant.
+async fn setup_references(
+    client: &Client,
+    config: &Config,
+    today: crate::model::Date,
+) -> Vec<Check> {
+    let source = crate::live::ClientSource::new(client.clone(), 4);
+    match Box::pin(crate::live::read_snapshot(&source, config)).await {
+        Ok(snapshot) => {
+            let report = crate::plan::assemble(config, &snapshot, today);
+            let missing: Vec<String> = report
+                .findings
+                .iter()
+                .filter(|f| f.blocking)
+                .map(|f| format!("{} (fix: {})", f.message, f.fix))
+                .collect();
+            vec![Check {
+                name: "setup rows and companies the configuration relies on".to_owned(),
+                problem: (!missing.is_empty()).then(|| missing.join("\n    ")),
+            }]
+        }
+        Err(err) => vec![Check {
+            name: "read the tenant for the configuration".to_owned(),
+            problem: Some(err.to_string()),
+        }],
+    }
+}
+
+/// Print the checklist; exit 0 when everything passed.
+pub fn report(checks: &[Check]) -> Result<Exit, Error> {
+    let mut out = String::new();
+    for check in checks {
+        match &check.problem {
+            None => {
+                let _ = writeln!(out, "ok    {}", check.name);
+            }
+            Some(problem) => {
+                let _ = writeln!(out, "FAIL  {}\n    {problem}", check.name);
+            }
+        }
+    }
+    let failed = checks.iter().filter(|c| c.problem.is_some()).count();
+    let _ = writeln!(out, "{} checks, {failed} failed", checks.len());
+    {
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout
+            .write_all(out.as_bytes())
+            .and_then(|()| stdout.flush());
+    }
+    Ok(if failed == 0 { Exit::OK } else { Exit::FAILURE })
+}

@@ -1,0 +1,61 @@
+//! `cwrecon doctor` against the simulator: a healthy tenant passes, bad keys and missing rows are
+//! named with their fix.
+
+mod common;
+
+use common::Cli;
+use common::tenant::{Tenant, tenant};
+
+fn cli(t: &Tenant, args: &[&str], overrides: &[(&str, &str)]) -> common::Output {
+    let mut cli = Cli::new().args(args.iter().copied());
+    for (key, value) in t.env() {
+        let value = overrides
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(value, |(_, v)| (*v).to_owned());
+        cli = cli.env(key, &value);
+    }
+    cli.run()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_healthy_tenant_passes_and_problems_are_named_with_their_fix() {
+    let t = tenant().await;
+    let healthy = cli(&t, &["doctor"], &[]);
+    assert_eq!(healthy.code, 0, "{}", healthy.transcript());
+    assert!(
+        healthy.stdout.contains("ok    read managementItSolutions"),
+        "{}",
+        healthy.stdout
+    );
+    assert!(healthy.stdout.contains("0 failed"), "{}", healthy.stdout);
+
+    let bad_keys = cli(&t, &["doctor"], &[("CW_PRIVATE_KEY", "wrong-key")]);
+    assert_eq!(bad_keys.code, 1, "{}", bad_keys.transcript());
+    assert!(
+        bad_keys
+            .stdout
+            .contains("check CW_COMPANY_ID, CW_PUBLIC_KEY and CW_PRIVATE_KEY"),
+        "{}",
+        bad_keys.stdout
+    );
+    assert!(
+        !bad_keys.transcript().contains("wrong-key"),
+        "the key is never shown"
+    );
+
+    let with_config = cli(&t, &["doctor", "examples/intermedia"], &[]);
+    assert_eq!(
+        with_config.code,
+        1,
+        "Acme and Bluebird are missing: {}",
+        with_config.transcript()
+    );
+    assert!(
+        with_config
+            .stdout
+            .contains("none has identifier `AcmeCorp`"),
+        "{}",
+        with_config.stdout
+    );
+}
