@@ -3,9 +3,12 @@
 //! This is the library behind the `cwrecon` binary. It is public so that tests, benchmarks and
 //! examples can drive the pipeline directly; it makes **no semver promise**.
 //!
-//! The pipeline: [`config`] loads and checks the YAML, `plan` diffs it against the live tenant read
-//! through `connectwise`, and `apply` makes the changes. [`sim`] serves a ConnectWise-compatible API for
-//! demos and tests.
+//! The pipeline: [`config`] loads and checks the YAML into a [`config::Config`]; [`live`] reads the
+//! tenant through the [`connectwise`] client and projects it onto the canonical [`model`]; [`plan`]
+//! diffs desired against live into ordered ops (pure, no I/O); [`apply`] turns ops into writes and
+//! runs them; [`workflow`] strings these together for the commands. [`sim`] serves a
+//! ConnectWise-compatible API for demos and tests; [`demo`], [`doctor`] and [`export`] are the
+//! commands around the pipeline.
 
 pub mod apply;
 pub mod cli;
