@@ -23,6 +23,7 @@ pub mod live;
 pub mod model;
 pub mod plan;
 pub mod sim;
+pub mod vendor;
 pub mod workflow;
 
 pub use error::Error;

@@ -1,0 +1,252 @@
+//! Intermedia's billing export (CSV): accounts, billable items and current counts.
+//!
+//! Owns the column mapping and the checks a billing engineer would make by hand. The parser is
+//! header-driven: columns may come in any order, extra columns are ignored, and header names are
+//! matched case-insensitively against the aliases below. Each row keeps its line number, so every
+//! problem names the line. Refuses to guess: a row with a missing or unreadable value is a problem,
+//! not a zero.
+//!
+//! | field | header aliases |
+//! | --- | --- |
+//! | account | `Account ID`, `AccountID`, `Account`, `Account Number` |
+//! | company | `Company`, `Company Name`, `Account Name` |
+//! | sku | `SKU`, `Product Code`, `Item SKU` |
+//! | unit cost | `Unit Cost`, `Cost` |
+//! | retail price | `Retail Price`, `Price` (optional) |
+//! | quantity | `Quantity`, `Count`, `Qty` |
+
+use std::collections::BTreeMap;
+
+use crate::model::exact::parse_plain;
+use crate::model::{Money, Quantity};
+
+/// One billable row of the export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// 1-based line in the file (the header is line 1).
+    pub line: u64,
+    /// The vendor account id.
+    pub account: String,
+    /// The company name, when the export has it.
+    pub company: Option<String>,
+    /// The SKU.
+    pub sku: String,
+    /// The unit cost.
+    pub unit_cost: Money,
+    /// The retail price, when the export has it.
+    pub retail_price: Option<Money>,
+    /// The current count.
+    pub quantity: Quantity,
+}
+
+/// Something wrong with the export, at a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line.
+    pub line: u64,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+const ALIASES: [(&str, &[&str]); 6] = [
+    (
+        "account",
+        &["account id", "accountid", "account", "account number"],
+    ),
+    ("company", &["company", "company name", "account name"]),
+    ("sku", &["sku", "product code", "item sku"]),
+    ("unit_cost", &["unit cost", "cost"]),
+    ("retail_price", &["retail price", "price"]),
+    ("quantity", &["quantity", "count", "qty"]),
+];
+
+const REQUIRED: [&str; 4] = ["account", "sku", "unit_cost", "quantity"];
+
+/// Parse the export. Rows that cannot be read are problems; the rest are returned.
+pub fn parse(text: &str) -> (Vec<Row>, Vec<Problem>) {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut problems = Vec::new();
+    let columns: BTreeMap<&str, usize> = match reader.headers() {
+        Ok(headers) => ALIASES
+            .iter()
+            .filter_map(|(field, aliases)| {
+                headers
+                    .iter()
+                    .position(|h| aliases.contains(&h.trim().to_lowercase().as_str()))
+                    .map(|i| (*field, i))
+            })
+            .collect(),
+        Err(err) => {
+            problems.push(Problem {
+                line: 1,
+                message: format!("cannot read the header: {err}"),
+            });
+            return (Vec::new(), problems);
+        }
+    };
+    let missing: Vec<String> = REQUIRED
+        .iter()
+        .filter(|f| !columns.contains_key(*f))
+        .map(|f| {
+            let aliases = ALIASES
+                .iter()
+                .find(|(name, _)| name == f)
+                .map_or(&[][..], |(_, a)| *a);
+            format!("{} (one of: {})", f.replace('_', " "), aliases.join(", "))
+        })
+        .collect();
+    if !missing.is_empty() {
+        problems.push(Problem {
+            line: 1,
+            message: format!(
+                "the header has no column for {}; header names are matched case-insensitively",
+                missing.join("; ")
+            ),
+        });
+        return (Vec::new(), problems);
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        match record {
+            Ok(record) => {
+                let line = record.position().map_or(0, csv::Position::line);
+                let get = |field: &str| {
+                    columns
+                        .get(field)
+                        .and_then(|&i| record.get(i))
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                };
+                match row(line, &get) {
+                    Ok(row) => rows.push(row),
+                    Err(message) => problems.push(Problem { line, message }),
+                }
+            }
+            Err(err) => {
+                let line = err.position().map_or(0, csv::Position::line);
+                problems.push(Problem {
+                    line,
+                    message: format!("unreadable row: {err}"),
+                });
+            }
+        }
+    }
+    problems.extend(pricing_conflicts(&rows));
+    (rows, problems)
+}
+
+fn row<'a>(line: u64, get: &dyn Fn(&str) -> Option<&'a str>) -> Result<Row, String> {
+    let required = |field: &str| {
+        get(field).ok_or_else(|| format!("no {} on this row", field.replace('_', " ")))
+    };
+    let amount = |field: &str, text: &str| {
+        parse_plain(text).map_err(|e| format!("{}: {e}", field.replace('_', " ")))
+    };
+    let unit_cost = Money::new(amount("unit_cost", required("unit_cost")?)?);
+    let quantity = Quantity::new(amount("quantity", required("quantity")?)?);
+    if quantity.is_negative() {
+        return Err(format!("quantity {quantity} is negative"));
+    }
+    let retail_price = match get("retail_price") {
+        Some(text) => Some(Money::new(amount("retail_price", text)?)),
+        None => None,
+    };
+    Ok(Row {
+        line,
+        account: required("account")?.to_owned(),
+        company: get("company").map(str::to_owned),
+        sku: required("sku")?.to_owned(),
+        unit_cost,
+        retail_price,
+        quantity,
+    })
+}
+
+/// The vendor's pricing rule: one (SKU, unit cost) has one retail price. Each conflict names both
+/// lines.
+fn pricing_conflicts(rows: &[Row]) -> Vec<Problem> {
+    let mut first: BTreeMap<(String, Money), &Row> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for row in rows {
+        let Some(price) = row.retail_price else {
+            continue;
+        };
+        let key = (row.sku.to_uppercase(), row.unit_cost);
+        match first.get(&key) {
+            Some(earlier) if earlier.retail_price != Some(price) => problems.push(Problem {
+                line: row.line,
+                message: format!(
+                    "SKU {} at unit cost {} has retail price {} here and {} on line {}; one (SKU, cost) has one retail price (a customer's own price belongs in the addition's unit_price)",
+                    row.sku,
+                    row.unit_cost,
+                    price,
+                    earlier.retail_price.map_or_else(|| "none".to_owned(), |p| p.to_string()),
+                    earlier.line
+                ),
+            }),
+            Some(_) => {}
+            None => {
+                first.insert(key, row);
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_in_any_order_with_extras_and_aliases() {
+        let csv = "Notes,Qty,SKU,Cost,Account ID,Company Name,Price\nx,42,MXS10C01SUNR,7.25,1002345,Acme Corp,12.00\n,3,ARC10C01SUNR,2.50,1002345,Acme Corp,\n";
+        let (rows, problems) = parse(csv);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].account, "1002345");
+        assert_eq!(rows[0].quantity.to_string(), "42");
+        assert_eq!(
+            rows[0].retail_price.map(|p| p.to_string()),
+            Some("12".to_owned())
+        );
+        assert_eq!(rows[1].retail_price, None);
+        assert_eq!(rows[1].line, 3);
+    }
+
+    #[test]
+    fn bad_rows_and_pricing_conflicts_name_their_lines() {
+        let csv = "Account,SKU,Unit Cost,Retail Price,Quantity\n1,A1R,7.25,12,5\n2,A1R,7.250,13,1\n3,B1R,seven,1,1\n4,C1R,1,1,-2\n";
+        let (rows, problems) = parse(csv);
+        assert_eq!(rows.len(), 2);
+        let lines: Vec<u64> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [4, 5, 3], "{problems:#?}");
+        assert!(
+            problems[2].message.contains("here and 12 on line 2"),
+            "{}",
+            problems[2].message
+        );
+        assert!(
+            problems[0]
+                .message
+                .starts_with("unit cost: expected a decimal"),
+            "{}",
+            problems[0].message
+        );
+    }
+
+    #[test]
+    fn a_header_without_a_required_column_is_refused() {
+        let (rows, problems) = parse("Account,SKU,Quantity\n1,A1R,1\n");
+        assert!(rows.is_empty());
+        assert!(
+            problems[0]
+                .message
+                .contains("no column for unit cost (one of: unit cost, cost)"),
+            "{}",
+            problems[0].message
+        );
+    }
+}
