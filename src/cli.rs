@@ -534,8 +534,9 @@ fn print_schema() -> Result<Exit, Error> {
     Ok(Exit::OK)
 }
 
-/// Write to stdout; a closed pipe (`cwrecon schema | head`) is not an error.
-fn write_stdout(text: &str, what: &str) -> Result<(), Error> {
+/// Write to stdout; a closed pipe (`cwrecon schema | head`) is not an error. Every command's
+/// output goes through here.
+pub(crate) fn write_stdout(text: &str, what: &str) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output {

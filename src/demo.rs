@@ -221,16 +221,5 @@ pub async fn run(today: crate::model::Date) -> Result<Exit, Error> {
 }
 
 fn print(text: &str) -> Result<(), Error> {
-    use std::io::Write as _;
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output {
-            what: "the demo to stdout".to_owned(),
-            source: err,
-        }),
-        _ => Ok(()),
-    }
+    crate::cli::write_stdout(text, "the demo")
 }

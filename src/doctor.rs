@@ -150,12 +150,6 @@ pub fn report(checks: &[Check]) -> Result<Exit, Error> {
     }
     let failed = checks.iter().filter(|c| c.problem.is_some()).count();
     let _ = writeln!(out, "{} checks, {failed} failed", checks.len());
-    {
-        use std::io::Write as _;
-        let mut stdout = std::io::stdout().lock();
-        let _ = stdout
-            .write_all(out.as_bytes())
-            .and_then(|()| stdout.flush());
-    }
+    crate::cli::write_stdout(&out, "the checklist")?;
     Ok(if failed == 0 { Exit::OK } else { Exit::FAILURE })
 }

@@ -18,7 +18,7 @@ use crate::config::model::{
     ManagedDevicesIntegration, ManagementItSolution, NamedRow, Product, ProductType, Setup,
     SubCategory,
 };
-use crate::live::Snapshot;
+use crate::live::{Snapshot, id, text};
 use crate::model::{Date, Money, Quantity, fold_name};
 
 /// The files to write, by path relative to the output folder, and what could not be exported.
@@ -28,16 +28,6 @@ pub struct Export {
     pub files: Vec<(PathBuf, String)>,
     /// Records left out, and why.
     pub skipped: Vec<String>,
-}
-
-fn text<'a>(record: &'a Json, path: &str) -> Option<&'a str> {
-    path.split('/')
-        .try_fold(record, |v, p| v.get(p))
-        .and_then(Json::as_str)
-}
-
-fn id(record: &Json) -> Option<i64> {
-    record.get("id").and_then(Json::as_i64)
 }
 
 fn s(value: &str) -> Spanned<String> {

@@ -114,14 +114,7 @@ fn show(report: &Report, options: &PlanOptions) -> Result<(), Error> {
         Format::Markdown => render::markdown(report),
         Format::Json => render::json(report),
     };
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output {
-            what: "the plan to stdout".to_owned(),
-            source: err,
-        }),
-        _ => Ok(()),
-    }
+    crate::cli::write_stdout(&text, "the plan")
 }
 
 fn decide(report: &Report, options: &PlanOptions) -> Exit {
@@ -320,14 +313,7 @@ fn confirm(count: usize) -> bool {
 }
 
 fn print(text: &str) -> Result<(), Error> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output {
-            what: "apply output to stdout".to_owned(),
-            source: err,
-        }),
-        _ => Ok(()),
-    }
+    crate::cli::write_stdout(text, "apply output")
 }
 
 /// `cwrecon apply`: from a configuration (plan, show, confirm) or from a saved plan (check it is

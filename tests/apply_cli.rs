@@ -2,17 +2,8 @@
 
 mod common;
 
-use common::Cli;
 use common::tenant::{Tenant, tenant};
 use serde_json::json;
-
-fn cli(t: &Tenant, args: &[&str]) -> common::Output {
-    let mut cli = Cli::new().args(args.iter().copied());
-    for (key, value) in t.env() {
-        cli = cli.env(key, &value);
-    }
-    cli.run()
-}
 
 /// N from the plan's first line, `Plan: N to create`.
 fn planned_creates(stdout: &str) -> usize {
@@ -34,7 +25,7 @@ async fn hand_made() -> Tenant {
 async fn without_a_terminal_or_auto_approve_apply_refuses_and_writes_nothing() {
     let t = hand_made().await;
     let before = t.writes();
-    let output = cli(&t, &["apply", "examples/intermedia"]);
+    let output = t.cli(&["apply", "examples/intermedia"]).run();
     assert_eq!(output.code, 64, "{}", output.transcript());
     assert!(
         output.stderr.contains("--auto-approve"),
@@ -50,16 +41,15 @@ async fn auto_approved_apply_converges_journals_every_op_and_a_second_apply_writ
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("journal.jsonl");
     let journal_arg = journal.display().to_string();
-    let output = cli(
-        &t,
-        &[
+    let output = t
+        .cli(&[
             "apply",
             "examples/intermedia",
             "--auto-approve",
             "--journal",
             &journal_arg,
-        ],
-    );
+        ])
+        .run();
     assert_eq!(output.code, 0, "{}", output.transcript());
     let ops = planned_creates(&output.stdout);
     assert!(
@@ -94,16 +84,15 @@ async fn auto_approved_apply_converges_journals_every_op_and_a_second_apply_writ
     );
 
     let writes = t.writes();
-    let again = cli(
-        &t,
-        &[
+    let again = t
+        .cli(&[
             "apply",
             "examples/intermedia",
             "--auto-approve",
             "--journal",
             &journal_arg,
-        ],
-    );
+        ])
+        .run();
     assert_eq!(again.code, 0, "{}", again.transcript());
     assert!(
         again.stdout.contains("Plan: no changes"),
@@ -119,7 +108,9 @@ async fn a_current_saved_plan_applies_and_a_stale_one_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let plan = dir.path().join("plan.json").display().to_string();
     let journal = dir.path().join("j.jsonl").display().to_string();
-    let saved = cli(&t, &["plan", "examples/intermedia", "--out", &plan]);
+    let saved = t
+        .cli(&["plan", "examples/intermedia", "--out", &plan])
+        .run();
     assert_eq!(saved.code, 0, "{}", saved.transcript());
     let plan_file = std::fs::read_to_string(&plan).unwrap();
     assert!(
@@ -129,7 +120,7 @@ async fn a_current_saved_plan_applies_and_a_stale_one_is_refused() {
     // Someone creates the Management IT solution by hand after the plan was reviewed.
     t.post("/company/managementItSolutions", json!({"name": "Intermedia", "managementItSolutionType": "Custom", "managementSolutionName": "Intermedia"})).await;
     let before = t.writes();
-    let stale = cli(&t, &["apply", &plan, "--journal", &journal]);
+    let stale = t.cli(&["apply", &plan, "--journal", &journal]).run();
     assert_eq!(stale.code, 1, "{}", stale.transcript());
     assert!(
         stale
@@ -140,13 +131,14 @@ async fn a_current_saved_plan_applies_and_a_stale_one_is_refused() {
     );
     assert_eq!(t.writes(), before, "a stale plan writes nothing");
 
-    let fresh = cli(&t, &["plan", "examples/intermedia", "--out", &plan]);
+    let fresh = t
+        .cli(&["plan", "examples/intermedia", "--out", &plan])
+        .run();
     assert_eq!(fresh.code, 0, "{}", fresh.transcript());
     let ops = planned_creates(&fresh.stdout);
-    let applied = cli(
-        &t,
-        &["apply", &plan, "--journal", &journal, "--format", "json"],
-    );
+    let applied = t
+        .cli(&["apply", &plan, "--journal", &journal, "--format", "json"])
+        .run();
     assert_eq!(applied.code, 0, "{}", applied.transcript());
     let events: Vec<serde_json::Value> = applied
         .stdout

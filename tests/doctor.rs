@@ -3,25 +3,12 @@
 
 mod common;
 
-use common::Cli;
-use common::tenant::{Tenant, tenant};
-
-fn cli(t: &Tenant, args: &[&str], overrides: &[(&str, &str)]) -> common::Output {
-    let mut cli = Cli::new().args(args.iter().copied());
-    for (key, value) in t.env() {
-        let value = overrides
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map_or(value, |(_, v)| (*v).to_owned());
-        cli = cli.env(key, &value);
-    }
-    cli.run()
-}
+use common::tenant::tenant;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_healthy_tenant_passes_and_problems_are_named_with_their_fix() {
     let t = tenant().await;
-    let healthy = cli(&t, &["doctor"], &[]);
+    let healthy = t.cli(&["doctor"]).run();
     assert_eq!(healthy.code, 0, "{}", healthy.transcript());
     assert!(
         healthy.stdout.contains("ok    read managementItSolutions"),
@@ -30,7 +17,7 @@ async fn a_healthy_tenant_passes_and_problems_are_named_with_their_fix() {
     );
     assert!(healthy.stdout.contains("0 failed"), "{}", healthy.stdout);
 
-    let bad_keys = cli(&t, &["doctor"], &[("CW_PRIVATE_KEY", "wrong-key")]);
+    let bad_keys = t.cli(&["doctor"]).env("CW_PRIVATE_KEY", "wrong-key").run();
     assert_eq!(bad_keys.code, 1, "{}", bad_keys.transcript());
     assert!(
         bad_keys
@@ -44,7 +31,7 @@ async fn a_healthy_tenant_passes_and_problems_are_named_with_their_fix() {
         "the key is never shown"
     );
 
-    let with_config = cli(&t, &["doctor", "examples/intermedia"], &[]);
+    let with_config = t.cli(&["doctor", "examples/intermedia"]).run();
     assert_eq!(
         with_config.code,
         1,

@@ -7,7 +7,6 @@
 
 mod common;
 
-use common::Cli;
 use common::tenant::{Tenant, redactions, tenant};
 use cwrecon::apply::ClientTarget;
 use cwrecon::live::ClientSource;
@@ -16,15 +15,6 @@ use serde_json::json;
 
 fn today() -> Date {
     Date::parse("2026-11-25").unwrap()
-}
-
-/// Run the real binary against the tenant.
-fn cli(t: &Tenant, args: &[&str]) -> common::Output {
-    let mut cli = Cli::new().args(args.iter().copied());
-    for (key, value) in t.env() {
-        cli = cli.env(key, &value);
-    }
-    cli.run()
 }
 
 /// A tenant the examples were applied to: the converged state every drift scenario starts from.
@@ -53,7 +43,7 @@ async fn converged() -> Tenant {
 async fn a_fresh_tenant_plans_every_create_in_order_and_stops_on_companies_it_cannot_match() {
     let _redactions = redactions();
     let t = tenant().await;
-    let output = cli(&t, &["plan", "examples/intermedia"]);
+    let output = t.cli(&["plan", "examples/intermedia"]).run();
     assert_eq!(
         output.code,
         1,
@@ -61,7 +51,9 @@ async fn a_fresh_tenant_plans_every_create_in_order_and_stops_on_companies_it_ca
         output.transcript()
     );
     insta::assert_snapshot!(output.transcript());
-    let json = cli(&t, &["plan", "examples/intermedia", "--format", "json"]);
+    let json = t
+        .cli(&["plan", "examples/intermedia", "--format", "json"])
+        .run();
     assert_eq!(json.code, 1);
     insta::assert_snapshot!("fresh_tenant_json", json.stdout);
 }
@@ -116,7 +108,9 @@ async fn drift_is_planned_and_hand_edits_to_undeclared_fields_survive() {
     .await;
 
     let _redactions = redactions();
-    let text = cli(&t, &["plan", "examples/intermedia", "--detailed-exitcode"]);
+    let text = t
+        .cli(&["plan", "examples/intermedia", "--detailed-exitcode"])
+        .run();
     assert_eq!(text.code, 2, "{}", text.transcript());
     assert!(
         !text.stdout.contains("update catalog item ENC10C01SUNR"),
@@ -135,7 +129,9 @@ async fn drift_is_planned_and_hand_edits_to_undeclared_fields_survive() {
         text.stdout
     );
     insta::assert_snapshot!("drift_text", text.transcript());
-    let json = cli(&t, &["plan", "examples/intermedia", "--format", "json"]);
+    let json = t
+        .cli(&["plan", "examples/intermedia", "--format", "json"])
+        .run();
     assert_eq!(json.code, 0);
     insta::assert_snapshot!("drift_json", json.stdout);
 }
@@ -153,13 +149,13 @@ async fn an_addition_no_longer_desired_is_cancelled_and_mass_cancellation_is_blo
     std::fs::write(&delta, text).unwrap();
     let path = dir.path().display().to_string();
     let _redactions = redactions();
-    let one = cli(&t, &["plan", &path]);
+    let one = t.cli(&["plan", &path]).run();
     assert_eq!(one.code, 0, "{}", one.transcript());
     insta::assert_snapshot!(
         "cancellation_text",
         one.transcript().replace(&path, "[config]")
     );
-    let json = cli(&t, &["plan", &path, "--format", "json"]);
+    let json = t.cli(&["plan", &path, "--format", "json"]).run();
     insta::assert_snapshot!("cancellation_json", json.stdout);
     assert!(
         one.stdout
@@ -192,13 +188,13 @@ async fn an_addition_no_longer_desired_is_cancelled_and_mass_cancellation_is_blo
         )
         .unwrap();
     }
-    let blocked = cli(&t, &["plan", &path]);
+    let blocked = t.cli(&["plan", &path]).run();
     assert_eq!(blocked.code, 3, "{}", blocked.transcript());
     insta::assert_snapshot!(
         "mass_cancellation_text",
         blocked.transcript().replace(&path, "[config]")
     );
-    let blocked_json = cli(&t, &["plan", &path, "--format", "json"]);
+    let blocked_json = t.cli(&["plan", &path, "--format", "json"]).run();
     assert_eq!(blocked_json.code, 3);
     insta::assert_snapshot!("mass_cancellation_json", blocked_json.stdout);
     assert!(
@@ -215,7 +211,7 @@ async fn an_addition_no_longer_desired_is_cancelled_and_mass_cancellation_is_blo
         "{}",
         blocked.stdout
     );
-    let allowed = cli(&t, &["plan", &path, "--allow-destructive"]);
+    let allowed = t.cli(&["plan", &path, "--allow-destructive"]).run();
     assert_eq!(allowed.code, 0, "{}", allowed.transcript());
 }
 
@@ -223,10 +219,9 @@ async fn an_addition_no_longer_desired_is_cancelled_and_mass_cancellation_is_blo
 async fn a_company_to_create_without_a_country_is_refused_before_any_request() {
     let t = tenant().await;
     let before = t.request_count();
-    let output = cli(
-        &t,
-        &["plan", "tests/fixtures/invalid/create-without-country.yaml"],
-    );
+    let output = t
+        .cli(&["plan", "tests/fixtures/invalid/create-without-country.yaml"])
+        .run();
     assert_eq!(output.code, 78, "{}", output.transcript());
     assert_eq!(
         t.request_count(),
@@ -246,15 +241,14 @@ async fn a_saved_plan_goes_stale_when_the_tenant_changes() {
         .replace("quantity: 42 }", "quantity: 45 }");
     std::fs::write(&acme, text).unwrap();
     let out = dir.path().join("plan.json");
-    let saved = cli(
-        &t,
-        &[
+    let saved = t
+        .cli(&[
             "plan",
             &dir.path().display().to_string(),
             "--out",
             &out.display().to_string(),
-        ],
-    );
+        ])
+        .run();
     assert_eq!(saved.code, 0, "{}", saved.transcript());
     let plan = cwrecon::plan::saved::load(&out).unwrap();
     assert_eq!(plan.ops.len(), 2, "Acme's two 42-seat lines");

@@ -147,6 +147,15 @@ impl Tenant {
         ]
     }
 
+    /// The `cwrecon` binary, pointed at this tenant.
+    pub fn cli(&self, args: &[&str]) -> super::Cli {
+        let mut cli = super::Cli::new().args(args.iter().copied());
+        for (key, value) in self.env() {
+            cli = cli.env(key, &value);
+        }
+        cli
+    }
+
     /// How many API requests the tenant has answered.
     pub fn request_count(&self) -> usize {
         self.store.requests().len()
