@@ -138,6 +138,33 @@ Writes integration.yaml, setup.yaml, products.yaml and companies/<identifier>.ya
 examples/intermedia; planning the folder right away shows no changes. Reads ConnectWise with the
 same credentials as plan; changes nothing there.")]
     Export(ExportArgs),
+    /// Write the vendor's billing export (CSV) into the configuration: counts, retail prices, and
+    /// with --add-unknown the products and companies it does not have yet.
+    #[command(after_help = "\
+Examples:
+  cwrecon import intermedia billing.csv examples/intermedia --dry-run   show the edits as a diff
+  cwrecon import intermedia billing.csv examples/intermedia
+  cwrecon import intermedia billing.csv examples/intermedia --add-unknown
+
+Edits the YAML where each value is written and keeps everything else (comments, order, style)
+as it is. Never removes anything: items the export no longer lists are reported. Writes nothing
+when the export has a problem (each is listed with its line) or the edited configuration would
+not validate. Columns are matched by header name, in any order; see docs/import.md.
+Exit codes: 0 done (or nothing to do), 2 changes to write (--detailed-exitcode with --dry-run),
+78 invalid configuration or export, 64 usage error, 1 a file could not be written.")]
+    Import(ImportArgs),
+    /// The billing reconciliation: vendor counts vs the configuration vs live ConnectWise, per
+    /// company and item, with the monthly revenue difference.
+    #[command(after_help = "\
+Examples:
+  cwrecon reconcile intermedia billing.csv examples/intermedia
+  cwrecon reconcile intermedia billing.csv examples/intermedia --format csv --out recon.csv
+  cwrecon reconcile intermedia billing.csv examples/intermedia --format markdown --only-differences
+
+Reads ConnectWise like plan (same credentials) and changes nothing.
+Exit codes: 0 done, 2 some line differs (--detailed-exitcode), 78 invalid configuration or
+export, 1 ConnectWise could not be read.")]
+    Reconcile(ReconcileArgs),
     /// Print the JSON Schema of the configuration files (for editors and CI).
     #[command(after_help = "\
 Examples:
@@ -267,6 +294,80 @@ pub struct ExportArgs {
     pub integration: Option<PathBuf>,
 }
 
+/// A vendor whose billing export cwrecon reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Vendor {
+    /// Intermedia's billing export (CSV).
+    Intermedia,
+}
+
+/// Arguments of `cwrecon import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Whose export it is.
+    pub vendor: Vendor,
+    /// The billing export (CSV).
+    #[arg(value_name = "EXPORT")]
+    pub export: PathBuf,
+    /// Configuration files or folders to update.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Also add the products and companies the configuration does not have (reported otherwise).
+    #[arg(long)]
+    pub add_unknown: bool,
+    /// Where new company files go (default: beside the existing company files).
+    #[arg(long, value_name = "DIR")]
+    pub companies_dir: Option<PathBuf>,
+    /// Show the edits as a unified diff and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Exit 2 when there are edits to write (0 when the configuration already matches).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+/// How a reconciliation is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// An aligned table for a terminal.
+    Text,
+    /// A markdown table for a pull request or a ticket.
+    Markdown,
+    /// CSV for a spreadsheet.
+    Csv,
+}
+
+/// Arguments of `cwrecon reconcile`.
+#[derive(Debug, clap::Args)]
+pub struct ReconcileArgs {
+    /// Whose export it is.
+    pub vendor: Vendor,
+    /// The billing export (CSV).
+    #[arg(value_name = "EXPORT")]
+    pub export: PathBuf,
+    /// Configuration files or folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// How to show the reconciliation.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Only the lines where the sources differ (the totals still count every line).
+    #[arg(long)]
+    pub only_differences: bool,
+    /// Exit 2 when some line differs.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Requests per minute to ConnectWise (it throttles at about 1,000).
+    #[arg(long, default_value_t = 900, value_name = "N")]
+    pub requests_per_minute: u32,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+}
+
 /// Arguments of `cwrecon apply`.
 #[derive(Debug, clap::Args)]
 pub struct ApplyArgs {
@@ -324,6 +425,8 @@ pub async fn execute(cli: Cli) -> Result<Exit, Error> {
         Command::Schema => print_schema(),
         Command::Demo => Box::pin(crate::demo::run(today()?)).await,
         Command::Export(args) => Box::pin(export(args)).await,
+        Command::Import(args) => import(&args),
+        Command::Reconcile(args) => Box::pin(reconcile(args)).await,
         Command::Doctor { paths } => Box::pin(doctor(paths)).await,
         Command::Plan(args) => Box::pin(plan(args, cli.color)).await,
         Command::Apply(args) => Box::pin(apply(args, cli.color)).await,
@@ -390,6 +493,164 @@ async fn export(args: ExportArgs) -> Result<Exit, Error> {
     }
     write_stdout(&text, "the export summary")?;
     Ok(Exit::OK)
+}
+
+/// The largest export read: far beyond any MSP's billing file, small enough to refuse a device.
+const MAX_EXPORT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Read and parse a vendor export; its problems (each with its line) refuse it whole.
+fn read_export(path: &std::path::Path) -> Result<Vec<crate::vendor::intermedia::Row>, Error> {
+    use std::io::Read as _;
+    let read_error = |source| {
+        Error::Config(config::Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .map_err(read_error)?
+        .take(MAX_EXPORT_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(read_error)?;
+    if text.len() as u64 > MAX_EXPORT_BYTES {
+        return Err(Error::VendorExport {
+            path: path.to_path_buf(),
+            problems: vec![crate::vendor::intermedia::Problem {
+                line: 1,
+                message: format!("the file is larger than {MAX_EXPORT_BYTES} bytes"),
+            }],
+        });
+    }
+    let (rows, problems) = crate::vendor::intermedia::parse(&text);
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(Error::VendorExport {
+            path: path.to_path_buf(),
+            problems,
+        })
+    }
+}
+
+fn import(args: &ImportArgs) -> Result<Exit, Error> {
+    let Vendor::Intermedia = args.vendor;
+    let (config, texts) = config::load_for_edit(&args.paths)?;
+    let rows = read_export(&args.export)?;
+    let options = crate::import::Options {
+        add_unknown: args.add_unknown,
+        companies_dir: args.companies_dir.clone(),
+        export_name: args.export.display().to_string(),
+        today: today()?,
+    };
+    let import = crate::import::import(&config, &texts, &rows, &options).inspect_err(|_| {
+        eprintln!(
+            "The configuration as the import would write it does not validate; nothing was written. The problems, in the edited text:"
+        );
+    })?;
+    let export_name = args.export.display();
+    let mut text = format!(
+        "Import of {export_name} ({} row(s)):\n",
+        rows.len()
+    );
+    if import.changes.is_empty() {
+        text.push_str("  the configuration already has the export's counts and prices\n");
+    }
+    for change in &import.changes {
+        let _ = writeln!(
+            text,
+            "  {}:{}  {}",
+            change.path.display(),
+            change.line,
+            change.message
+        );
+    }
+    let notices = |title: &str, notices: &[crate::import::Notice], text: &mut String| {
+        if notices.is_empty() {
+            return;
+        }
+        let _ = writeln!(text, "{title}");
+        for notice in notices {
+            match notice.line {
+                Some(line) => {
+                    let _ = writeln!(text, "  {export_name}:{line}  {}", notice.message);
+                }
+                None => {
+                    let _ = writeln!(text, "  {}", notice.message);
+                }
+            }
+        }
+    };
+    notices(
+        "Not imported (unknown to the configuration):",
+        &import.unknown,
+        &mut text,
+    );
+    notices("Left alone:", &import.left_alone, &mut text);
+    if args.dry_run {
+        text.push_str(&crate::import::diff(&import));
+        let _ = writeln!(
+            text,
+            "Dry run: {} file(s) would change; nothing was written.",
+            import.files.len()
+        );
+    } else if import.has_changes() {
+        let written = crate::import::write(&import)?;
+        let _ = writeln!(
+            text,
+            "Wrote {} file(s). Review them (git diff), then: cwrecon plan {}",
+            written.len(),
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    write_stdout(&text, "the import summary")?;
+    Ok(if args.detailed_exitcode && args.dry_run && import.has_changes() {
+        Exit::CHANGES
+    } else {
+        Exit::OK
+    })
+}
+
+async fn reconcile(args: ReconcileArgs) -> Result<Exit, Error> {
+    let Vendor::Intermedia = args.vendor;
+    let config = config::load(&args.paths)?;
+    let rows = read_export(&args.export)?;
+    let client = connect(&config, args.requests_per_minute, args.concurrency)?;
+    let source = crate::live::ClientSource::new(client, args.concurrency);
+    let snapshot = Box::pin(crate::live::read_snapshot(&source, &config)).await?;
+    let mut reconciliation = crate::reconcile::reconcile(&config, &rows, &snapshot, today()?);
+    let differences = reconciliation.differences();
+    let summary_only = |r: &mut crate::reconcile::Reconciliation| {
+        r.lines
+            .retain(|l| l.status != crate::reconcile::Status::Match);
+    };
+    let full = reconciliation.clone();
+    if args.only_differences {
+        summary_only(&mut reconciliation);
+    }
+    let report = match args.format {
+        ReportFormat::Text => crate::reconcile::text(&reconciliation, &full),
+        ReportFormat::Markdown => crate::reconcile::markdown(&reconciliation, &full),
+        ReportFormat::Csv => crate::reconcile::csv(&reconciliation).map_err(|e| Error::Internal {
+            message: format!("the reconciliation as CSV: {e}"),
+        })?,
+    };
+    match &args.out {
+        Some(path) => std::fs::write(path, report).map_err(|source| Error::WriteFile {
+            path: path.clone(),
+            source,
+        })?,
+        None => write_stdout(&report, "the reconciliation")?,
+    }
+    Ok(if args.detailed_exitcode && differences > 0 {
+        Exit::CHANGES
+    } else {
+        Exit::OK
+    })
 }
 
 async fn apply(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Error> {
@@ -604,6 +865,26 @@ pub fn report_error(err: &Error) {
                 stderr,
                 "… and {} more problems not shown; fix these first, then run again",
                 problems.len() - MAX_SHOWN_PROBLEMS
+            );
+        }
+    }
+    if let Error::VendorExport { path, problems } = err {
+        for problem in problems {
+            if github_annotations() {
+                let _ = writeln!(
+                    std::io::stdout().lock(),
+                    "::error file={},line={}::{}",
+                    github_escape(&path.display().to_string(), true),
+                    problem.line,
+                    github_escape(&problem.message, false)
+                );
+            }
+            let _ = writeln!(
+                stderr,
+                "{}:{}: {}",
+                path.display(),
+                problem.line,
+                problem.message
             );
         }
     }

@@ -61,6 +61,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The vendor's billing export has rows that cannot be used as they are.
+    #[error("read the vendor export {path}: {} problem(s), listed above; nothing was written", problems.len(), path = path.display())]
+    VendorExport {
+        /// The export file.
+        path: PathBuf,
+        /// What is wrong, by line.
+        problems: Vec<crate::vendor::intermedia::Problem>,
+    },
     /// A bug: an invariant of cwrecon itself did not hold.
     #[error("internal error (a bug in cwrecon, please report it): {message}")]
     Internal {
@@ -73,7 +81,7 @@ impl Error {
     /// The documented exit code for this failure.
     pub fn exit_code(&self) -> Exit {
         match self {
-            Error::Config(_) | Error::Credentials(_) => Exit::CONFIG,
+            Error::Config(_) | Error::Credentials(_) | Error::VendorExport { .. } => Exit::CONFIG,
             Error::Usage { .. } => Exit::USAGE,
             Error::ConnectWise(_)
             | Error::Sim(_)

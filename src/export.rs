@@ -97,26 +97,32 @@ pub fn export(integration: &Integration, snapshot: &Snapshot) -> Export {
             companies: vec![Spanned::unwritten(company)],
             ..ConfigFile::default()
         };
-        let name: String = identifier
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
         out.files.push((
-            PathBuf::from("companies").join(format!("{name}.yaml")),
+            PathBuf::from("companies").join(format!("{}.yaml", file_stem(&identifier))),
             header(2) + &yaml(&file),
         ));
     }
     out
 }
 
-fn yaml(file: &ConfigFile) -> String {
+/// A configuration file as YAML.
+pub(crate) fn yaml(file: &ConfigFile) -> String {
     serde_saphyr::to_string(file).unwrap_or_default()
+}
+
+/// A company's file name (without `.yaml`) from its identifier: letters, digits and `-` kept,
+/// anything else `_`.
+pub(crate) fn file_stem(identifier: &str) -> String {
+    identifier
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// The integration's catalog conventions, as the owned items actually have them.

@@ -36,6 +36,37 @@ pub fn load(paths: &[PathBuf]) -> Result<Config, Error> {
     from_raw(&raw_files, problems)
 }
 
+/// A configuration file's path and text as read, for a tool that edits the file at the places the
+/// configuration's spans record (`cwrecon import`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigText {
+    /// The file.
+    pub path: PathBuf,
+    /// The text, exactly as read (spans are byte offsets into it).
+    pub text: String,
+}
+
+/// Load like [`load`], and also return every file's text, in load order. Spans in the returned
+/// configuration are byte offsets into these texts; each file's name in diagnostics is its path.
+pub fn load_for_edit(paths: &[PathBuf]) -> Result<(Config, Vec<ConfigText>), Error> {
+    let mut raw_files = Vec::new();
+    let mut texts = Vec::new();
+    let mut problems = Vec::new();
+    for path in load::discover(paths)? {
+        match load::read(&path)? {
+            Ok(raw) => {
+                texts.push(ConfigText {
+                    path,
+                    text: raw.text.clone(),
+                });
+                raw_files.push(raw);
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    Ok((from_raw(&raw_files, problems)?, texts))
+}
+
 /// Load configuration from in-memory files, given as `(name, text)` pairs, in order.
 ///
 /// ```

@@ -87,7 +87,9 @@ fn catalog_item<'a>(desired: &'a Desired, live: &'a State, product: &str) -> Opt
     desired.state.get(&key).or_else(|| live.get(&key))
 }
 
-fn is_recurring(desired: &Desired, live: &State, product: &str) -> bool {
+/// Whether a catalog item bills every cycle: its `recurringFlag`, desired first, else the vendor's
+/// naming rule.
+pub(crate) fn is_recurring(desired: &Desired, live: &State, product: &str) -> bool {
     match catalog_item(desired, live, product).and_then(|o| o.get("recurringFlag")) {
         Some(Value::Bool(flag)) => *flag,
         // The vendor's naming rule: the letter before the price says R or O.
@@ -99,15 +101,19 @@ fn is_recurring(desired: &Desired, live: &State, product: &str) -> bool {
 }
 
 fn catalog_price(desired: &Desired, live: &State, product: &str) -> Decimal {
+    catalog_price_of(desired, live, product).map_or(Decimal::ZERO, Money::value)
+}
+
+/// A catalog item's price: as desired when the configuration declares it, else as live.
+pub(crate) fn catalog_price_of(desired: &Desired, live: &State, product: &str) -> Option<Money> {
     let key = Key::new(Kind::CatalogItem, [product]);
     [desired.state.get(&key), live.get(&key)]
         .into_iter()
         .flatten()
         .find_map(|o| match o.get("price") {
-            Some(Value::Money(m)) => Some(m.value()),
+            Some(Value::Money(m)) => Some(*m),
             _ => None,
         })
-        .unwrap_or_default()
 }
 
 /// A safety rail the plan breaks.

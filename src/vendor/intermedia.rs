@@ -14,6 +14,20 @@
 //! | unit cost | `Unit Cost`, `Cost` |
 //! | retail price | `Retail Price`, `Price` (optional) |
 //! | quantity | `Quantity`, `Count`, `Qty` |
+//!
+//! Optional columns, used only when `cwrecon import --add-unknown` writes a product or a company the
+//! configuration does not have yet:
+//!
+//! | field | header aliases |
+//! | --- | --- |
+//! | description | `Description`, `Product Name`, `Item Name`, `Product Description` |
+//! | address line | `Address`, `Address 1`, `Address Line 1`, `Street` |
+//! | city | `City` |
+//! | state | `State`, `Region`, `Province` |
+//! | zip | `Zip`, `Zip Code`, `Postal Code`, `Postcode` |
+//! | country | `Country` |
+//! | phone | `Phone`, `Phone Number` |
+//! | contact | `Contact First Name`, `First Name`; `Contact Last Name`, `Last Name`; `Contact Email`, `Email` |
 
 use std::collections::BTreeMap;
 
@@ -37,6 +51,33 @@ pub struct Row {
     pub retail_price: Option<Money>,
     /// The current count.
     pub quantity: Quantity,
+    /// The product's description, when the export has it.
+    pub description: Option<String>,
+    /// The company's address and contact, as far as the export has them.
+    pub details: Details,
+}
+
+/// What the export says about a company beyond its name: enough to create it in ConnectWise.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Details {
+    /// First address line.
+    pub line1: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// State or region.
+    pub state: Option<String>,
+    /// Postal code.
+    pub zip: Option<String>,
+    /// Country name.
+    pub country: Option<String>,
+    /// Main phone number.
+    pub phone: Option<String>,
+    /// Contact's first name.
+    pub first_name: Option<String>,
+    /// Contact's last name.
+    pub last_name: Option<String>,
+    /// Contact's e-mail address.
+    pub email: Option<String>,
 }
 
 /// Something wrong with the export, at a line.
@@ -48,7 +89,7 @@ pub struct Problem {
     pub message: String,
 }
 
-const ALIASES: [(&str, &[&str]); 6] = [
+const ALIASES: [(&str, &[&str]); 16] = [
     (
         "account",
         &["account id", "accountid", "account", "account number"],
@@ -58,6 +99,27 @@ const ALIASES: [(&str, &[&str]); 6] = [
     ("unit_cost", &["unit cost", "cost"]),
     ("retail_price", &["retail price", "price"]),
     ("quantity", &["quantity", "count", "qty"]),
+    (
+        "description",
+        &[
+            "description",
+            "product name",
+            "item name",
+            "product description",
+        ],
+    ),
+    (
+        "line1",
+        &["address", "address 1", "address line 1", "street"],
+    ),
+    ("city", &["city"]),
+    ("state", &["state", "region", "province"]),
+    ("zip", &["zip", "zip code", "postal code", "postcode"]),
+    ("country", &["country"]),
+    ("phone", &["phone", "phone number"]),
+    ("first_name", &["contact first name", "first name"]),
+    ("last_name", &["contact last name", "last name"]),
+    ("email", &["contact email", "email"]),
 ];
 
 const REQUIRED: [&str; 4] = ["account", "sku", "unit_cost", "quantity"];
@@ -135,7 +197,32 @@ pub fn parse(text: &str) -> (Vec<Row>, Vec<Problem>) {
         }
     }
     problems.extend(pricing_conflicts(&rows));
+    problems.extend(repeated_items(&rows));
+    problems.sort_by_key(|p| p.line);
     (rows, problems)
+}
+
+/// One account has one count per item: a second row for the same account, SKU and cost would have
+/// to be added or replace the first, and guessing which is how billing goes wrong.
+fn repeated_items(rows: &[Row]) -> Vec<Problem> {
+    let mut first: BTreeMap<(String, String, Money), u64> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for row in rows {
+        let key = (row.account.clone(), row.sku.to_uppercase(), row.unit_cost);
+        match first.get(&key) {
+            Some(line) => problems.push(Problem {
+                line: row.line,
+                message: format!(
+                    "account {} has SKU {} at unit cost {} here and on line {line}; the export should list each account's item once (merge the rows into one count)",
+                    row.account, row.sku, row.unit_cost
+                ),
+            }),
+            None => {
+                first.insert(key, row.line);
+            }
+        }
+    }
+    problems
 }
 
 fn row<'a>(line: u64, get: &dyn Fn(&str) -> Option<&'a str>) -> Result<Row, String> {
@@ -162,6 +249,18 @@ fn row<'a>(line: u64, get: &dyn Fn(&str) -> Option<&'a str>) -> Result<Row, Stri
         unit_cost,
         retail_price,
         quantity,
+        description: get("description").map(str::to_owned),
+        details: Details {
+            line1: get("line1").map(str::to_owned),
+            city: get("city").map(str::to_owned),
+            state: get("state").map(str::to_owned),
+            zip: get("zip").map(str::to_owned),
+            country: get("country").map(str::to_owned),
+            phone: get("phone").map(str::to_owned),
+            first_name: get("first_name").map(str::to_owned),
+            last_name: get("last_name").map(str::to_owned),
+            email: get("email").map(str::to_owned),
+        },
     })
 }
 
@@ -222,19 +321,46 @@ mod tests {
         let (rows, problems) = parse(csv);
         assert_eq!(rows.len(), 2);
         let lines: Vec<u64> = problems.iter().map(|p| p.line).collect();
-        assert_eq!(lines, [4, 5, 3], "{problems:#?}");
+        assert_eq!(lines, [3, 4, 5], "{problems:#?}");
         assert!(
-            problems[2].message.contains("here and 12 on line 2"),
-            "{}",
-            problems[2].message
-        );
-        assert!(
-            problems[0]
-                .message
-                .starts_with("unit cost: expected a decimal"),
+            problems[0].message.contains("here and 12 on line 2"),
             "{}",
             problems[0].message
         );
+        assert!(
+            problems[1]
+                .message
+                .starts_with("unit cost: expected a decimal"),
+            "{}",
+            problems[1].message
+        );
+    }
+
+    #[test]
+    fn an_item_listed_twice_for_one_account_names_both_lines() {
+        let csv = "Account,SKU,Unit Cost,Quantity\n1,A1R,7.25,5\n2,A1R,7.25,1\n1,a1r,7.250,3\n";
+        let (rows, problems) = parse(csv);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert_eq!(problems[0].line, 4);
+        assert!(
+            problems[0].message.contains("here and on line 2"),
+            "{}",
+            problems[0].message
+        );
+    }
+
+    #[test]
+    fn optional_columns_describe_a_new_company() {
+        let csv = "Account ID,Company Name,SKU,Unit Cost,Quantity,Country,City,Contact First Name,Contact Last Name,Product Name\n9,Echo Dental,A1R,1,2,United States,Reno,Eve,Ng,Mailbox\n";
+        let (rows, problems) = parse(csv);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(rows[0].details.country.as_deref(), Some("United States"));
+        assert_eq!(rows[0].details.city.as_deref(), Some("Reno"));
+        assert_eq!(rows[0].details.first_name.as_deref(), Some("Eve"));
+        assert_eq!(rows[0].details.last_name.as_deref(), Some("Ng"));
+        assert_eq!(rows[0].description.as_deref(), Some("Mailbox"));
+        assert_eq!(rows[0].details.zip, None);
     }
 
     #[test]

@@ -1,0 +1,926 @@
+//! `cwrecon import intermedia`: the vendor's billing export written into the configuration.
+//!
+//! Owns matching export rows to the configuration — an account to the company with that
+//! `account`, a (SKU, unit cost) to the product with that SKU and cost — and turning differences into
+//! edits of the YAML *text* at the places the configuration's spans record: a quantity or a retail
+//! price is replaced where it is written; a new addition is one line after the agreement's last
+//! addition; a new product is a block after the last product; a new company is a file of its own.
+//! Everything else in the files (comments, order, quoting, anchors, blank lines) stays byte for byte.
+//!
+//! Refuses:
+//! - to remove anything: an item the export no longer lists is reported, never deleted, because a
+//!   partial export must not cancel billing;
+//! - to guess: a value not written where its span says (reached through an alias, say) is reported
+//!   with the edit to make by hand;
+//! - to write at all when the edited configuration would not load and validate (checked in memory
+//!   before any file is touched); the caller also refuses when the export itself has problems.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+
+use crate::config::model::{
+    Addition, Address, Agreement, Company, CompanyCreate, ConfigFile, Contact, Product,
+};
+use crate::config::{Config, ConfigText, Span, Spanned};
+use crate::model::exact::parse_plain;
+use crate::model::{Date, Money, fold_name};
+use crate::vendor::intermedia::Row;
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Add the products and companies the configuration does not know (reported otherwise).
+    pub add_unknown: bool,
+    /// Where new company files go; by default beside the last company's file, else `companies/`
+    /// in the configuration's folder.
+    pub companies_dir: Option<PathBuf>,
+    /// The export's name, for notes written into new files.
+    pub export_name: String,
+    /// Today, for a new agreement's start date (the first of this month).
+    pub today: Date,
+}
+
+/// One change made to the configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The file changed or created.
+    pub path: PathBuf,
+    /// The line in the file as it was (for a new file, 1).
+    pub line: u64,
+    /// What changed, for people.
+    pub message: String,
+}
+
+/// Something the import did not do, and why; `line` is the export's line when one row says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// The export's line, when the notice is about one row.
+    pub line: Option<u64>,
+    /// What and why, with what to do about it.
+    pub message: String,
+}
+
+/// A file's new text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileUpdate {
+    /// The file.
+    pub path: PathBuf,
+    /// Its text before, `None` for a new file.
+    pub before: Option<String>,
+    /// Its text after.
+    pub after: String,
+}
+
+/// The result of matching an export against the configuration: what to write and what was not.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Import {
+    /// Changes, in file and line order.
+    pub changes: Vec<Change>,
+    /// Export rows the configuration does not know and that were not added.
+    pub unknown: Vec<Notice>,
+    /// Differences left alone on purpose.
+    pub left_alone: Vec<Notice>,
+    /// The files to write.
+    pub files: Vec<FileUpdate>,
+}
+
+impl Import {
+    /// Whether there is anything to write.
+    pub fn has_changes(&self) -> bool {
+        !self.files.is_empty()
+    }
+}
+
+/// An edit of one file's text: replace `len` bytes at `offset` (0 to insert).
+#[derive(Debug, Clone)]
+struct Edit {
+    offset: usize,
+    len: usize,
+    text: String,
+}
+
+/// The edits being collected, by index into the configuration texts.
+#[derive(Default)]
+struct Edits {
+    by_file: BTreeMap<usize, Vec<Edit>>,
+    changes: Vec<Change>,
+    new_files: Vec<(PathBuf, String)>,
+}
+
+/// Where a configuration item was written: the file's index among the texts, and the text.
+struct Place<'a> {
+    file: usize,
+    text: &'a ConfigText,
+}
+
+/// Match `rows` against `config` (loaded from `texts`) and work out the new file texts.
+pub fn import(
+    config: &Config,
+    texts: &[ConfigText],
+    rows: &[Row],
+    options: &Options,
+) -> Result<Import, crate::config::Error> {
+    let mut out = Import::default();
+    let mut edits = Edits::default();
+    let place_of = |source: Option<&std::sync::Arc<crate::config::SourceFile>>| {
+        let name = source?.name.as_str();
+        texts
+            .iter()
+            .position(|t| t.path.display().to_string() == name)
+            .map(|file| Place {
+                file,
+                text: &texts[file],
+            })
+    };
+
+    let products = products_by_item(config);
+    let mut added_products: BTreeSet<(String, Money)> = BTreeSet::new();
+    let mut known_items: BTreeSet<(String, Money)> = BTreeSet::new();
+    let mut priced: BTreeSet<(String, Money)> = BTreeSet::new();
+
+    // Products: known ones get the export's retail price; unknown ones are reported or added.
+    for row in rows {
+        let item = (row.sku.to_uppercase(), row.unit_cost);
+        if let Some(product) = products.get(&item) {
+            known_items.insert(item.clone());
+            if let Some(price) = row.retail_price
+                && priced.insert(item)
+            {
+                retail_price(
+                    config,
+                    product,
+                    price,
+                    row,
+                    &place_of,
+                    &mut edits,
+                    &mut out,
+                );
+            }
+        } else if options.add_unknown {
+            if added_products.insert(item) {
+                add_product(config, row, &place_of, texts, &mut edits, &mut out);
+            }
+        } else {
+            out.unknown.push(Notice {
+                line: Some(row.line),
+                message: format!(
+                    "SKU {} at unit cost {} (account {}): no product in the configuration has this SKU and cost; add it to `products` or re-run with --add-unknown",
+                    row.sku, row.unit_cost, row.account
+                ),
+            });
+        }
+    }
+    let importable = |row: &Row| {
+        let item = (row.sku.to_uppercase(), row.unit_cost);
+        known_items.contains(&item) || added_products.contains(&item)
+    };
+
+    // Companies: counts of known ones; unknown ones reported or added as new files.
+    let mut by_account: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
+    for row in rows {
+        by_account.entry(row.account.trim()).or_default().push(row);
+    }
+    let companies: BTreeMap<&str, &crate::config::Placed<Company>> = config
+        .companies
+        .iter()
+        .map(|c| (c.item.account.trim(), c))
+        .collect();
+    let mut identifiers: BTreeSet<String> = config
+        .companies
+        .iter()
+        .map(|c| fold_name(&c.item.identifier))
+        .collect();
+    for (account, account_rows) in &by_account {
+        let rows: Vec<&Row> = account_rows.iter().copied().filter(|r| importable(r)).collect();
+        match companies.get(account) {
+            Some(company) => {
+                counts(config, company, &rows, &place_of, &mut edits, &mut out);
+            }
+            None if options.add_unknown && !rows.is_empty() => {
+                let file = new_company(config, texts, &rows, &mut identifiers, options);
+                edits.changes.push(Change {
+                    path: file.0.clone(),
+                    line: 1,
+                    message: format!(
+                        "new company for account {account} ({} addition(s))",
+                        rows.len()
+                    ),
+                });
+                edits.new_files.push(file);
+            }
+            None => {
+                let name = account_rows
+                    .iter()
+                    .find_map(|r| r.company.as_deref())
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default();
+                out.unknown.push(Notice {
+                    line: account_rows.first().map(|r| r.line),
+                    message: format!(
+                        "account {account}{name}, {} row(s): no company in the configuration has this account; add one to `companies` or re-run with --add-unknown",
+                        account_rows.len()
+                    ),
+                });
+            }
+        }
+    }
+    for company in &config.companies {
+        if !by_account.contains_key(company.item.account.trim()) {
+            out.left_alone.push(Notice {
+                line: None,
+                message: format!(
+                    "account {} ({}) is not in the export; its additions are left as they are",
+                    company.item.account.trim(),
+                    company.item.identifier.value
+                ),
+            });
+        }
+    }
+
+    finish(texts, edits, out)
+}
+
+/// The configuration's products by (upper-cased SKU, unit cost).
+fn products_by_item(config: &Config) -> BTreeMap<(String, Money), &crate::config::Placed<Product>> {
+    config
+        .products
+        .iter()
+        .map(|p| ((p.item.sku.to_uppercase(), p.item.unit_cost.value), p))
+        .collect()
+}
+
+fn retail_price<'a>(
+    config: &Config,
+    product: &crate::config::Placed<Product>,
+    price: Money,
+    row: &Row,
+    place_of: &dyn Fn(Option<&std::sync::Arc<crate::config::SourceFile>>) -> Option<Place<'a>>,
+    edits: &mut Edits,
+    out: &mut Import,
+) {
+    let identifier = config.catalog_identifier(&product.item);
+    let Some(written) = &product.item.retail_price else {
+        out.left_alone.push(Notice {
+            line: Some(row.line),
+            message: format!(
+                "{identifier}: the export's retail price is {price}; the configuration leaves this product's price to ConnectWise (no retail_price), so it stays that way"
+            ),
+        });
+        return;
+    };
+    if written.value == price {
+        return;
+    }
+    let edited = place_of(product.source.as_ref()).and_then(|place| {
+        replace_scalar(place.text, written.span, written.value.value(), price.value())
+            .map(|edit| (place, edit))
+    });
+    match edited {
+        Some((place, edit)) => {
+            edits.changes.push(Change {
+                path: place.text.path.clone(),
+                line: written.span.line,
+                message: format!("{identifier}: retail price {} → {price}", written.value),
+            });
+            edits.by_file.entry(place.file).or_default().push(edit);
+        }
+        None => out.unknown.push(hand_edit(
+            row.line,
+            &format!("{identifier}: set retail_price to {price}"),
+        )),
+    }
+}
+
+fn hand_edit(line: u64, what: &str) -> Notice {
+    Notice {
+        line: Some(line),
+        message: format!(
+            "{what} by hand: the value is not written where cwrecon can edit it safely (an alias or an unusual layout)"
+        ),
+    }
+}
+
+/// One company's counts: quantities replaced, new additions inserted, missing ones reported.
+fn counts<'a>(
+    config: &Config,
+    company: &crate::config::Placed<Company>,
+    rows: &[&Row],
+    place_of: &dyn Fn(Option<&std::sync::Arc<crate::config::SourceFile>>) -> Option<Place<'a>>,
+    edits: &mut Edits,
+    out: &mut Import,
+) {
+    let identifier = &company.item.identifier.value;
+    let Some(agreement) = &company.item.agreement else {
+        out.unknown.push(Notice {
+            line: rows.first().map(|r| r.line),
+            message: format!(
+                "company {identifier} (account {}) has no `agreement` in the configuration, so its {} item(s) cannot be counted; add an agreement with additions",
+                company.item.account.trim(),
+                rows.len()
+            ),
+        });
+        return;
+    };
+    let place = place_of(company.source.as_ref());
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut new_lines = String::new();
+    let mut new_changes: Vec<Change> = Vec::new();
+    for row in rows {
+        let product = catalog_identifier(config, row);
+        seen.insert(fold_name(&product));
+        let written = agreement
+            .additions
+            .iter()
+            .find(|a| fold_name(&a.product) == fold_name(&product));
+        match written {
+            Some(addition) if addition.quantity.value == row.quantity => {}
+            Some(addition) => {
+                let quantity = &addition.quantity;
+                let edit = place.as_ref().and_then(|p| {
+                    replace_scalar(p.text, quantity.span, quantity.value.value(), row.quantity.value())
+                });
+                match (edit, &place) {
+                    (Some(edit), Some(p)) => {
+                        edits.changes.push(Change {
+                            path: p.text.path.clone(),
+                            line: quantity.span.line,
+                            message: format!(
+                                "{identifier} {product}: quantity {} → {}",
+                                quantity.value, row.quantity
+                            ),
+                        });
+                        edits.by_file.entry(p.file).or_default().push(edit);
+                    }
+                    _ => out.unknown.push(hand_edit(
+                        row.line,
+                        &format!("{identifier} {product}: set quantity to {}", row.quantity),
+                    )),
+                }
+            }
+            None => {
+                let _ = writeln!(
+                    new_lines,
+                    "- {{ product: {}, quantity: {} }}",
+                    yaml_scalar(&product),
+                    row.quantity
+                );
+                new_changes.push(Change {
+                    path: place
+                        .as_ref()
+                        .map_or_else(PathBuf::new, |p| p.text.path.clone()),
+                    line: 0,
+                    message: format!(
+                        "{identifier} {product}: new addition, quantity {}",
+                        row.quantity
+                    ),
+                });
+            }
+        }
+    }
+    if !new_changes.is_empty() {
+        let insertion = place.as_ref().and_then(|p| {
+            let last = agreement.additions.last()?;
+            let (offset, line, indent) = after_item(&p.text.text, &addition_spans(last))?;
+            Some((p, offset, line, indent))
+        });
+        match insertion {
+            Some((p, offset, line, indent)) => {
+                let text: String = new_lines.lines().map(|l| format!("{indent}{l}\n")).collect();
+                edits.by_file.entry(p.file).or_default().push(Edit {
+                    offset,
+                    len: 0,
+                    text,
+                });
+                edits
+                    .changes
+                    .extend(new_changes.into_iter().map(|c| Change { line, ..c }));
+            }
+            None => {
+                out.unknown.push(Notice {
+                    line: rows.first().map(|r| r.line),
+                    message: format!(
+                        "company {identifier}: add these additions to its agreement by hand (its `additions` list is empty or not written in block style):\n{new_lines}"
+                    ),
+                });
+            }
+        }
+    }
+    for addition in &agreement.additions {
+        if !seen.contains(&fold_name(&addition.product)) {
+            out.left_alone.push(Notice {
+                line: None,
+                message: format!(
+                    "{identifier} {}: not in the export; quantity stays {} (remove the addition, or set it to 0, if the customer no longer has it)",
+                    addition.product.value, addition.quantity.value
+                ),
+            });
+        }
+    }
+}
+
+fn catalog_identifier(config: &Config, row: &Row) -> String {
+    crate::config::catalog_identifier(
+        &config.integration.item.identifier_format,
+        &row.sku,
+        &row.unit_cost.render_cost(),
+    )
+}
+
+fn addition_spans(addition: &Spanned<Addition>) -> Vec<Span> {
+    let mut spans = vec![addition.span, addition.product.span, addition.quantity.span];
+    spans.extend(addition.unit_price.as_ref().map(|p| p.span));
+    spans.extend(addition.effective_date.as_ref().map(|d| d.span));
+    spans
+}
+
+fn product_spans(product: &Spanned<Product>) -> Vec<Span> {
+    let p = &product.value;
+    let mut spans = vec![product.span, p.sku.span, p.unit_cost.span, p.description.span];
+    spans.extend(p.retail_price.as_ref().map(|x| x.span));
+    spans.extend(p.customer_description.as_ref().map(|x| x.span));
+    spans.extend(p.billing.as_ref().map(|x| x.span));
+    spans
+}
+
+/// Where to insert a sibling after a sequence item whose written parts are `spans`: the offset just
+/// after the line its last part ends on, that line's number, and the indentation of the item's
+/// `- `. `None` when the item is not written as a `- ` entry on its first line.
+fn after_item(text: &str, spans: &[Span]) -> Option<(usize, u64, String)> {
+    let written: Vec<&Span> = spans.iter().filter(|s| s.is_written()).collect();
+    let start = written.iter().map(|s| s.offset).min()?;
+    let end = written.iter().map(|s| s.offset + s.len).max()?;
+    let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+    let prefix = text.get(line_start..start)?;
+    let dash = prefix.find('-')?;
+    let indent = prefix.get(..dash)?;
+    if !indent.chars().all(|c| c == ' ') {
+        return None;
+    }
+    let rest = text.get(end..)?;
+    let offset = rest.find('\n').map_or(text.len(), |i| end + i + 1);
+    let line = u64::try_from(text.get(..offset)?.matches('\n').count()).ok()?;
+    Some((offset, line + 1, indent.to_owned()))
+}
+
+/// Replace the number written at `span` (checked to say `expected`) with `new`, keeping as many
+/// decimals as were written (`12.00` becomes `12.50`, not `12.5`).
+fn replace_scalar(text: &ConfigText, span: Span, expected: Decimal, new: Decimal) -> Option<Edit> {
+    if !span.is_written() || span.len == 0 {
+        return None;
+    }
+    let written = text.text.get(span.offset..span.offset + span.len)?;
+    let bare = written.trim_matches(|c| c == '"' || c == '\'');
+    if parse_plain(bare).ok()? != expected {
+        return None;
+    }
+    Some(Edit {
+        offset: span.offset,
+        len: span.len,
+        text: new.normalize_to(expected.scale()),
+    })
+}
+
+/// A decimal's text with at least `scale` decimals (`12.5` at scale 2 is `12.50`), and no more than
+/// it needs beyond that.
+trait NormalizeTo {
+    fn normalize_to(self, scale: u32) -> String;
+}
+
+impl NormalizeTo for Decimal {
+    fn normalize_to(self, scale: u32) -> String {
+        let mut value = self.normalize();
+        if value.scale() < scale {
+            value.rescale(scale);
+        }
+        value.to_string()
+    }
+}
+
+/// A string as a YAML scalar: plain when that reads back as the same string, else double-quoted.
+fn yaml_scalar(value: &str) -> String {
+    let plain_safe = !value.is_empty()
+        && value.trim() == value
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " _.-/()&".contains(c))
+        && value.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && !matches!(
+            value.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+        );
+    if plain_safe {
+        value.to_owned()
+    } else {
+        serde_json::to_string(value).unwrap_or_else(|_| format!("{value:?}"))
+    }
+}
+
+/// Append a product the configuration does not have, after the last product written.
+fn add_product<'a>(
+    config: &Config,
+    row: &Row,
+    place_of: &dyn Fn(Option<&std::sync::Arc<crate::config::SourceFile>>) -> Option<Place<'a>>,
+    texts: &[ConfigText],
+    edits: &mut Edits,
+    out: &mut Import,
+) {
+    let identifier = catalog_identifier(config, row);
+    let description: String = row
+        .description
+        .as_deref()
+        .unwrap_or(&row.sku)
+        .chars()
+        .take(60)
+        .collect();
+    let mut block = format!(
+        "- sku: {}\n  unit_cost: {}\n",
+        yaml_scalar(&row.sku),
+        row.unit_cost
+    );
+    if let Some(price) = row.retail_price {
+        let _ = writeln!(block, "  retail_price: {price}");
+    }
+    let _ = writeln!(block, "  description: {}", yaml_scalar(&description));
+    let last = config.products.last().and_then(|p| {
+        let place = place_of(p.source.as_ref())?;
+        let (offset, line, indent) = after_item(&place.text.text, &product_spans(&p.item))?;
+        Some((place, offset, line, indent))
+    });
+    match last {
+        Some((place, offset, line, indent)) => {
+            let text: String = block.lines().map(|l| format!("{indent}{l}\n")).collect();
+            edits.by_file.entry(place.file).or_default().push(Edit {
+                offset,
+                len: 0,
+                text,
+            });
+            edits.changes.push(Change {
+                path: place.text.path.clone(),
+                line,
+                message: format!("new product {identifier} (from export line {})", row.line),
+            });
+        }
+        None if config.products.is_empty() => {
+            let path = new_file_path(root_dir(texts), "products", texts);
+            let text: String = block.lines().map(|l| format!("  {l}\n")).collect();
+            let file = format!(
+                "# Products added by `cwrecon import` from the vendor's billing export.\nproducts:\n{text}"
+            );
+            edits.changes.push(Change {
+                path: path.clone(),
+                line: 1,
+                message: format!("new product {identifier} (from export line {})", row.line),
+            });
+            // A second new product lands in the same new file.
+            if let Some(existing) = edits.new_files.iter_mut().find(|(p, _)| *p == path) {
+                existing.1.push_str(&text);
+            } else {
+                edits.new_files.push((path, file));
+            }
+        }
+        None => out.unknown.push(hand_edit(
+            row.line,
+            &format!("add product {identifier} to `products`"),
+        )),
+    }
+}
+
+/// The folder the configuration lives in: the first file's folder.
+fn root_dir(texts: &[ConfigText]) -> PathBuf {
+    texts
+        .first()
+        .and_then(|t| t.path.parent())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// `dir/stem.yaml`, or `dir/stem-2.yaml` and so on when that name is taken on disk or in `texts`.
+fn new_file_path(dir: PathBuf, stem: &str, texts: &[ConfigText]) -> PathBuf {
+    let taken = |p: &Path| p.exists() || texts.iter().any(|t| t.path == p);
+    let first = dir.join(format!("{stem}.yaml"));
+    if !taken(&first) {
+        return first;
+    }
+    (2..)
+        .map(|n| dir.join(format!("{stem}-{n}.yaml")))
+        .find(|p| !taken(p))
+        .unwrap_or(first)
+}
+
+/// A new company file for an account the configuration does not know.
+fn new_company(
+    config: &Config,
+    texts: &[ConfigText],
+    rows: &[&Row],
+    identifiers: &mut BTreeSet<String>,
+    options: &Options,
+) -> (PathBuf, String) {
+    let first = rows[0];
+    let account = first.account.trim();
+    let name: String = first
+        .company
+        .as_deref()
+        .unwrap_or(account)
+        .chars()
+        .take(50)
+        .collect();
+    let identifier = unique_identifier(&name, account, identifiers);
+    let details = rows.iter().map(|r| &r.details).find(|d| d.country.is_some());
+    let contact_of = |r: &&Row| {
+        Some(Contact {
+            first_name: Spanned::unwritten(r.details.first_name.clone()?),
+            last_name: Spanned::unwritten(r.details.last_name.clone()?),
+            email: r.details.email.clone().map(Spanned::unwritten),
+        })
+    };
+    let contact = rows.iter().find_map(contact_of);
+    let create = match (details, &contact) {
+        (Some(d), Some(_)) => Some(CompanyCreate {
+            name: Spanned::unwritten(name.clone()),
+            status: Spanned::unwritten("Active".to_owned()),
+            company_type: Spanned::unwritten("Client".to_owned()),
+            address: Spanned::unwritten(Address {
+                line1: d.line1.clone().map(Spanned::unwritten),
+                line2: None,
+                city: d.city.clone().map(Spanned::unwritten),
+                state: d.state.clone().map(Spanned::unwritten),
+                zip: d.zip.clone().map(Spanned::unwritten),
+                country: d.country.clone().map(Spanned::unwritten),
+            }),
+            phone: d.phone.clone().map(Spanned::unwritten),
+            website: None,
+        }),
+        _ => None,
+    };
+    let today = options.today.get();
+    let start = time::Date::from_calendar_date(today.year(), today.month(), 1).unwrap_or(today);
+    let agreement_name: String = format!("{} - {name}", config.integration.item.name.value)
+        .chars()
+        .take(100)
+        .collect();
+    let company = Company {
+        account: Spanned::unwritten(account.to_owned()),
+        identifier: Spanned::unwritten(identifier.clone()),
+        create: create.clone().map(Spanned::unwritten),
+        contact: contact.map(Spanned::unwritten),
+        agreement: Some(Spanned::unwritten(Agreement {
+            name: Spanned::unwritten(agreement_name),
+            agreement_type: None,
+            start_date: Spanned::unwritten(Date::from_date(start)),
+            billing_cycle: None,
+            effective_date: None,
+            removed_additions: None,
+            additions: rows
+                .iter()
+                .map(|r| {
+                    Spanned::unwritten(Addition {
+                        product: Spanned::unwritten(catalog_identifier(config, r)),
+                        quantity: Spanned::unwritten(r.quantity),
+                        unit_price: None,
+                        bill_customer: None,
+                        effective_date: None,
+                    })
+                })
+                .collect(),
+        })),
+    };
+    let dir = options
+        .companies_dir
+        .clone()
+        .unwrap_or_else(|| companies_dir(config, texts));
+    let path = new_file_path(dir, &crate::export::file_stem(&identifier), texts);
+    let mut text = modeline(config, texts).unwrap_or_default();
+    let _ = writeln!(
+        text,
+        "# Imported by `cwrecon import` from {}, line {}. Check the identifier, the agreement's name\n# and start date (the first of this month) before applying.",
+        options.export_name, first.line
+    );
+    if create.is_none() {
+        let _ = writeln!(
+            text,
+            "# No `create:` section: the export has no country or no contact for this account, so\n# cwrecon links it to the ConnectWise company whose identifier is {identifier}. To have\n# cwrecon create the company instead, add `create:` with an address and a `contact:`."
+        );
+    }
+    text.push_str(&crate::export::yaml(&ConfigFile {
+        companies: vec![Spanned::unwritten(company)],
+        ..ConfigFile::default()
+    }));
+    (path, text)
+}
+
+/// A ConnectWise company identifier (max 25, letters and digits) from a name, unique in the
+/// configuration.
+fn unique_identifier(name: &str, account: &str, taken: &mut BTreeSet<String>) -> String {
+    let base: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(25)
+        .collect();
+    let base = if base.is_empty() {
+        format!("A{account}").chars().take(25).collect()
+    } else {
+        base
+    };
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while taken.contains(&fold_name(&candidate)) {
+        let suffix = n.to_string();
+        candidate = format!(
+            "{}{suffix}",
+            base.chars().take(25 - suffix.len()).collect::<String>()
+        );
+        n += 1;
+    }
+    taken.insert(fold_name(&candidate));
+    candidate
+}
+
+/// Beside the last company's file, else `companies/` in the configuration's folder.
+fn companies_dir(config: &Config, texts: &[ConfigText]) -> PathBuf {
+    config
+        .companies
+        .last()
+        .and_then(|c| c.source.as_ref())
+        .and_then(|s| texts.iter().find(|t| t.path.display().to_string() == s.name))
+        .and_then(|t| t.path.parent())
+        .map_or_else(|| root_dir(texts).join("companies"), Path::to_path_buf)
+}
+
+/// The `yaml-language-server` modeline of the last company's file, so a new file beside it
+/// validates in editors the same way.
+fn modeline(config: &Config, texts: &[ConfigText]) -> Option<String> {
+    let source = config.companies.last()?.source.as_ref()?;
+    let text = texts.iter().find(|t| t.path.display().to_string() == source.name)?;
+    let line = text
+        .text
+        .lines()
+        .find(|l| l.starts_with("# yaml-language-server:"))?;
+    Some(format!("{line}\n"))
+}
+
+/// Apply the edits in memory, check the result loads, and describe it.
+fn finish(
+    texts: &[ConfigText],
+    edits: Edits,
+    mut out: Import,
+) -> Result<Import, crate::config::Error> {
+    for (file, mut file_edits) in edits.by_file {
+        let Some(original) = texts.get(file) else {
+            continue;
+        };
+        file_edits.sort_by_key(|e| e.offset);
+        let mut after = String::with_capacity(original.text.len() + 256);
+        let mut cursor = 0;
+        for edit in &file_edits {
+            if edit.offset < cursor {
+                continue; // two edits of one place: the first wins (cannot happen by construction)
+            }
+            after.push_str(original.text.get(cursor..edit.offset).unwrap_or_default());
+            after.push_str(&edit.text);
+            cursor = edit.offset + edit.len;
+        }
+        after.push_str(original.text.get(cursor..).unwrap_or_default());
+        if after != original.text {
+            out.files.push(FileUpdate {
+                path: original.path.clone(),
+                before: Some(original.text.clone()),
+                after,
+            });
+        }
+    }
+    for (path, text) in edits.new_files {
+        out.files.push(FileUpdate {
+            path,
+            before: None,
+            after: text,
+        });
+    }
+    out.changes = edits.changes;
+    out.changes
+        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    check_loads(texts, &out.files)?;
+    Ok(out)
+}
+
+/// The configuration as it would be after writing must load and validate; the import refuses
+/// otherwise, so that it never leaves files `plan` would reject.
+fn check_loads(texts: &[ConfigText], files: &[FileUpdate]) -> Result<(), crate::config::Error> {
+    let names: Vec<(String, &str)> = texts
+        .iter()
+        .map(|t| {
+            let text = files
+                .iter()
+                .find(|f| f.path == t.path)
+                .map_or(t.text.as_str(), |f| f.after.as_str());
+            (t.path.display().to_string(), text)
+        })
+        .chain(
+            files
+                .iter()
+                .filter(|f| f.before.is_none())
+                .map(|f| (f.path.display().to_string(), f.after.as_str())),
+        )
+        .collect();
+    crate::config::load_texts(names.iter().map(|(n, t)| (n.as_str(), *t))).map(|_| ())
+}
+
+/// Write the updated files: each through a temporary file in the same folder, renamed over the
+/// old one, so a file is never half written. New files' folders are created.
+pub fn write(import: &Import) -> Result<Vec<PathBuf>, crate::Error> {
+    let mut written = Vec::new();
+    for file in &import.files {
+        let fail = |source| crate::Error::WriteFile {
+            path: file.path.clone(),
+            source,
+        };
+        let dir = file.path.parent().unwrap_or_else(|| Path::new("."));
+        std::fs::create_dir_all(dir).map_err(fail)?;
+        let temporary = dir.join(format!(
+            ".{}.cwrecon-import",
+            file.path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        ));
+        std::fs::write(&temporary, &file.after).map_err(fail)?;
+        std::fs::rename(&temporary, &file.path).map_err(fail)?;
+        written.push(file.path.clone());
+    }
+    Ok(written)
+}
+
+/// The changes as unified diffs, for `--dry-run`.
+pub fn diff(import: &Import) -> String {
+    let mut out = String::new();
+    for file in &import.files {
+        let name = file.path.display().to_string();
+        let before = file.before.as_deref().unwrap_or("");
+        let diff = similar::TextDiff::from_lines(before, &file.after);
+        let old = if file.before.is_some() {
+            format!("a/{name}")
+        } else {
+            "/dev/null".to_owned()
+        };
+        let _ = write!(
+            out,
+            "{}",
+            diff.unified_diff()
+                .context_radius(2)
+                .header(&old, &format!("b/{name}"))
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_scalars_are_plain_only_when_they_read_back_the_same() {
+        assert_eq!(yaml_scalar("MXS10C01SUNR_7.25"), "MXS10C01SUNR_7.25");
+        assert_eq!(yaml_scalar("Cedar & Pine"), "Cedar & Pine");
+        assert_eq!(yaml_scalar("yes"), "\"yes\"");
+        assert_eq!(yaml_scalar("1002345"), "\"1002345\"");
+        assert_eq!(yaml_scalar("a: b"), "\"a: b\"");
+        assert_eq!(yaml_scalar("#hash"), "\"#hash\"");
+    }
+
+    #[test]
+    fn numbers_keep_the_decimals_they_were_written_with() {
+        let d = |s: &str| parse_plain(s).unwrap();
+        assert_eq!(d("12.5").normalize_to(2), "12.50");
+        assert_eq!(d("44").normalize_to(0), "44");
+        assert_eq!(d("7.125").normalize_to(2), "7.125");
+        assert_eq!(d("3.0").normalize_to(0), "3");
+    }
+
+    #[test]
+    fn identifiers_are_letters_and_digits_unique_and_short() {
+        let mut taken = BTreeSet::from([fold_name("EchoDental")]);
+        assert_eq!(
+            unique_identifier("Echo Dental, P.C.", "9", &mut taken),
+            "EchoDentalPC"
+        );
+        assert_eq!(unique_identifier("Echo Dental", "9", &mut taken), "EchoDental2");
+        assert_eq!(unique_identifier("—", "42", &mut taken), "A42");
+        let long = unique_identifier("A very long company name indeed, Incorporated", "1", &mut taken);
+        assert_eq!(long.chars().count(), 25);
+    }
+
+    #[test]
+    fn a_sibling_goes_after_the_items_last_line_at_its_dash() {
+        let text = "additions:\n  - { product: A, quantity: 1 } # first\n  - product: B\n    quantity: 2\nnext: 1\n";
+        let quantity_b = text.find("2\n").unwrap();
+        let product_b = text.find("B\n").unwrap();
+        let spans = [
+            Span { offset: product_b, len: 1, line: 3, column: 14 },
+            Span { offset: quantity_b, len: 1, line: 4, column: 15 },
+        ];
+        let (offset, line, indent) = after_item(text, &spans).unwrap();
+        assert_eq!(&text[offset..], "next: 1\n");
+        assert_eq!(line, 5);
+        assert_eq!(indent, "  ");
+    }
+}

@@ -1,0 +1,457 @@
+//! `cwrecon reconcile intermedia`: the billing reconciliation an MSP does by hand each month —
+//! vendor counts against the configuration against live ConnectWise, per company and item, with what
+//! the difference is worth per month.
+//!
+//! Owns the three-way comparison ([`reconcile`]) and its renderings (text, markdown, CSV). It is pure:
+//! the caller reads the tenant the same way `plan` does and passes the snapshot in. It never writes
+//! anything, and it never hides a row: an item in any of the three sources is a line.
+//!
+//! Money: a line's unit price is the configuration's (the addition's `unit_price`, else the
+//! product's `retail_price`), else the live addition's, else the live catalog price. Monthly amounts
+//! count recurring items only; a one-time item (a setup fee) shows its counts and no monthly amount.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+
+use crate::config::Config;
+use crate::live::{Snapshot, project};
+use crate::model::{Date, Kind, Money, Object, Quantity, State, Value, fold_name};
+use crate::plan::{Desired, desired};
+use crate::vendor::intermedia::Row;
+
+/// How one line compares, in the order the checks are made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Vendor, configuration and ConnectWise agree.
+    Match,
+    /// The vendor bills an item the configuration does not have: `cwrecon import`.
+    NotInConfig,
+    /// The configuration's count differs from the vendor's: `cwrecon import`.
+    ConfigDiffers,
+    /// The configuration is not applied yet: `cwrecon apply`.
+    NotApplied,
+    /// The configuration has an item the export does not list.
+    NotInExport,
+}
+
+impl Status {
+    /// What the status means and what to run.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Status::Match => "ok",
+            Status::NotInConfig => "not in config: import",
+            Status::ConfigDiffers => "config differs: import",
+            Status::NotApplied => "not applied: apply",
+            Status::NotInExport => "not in export",
+        }
+    }
+}
+
+/// One company's item in the three sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// The vendor account.
+    pub account: String,
+    /// The ConnectWise identifier from the configuration, else the export's company name.
+    pub company: String,
+    /// The catalog identifier (`<SKU>_<UNIT_COST>`).
+    pub item: String,
+    /// The vendor's count.
+    pub vendor: Option<Quantity>,
+    /// The configuration's count.
+    pub config: Option<Quantity>,
+    /// The count on the live agreement (active additions only).
+    pub live: Option<Quantity>,
+    /// The price per unit the customer is billed.
+    pub unit_price: Option<Money>,
+    /// Whether the item bills every month.
+    pub recurring: bool,
+    /// What ConnectWise bills per month now: live count × price.
+    pub billed_monthly: Money,
+    /// What it would bill at the vendor's count.
+    pub vendor_monthly: Money,
+    /// How the sources compare.
+    pub status: Status,
+}
+
+impl Line {
+    /// Vendor monthly minus billed monthly: positive means the customer is under-billed.
+    pub fn difference(&self) -> Money {
+        Money::new(self.vendor_monthly.value() - self.billed_monthly.value())
+    }
+}
+
+/// The reconciliation: every line, and the totals.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reconciliation {
+    /// By account, then item.
+    pub lines: Vec<Line>,
+}
+
+impl Reconciliation {
+    /// Billed per month now, over every line.
+    pub fn billed_monthly(&self) -> Money {
+        Money::new(self.lines.iter().map(|l| l.billed_monthly.value()).sum())
+    }
+
+    /// Per month at the vendor's counts.
+    pub fn vendor_monthly(&self) -> Money {
+        Money::new(self.lines.iter().map(|l| l.vendor_monthly.value()).sum())
+    }
+
+    /// Lines that do not match.
+    pub fn differences(&self) -> usize {
+        self.lines
+            .iter()
+            .filter(|l| l.status != Status::Match)
+            .count()
+    }
+}
+
+#[derive(Default)]
+struct Sources<'a> {
+    item: String,
+    company: Option<String>,
+    vendor: Option<&'a Row>,
+    config: Option<&'a Object>,
+    live: Option<&'a Object>,
+}
+
+/// Compare the export's rows, the configuration and the tenant's snapshot.
+pub fn reconcile(config: &Config, rows: &[Row], snapshot: &Snapshot, today: Date) -> Reconciliation {
+    let wanted = desired(config, today);
+    let live = project(config, snapshot).state;
+    let mut lines: BTreeMap<(String, String), Sources<'_>> = BTreeMap::new();
+    let key = |account: &str, item: &str| (account.trim().to_owned(), fold_name(item));
+    for row in rows {
+        let item = crate::config::catalog_identifier(
+            &config.integration.item.identifier_format,
+            &row.sku,
+            &row.unit_cost.render_cost(),
+        );
+        let sources = lines.entry(key(&row.account, &item)).or_default();
+        sources.item.clone_from(&item);
+        sources.vendor = Some(row);
+        sources.company = sources.company.take().or_else(|| row.company.clone());
+    }
+    for (state, is_config) in [(&wanted.state, true), (&live, false)] {
+        for addition in state.of_kind(Kind::Addition) {
+            let (Some(account), Some(item)) = (addition.key.account(), addition.key.parts.get(3))
+            else {
+                continue;
+            };
+            let sources = lines.entry(key(account, item)).or_default();
+            item.clone_into(&mut sources.item);
+            if is_config {
+                sources.config = Some(addition);
+            } else {
+                sources.live = Some(addition);
+            }
+        }
+    }
+    let identifiers: BTreeMap<&str, &str> = config
+        .companies
+        .iter()
+        .map(|c| (c.item.account.trim(), c.item.identifier.as_str()))
+        .collect();
+    let lines = lines
+        .into_iter()
+        .map(|((account, _), sources)| {
+            let company = identifiers
+                .get(account.as_str())
+                .map(|s| (*s).to_owned())
+                .or(sources.company.clone())
+                .unwrap_or_default();
+            line(&wanted, &live, account, company, &sources)
+        })
+        .collect();
+    Reconciliation { lines }
+}
+
+fn quantity_of(object: Option<&Object>) -> Option<Quantity> {
+    match object?.get("quantity") {
+        Some(Value::Quantity(q)) => Some(*q),
+        _ => None,
+    }
+}
+
+fn price_of(object: Option<&Object>) -> Option<Money> {
+    match object?.get("unitPrice") {
+        Some(Value::Money(m)) => Some(*m),
+        _ => None,
+    }
+}
+
+fn line(
+    wanted: &Desired,
+    live: &State,
+    account: String,
+    company: String,
+    sources: &Sources<'_>,
+) -> Line {
+    let item = sources.item.clone();
+    let vendor = sources.vendor.map(|r| r.quantity);
+    let config = quantity_of(sources.config);
+    let live_count = quantity_of(sources.live);
+    let unit_price = price_of(sources.config)
+        .or_else(|| price_of(sources.live))
+        .or_else(|| crate::plan::catalog_price_of(wanted, live, &item));
+    let recurring = crate::plan::is_recurring(wanted, live, &item);
+    let monthly = |count: Option<Quantity>| {
+        if !recurring {
+            return Money::default();
+        }
+        let price = unit_price.map_or(Decimal::ZERO, Money::value);
+        Money::new(count.map_or(Decimal::ZERO, Quantity::value) * price)
+    };
+    let status = match (vendor, config) {
+        (Some(_), None) => Status::NotInConfig,
+        (Some(v), Some(c)) if v != c => Status::ConfigDiffers,
+        _ if config.unwrap_or_default() != live_count.unwrap_or_default() => Status::NotApplied,
+        (None, Some(_)) => Status::NotInExport,
+        _ => Status::Match,
+    };
+    Line {
+        account,
+        company,
+        item,
+        vendor,
+        config,
+        live: live_count,
+        unit_price,
+        recurring,
+        billed_monthly: monthly(live_count),
+        vendor_monthly: monthly(vendor),
+        status,
+    }
+}
+
+fn count(q: Option<Quantity>) -> String {
+    q.map_or_else(|| "-".to_owned(), |q| q.to_string())
+}
+
+fn amount(line: &Line, m: Money) -> String {
+    if line.recurring {
+        format!("{:.2}", m.value())
+    } else {
+        "one-time".to_owned()
+    }
+}
+
+fn signed(m: Money) -> String {
+    if m.value() > Decimal::ZERO {
+        format!("+{:.2}", m.value())
+    } else {
+        format!("{:.2}", m.value())
+    }
+}
+
+const HEADERS: [&str; 11] = [
+    "Account",
+    "Company",
+    "Item",
+    "Vendor",
+    "Config",
+    "Live",
+    "Unit price",
+    "Billed/mo",
+    "Vendor/mo",
+    "Difference/mo",
+    "Status",
+];
+
+fn cells(line: &Line) -> [String; 11] {
+    [
+        line.account.clone(),
+        line.company.clone(),
+        line.item.clone(),
+        count(line.vendor),
+        count(line.config),
+        count(line.live),
+        line.unit_price
+            .map_or_else(|| "-".to_owned(), |p| format!("{:.2}", p.value())),
+        amount(line, line.billed_monthly),
+        amount(line, line.vendor_monthly),
+        if line.recurring {
+            signed(line.difference())
+        } else {
+            "-".to_owned()
+        },
+        line.status.describe().to_owned(),
+    ]
+}
+
+fn summary(reconciliation: &Reconciliation) -> String {
+    let billed = reconciliation.billed_monthly();
+    let vendor = reconciliation.vendor_monthly();
+    let difference = Money::new(vendor.value() - billed.value());
+    let meaning = match difference.value().cmp(&Decimal::ZERO) {
+        std::cmp::Ordering::Greater => " (under-billed: the vendor counts more than ConnectWise bills)",
+        std::cmp::Ordering::Less => " (over-billed: ConnectWise bills more than the vendor counts)",
+        std::cmp::Ordering::Equal => "",
+    };
+    format!(
+        "{} line(s), {} differ. Billed monthly {:.2}; at vendor counts {:.2}; difference {}{meaning}.",
+        reconciliation.lines.len(),
+        reconciliation.differences(),
+        billed.value(),
+        vendor.value(),
+        signed(difference)
+    )
+}
+
+/// A plain-text table of `shown`'s lines for a terminal, then the totals over `all` (the same
+/// reconciliation, or the whole one when `shown` keeps only the differences).
+pub fn text(shown: &Reconciliation, all: &Reconciliation) -> String {
+    let reconciliation = shown;
+    let rows: Vec<[String; 11]> = reconciliation.lines.iter().map(cells).collect();
+    let mut widths = HEADERS.map(|h| h.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut put = |row: &[String]| {
+        let mut line = String::new();
+        for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
+            // Counts and amounts line up on the right, names on the left.
+            if (3..10).contains(&i) {
+                let _ = write!(line, "{cell:>width$}  ");
+            } else {
+                let _ = write!(line, "{cell:<width$}  ");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    };
+    put(&HEADERS.map(str::to_owned));
+    for row in &rows {
+        put(row);
+    }
+    out.push('\n');
+    out.push_str(&summary(all));
+    out.push('\n');
+    out
+}
+
+/// A markdown table of `shown`'s lines, for a pull request or a ticket, then the totals over `all`.
+pub fn markdown(shown: &Reconciliation, all: &Reconciliation) -> String {
+    let reconciliation = shown;
+    let escape = |cell: &str| cell.replace('|', "\\|");
+    let mut out = String::from("### Billing reconciliation\n\n");
+    let _ = writeln!(out, "| {} |", HEADERS.join(" | "));
+    let _ = writeln!(
+        out,
+        "|{}",
+        HEADERS
+            .iter()
+            .enumerate()
+            .map(|(i, _)| if (3..10).contains(&i) { "---:|" } else { "---|" })
+            .collect::<String>()
+    );
+    for line in &reconciliation.lines {
+        let cells = cells(line).map(|c| escape(&c));
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    let _ = writeln!(out, "\n{}", summary(all));
+    out
+}
+
+/// CSV with one header row, for a spreadsheet: counts and amounts as plain numbers, empty where a
+/// source has no value.
+pub fn csv(reconciliation: &Reconciliation) -> Result<String, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record([
+        "account",
+        "company",
+        "item",
+        "vendor_quantity",
+        "config_quantity",
+        "live_quantity",
+        "unit_price",
+        "recurring",
+        "billed_monthly",
+        "vendor_monthly",
+        "difference_monthly",
+        "status",
+    ])?;
+    let plain = |q: Option<Quantity>| q.map(|q| q.to_string()).unwrap_or_default();
+    for line in &reconciliation.lines {
+        writer.write_record([
+            line.account.clone(),
+            line.company.clone(),
+            line.item.clone(),
+            plain(line.vendor),
+            plain(line.config),
+            plain(line.live),
+            line.unit_price
+                .map(|p| format!("{:.2}", p.value()))
+                .unwrap_or_default(),
+            line.recurring.to_string(),
+            format!("{:.2}", line.billed_monthly.value()),
+            format!("{:.2}", line.vendor_monthly.value()),
+            format!("{:.2}", line.difference().value()),
+            serde_json::to_value(line.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+        ])?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(status: Status, billed: &str, vendor: &str) -> Line {
+        Line {
+            account: "1".to_owned(),
+            company: "Acme | Co".to_owned(),
+            item: "A1R_1".to_owned(),
+            vendor: Some(Quantity::parse("3").unwrap()),
+            config: Some(Quantity::parse("2").unwrap()),
+            live: None,
+            unit_price: Some(Money::parse("2.5").unwrap()),
+            recurring: true,
+            billed_monthly: Money::parse(billed).unwrap(),
+            vendor_monthly: Money::parse(vendor).unwrap(),
+            status,
+        }
+    }
+
+    #[test]
+    fn totals_and_the_difference_say_which_way_billing_is_off() {
+        let r = Reconciliation {
+            lines: vec![line(Status::ConfigDiffers, "5", "7.5"), line(Status::Match, "1", "1")],
+        };
+        let text = text(&r, &r);
+        assert!(
+            text.contains("2 line(s), 1 differ. Billed monthly 6.00; at vendor counts 8.50; difference +2.50 (under-billed"),
+            "{text}"
+        );
+        assert!(text.contains("config differs: import"), "{text}");
+    }
+
+    #[test]
+    fn markdown_escapes_pipes_and_csv_quotes_what_it_must() {
+        let r = Reconciliation {
+            lines: vec![line(Status::NotApplied, "0", "7.5")],
+        };
+        assert!(markdown(&r, &r).contains("| Acme \\| Co |"), "{}", markdown(&r, &r));
+        let csv = csv(&r).unwrap();
+        let mut lines = csv.lines();
+        assert!(lines.next().unwrap().starts_with("account,company,item,vendor_quantity"));
+        assert_eq!(
+            lines.next().unwrap(),
+            "1,Acme | Co,A1R_1,3,2,,2.50,true,0.00,7.50,7.50,not_applied"
+        );
+    }
+}
