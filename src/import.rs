@@ -538,10 +538,10 @@ fn add_product<'a>(
     let mut block = format!(
         "- sku: {}\n  unit_cost: {}\n",
         yaml_scalar(&row.sku),
-        row.unit_cost
+        row.unit_cost.value().normalize_to(2)
     );
     if let Some(price) = row.retail_price {
-        let _ = writeln!(block, "  retail_price: {price}");
+        let _ = writeln!(block, "  retail_price: {}", price.value().normalize_to(2));
     }
     let _ = writeln!(block, "  description: {}", yaml_scalar(&description));
     let last = config.products.last().and_then(|p| {
@@ -694,8 +694,8 @@ fn new_company(
     let mut text = modeline(config, texts).unwrap_or_default();
     let _ = writeln!(
         text,
-        "# Imported by `cwrecon import` from {}, line {}. Check the identifier, the agreement's name\n# and start date (the first of this month) before applying.",
-        options.export_name, first.line
+        "# Imported by `cwrecon import` from line {} of\n#   {}\n# Check the identifier, the agreement's name and its start date (the first of this month)\n# before applying.",
+        first.line, options.export_name
     );
     if create.is_none() {
         let _ = writeln!(
@@ -858,16 +858,14 @@ pub fn diff(import: &Import) -> String {
         let before = file.before.as_deref().unwrap_or("");
         let diff = similar::TextDiff::from_lines(before, &file.after);
         let old = if file.before.is_some() {
-            format!("a/{name}")
+            name.as_str()
         } else {
-            "/dev/null".to_owned()
+            "/dev/null"
         };
         let _ = write!(
             out,
             "{}",
-            diff.unified_diff()
-                .context_radius(2)
-                .header(&old, &format!("b/{name}"))
+            diff.unified_diff().context_radius(2).header(old, &name)
         );
     }
     out

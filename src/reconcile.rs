@@ -198,7 +198,9 @@ fn line(
     let live_count = quantity_of(sources.live);
     let unit_price = price_of(sources.config)
         .or_else(|| price_of(sources.live))
-        .or_else(|| crate::plan::catalog_price_of(wanted, live, &item));
+        .or_else(|| crate::plan::catalog_price_of(wanted, live, &item))
+        // An item only the vendor has: the export's retail price is the best there is.
+        .or_else(|| sources.vendor.and_then(|r| r.retail_price));
     let recurring = crate::plan::is_recurring(wanted, live, &item);
     let monthly = |count: Option<Quantity>| {
         if !recurring {
