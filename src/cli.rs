@@ -549,10 +549,7 @@ fn import(args: &ImportArgs) -> Result<Exit, Error> {
         );
     })?;
     let export_name = args.export.display();
-    let mut text = format!(
-        "Import of {export_name} ({} row(s)):\n",
-        rows.len()
-    );
+    let mut text = format!("Import of {export_name} ({} row(s)):\n", rows.len());
     if import.changes.is_empty() {
         text.push_str("  the configuration already has the export's counts and prices\n");
     }
@@ -608,11 +605,13 @@ fn import(args: &ImportArgs) -> Result<Exit, Error> {
         );
     }
     write_stdout(&text, "the import summary")?;
-    Ok(if args.detailed_exitcode && args.dry_run && import.has_changes() {
-        Exit::CHANGES
-    } else {
-        Exit::OK
-    })
+    Ok(
+        if args.detailed_exitcode && args.dry_run && import.has_changes() {
+            Exit::CHANGES
+        } else {
+            Exit::OK
+        },
+    )
 }
 
 async fn reconcile(args: ReconcileArgs) -> Result<Exit, Error> {
@@ -635,9 +634,11 @@ async fn reconcile(args: ReconcileArgs) -> Result<Exit, Error> {
     let report = match args.format {
         ReportFormat::Text => crate::reconcile::text(&reconciliation, &full),
         ReportFormat::Markdown => crate::reconcile::markdown(&reconciliation, &full),
-        ReportFormat::Csv => crate::reconcile::csv(&reconciliation).map_err(|e| Error::Internal {
-            message: format!("the reconciliation as CSV: {e}"),
-        })?,
+        ReportFormat::Csv => {
+            crate::reconcile::csv(&reconciliation).map_err(|e| Error::Internal {
+                message: format!("the reconciliation as CSV: {e}"),
+            })?
+        }
     };
     match &args.out {
         Some(path) => std::fs::write(path, report).map_err(|source| Error::WriteFile {

@@ -24,7 +24,9 @@ use rust_decimal::Decimal;
 use crate::config::model::{
     Addition, Address, Agreement, Company, CompanyCreate, ConfigFile, Contact, Product,
 };
-use crate::config::{Config, ConfigText, Span, Spanned};
+use std::sync::Arc;
+
+use crate::config::{Config, ConfigText, Placed, SourceFile, Span, Spanned};
 use crate::model::exact::parse_plain;
 use crate::model::{Date, Money, fold_name};
 use crate::vendor::intermedia::Row;
@@ -111,9 +113,17 @@ struct Edits {
 }
 
 /// Where a configuration item was written: the file's index among the texts, and the text.
+/// Where a configuration item was written: the file's index among the texts, and the text.
 struct Place<'a> {
     file: usize,
     text: &'a ConfigText,
+}
+
+/// An item of the export: upper-cased SKU and unit cost.
+type Item = (String, Money);
+
+fn item_of(row: &Row) -> Item {
+    (row.sku.to_uppercase(), row.unit_cost)
 }
 
 /// Match `rows` against `config` (loaded from `texts`) and work out the new file texts.
@@ -123,10 +133,32 @@ pub fn import(
     rows: &[Row],
     options: &Options,
 ) -> Result<Import, crate::config::Error> {
-    let mut out = Import::default();
-    let mut edits = Edits::default();
-    let place_of = |source: Option<&std::sync::Arc<crate::config::SourceFile>>| {
+    let mut importer = Importer {
+        config,
+        texts,
+        options,
+        edits: Edits::default(),
+        out: Import::default(),
+    };
+    let importable = importer.products(rows);
+    importer.companies(rows, &importable);
+    finish(texts, importer.edits, importer.out)
+}
+
+/// The import as it goes: what it reads and the edits and notices it has collected.
+struct Importer<'a> {
+    config: &'a Config,
+    texts: &'a [ConfigText],
+    options: &'a Options,
+    edits: Edits,
+    out: Import,
+}
+
+impl<'a> Importer<'a> {
+    /// The text a configuration item was written in.
+    fn place_of(&self, source: Option<&Arc<SourceFile>>) -> Option<Place<'a>> {
         let name = source?.name.as_str();
+        let texts = self.texts;
         texts
             .iter()
             .position(|t| t.path.display().to_string() == name)
@@ -134,164 +166,366 @@ pub fn import(
                 file,
                 text: &texts[file],
             })
-    };
+    }
 
-    let products = products_by_item(config);
-    let mut added_products: BTreeSet<(String, Money)> = BTreeSet::new();
-    let mut known_items: BTreeSet<(String, Money)> = BTreeSet::new();
-    let mut priced: BTreeSet<(String, Money)> = BTreeSet::new();
+    /// Known products get the export's retail price; unknown ones are reported, or added. Returns
+    /// the items whose rows can be counted.
+    fn products(&mut self, rows: &[Row]) -> BTreeSet<Item> {
+        let config = self.config;
+        let products: BTreeMap<Item, &Placed<Product>> = config
+            .products
+            .iter()
+            .map(|p| ((p.item.sku.to_uppercase(), p.item.unit_cost.value), p))
+            .collect();
+        let mut importable: BTreeSet<Item> = BTreeSet::new();
+        let mut priced: BTreeSet<Item> = BTreeSet::new();
+        for row in rows {
+            let item = item_of(row);
+            if let Some(product) = products.get(&item) {
+                importable.insert(item.clone());
+                if let Some(price) = row.retail_price
+                    && priced.insert(item)
+                {
+                    self.retail_price(product, price, row);
+                }
+            } else if self.options.add_unknown {
+                if importable.insert(item) {
+                    self.add_product(row);
+                }
+            } else {
+                self.out.unknown.push(Notice {
+                    line: Some(row.line),
+                    message: format!(
+                        "SKU {} at unit cost {} (account {}): no product in the configuration has this SKU and cost; add it to `products` or re-run with --add-unknown",
+                        row.sku, row.unit_cost, row.account
+                    ),
+                });
+            }
+        }
+        importable
+    }
 
-    // Products: known ones get the export's retail price; unknown ones are reported or added.
-    for row in rows {
-        let item = (row.sku.to_uppercase(), row.unit_cost);
-        if let Some(product) = products.get(&item) {
-            known_items.insert(item.clone());
-            if let Some(price) = row.retail_price
-                && priced.insert(item)
-            {
-                retail_price(
-                    config,
-                    product,
-                    price,
-                    row,
-                    &place_of,
-                    &mut edits,
-                    &mut out,
-                );
+    /// Known companies get the export's counts; unknown ones are reported, or added as new files;
+    /// companies the export does not list are reported.
+    fn companies(&mut self, rows: &[Row], importable: &BTreeSet<Item>) {
+        let config = self.config;
+        let mut by_account: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
+        for row in rows {
+            by_account.entry(row.account.trim()).or_default().push(row);
+        }
+        let companies: BTreeMap<&str, &Placed<Company>> = config
+            .companies
+            .iter()
+            .map(|c| (c.item.account.trim(), c))
+            .collect();
+        let mut identifiers: BTreeSet<String> = config
+            .companies
+            .iter()
+            .map(|c| fold_name(&c.item.identifier))
+            .collect();
+        for (account, account_rows) in &by_account {
+            let rows: Vec<&Row> = account_rows
+                .iter()
+                .copied()
+                .filter(|r| importable.contains(&item_of(r)))
+                .collect();
+            match companies.get(account) {
+                Some(company) => self.counts(company, &rows),
+                None if self.options.add_unknown && !rows.is_empty() => {
+                    let file =
+                        new_company(config, self.texts, &rows, &mut identifiers, self.options);
+                    self.edits.changes.push(Change {
+                        path: file.0.clone(),
+                        line: 1,
+                        message: format!(
+                            "new company for account {account} ({} addition(s))",
+                            rows.len()
+                        ),
+                    });
+                    self.edits.new_files.push(file);
+                }
+                None => {
+                    let name = account_rows
+                        .iter()
+                        .find_map(|r| r.company.as_deref())
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default();
+                    self.out.unknown.push(Notice {
+                        line: account_rows.first().map(|r| r.line),
+                        message: format!(
+                            "account {account}{name}, {} row(s): no company in the configuration has this account; add one to `companies` or re-run with --add-unknown",
+                            account_rows.len()
+                        ),
+                    });
+                }
             }
-        } else if options.add_unknown {
-            if added_products.insert(item) {
-                add_product(config, row, &place_of, texts, &mut edits, &mut out);
+        }
+        for company in &config.companies {
+            if !by_account.contains_key(company.item.account.trim()) {
+                self.out.left_alone.push(Notice {
+                    line: None,
+                    message: format!(
+                        "account {} ({}) is not in the export; its additions are left as they are",
+                        company.item.account.trim(),
+                        company.item.identifier.value
+                    ),
+                });
             }
-        } else {
-            out.unknown.push(Notice {
+        }
+    }
+
+    fn retail_price(&mut self, product: &Placed<Product>, price: Money, row: &Row) {
+        let identifier = self.config.catalog_identifier(&product.item);
+        let Some(written) = &product.item.retail_price else {
+            self.out.left_alone.push(Notice {
                 line: Some(row.line),
                 message: format!(
-                    "SKU {} at unit cost {} (account {}): no product in the configuration has this SKU and cost; add it to `products` or re-run with --add-unknown",
-                    row.sku, row.unit_cost, row.account
+                    "{identifier}: the export's retail price is {price}; the configuration leaves this product's price to ConnectWise (no retail_price), so it stays that way"
                 ),
             });
+            return;
+        };
+        if written.value == price {
+            return;
         }
-    }
-    let importable = |row: &Row| {
-        let item = (row.sku.to_uppercase(), row.unit_cost);
-        known_items.contains(&item) || added_products.contains(&item)
-    };
-
-    // Companies: counts of known ones; unknown ones reported or added as new files.
-    let mut by_account: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
-    for row in rows {
-        by_account.entry(row.account.trim()).or_default().push(row);
-    }
-    let companies: BTreeMap<&str, &crate::config::Placed<Company>> = config
-        .companies
-        .iter()
-        .map(|c| (c.item.account.trim(), c))
-        .collect();
-    let mut identifiers: BTreeSet<String> = config
-        .companies
-        .iter()
-        .map(|c| fold_name(&c.item.identifier))
-        .collect();
-    for (account, account_rows) in &by_account {
-        let rows: Vec<&Row> = account_rows.iter().copied().filter(|r| importable(r)).collect();
-        match companies.get(account) {
-            Some(company) => {
-                counts(config, company, &rows, &place_of, &mut edits, &mut out);
-            }
-            None if options.add_unknown && !rows.is_empty() => {
-                let file = new_company(config, texts, &rows, &mut identifiers, options);
-                edits.changes.push(Change {
-                    path: file.0.clone(),
-                    line: 1,
-                    message: format!(
-                        "new company for account {account} ({} addition(s))",
-                        rows.len()
-                    ),
-                });
-                edits.new_files.push(file);
-            }
-            None => {
-                let name = account_rows
-                    .iter()
-                    .find_map(|r| r.company.as_deref())
-                    .map(|n| format!(" ({n})"))
-                    .unwrap_or_default();
-                out.unknown.push(Notice {
-                    line: account_rows.first().map(|r| r.line),
-                    message: format!(
-                        "account {account}{name}, {} row(s): no company in the configuration has this account; add one to `companies` or re-run with --add-unknown",
-                        account_rows.len()
-                    ),
-                });
-            }
-        }
-    }
-    for company in &config.companies {
-        if !by_account.contains_key(company.item.account.trim()) {
-            out.left_alone.push(Notice {
-                line: None,
-                message: format!(
-                    "account {} ({}) is not in the export; its additions are left as they are",
-                    company.item.account.trim(),
-                    company.item.identifier.value
-                ),
-            });
-        }
-    }
-
-    finish(texts, edits, out)
-}
-
-/// The configuration's products by (upper-cased SKU, unit cost).
-fn products_by_item(config: &Config) -> BTreeMap<(String, Money), &crate::config::Placed<Product>> {
-    config
-        .products
-        .iter()
-        .map(|p| ((p.item.sku.to_uppercase(), p.item.unit_cost.value), p))
-        .collect()
-}
-
-fn retail_price<'a>(
-    config: &Config,
-    product: &crate::config::Placed<Product>,
-    price: Money,
-    row: &Row,
-    place_of: &dyn Fn(Option<&std::sync::Arc<crate::config::SourceFile>>) -> Option<Place<'a>>,
-    edits: &mut Edits,
-    out: &mut Import,
-) {
-    let identifier = config.catalog_identifier(&product.item);
-    let Some(written) = &product.item.retail_price else {
-        out.left_alone.push(Notice {
-            line: Some(row.line),
-            message: format!(
-                "{identifier}: the export's retail price is {price}; the configuration leaves this product's price to ConnectWise (no retail_price), so it stays that way"
-            ),
-        });
-        return;
-    };
-    if written.value == price {
-        return;
-    }
-    let edited = place_of(product.source.as_ref()).and_then(|place| {
-        replace_scalar(place.text, written.span, written.value.value(), price.value())
+        let edited = self.place_of(product.source.as_ref()).and_then(|place| {
+            replace_scalar(
+                place.text,
+                written.span,
+                written.value.value(),
+                price.value(),
+            )
             .map(|edit| (place, edit))
-    });
-    match edited {
-        Some((place, edit)) => {
-            edits.changes.push(Change {
-                path: place.text.path.clone(),
-                line: written.span.line,
-                message: format!("{identifier}: retail price {} → {price}", written.value),
-            });
-            edits.by_file.entry(place.file).or_default().push(edit);
+        });
+        match edited {
+            Some((place, edit)) => {
+                self.edits.changes.push(Change {
+                    path: place.text.path.clone(),
+                    line: written.span.line,
+                    message: format!("{identifier}: retail price {} → {price}", written.value),
+                });
+                self.edits.by_file.entry(place.file).or_default().push(edit);
+            }
+            None => self.out.unknown.push(hand_edit(
+                row.line,
+                &format!("{identifier}: set retail_price to {price}"),
+            )),
         }
-        None => out.unknown.push(hand_edit(
-            row.line,
-            &format!("{identifier}: set retail_price to {price}"),
-        )),
     }
+
+    /// One company's counts: quantities replaced, new additions inserted, missing ones reported.
+    fn counts(&mut self, company: &Placed<Company>, rows: &[&Row]) {
+        let identifier = &company.item.identifier.value;
+        let Some(agreement) = &company.item.agreement else {
+            self.out.unknown.push(Notice {
+                line: rows.first().map(|r| r.line),
+                message: format!(
+                    "company {identifier} (account {}) has no `agreement` in the configuration, so its {} item(s) cannot be counted; add an agreement with additions",
+                    company.item.account.trim(),
+                    rows.len()
+                ),
+            });
+            return;
+        };
+        let place = self.place_of(company.source.as_ref());
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut new_additions: Vec<(String, &Row)> = Vec::new();
+        for row in rows {
+            let product = catalog_identifier(self.config, row);
+            seen.insert(fold_name(&product));
+            let written = agreement
+                .additions
+                .iter()
+                .find(|a| fold_name(&a.product) == fold_name(&product));
+            match written {
+                Some(addition) if addition.quantity.value == row.quantity => {}
+                Some(addition) => self.quantity(
+                    identifier,
+                    &product,
+                    &addition.quantity,
+                    row,
+                    place.as_ref(),
+                ),
+                None => new_additions.push((product, row)),
+            }
+        }
+        if !new_additions.is_empty() {
+            self.insert_additions(identifier, agreement, place.as_ref(), &new_additions);
+        }
+        for addition in &agreement.additions {
+            if !seen.contains(&fold_name(&addition.product)) {
+                self.out.left_alone.push(Notice {
+                    line: None,
+                    message: format!(
+                        "{identifier} {}: not in the export; quantity stays {} (remove the addition, or set it to 0, if the customer no longer has it)",
+                        addition.product.value, addition.quantity.value
+                    ),
+                });
+            }
+        }
+    }
+
+    /// Replace one addition's quantity where it is written.
+    fn quantity(
+        &mut self,
+        identifier: &str,
+        product: &str,
+        quantity: &Spanned<crate::model::Quantity>,
+        row: &Row,
+        place: Option<&Place<'a>>,
+    ) {
+        let edit = place.and_then(|p| {
+            replace_scalar(
+                p.text,
+                quantity.span,
+                quantity.value.value(),
+                row.quantity.value(),
+            )
+            .map(|edit| (p, edit))
+        });
+        match edit {
+            Some((p, edit)) => {
+                self.edits.changes.push(Change {
+                    path: p.text.path.clone(),
+                    line: quantity.span.line,
+                    message: format!(
+                        "{identifier} {product}: quantity {} → {}",
+                        quantity.value, row.quantity
+                    ),
+                });
+                self.edits.by_file.entry(p.file).or_default().push(edit);
+            }
+            None => self.out.unknown.push(hand_edit(
+                row.line,
+                &format!("{identifier} {product}: set quantity to {}", row.quantity),
+            )),
+        }
+    }
+
+    /// New additions, one flow-style line each, after the agreement's last addition.
+    fn insert_additions(
+        &mut self,
+        identifier: &str,
+        agreement: &Spanned<Agreement>,
+        place: Option<&Place<'a>>,
+        additions: &[(String, &Row)],
+    ) {
+        let mut lines = String::new();
+        for (product, row) in additions {
+            let _ = writeln!(
+                lines,
+                "- {{ product: {}, quantity: {} }}",
+                yaml_scalar(product),
+                row.quantity
+            );
+        }
+        let insertion = place.and_then(|p| {
+            let last = agreement.additions.last()?;
+            let (offset, line, indent) = after_item(&p.text.text, &addition_spans(last))?;
+            Some((p, offset, line, indent))
+        });
+        let Some((p, offset, line, indent)) = insertion else {
+            self.out.unknown.push(Notice {
+                line: additions.first().map(|(_, r)| r.line),
+                message: format!(
+                    "company {identifier}: add these additions to its agreement by hand (its `additions` list is empty or not written one `- ` entry per item):\n{lines}"
+                ),
+            });
+            return;
+        };
+        self.edits.by_file.entry(p.file).or_default().push(Edit {
+            offset,
+            len: 0,
+            text: indented(&lines, &indent),
+        });
+        for (product, row) in additions {
+            self.edits.changes.push(Change {
+                path: p.text.path.clone(),
+                line,
+                message: format!(
+                    "{identifier} {product}: new addition, quantity {}",
+                    row.quantity
+                ),
+            });
+        }
+    }
+
+    /// Append a product the configuration does not have, after the last product written (or in a
+    /// new `products.yaml` when there is none).
+    fn add_product(&mut self, row: &Row) {
+        let config = self.config;
+        let identifier = catalog_identifier(config, row);
+        let description: String = row
+            .description
+            .as_deref()
+            .unwrap_or(&row.sku)
+            .chars()
+            .take(60)
+            .collect();
+        let mut block = format!(
+            "- sku: {}\n  unit_cost: {}\n",
+            yaml_scalar(&row.sku),
+            row.unit_cost.value().normalize_to(2)
+        );
+        if let Some(price) = row.retail_price {
+            let _ = writeln!(block, "  retail_price: {}", price.value().normalize_to(2));
+        }
+        let _ = writeln!(block, "  description: {}", yaml_scalar(&description));
+        let message = format!("new product {identifier} (from export line {})", row.line);
+        let last = config.products.last().and_then(|p| {
+            let place = self.place_of(p.source.as_ref())?;
+            let (offset, line, indent) = after_item(&place.text.text, &product_spans(&p.item))?;
+            Some((place, offset, line, indent))
+        });
+        if let Some((place, offset, line, indent)) = last {
+            self.edits
+                .by_file
+                .entry(place.file)
+                .or_default()
+                .push(Edit {
+                    offset,
+                    len: 0,
+                    text: indented(&block, &indent),
+                });
+            self.edits.changes.push(Change {
+                path: place.text.path.clone(),
+                line,
+                message,
+            });
+        } else if config.products.is_empty() {
+            let path = new_file_path(&root_dir(self.texts), "products", self.texts);
+            let text = indented(&block, "  ");
+            self.edits.changes.push(Change {
+                path: path.clone(),
+                line: 1,
+                message,
+            });
+            // A second new product lands in the same new file.
+            if let Some(existing) = self.edits.new_files.iter_mut().find(|(p, _)| *p == path) {
+                existing.1.push_str(&text);
+            } else {
+                self.edits.new_files.push((
+                    path,
+                    format!(
+                        "# Products added by `cwrecon import` from the vendor's billing export.\nproducts:\n{text}"
+                    ),
+                ));
+            }
+        } else {
+            self.out.unknown.push(hand_edit(
+                row.line,
+                &format!("add product {identifier} to `products`"),
+            ));
+        }
+    }
+}
+
+/// Every line of `text` with `indent` in front.
+fn indented(text: &str, indent: &str) -> String {
+    text.lines().fold(String::new(), |mut out, line| {
+        let _ = writeln!(out, "{indent}{line}");
+        out
+    })
 }
 
 fn hand_edit(line: u64, what: &str) -> Notice {
@@ -300,124 +534,6 @@ fn hand_edit(line: u64, what: &str) -> Notice {
         message: format!(
             "{what} by hand: the value is not written where cwrecon can edit it safely (an alias or an unusual layout)"
         ),
-    }
-}
-
-/// One company's counts: quantities replaced, new additions inserted, missing ones reported.
-fn counts<'a>(
-    config: &Config,
-    company: &crate::config::Placed<Company>,
-    rows: &[&Row],
-    place_of: &dyn Fn(Option<&std::sync::Arc<crate::config::SourceFile>>) -> Option<Place<'a>>,
-    edits: &mut Edits,
-    out: &mut Import,
-) {
-    let identifier = &company.item.identifier.value;
-    let Some(agreement) = &company.item.agreement else {
-        out.unknown.push(Notice {
-            line: rows.first().map(|r| r.line),
-            message: format!(
-                "company {identifier} (account {}) has no `agreement` in the configuration, so its {} item(s) cannot be counted; add an agreement with additions",
-                company.item.account.trim(),
-                rows.len()
-            ),
-        });
-        return;
-    };
-    let place = place_of(company.source.as_ref());
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    let mut new_lines = String::new();
-    let mut new_changes: Vec<Change> = Vec::new();
-    for row in rows {
-        let product = catalog_identifier(config, row);
-        seen.insert(fold_name(&product));
-        let written = agreement
-            .additions
-            .iter()
-            .find(|a| fold_name(&a.product) == fold_name(&product));
-        match written {
-            Some(addition) if addition.quantity.value == row.quantity => {}
-            Some(addition) => {
-                let quantity = &addition.quantity;
-                let edit = place.as_ref().and_then(|p| {
-                    replace_scalar(p.text, quantity.span, quantity.value.value(), row.quantity.value())
-                });
-                match (edit, &place) {
-                    (Some(edit), Some(p)) => {
-                        edits.changes.push(Change {
-                            path: p.text.path.clone(),
-                            line: quantity.span.line,
-                            message: format!(
-                                "{identifier} {product}: quantity {} → {}",
-                                quantity.value, row.quantity
-                            ),
-                        });
-                        edits.by_file.entry(p.file).or_default().push(edit);
-                    }
-                    _ => out.unknown.push(hand_edit(
-                        row.line,
-                        &format!("{identifier} {product}: set quantity to {}", row.quantity),
-                    )),
-                }
-            }
-            None => {
-                let _ = writeln!(
-                    new_lines,
-                    "- {{ product: {}, quantity: {} }}",
-                    yaml_scalar(&product),
-                    row.quantity
-                );
-                new_changes.push(Change {
-                    path: place
-                        .as_ref()
-                        .map_or_else(PathBuf::new, |p| p.text.path.clone()),
-                    line: 0,
-                    message: format!(
-                        "{identifier} {product}: new addition, quantity {}",
-                        row.quantity
-                    ),
-                });
-            }
-        }
-    }
-    if !new_changes.is_empty() {
-        let insertion = place.as_ref().and_then(|p| {
-            let last = agreement.additions.last()?;
-            let (offset, line, indent) = after_item(&p.text.text, &addition_spans(last))?;
-            Some((p, offset, line, indent))
-        });
-        match insertion {
-            Some((p, offset, line, indent)) => {
-                let text: String = new_lines.lines().map(|l| format!("{indent}{l}\n")).collect();
-                edits.by_file.entry(p.file).or_default().push(Edit {
-                    offset,
-                    len: 0,
-                    text,
-                });
-                edits
-                    .changes
-                    .extend(new_changes.into_iter().map(|c| Change { line, ..c }));
-            }
-            None => {
-                out.unknown.push(Notice {
-                    line: rows.first().map(|r| r.line),
-                    message: format!(
-                        "company {identifier}: add these additions to its agreement by hand (its `additions` list is empty or not written in block style):\n{new_lines}"
-                    ),
-                });
-            }
-        }
-    }
-    for addition in &agreement.additions {
-        if !seen.contains(&fold_name(&addition.product)) {
-            out.left_alone.push(Notice {
-                line: None,
-                message: format!(
-                    "{identifier} {}: not in the export; quantity stays {} (remove the addition, or set it to 0, if the customer no longer has it)",
-                    addition.product.value, addition.quantity.value
-                ),
-            });
-        }
     }
 }
 
@@ -438,7 +554,12 @@ fn addition_spans(addition: &Spanned<Addition>) -> Vec<Span> {
 
 fn product_spans(product: &Spanned<Product>) -> Vec<Span> {
     let p = &product.value;
-    let mut spans = vec![product.span, p.sku.span, p.unit_cost.span, p.description.span];
+    let mut spans = vec![
+        product.span,
+        p.sku.span,
+        p.unit_cost.span,
+        p.description.span,
+    ];
     spans.extend(p.retail_price.as_ref().map(|x| x.span));
     spans.extend(p.customer_description.as_ref().map(|x| x.span));
     spans.extend(p.billing.as_ref().map(|x| x.span));
@@ -473,13 +594,14 @@ fn replace_scalar(text: &ConfigText, span: Span, expected: Decimal, new: Decimal
     }
     let written = text.text.get(span.offset..span.offset + span.len)?;
     let bare = written.trim_matches(|c| c == '"' || c == '\'');
-    if parse_plain(bare).ok()? != expected {
+    let as_written = parse_plain(bare).ok()?;
+    if as_written != expected {
         return None;
     }
     Some(Edit {
         offset: span.offset,
         len: span.len,
-        text: new.normalize_to(expected.scale()),
+        text: new.normalize_to(as_written.scale()),
     })
 }
 
@@ -506,7 +628,10 @@ fn yaml_scalar(value: &str) -> String {
         && value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || " _.-/()&".contains(c))
-        && value.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
         && !matches!(
             value.to_ascii_lowercase().as_str(),
             "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
@@ -519,76 +644,6 @@ fn yaml_scalar(value: &str) -> String {
 }
 
 /// Append a product the configuration does not have, after the last product written.
-fn add_product<'a>(
-    config: &Config,
-    row: &Row,
-    place_of: &dyn Fn(Option<&std::sync::Arc<crate::config::SourceFile>>) -> Option<Place<'a>>,
-    texts: &[ConfigText],
-    edits: &mut Edits,
-    out: &mut Import,
-) {
-    let identifier = catalog_identifier(config, row);
-    let description: String = row
-        .description
-        .as_deref()
-        .unwrap_or(&row.sku)
-        .chars()
-        .take(60)
-        .collect();
-    let mut block = format!(
-        "- sku: {}\n  unit_cost: {}\n",
-        yaml_scalar(&row.sku),
-        row.unit_cost.value().normalize_to(2)
-    );
-    if let Some(price) = row.retail_price {
-        let _ = writeln!(block, "  retail_price: {}", price.value().normalize_to(2));
-    }
-    let _ = writeln!(block, "  description: {}", yaml_scalar(&description));
-    let last = config.products.last().and_then(|p| {
-        let place = place_of(p.source.as_ref())?;
-        let (offset, line, indent) = after_item(&place.text.text, &product_spans(&p.item))?;
-        Some((place, offset, line, indent))
-    });
-    match last {
-        Some((place, offset, line, indent)) => {
-            let text: String = block.lines().map(|l| format!("{indent}{l}\n")).collect();
-            edits.by_file.entry(place.file).or_default().push(Edit {
-                offset,
-                len: 0,
-                text,
-            });
-            edits.changes.push(Change {
-                path: place.text.path.clone(),
-                line,
-                message: format!("new product {identifier} (from export line {})", row.line),
-            });
-        }
-        None if config.products.is_empty() => {
-            let path = new_file_path(root_dir(texts), "products", texts);
-            let text: String = block.lines().map(|l| format!("  {l}\n")).collect();
-            let file = format!(
-                "# Products added by `cwrecon import` from the vendor's billing export.\nproducts:\n{text}"
-            );
-            edits.changes.push(Change {
-                path: path.clone(),
-                line: 1,
-                message: format!("new product {identifier} (from export line {})", row.line),
-            });
-            // A second new product lands in the same new file.
-            if let Some(existing) = edits.new_files.iter_mut().find(|(p, _)| *p == path) {
-                existing.1.push_str(&text);
-            } else {
-                edits.new_files.push((path, file));
-            }
-        }
-        None => out.unknown.push(hand_edit(
-            row.line,
-            &format!("add product {identifier} to `products`"),
-        )),
-    }
-}
-
-/// The folder the configuration lives in: the first file's folder.
 fn root_dir(texts: &[ConfigText]) -> PathBuf {
     texts
         .first()
@@ -597,13 +652,13 @@ fn root_dir(texts: &[ConfigText]) -> PathBuf {
 }
 
 /// `dir/stem.yaml`, or `dir/stem-2.yaml` and so on when that name is taken on disk or in `texts`.
-fn new_file_path(dir: PathBuf, stem: &str, texts: &[ConfigText]) -> PathBuf {
+fn new_file_path(dir: &Path, stem: &str, texts: &[ConfigText]) -> PathBuf {
     let taken = |p: &Path| p.exists() || texts.iter().any(|t| t.path == p);
     let first = dir.join(format!("{stem}.yaml"));
     if !taken(&first) {
         return first;
     }
-    (2..)
+    (2..10_000)
         .map(|n| dir.join(format!("{stem}-{n}.yaml")))
         .find(|p| !taken(p))
         .unwrap_or(first)
@@ -627,7 +682,10 @@ fn new_company(
         .take(50)
         .collect();
     let identifier = unique_identifier(&name, account, identifiers);
-    let details = rows.iter().map(|r| &r.details).find(|d| d.country.is_some());
+    let details = rows
+        .iter()
+        .map(|r| &r.details)
+        .find(|d| d.country.is_some());
     let contact_of = |r: &&Row| {
         Some(Contact {
             first_name: Spanned::unwritten(r.details.first_name.clone()?),
@@ -690,7 +748,7 @@ fn new_company(
         .companies_dir
         .clone()
         .unwrap_or_else(|| companies_dir(config, texts));
-    let path = new_file_path(dir, &crate::export::file_stem(&identifier), texts);
+    let path = new_file_path(&dir, &crate::export::file_stem(&identifier), texts);
     let mut text = modeline(config, texts).unwrap_or_default();
     let _ = writeln!(
         text,
@@ -743,7 +801,11 @@ fn companies_dir(config: &Config, texts: &[ConfigText]) -> PathBuf {
         .companies
         .last()
         .and_then(|c| c.source.as_ref())
-        .and_then(|s| texts.iter().find(|t| t.path.display().to_string() == s.name))
+        .and_then(|s| {
+            texts
+                .iter()
+                .find(|t| t.path.display().to_string() == s.name)
+        })
         .and_then(|t| t.path.parent())
         .map_or_else(|| root_dir(texts).join("companies"), Path::to_path_buf)
 }
@@ -752,7 +814,9 @@ fn companies_dir(config: &Config, texts: &[ConfigText]) -> PathBuf {
 /// validates in editors the same way.
 fn modeline(config: &Config, texts: &[ConfigText]) -> Option<String> {
     let source = config.companies.last()?.source.as_ref()?;
-    let text = texts.iter().find(|t| t.path.display().to_string() == source.name)?;
+    let text = texts
+        .iter()
+        .find(|t| t.path.display().to_string() == source.name)?;
     let line = text
         .text
         .lines()
@@ -901,9 +965,16 @@ mod tests {
             unique_identifier("Echo Dental, P.C.", "9", &mut taken),
             "EchoDentalPC"
         );
-        assert_eq!(unique_identifier("Echo Dental", "9", &mut taken), "EchoDental2");
+        assert_eq!(
+            unique_identifier("Echo Dental", "9", &mut taken),
+            "EchoDental2"
+        );
         assert_eq!(unique_identifier("—", "42", &mut taken), "A42");
-        let long = unique_identifier("A very long company name indeed, Incorporated", "1", &mut taken);
+        let long = unique_identifier(
+            "A very long company name indeed, Incorporated",
+            "1",
+            &mut taken,
+        );
         assert_eq!(long.chars().count(), 25);
     }
 
@@ -913,8 +984,18 @@ mod tests {
         let quantity_b = text.find("2\n").unwrap();
         let product_b = text.find("B\n").unwrap();
         let spans = [
-            Span { offset: product_b, len: 1, line: 3, column: 14 },
-            Span { offset: quantity_b, len: 1, line: 4, column: 15 },
+            Span {
+                offset: product_b,
+                len: 1,
+                line: 3,
+                column: 14,
+            },
+            Span {
+                offset: quantity_b,
+                len: 1,
+                line: 4,
+                column: 15,
+            },
         ];
         let (offset, line, indent) = after_item(text, &spans).unwrap();
         assert_eq!(&text[offset..], "next: 1\n");

@@ -121,7 +121,12 @@ struct Sources<'a> {
 }
 
 /// Compare the export's rows, the configuration and the tenant's snapshot.
-pub fn reconcile(config: &Config, rows: &[Row], snapshot: &Snapshot, today: Date) -> Reconciliation {
+pub fn reconcile(
+    config: &Config,
+    rows: &[Row],
+    snapshot: &Snapshot,
+    today: Date,
+) -> Reconciliation {
     let wanted = desired(config, today);
     let live = project(config, snapshot).state;
     let mut lines: BTreeMap<(String, String), Sources<'_>> = BTreeMap::new();
@@ -291,7 +296,9 @@ fn summary(reconciliation: &Reconciliation) -> String {
     let vendor = reconciliation.vendor_monthly();
     let difference = Money::new(vendor.value() - billed.value());
     let meaning = match difference.value().cmp(&Decimal::ZERO) {
-        std::cmp::Ordering::Greater => " (under-billed: the vendor counts more than ConnectWise bills)",
+        std::cmp::Ordering::Greater => {
+            " (under-billed: the vendor counts more than ConnectWise bills)"
+        }
         std::cmp::Ordering::Less => " (over-billed: ConnectWise bills more than the vendor counts)",
         std::cmp::Ordering::Equal => "",
     };
@@ -352,7 +359,11 @@ pub fn markdown(shown: &Reconciliation, all: &Reconciliation) -> String {
         HEADERS
             .iter()
             .enumerate()
-            .map(|(i, _)| if (3..10).contains(&i) { "---:|" } else { "---|" })
+            .map(|(i, _)| if (3..10).contains(&i) {
+                "---:|"
+            } else {
+                "---|"
+            })
             .collect::<String>()
     );
     for line in &reconciliation.lines {
@@ -432,7 +443,10 @@ mod tests {
     #[test]
     fn totals_and_the_difference_say_which_way_billing_is_off() {
         let r = Reconciliation {
-            lines: vec![line(Status::ConfigDiffers, "5", "7.5"), line(Status::Match, "1", "1")],
+            lines: vec![
+                line(Status::ConfigDiffers, "5", "7.5"),
+                line(Status::Match, "1", "1"),
+            ],
         };
         let text = text(&r, &r);
         assert!(
@@ -447,10 +461,19 @@ mod tests {
         let r = Reconciliation {
             lines: vec![line(Status::NotApplied, "0", "7.5")],
         };
-        assert!(markdown(&r, &r).contains("| Acme \\| Co |"), "{}", markdown(&r, &r));
+        assert!(
+            markdown(&r, &r).contains("| Acme \\| Co |"),
+            "{}",
+            markdown(&r, &r)
+        );
         let csv = csv(&r).unwrap();
         let mut lines = csv.lines();
-        assert!(lines.next().unwrap().starts_with("account,company,item,vendor_quantity"));
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .starts_with("account,company,item,vendor_quantity")
+        );
         assert_eq!(
             lines.next().unwrap(),
             "1,Acme | Co,A1R_1,3,2,,2.50,true,0.00,7.50,7.50,not_applied"
