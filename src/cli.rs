@@ -500,29 +500,28 @@ const MAX_EXPORT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Read and parse a vendor export; its problems (each with its line) refuse it whole.
 fn read_export(path: &std::path::Path) -> Result<Vec<crate::vendor::intermedia::Row>, Error> {
-    use std::io::Read as _;
-    let read_error = |source| {
-        Error::Config(config::Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })
+    let refuse = |message: String| Error::VendorExport {
+        path: path.to_path_buf(),
+        problems: vec![crate::vendor::intermedia::Problem { line: 1, message }],
     };
-    let mut text = String::new();
-    std::fs::File::open(path)
-        .map_err(read_error)?
-        .take(MAX_EXPORT_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(read_error)?;
-    if text.len() as u64 > MAX_EXPORT_BYTES {
-        return Err(Error::VendorExport {
+    let bytes = config::read_capped(path, MAX_EXPORT_BYTES)
+        .map_err(|err| Error::VendorExport {
             path: path.to_path_buf(),
             problems: vec![crate::vendor::intermedia::Problem {
-                line: 1,
-                message: format!("the file is larger than {MAX_EXPORT_BYTES} bytes"),
+                line: 0,
+                message: format!("cannot read the file: {err}"),
             }],
-        });
-    }
-    let (rows, problems) = crate::vendor::intermedia::parse(&text);
+        })?
+        .ok_or_else(|| refuse(format!("the file is larger than {MAX_EXPORT_BYTES} bytes")))?;
+    let text = String::from_utf8(bytes).map_err(|err| {
+        refuse(format!(
+            "the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8 (in Excel: CSV UTF-8)",
+            err.utf8_error().valid_up_to()
+        ))
+    })?;
+    // Excel's "CSV UTF-8" starts with a byte-order mark, which is not part of the first header.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let (rows, problems) = crate::vendor::intermedia::parse(text);
     if problems.is_empty() {
         Ok(rows)
     } else {
@@ -880,13 +879,17 @@ pub fn report_error(err: &Error) {
                     github_escape(&problem.message, false)
                 );
             }
-            let _ = writeln!(
-                stderr,
-                "{}:{}: {}",
-                path.display(),
-                problem.line,
-                problem.message
-            );
+            let _ = if problem.line == 0 {
+                writeln!(stderr, "{}: {}", path.display(), problem.message)
+            } else {
+                writeln!(
+                    stderr,
+                    "{}:{}: {}",
+                    path.display(),
+                    problem.line,
+                    problem.message
+                )
+            };
         }
     }
     let _ = writeln!(stderr, "error: {}", failed_to(err));

@@ -236,10 +236,6 @@ fn line(
     }
 }
 
-fn count(q: Option<Quantity>) -> String {
-    q.map_or_else(|| "-".to_owned(), |q| q.to_string())
-}
-
 fn amount(line: &Line, m: Money) -> String {
     if line.recurring {
         format!("{:.2}", m.value())
@@ -270,7 +266,10 @@ const HEADERS: [&str; 11] = [
     "Status",
 ];
 
-fn cells(line: &Line) -> [String; 11] {
+/// The cells every format shares: who, what, the three counts and the price; `missing` stands
+/// where a source has no value.
+fn identity_and_counts(line: &Line, missing: &str) -> [String; 7] {
+    let count = |q: Option<Quantity>| q.map_or_else(|| missing.to_owned(), |q| q.to_string());
     [
         line.account.clone(),
         line.company.clone(),
@@ -279,7 +278,21 @@ fn cells(line: &Line) -> [String; 11] {
         count(line.config),
         count(line.live),
         line.unit_price
-            .map_or_else(|| "-".to_owned(), |p| format!("{:.2}", p.value())),
+            .map_or_else(|| missing.to_owned(), |p| format!("{:.2}", p.value())),
+    ]
+}
+
+fn cells(line: &Line) -> [String; 11] {
+    let [account, company, item, vendor, config, live_count, price] =
+        identity_and_counts(line, "-");
+    [
+        account,
+        company,
+        item,
+        vendor,
+        config,
+        live_count,
+        price,
         amount(line, line.billed_monthly),
         amount(line, line.vendor_monthly),
         if line.recurring {
@@ -392,18 +405,17 @@ pub fn csv(reconciliation: &Reconciliation) -> Result<String, csv::Error> {
         "difference_monthly",
         "status",
     ])?;
-    let plain = |q: Option<Quantity>| q.map(|q| q.to_string()).unwrap_or_default();
     for line in &reconciliation.lines {
+        let [account, company, item, vendor, config, live_count, price] =
+            identity_and_counts(line, "");
         writer.write_record([
-            line.account.clone(),
-            line.company.clone(),
-            line.item.clone(),
-            plain(line.vendor),
-            plain(line.config),
-            plain(line.live),
-            line.unit_price
-                .map(|p| format!("{:.2}", p.value()))
-                .unwrap_or_default(),
+            account,
+            company,
+            item,
+            vendor,
+            config,
+            live_count,
+            price,
             line.recurring.to_string(),
             format!("{:.2}", line.billed_monthly.value()),
             format!("{:.2}", line.vendor_monthly.value()),

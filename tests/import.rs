@@ -295,38 +295,25 @@ async fn reconcile_before_and_after_import_and_apply() {
     t.with_example_companies().await;
     let dir = copy_of_examples();
     let config = dir.path().to_str().unwrap().to_owned();
+    let reconcile = |extra: &[&str]| {
+        let mut args = vec!["reconcile", "intermedia", EXPORT, config.as_str()];
+        args.extend_from_slice(extra);
+        t.cli(&args).run()
+    };
     let applied = t
         .cli(&["apply", &config, "--auto-approve", "--journal", "/dev/null"])
         .run();
     assert_eq!(applied.code, 0, "{}", applied.transcript());
 
     // Before: the vendor counts drifted from the configuration, which ConnectWise follows.
-    let before = t
-        .cli(&[
-            "reconcile",
-            "intermedia",
-            EXPORT,
-            &config,
-            "--detailed-exitcode",
-        ])
-        .run();
+    let before = reconcile(&["--detailed-exitcode"]);
     assert_eq!(before.code, 2, "{}", before.transcript());
     let writes = t.writes();
     {
         let _guard = in_config(dir.path());
         insta::assert_snapshot!("reconcile_before", before.stdout);
     }
-    let csv = t
-        .cli(&[
-            "reconcile",
-            "intermedia",
-            EXPORT,
-            &config,
-            "--format",
-            "csv",
-            "--only-differences",
-        ])
-        .run();
+    let csv = reconcile(&["--format", "csv", "--only-differences"]);
     assert_eq!(csv.code, 0, "{}", csv.transcript());
     let mut reader = csv::Reader::from_reader(csv.stdout.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
@@ -342,16 +329,7 @@ async fn reconcile_before_and_after_import_and_apply() {
         "2 mailboxes at 12.00 over-billed"
     );
     assert!(rows.iter().all(|r| &r[11] != "match"), "--only-differences");
-    let markdown = t
-        .cli(&[
-            "reconcile",
-            "intermedia",
-            EXPORT,
-            &config,
-            "--format",
-            "markdown",
-        ])
-        .run();
+    let markdown = reconcile(&["--format", "markdown"]);
     assert!(
         markdown.stdout.contains("| 1002417 | DeltaLogistics | MXS10C01SUNR_7.25 | 29 | 31 | 31 | 12.00 | 372.00 | 348.00 | -24.00 | config differs: import |"),
         "{}",
@@ -366,15 +344,7 @@ async fn reconcile_before_and_after_import_and_apply() {
         .cli(&["apply", &config, "--auto-approve", "--journal", "/dev/null"])
         .run();
     assert_eq!(applied.code, 0, "{}", applied.transcript());
-    let after = t
-        .cli(&[
-            "reconcile",
-            "intermedia",
-            EXPORT,
-            &config,
-            "--detailed-exitcode",
-        ])
-        .run();
+    let after = reconcile(&["--detailed-exitcode"]);
     assert_eq!(after.code, 0, "{}", after.transcript());
     assert!(
         after.stdout.contains("18 line(s), 0 differ."),

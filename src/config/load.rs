@@ -100,21 +100,14 @@ fn walk(dir: &Path, found: &mut Found) -> Result<(), Error> {
 /// Read a file, never more than [`MAX_FILE_BYTES`] of it: a device or a pipe that never ends is
 /// refused as too large, not read until memory runs out.
 pub(crate) fn read(path: &Path) -> Result<Result<RawFile, Problem>, Error> {
-    use std::io::Read as _;
     let name = path.display().to_string();
-    let read_err = |source| Error::Read {
+    let Some(bytes) = read_capped(path, MAX_FILE_BYTES).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
-    };
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .map_err(read_err)?
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(read_err)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    })?
+    else {
         return Ok(Err(too_large(&name)));
-    }
+    };
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Ok(RawFile { name, text })),
         Err(err) => Ok(Err(Problem::new(
@@ -126,6 +119,17 @@ pub(crate) fn read(path: &Path) -> Result<Result<RawFile, Problem>, Error> {
         )
         .help("save the file as UTF-8"))),
     }
+}
+
+/// A file's bytes, or `None` when it holds more than `limit`: never more than `limit + 1` bytes are
+/// read, so a device or a pipe that never ends costs nothing.
+pub(crate) fn read_capped(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
 fn too_large(name: &str) -> Problem {

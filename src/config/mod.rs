@@ -152,6 +152,15 @@ pub fn digest(paths: &[PathBuf]) -> Result<String, Error> {
     Ok(format!("fnv1a64:{hash:016x}"))
 }
 
+/// A file's bytes, or `None` when it is larger than `limit` (of which at most one byte more is read).
+///
+/// # Errors
+///
+/// The file cannot be opened or read.
+pub fn read_capped(path: &std::path::Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    load::read_capped(path, limit)
+}
+
 /// The JSON Schema of one configuration file, pretty-printed, ending in a newline.
 ///
 /// # Panics

@@ -83,7 +83,7 @@ pub struct Details {
 /// Something wrong with the export, at a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// 1-based line.
+    /// 1-based line; 0 for the file as a whole.
     pub line: u64,
     /// What is wrong and how to fix it.
     pub message: String,
