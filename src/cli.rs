@@ -514,10 +514,22 @@ fn read_export(path: &std::path::Path) -> Result<Vec<crate::vendor::intermedia::
         })?
         .ok_or_else(|| refuse(format!("the file is larger than {MAX_EXPORT_BYTES} bytes")))?;
     let text = String::from_utf8(bytes).map_err(|err| {
-        refuse(format!(
-            "the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8 (in Excel: CSV UTF-8)",
-            err.utf8_error().valid_up_to()
-        ))
+        let valid = err.utf8_error().valid_up_to();
+        let line = err
+            .as_bytes()
+            .get(..valid)
+            .and_then(|prefix| std::str::from_utf8(prefix).ok())
+            .map_or(0, |prefix| prefix.matches('\n').count())
+            + 1;
+        Error::VendorExport {
+            path: path.to_path_buf(),
+            problems: vec![crate::vendor::intermedia::Problem {
+                line: line as u64,
+                message: format!(
+                    "the file is not UTF-8 text (invalid byte at offset {valid}); save it as UTF-8 (in Excel: CSV UTF-8)"
+                ),
+            }],
+        }
     })?;
     // Excel's "CSV UTF-8" starts with a byte-order mark, which is not part of the first header.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);

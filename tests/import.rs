@@ -352,3 +352,67 @@ async fn reconcile_before_and_after_import_and_apply() {
         after.stdout
     );
 }
+
+#[test]
+fn an_excel_export_with_a_byte_order_mark_and_crlf_lines_imports() {
+    let dir = copy_of_examples();
+    let csv = dir.path().join("export.csv");
+    std::fs::write(
+        &csv,
+        "\u{feff}\"Account ID\",\"SKU\",\"Unit Cost\",\"Quantity\",\"Notes\"\r\n1002388,VOI10C01SUNR,14.00,8,\"seats, incl. reception\"\r\n\r\n",
+    )
+    .unwrap();
+    let out = Cli::new()
+        .args([
+            "import",
+            "intermedia",
+            csv.to_str().unwrap(),
+            dir.path().to_str().unwrap(),
+        ])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let bluebird = std::fs::read_to_string(dir.path().join("companies/bluebird.yaml")).unwrap();
+    assert!(
+        bluebird.contains("{ product: VOI10C01SUNR_14, quantity: 8 }"),
+        "{bluebird}"
+    );
+}
+
+#[test]
+fn an_export_that_is_not_utf8_or_not_there_is_refused_by_name() {
+    let dir = copy_of_examples();
+    let csv = dir.path().join("latin1.csv");
+    std::fs::write(&csv, b"Account,SKU,Cost,Qty\n1,Caf\xe9R,1,1\n").unwrap();
+    let out = Cli::new()
+        .args([
+            "import",
+            "intermedia",
+            csv.to_str().unwrap(),
+            dir.path().to_str().unwrap(),
+        ])
+        .run();
+    assert_eq!(out.code, 78, "{}", out.transcript());
+    assert!(
+        out.stderr.contains(
+            "latin1.csv:2: the file is not UTF-8 text (invalid byte at offset 26); save it as UTF-8"
+        ),
+        "{}",
+        out.stderr
+    );
+    let missing = dir.path().join("missing.csv");
+    let out = Cli::new()
+        .args([
+            "import",
+            "intermedia",
+            missing.to_str().unwrap(),
+            dir.path().to_str().unwrap(),
+        ])
+        .run();
+    assert_eq!(out.code, 78, "{}", out.transcript());
+    assert!(
+        out.stderr
+            .contains("missing.csv: cannot read the file: No such file"),
+        "{}",
+        out.stderr
+    );
+}
