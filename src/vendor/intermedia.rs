@@ -124,28 +124,82 @@ const ALIASES: [(&str, &[&str]); 16] = [
 
 const REQUIRED: [&str; 4] = ["account", "sku", "unit_cost", "quantity"];
 
+/// The column separator: a comma, or what the header line uses instead (a semicolon from a
+/// European Excel, a tab), whichever it has most of.
+fn delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or_default();
+    [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| (header.bytes().filter(|b| b == d).count(), *d == b','))
+        .unwrap_or(b',')
+}
+
+/// The 1-based line a record starting at byte `offset` is on. The reader's own line count is off by
+/// one after a CRLF line break and does not count skipped blank lines, so it is counted here.
+fn line_at(text: &str, offset: u64) -> u64 {
+    let offset = usize::try_from(offset).unwrap_or(usize::MAX).min(text.len());
+    let head = text.as_bytes().get(..offset).unwrap_or_default();
+    // A record never starts with a line break: skip the ones the reader's position sits before.
+    let skipped = text
+        .as_bytes()
+        .get(offset..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|b| **b == b'\r' || **b == b'\n')
+        .filter(|b| **b == b'\n')
+        .count();
+    let breaks = head.iter().filter(|b| **b == b'\n').count() + skipped;
+    u64::try_from(breaks).unwrap_or(u64::MAX).saturating_add(1)
+}
+
+/// Which column holds each field. Two columns that read as one field are refused: taking the first
+/// could read a company name as the account, or an extended cost as the unit cost.
+fn columns(headers: &csv::StringRecord) -> Result<BTreeMap<&'static str, usize>, String> {
+    let mut columns = BTreeMap::new();
+    for (field, aliases) in ALIASES {
+        let matching: Vec<usize> = headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| aliases.contains(&h.trim().to_lowercase().as_str()))
+            .map(|(i, _)| i)
+            .collect();
+        match matching.as_slice() {
+            [] => {}
+            [one] => {
+                columns.insert(field, *one);
+            }
+            several => {
+                let names: Vec<String> = several
+                    .iter()
+                    .map(|&i| format!("`{}`", headers.get(i).unwrap_or_default().trim()))
+                    .collect();
+                return Err(format!(
+                    "the header has {} columns that all read as the {}; rename or remove all but one",
+                    names.join(" and "),
+                    field.replace('_', " ")
+                ));
+            }
+        }
+    }
+    Ok(columns)
+}
+
 /// Parse the export. Rows that cannot be read are problems; the rest are returned.
 pub fn parse(text: &str) -> (Vec<Row>, Vec<Problem>) {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
+        .delimiter(delimiter(text))
         .from_reader(text.as_bytes());
     let mut problems = Vec::new();
-    let columns: BTreeMap<&str, usize> = match reader.headers() {
-        Ok(headers) => ALIASES
-            .iter()
-            .filter_map(|(field, aliases)| {
-                headers
-                    .iter()
-                    .position(|h| aliases.contains(&h.trim().to_lowercase().as_str()))
-                    .map(|i| (*field, i))
-            })
-            .collect(),
-        Err(err) => {
-            problems.push(Problem {
-                line: 1,
-                message: format!("cannot read the header: {err}"),
-            });
+    let header = reader
+        .headers()
+        .map_err(|err| format!("cannot read the header: {err}"))
+        .and_then(|h| columns(h));
+    let columns = match header {
+        Ok(columns) => columns,
+        Err(message) => {
+            problems.push(Problem { line: 1, message });
             return (Vec::new(), problems);
         }
     };
@@ -174,7 +228,9 @@ pub fn parse(text: &str) -> (Vec<Row>, Vec<Problem>) {
     for record in reader.records() {
         match record {
             Ok(record) => {
-                let line = record.position().map_or(0, csv::Position::line);
+                let line = record
+                    .position()
+                    .map_or(0, |p| line_at(text, p.byte()));
                 let get = |field: &str| {
                     columns
                         .get(field)
@@ -188,13 +244,19 @@ pub fn parse(text: &str) -> (Vec<Row>, Vec<Problem>) {
                 }
             }
             Err(err) => {
-                let line = err.position().map_or(0, csv::Position::line);
+                let line = err.position().map_or(0, |p| line_at(text, p.byte()));
                 problems.push(Problem {
                     line,
                     message: format!("unreadable row: {err}"),
                 });
             }
         }
+    }
+    if rows.is_empty() && problems.is_empty() {
+        problems.push(Problem {
+            line: 1,
+            message: "the export has a header and no rows; an empty export would make every count look stale, so it is refused (export again)".to_owned(),
+        });
     }
     problems.extend(pricing_conflicts(&rows));
     problems.extend(repeated_items(&rows));
@@ -236,6 +298,16 @@ fn row<'a>(line: u64, get: &dyn Fn(&str) -> Option<&'a str>) -> Result<Row, Stri
     let quantity = Quantity::new(amount("quantity", required("quantity")?)?);
     if quantity.is_negative() {
         return Err(format!("quantity {quantity} is negative"));
+    }
+    if quantity.decimals() > 2 {
+        return Err(format!(
+            "quantity {quantity} has more than 2 decimals, which ConnectWise does not keep"
+        ));
+    }
+    if unit_cost.decimals() > 2 {
+        return Err(format!(
+            "unit cost {unit_cost} has more than 2 decimals; the catalog identifier needs the cost as the vendor bills it"
+        ));
     }
     let retail_price = match get("retail_price") {
         Some(text) => Some(Money::new(amount("retail_price", text)?)),
@@ -361,6 +433,48 @@ mod tests {
         assert_eq!(rows[0].details.last_name.as_deref(), Some("Ng"));
         assert_eq!(rows[0].description.as_deref(), Some("Mailbox"));
         assert_eq!(rows[0].details.zip, None);
+    }
+
+    #[test]
+    fn lines_are_counted_across_crlf_and_blank_lines() {
+        let csv = "Account ID,SKU,Unit Cost,Retail Price,Quantity\r\n1,A1R,7.25,12,4\r\n\r\n\r\n2,A1R,7.25,13,4\r\n3,B1R,x,1,1\r\n";
+        let (_, problems) = parse(csv);
+        let lines: Vec<u64> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [5, 6], "{problems:#?}");
+        assert!(problems[0].message.contains("on line 2"), "{}", problems[0].message);
+    }
+
+    #[test]
+    fn semicolons_and_tabs_separate_columns_when_the_header_uses_them() {
+        for csv in [
+            "Account;SKU;Unit Cost;Quantity\n1;A1R;7,25;3\n",
+            "Account\tSKU\tUnit Cost\tQuantity\n1\tA1R\t7.25\t3\n",
+        ] {
+            let (rows, problems) = parse(csv);
+            if csv.contains(';') {
+                // A decimal comma is not a decimal point: refused by line, never misread.
+                assert_eq!(problems[0].line, 2, "{problems:?}");
+            } else {
+                assert!(problems.is_empty(), "{problems:?}");
+                assert_eq!(rows[0].sku, "A1R");
+            }
+        }
+    }
+
+    #[test]
+    fn two_columns_for_one_field_are_refused() {
+        let (rows, problems) = parse("Account,Account ID,SKU,Cost,Unit Cost,Qty\n");
+        assert!(rows.is_empty());
+        assert_eq!(
+            problems[0].message,
+            "the header has `Account` and `Account ID` columns that all read as the account; rename or remove all but one"
+        );
+    }
+
+    #[test]
+    fn an_export_without_rows_is_refused() {
+        let (_, problems) = parse("Account,SKU,Cost,Qty\n");
+        assert!(problems[0].message.contains("no rows"), "{problems:?}");
     }
 
     #[test]
