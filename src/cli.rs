@@ -553,6 +553,7 @@ fn import(args: &ImportArgs) -> Result<Exit, Error> {
         companies_dir: args.companies_dir.clone(),
         export_name: args.export.display().to_string(),
         today: today()?,
+        config_paths: args.paths.clone(),
     };
     let import = crate::import::import(&config, &texts, &rows, &options).inspect_err(|_| {
         eprintln!(
@@ -589,12 +590,13 @@ fn import(args: &ImportArgs) -> Result<Exit, Error> {
             }
         }
     };
+    notices("Not imported:", &import.not_imported, &mut text);
     notices(
-        "Not imported (unknown to the configuration):",
-        &import.unknown,
+        "In the configuration, not in the export (left as it is):",
+        &import.not_in_export,
         &mut text,
     );
-    notices("Left alone:", &import.left_alone, &mut text);
+    notices("Noted:", &import.info, &mut text);
     if args.dry_run {
         text.push_str(&crate::import::diff(&import));
         let _ = writeln!(
@@ -603,7 +605,28 @@ fn import(args: &ImportArgs) -> Result<Exit, Error> {
             import.files.len()
         );
     } else if import.has_changes() {
-        let written = crate::import::write(&import)?;
+        let written = crate::import::write(&import).map_err(|failure| {
+            let list = |paths: &[PathBuf]| {
+                if paths.is_empty() {
+                    "none".to_owned()
+                } else {
+                    paths
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            };
+            eprintln!(
+                "The import stopped part way. Written: {}. Not written: {}.",
+                list(&failure.written),
+                list(&failure.not_written)
+            );
+            Error::WriteFile {
+                path: failure.path,
+                source: failure.source,
+            }
+        })?;
         let _ = writeln!(
             text,
             "Wrote {} file(s). Review them (git diff), then: cwrecon plan {}",
@@ -616,13 +639,14 @@ fn import(args: &ImportArgs) -> Result<Exit, Error> {
         );
     }
     write_stdout(&text, "the import summary")?;
-    Ok(
-        if args.detailed_exitcode && args.dry_run && import.has_changes() {
-            Exit::CHANGES
-        } else {
-            Exit::OK
-        },
-    )
+    // A nightly check wants to know whether the vendor and the configuration differ: edits not yet
+    // written (a dry run), or anything the import could not write.
+    let differs = (args.dry_run && import.has_changes()) || import.differs_after_write();
+    Ok(if args.detailed_exitcode && differs {
+        Exit::CHANGES
+    } else {
+        Exit::OK
+    })
 }
 
 async fn reconcile(args: ReconcileArgs) -> Result<Exit, Error> {

@@ -43,6 +43,9 @@ pub struct Options {
     pub export_name: String,
     /// Today, for a new agreement's start date (the first of this month).
     pub today: Date,
+    /// The configuration paths as given: a new file must be inside one of these folders, or the
+    /// next `plan` would not read it.
+    pub config_paths: Vec<PathBuf>,
 }
 
 /// One change made to the configuration.
@@ -81,10 +84,13 @@ pub struct FileUpdate {
 pub struct Import {
     /// Changes, in file and line order.
     pub changes: Vec<Change>,
-    /// Export rows the configuration does not know and that were not added.
-    pub unknown: Vec<Notice>,
-    /// Differences left alone on purpose.
-    pub left_alone: Vec<Notice>,
+    /// What the export says that was not written: items the configuration does not know, and
+    /// values to change by hand.
+    pub not_imported: Vec<Notice>,
+    /// What the configuration has that the export does not list; left as it is.
+    pub not_in_export: Vec<Notice>,
+    /// Differences that need nothing done (a price the configuration leaves to ConnectWise).
+    pub info: Vec<Notice>,
     /// The files to write.
     pub files: Vec<FileUpdate>,
 }
@@ -93,6 +99,11 @@ impl Import {
     /// Whether there is anything to write.
     pub fn has_changes(&self) -> bool {
         !self.files.is_empty()
+    }
+
+    /// Whether the export and the configuration still differ once the files are written.
+    pub fn differs_after_write(&self) -> bool {
+        !self.not_imported.is_empty() || !self.not_in_export.is_empty()
     }
 }
 
@@ -140,8 +151,8 @@ pub fn import(
         edits: Edits::default(),
         out: Import::default(),
     };
-    let importable = importer.products(rows);
-    importer.companies(rows, &importable);
+    let item_ids = importer.products(rows);
+    importer.companies(rows, &item_ids);
     finish(texts, importer.edits, importer.out)
 }
 
@@ -169,31 +180,34 @@ impl<'a> Importer<'a> {
     }
 
     /// Known products get the export's retail price; unknown ones are reported, or added. Returns
-    /// the items whose rows can be counted.
-    fn products(&mut self, rows: &[Row]) -> BTreeSet<Item> {
+    /// the catalog identifier of each item whose rows can be counted, spelled as the configuration
+    /// spells it.
+    fn products(&mut self, rows: &[Row]) -> BTreeMap<Item, String> {
         let config = self.config;
         let products: BTreeMap<Item, &Placed<Product>> = config
             .products
             .iter()
             .map(|p| ((p.item.sku.to_uppercase(), p.item.unit_cost.value), p))
             .collect();
-        let mut importable: BTreeSet<Item> = BTreeSet::new();
+        let mut importable: BTreeMap<Item, String> = BTreeMap::new();
         let mut priced: BTreeSet<Item> = BTreeSet::new();
+        let mut tried: BTreeSet<Item> = BTreeSet::new();
         for row in rows {
             let item = item_of(row);
             if let Some(product) = products.get(&item) {
-                importable.insert(item.clone());
+                importable.insert(item.clone(), config.catalog_identifier(&product.item));
                 if let Some(price) = row.retail_price
                     && priced.insert(item)
                 {
                     self.retail_price(product, price, row);
                 }
             } else if self.options.add_unknown {
-                if importable.insert(item) {
-                    self.add_product(row);
+                // Counted only once the product is written, so no addition names a missing product.
+                if tried.insert(item.clone()) && self.add_product(row) {
+                    importable.insert(item, catalog_identifier(config, row));
                 }
             } else {
-                self.out.unknown.push(Notice {
+                self.out.not_imported.push(Notice {
                     line: Some(row.line),
                     message: format!(
                         "SKU {} at unit cost {} (account {}): no product in the configuration has this SKU and cost; add it to `products` or re-run with --add-unknown",
@@ -207,7 +221,7 @@ impl<'a> Importer<'a> {
 
     /// Known companies get the export's counts; unknown ones are reported, or added as new files;
     /// companies the export does not list are reported.
-    fn companies(&mut self, rows: &[Row], importable: &BTreeSet<Item>) {
+    fn companies(&mut self, rows: &[Row], item_ids: &BTreeMap<Item, String>) {
         let config = self.config;
         let mut by_account: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
         for row in rows {
@@ -224,16 +238,25 @@ impl<'a> Importer<'a> {
             .map(|c| fold_name(&c.item.identifier))
             .collect();
         for (account, account_rows) in &by_account {
-            let rows: Vec<&Row> = account_rows
+            let rows: Vec<(&Row, &str)> = account_rows
                 .iter()
-                .copied()
-                .filter(|r| importable.contains(&item_of(r)))
+                .filter_map(|r| item_ids.get(&item_of(r)).map(|id| (*r, id.as_str())))
                 .collect();
             match companies.get(account) {
                 Some(company) => self.counts(company, &rows),
                 None if self.options.add_unknown && !rows.is_empty() => {
                     let file =
                         new_company(config, self.texts, &rows, &mut identifiers, self.options);
+                    if !self.loaded(&file.0) {
+                        self.out.not_imported.push(Notice {
+                            line: account_rows.first().map(|r| r.line),
+                            message: format!(
+                                "account {account}: not added, because {} is not inside a configuration folder given on the command line, so plan would not read it; pass --companies-dir inside one (or give the configuration as a folder)",
+                                file.0.display()
+                            ),
+                        });
+                        continue;
+                    }
                     self.edits.changes.push(Change {
                         path: file.0.clone(),
                         line: 1,
@@ -250,10 +273,16 @@ impl<'a> Importer<'a> {
                         .find_map(|r| r.company.as_deref())
                         .map(|n| format!(" ({n})"))
                         .unwrap_or_default();
-                    self.out.unknown.push(Notice {
+                    let unpadded = account.trim_start_matches('0');
+                    let hint = companies
+                        .keys()
+                        .find(|k| k.trim_start_matches('0') == unpadded)
+                        .map(|k| format!(" (the configuration has account {k}: a spreadsheet may have added or dropped leading zeros)"))
+                        .unwrap_or_default();
+                    self.out.not_imported.push(Notice {
                         line: account_rows.first().map(|r| r.line),
                         message: format!(
-                            "account {account}{name}, {} row(s): no company in the configuration has this account; add one to `companies` or re-run with --add-unknown",
+                            "account {account}{name}, {} row(s): no company in the configuration has this account{hint}; add one to `companies` or re-run with --add-unknown",
                             account_rows.len()
                         ),
                     });
@@ -262,7 +291,7 @@ impl<'a> Importer<'a> {
         }
         for company in &config.companies {
             if !by_account.contains_key(company.item.account.trim()) {
-                self.out.left_alone.push(Notice {
+                self.out.not_in_export.push(Notice {
                     line: None,
                     message: format!(
                         "account {} ({}) is not in the export; its additions are left as they are",
@@ -277,7 +306,7 @@ impl<'a> Importer<'a> {
     fn retail_price(&mut self, product: &Placed<Product>, price: Money, row: &Row) {
         let identifier = self.config.catalog_identifier(&product.item);
         let Some(written) = &product.item.retail_price else {
-            self.out.left_alone.push(Notice {
+            self.out.info.push(Notice {
                 line: Some(row.line),
                 message: format!(
                     "{identifier}: the export's retail price is {price}; the configuration leaves this product's price to ConnectWise (no retail_price), so it stays that way"
@@ -306,7 +335,7 @@ impl<'a> Importer<'a> {
                 });
                 self.edits.by_file.entry(place.file).or_default().push(edit);
             }
-            None => self.out.unknown.push(hand_edit(
+            None => self.out.not_imported.push(hand_edit(
                 row.line,
                 &format!("{identifier}: set retail_price to {price}"),
             )),
@@ -314,11 +343,11 @@ impl<'a> Importer<'a> {
     }
 
     /// One company's counts: quantities replaced, new additions inserted, missing ones reported.
-    fn counts(&mut self, company: &Placed<Company>, rows: &[&Row]) {
+    fn counts(&mut self, company: &Placed<Company>, rows: &[(&Row, &str)]) {
         let identifier = &company.item.identifier.value;
         let Some(agreement) = &company.item.agreement else {
-            self.out.unknown.push(Notice {
-                line: rows.first().map(|r| r.line),
+            self.out.not_imported.push(Notice {
+                line: rows.first().map(|(r, _)| r.line),
                 message: format!(
                     "company {identifier} (account {}) has no `agreement` in the configuration, so its {} item(s) cannot be counted; add an agreement with additions",
                     company.item.account.trim(),
@@ -330,8 +359,8 @@ impl<'a> Importer<'a> {
         let place = self.place_of(company.source.as_ref());
         let mut seen: BTreeSet<String> = BTreeSet::new();
         let mut new_additions: Vec<(String, &Row)> = Vec::new();
-        for row in rows {
-            let product = catalog_identifier(self.config, row);
+        for &(row, product) in rows {
+            let product = product.to_owned();
             seen.insert(fold_name(&product));
             let written = agreement
                 .additions
@@ -354,7 +383,7 @@ impl<'a> Importer<'a> {
         }
         for addition in &agreement.additions {
             if !seen.contains(&fold_name(&addition.product)) {
-                self.out.left_alone.push(Notice {
+                self.out.not_in_export.push(Notice {
                     line: None,
                     message: format!(
                         "{identifier} {}: not in the export; quantity stays {} (remove the addition, or set it to 0, if the customer no longer has it)",
@@ -395,7 +424,7 @@ impl<'a> Importer<'a> {
                 });
                 self.edits.by_file.entry(p.file).or_default().push(edit);
             }
-            None => self.out.unknown.push(hand_edit(
+            None => self.out.not_imported.push(hand_edit(
                 row.line,
                 &format!("{identifier} {product}: set quantity to {}", row.quantity),
             )),
@@ -421,11 +450,12 @@ impl<'a> Importer<'a> {
         }
         let insertion = place.and_then(|p| {
             let last = agreement.additions.last()?;
-            let (offset, line, indent) = after_item(&p.text.text, &addition_spans(last))?;
+            let (offset, line, indent) =
+                after_item(&p.text.text, start_of(&addition_spans(last))?)?;
             Some((p, offset, line, indent))
         });
         let Some((p, offset, line, indent)) = insertion else {
-            self.out.unknown.push(Notice {
+            self.out.not_imported.push(Notice {
                 line: additions.first().map(|(_, r)| r.line),
                 message: format!(
                     "company {identifier}: add these additions to its agreement by hand (its `additions` list is empty or not written one `- ` entry per item):\n{lines}"
@@ -436,7 +466,7 @@ impl<'a> Importer<'a> {
         self.edits.by_file.entry(p.file).or_default().push(Edit {
             offset,
             len: 0,
-            text: indented(&lines, &indent),
+            text: insertion_text(&p.text.text, offset, &lines, &indent),
         });
         for (product, row) in additions {
             self.edits.changes.push(Change {
@@ -452,7 +482,7 @@ impl<'a> Importer<'a> {
 
     /// Append a product the configuration does not have, after the last product written (or in a
     /// new `products.yaml` when there is none).
-    fn add_product(&mut self, row: &Row) {
+    fn add_product(&mut self, row: &Row) -> bool {
         let config = self.config;
         let identifier = catalog_identifier(config, row);
         let description: String = row
@@ -474,7 +504,8 @@ impl<'a> Importer<'a> {
         let message = format!("new product {identifier} (from export line {})", row.line);
         let last = config.products.last().and_then(|p| {
             let place = self.place_of(p.source.as_ref())?;
-            let (offset, line, indent) = after_item(&place.text.text, &product_spans(&p.item))?;
+            let (offset, line, indent) =
+                after_item(&place.text.text, start_of(&product_spans(&p.item))?)?;
             Some((place, offset, line, indent))
         });
         if let Some((place, offset, line, indent)) = last {
@@ -485,14 +516,17 @@ impl<'a> Importer<'a> {
                 .push(Edit {
                     offset,
                     len: 0,
-                    text: indented(&block, &indent),
+                    text: insertion_text(&place.text.text, offset, &block, &indent),
                 });
             self.edits.changes.push(Change {
                 path: place.text.path.clone(),
                 line,
                 message,
             });
-        } else if config.products.is_empty() {
+            true
+        } else if config.products.is_empty()
+            && self.loaded(&root_dir(self.texts).join("products.yaml"))
+        {
             let path = new_file_path(&root_dir(self.texts), "products", self.texts);
             let text = indented(&block, "  ");
             self.edits.changes.push(Change {
@@ -511,12 +545,25 @@ impl<'a> Importer<'a> {
                     ),
                 ));
             }
+            true
         } else {
-            self.out.unknown.push(hand_edit(
+            self.out.not_imported.push(hand_edit(
                 row.line,
                 &format!("add product {identifier} to `products`"),
             ));
+            false
         }
+    }
+
+    /// Whether a file at `path` would be read by the next `plan` of the same paths: it is inside
+    /// one of the configuration folders given.
+    fn loaded(&self, path: &Path) -> bool {
+        let file = resolved(path);
+        self.options
+            .config_paths
+            .iter()
+            .filter(|p| p.is_dir())
+            .any(|dir| file.starts_with(resolved(dir)))
     }
 }
 
@@ -566,13 +613,20 @@ fn product_spans(product: &Spanned<Product>) -> Vec<Span> {
     spans
 }
 
-/// Where to insert a sibling after a sequence item whose written parts are `spans`: the offset just
-/// after the line its last part ends on, that line's number, and the indentation of the item's
-/// `- `. `None` when the item is not written as a `- ` entry on its first line.
-fn after_item(text: &str, spans: &[Span]) -> Option<(usize, u64, String)> {
-    let written: Vec<&Span> = spans.iter().filter(|s| s.is_written()).collect();
-    let start = written.iter().map(|s| s.offset).min()?;
-    let end = written.iter().map(|s| s.offset + s.len).max()?;
+/// Where an item starts: the first of its written parts.
+fn start_of(spans: &[Span]) -> Option<usize> {
+    spans
+        .iter()
+        .filter(|s| s.is_written())
+        .map(|s| s.offset)
+        .min()
+}
+
+/// Where to insert a sibling after the `- ` sequence item that starts at `start`: after the item's
+/// last line (the dash line, then every line indented deeper than the dash, such as fields with no
+/// recorded place or comments), with the dash's indentation; also that line's number. `None` when
+/// the item is not written as a `- ` entry on its first line (flow style, say).
+fn after_item(text: &str, start: usize) -> Option<(usize, u64, String)> {
     let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
     let prefix = text.get(line_start..start)?;
     let dash = prefix.find('-')?;
@@ -580,10 +634,58 @@ fn after_item(text: &str, spans: &[Span]) -> Option<(usize, u64, String)> {
     if !indent.chars().all(|c| c == ' ') {
         return None;
     }
-    let rest = text.get(end..)?;
-    let offset = rest.find('\n').map_or(text.len(), |i| end + i + 1);
-    let line = u64::try_from(text.get(..offset)?.matches('\n').count()).ok()?;
-    Some((offset, line + 1, indent.to_owned()))
+    let next_line = |from: usize| text.get(from..)?.find('\n').map(|i| from + i + 1);
+    let mut end = next_line(line_start).unwrap_or(text.len());
+    let mut cursor = end;
+    while cursor < text.len() {
+        let line_end = next_line(cursor).unwrap_or(text.len());
+        let content = text.get(cursor..line_end)?.trim_end_matches(['\r', '\n']);
+        if !content.trim().is_empty() {
+            let depth = content.len() - content.trim_start_matches(' ').len();
+            if depth <= dash {
+                break;
+            }
+            end = line_end;
+        }
+        cursor = line_end;
+    }
+    let line = u64::try_from(text.get(..end)?.matches('\n').count()).ok()?;
+    Some((end, line + 1, indent.to_owned()))
+}
+
+/// `lines` indented by `indent`, with the file's own line ending, and a line break first when
+/// `offset` is the end of a file whose last line has none.
+fn insertion_text(text: &str, offset: usize, lines: &str, indent: &str) -> String {
+    let ending = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut out = String::new();
+    if offset >= text.len() && !text.is_empty() && !text.ends_with('\n') {
+        out.push_str(ending);
+    }
+    for line in lines.lines() {
+        let _ = write!(out, "{indent}{line}{ending}");
+    }
+    out
+}
+
+/// A path made absolute with every existing part's links resolved, so that two spellings of one
+/// folder compare equal even before the file in it exists.
+fn resolved(path: &Path) -> PathBuf {
+    let mut existing = path;
+    let mut rest = Vec::new();
+    while !existing.as_os_str().is_empty() && !existing.exists() {
+        if let Some(name) = existing.file_name() {
+            rest.push(name.to_owned());
+        }
+        existing = existing.parent().unwrap_or_else(|| Path::new(""));
+    }
+    let base = if existing.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        existing
+    };
+    let mut out = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
+    out.extend(rest.iter().rev());
+    out
 }
 
 /// Replace the number written at `span` (checked to say `expected`) with `new`, keeping as many
@@ -593,15 +695,32 @@ fn replace_scalar(text: &ConfigText, span: Span, expected: Decimal, new: Decimal
         return None;
     }
     let written = text.text.get(span.offset..span.offset + span.len)?;
-    let bare = written.trim_matches(|c| c == '"' || c == '\'');
+    // An anchored value may be used elsewhere through an alias: changing it here would change
+    // those too, unseen. Such a value is left for a person.
+    let line_start = text
+        .text
+        .get(..span.offset)?
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let before = text.text.get(line_start..span.offset)?;
+    let after_key = before.rsplit_once(':').map_or(before, |(_, v)| v);
+    if after_key.contains('&') || written.contains(['&', '*']) {
+        return None;
+    }
+    let quote = written
+        .chars()
+        .next()
+        .filter(|c| (*c == '"' || *c == '\'') && written.len() >= 2 && written.ends_with(*c));
+    let bare = quote.map_or(written, |q| written.trim_matches(q));
     let as_written = parse_plain(bare).ok()?;
     if as_written != expected {
         return None;
     }
+    let number = new.normalize_to(as_written.scale());
     Some(Edit {
         offset: span.offset,
         len: span.len,
-        text: new.normalize_to(as_written.scale()),
+        text: quote.map_or_else(|| number.clone(), |q| format!("{q}{number}{q}")),
     })
 }
 
@@ -668,11 +787,13 @@ fn new_file_path(dir: &Path, stem: &str, texts: &[ConfigText]) -> PathBuf {
 fn new_company(
     config: &Config,
     texts: &[ConfigText],
-    rows: &[&Row],
+    rows: &[(&Row, &str)],
     identifiers: &mut BTreeSet<String>,
     options: &Options,
 ) -> (PathBuf, String) {
-    let first = rows[0];
+    let Some(&(first, _)) = rows.first() else {
+        return (PathBuf::new(), String::new());
+    };
     let account = first.account.trim();
     let name: String = first
         .company
@@ -684,9 +805,9 @@ fn new_company(
     let identifier = unique_identifier(&name, account, identifiers);
     let details = rows
         .iter()
-        .map(|r| &r.details)
+        .map(|(r, _)| &r.details)
         .find(|d| d.country.is_some());
-    let contact_of = |r: &&Row| {
+    let contact_of = |(r, _): &(&Row, &str)| {
         Some(Contact {
             first_name: Spanned::unwritten(r.details.first_name.clone()?),
             last_name: Spanned::unwritten(r.details.last_name.clone()?),
@@ -732,9 +853,9 @@ fn new_company(
             removed_additions: None,
             additions: rows
                 .iter()
-                .map(|r| {
+                .map(|(r, product)| {
                     Spanned::unwritten(Addition {
-                        product: Spanned::unwritten(catalog_identifier(config, r)),
+                        product: Spanned::unwritten((*product).to_owned()),
                         quantity: Spanned::unwritten(r.quantity),
                         unit_price: None,
                         bill_customer: None,
@@ -890,28 +1011,78 @@ fn check_loads(texts: &[ConfigText], files: &[FileUpdate]) -> Result<(), crate::
     crate::config::load_texts(names.iter().map(|(n, t)| (n.as_str(), *t))).map(|_| ())
 }
 
-/// Write the updated files: each through a temporary file in the same folder, renamed over the
-/// old one, so a file is never half written. New files' folders are created.
-pub fn write(import: &Import) -> Result<Vec<PathBuf>, crate::Error> {
-    let mut written = Vec::new();
+/// A write that failed part way: what was written before it, and what was not.
+#[derive(Debug)]
+pub struct WriteFailure {
+    /// The file that could not be written.
+    pub path: PathBuf,
+    /// Why.
+    pub source: std::io::Error,
+    /// Files already replaced with their new text.
+    pub written: Vec<PathBuf>,
+    /// Files left as they were.
+    pub not_written: Vec<PathBuf>,
+}
+
+/// Write the updated files in two steps, so that a failure leaves a known state: first every new
+/// text goes to a temporary file beside its target (a failure here removes them all, and no file
+/// has changed), then each is renamed over its target. A file's permissions are kept, and a file
+/// reached through a symbolic link is written where the link points.
+pub fn write(import: &Import) -> Result<Vec<PathBuf>, WriteFailure> {
+    let all: Vec<PathBuf> = import.files.iter().map(|f| f.path.clone()).collect();
+    let failure = |path: &Path, source, written: Vec<PathBuf>| WriteFailure {
+        path: path.to_path_buf(),
+        source,
+        not_written: all
+            .iter()
+            .filter(|p| !written.contains(p))
+            .cloned()
+            .collect(),
+        written,
+    };
+    let mut staged: Vec<(PathBuf, PathBuf, &Path)> = Vec::new();
     for file in &import.files {
-        let fail = |source| crate::Error::WriteFile {
-            path: file.path.clone(),
-            source,
-        };
-        let dir = file.path.parent().unwrap_or_else(|| Path::new("."));
-        std::fs::create_dir_all(dir).map_err(fail)?;
-        let temporary = dir.join(format!(
-            ".{}.cwrecon-import",
-            file.path
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-        ));
-        std::fs::write(&temporary, &file.after).map_err(fail)?;
-        std::fs::rename(&temporary, &file.path).map_err(fail)?;
-        written.push(file.path.clone());
+        match stage(&file.path, &file.after) {
+            Ok((temporary, target)) => staged.push((temporary, target, &file.path)),
+            Err(source) => {
+                for (temporary, _, _) in &staged {
+                    let _ = std::fs::remove_file(temporary);
+                }
+                return Err(failure(&file.path, source, Vec::new()));
+            }
+        }
+    }
+    let mut written = Vec::new();
+    for (index, (temporary, target, shown)) in staged.iter().enumerate() {
+        if let Err(source) = std::fs::rename(temporary, target) {
+            for (temporary, _, _) in staged.iter().skip(index) {
+                let _ = std::fs::remove_file(temporary);
+            }
+            return Err(failure(shown, source, written));
+        }
+        written.push(shown.to_path_buf());
     }
     Ok(written)
+}
+
+/// Write `text` to a temporary file beside where `path` really is; returns it and that target.
+fn stage(path: &Path, text: &str) -> std::io::Result<(PathBuf, PathBuf)> {
+    let target = if path.exists() {
+        std::fs::canonicalize(path)?
+    } else {
+        path.to_path_buf()
+    };
+    let dir = target.parent().unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = target
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let temporary = dir.join(format!(".{name}.cwrecon-import"));
+    std::fs::write(&temporary, text)?;
+    if let Ok(meta) = std::fs::metadata(&target) {
+        std::fs::set_permissions(&temporary, meta.permissions())?;
+    }
+    Ok((temporary, target))
 }
 
 /// The changes as unified diffs, for `--dry-run`.
@@ -997,7 +1168,7 @@ mod tests {
                 column: 15,
             },
         ];
-        let (offset, line, indent) = after_item(text, &spans).unwrap();
+        let (offset, line, indent) = after_item(text, start_of(&spans).unwrap()).unwrap();
         assert_eq!(&text[offset..], "next: 1\n");
         assert_eq!(line, 5);
         assert_eq!(indent, "  ");

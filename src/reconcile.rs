@@ -6,9 +6,13 @@
 //! the caller reads the tenant the same way `plan` does and passes the snapshot in. It never writes
 //! anything, and it never hides a row: an item in any of the three sources is a line.
 //!
-//! Money: a line's unit price is the configuration's (the addition's `unit_price`, else the
-//! product's `retail_price`), else the live addition's, else the live catalog price. Monthly amounts
-//! count recurring items only; a one-time item (a setup fee) shows its counts and no monthly amount.
+//! Money: "billed" is what ConnectWise bills now, the live count at the live addition's price
+//! (else the live catalog's), and nothing for an addition that is not billable. "Vendor" is the
+//! vendor's count at the price the configuration sets (the addition's `unit_price`, else the
+//! product's `retail_price`, else the catalog's), which is what ConnectWise will bill once the
+//! counts are imported and applied. A price the configuration sets and ConnectWise does not have yet
+//! makes the line "not applied". Monthly amounts count recurring items only; a one-time item (a
+//! setup fee) shows its counts and no monthly amount.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -31,7 +35,7 @@ pub enum Status {
     NotInConfig,
     /// The configuration's count differs from the vendor's: `cwrecon import`.
     ConfigDiffers,
-    /// The configuration is not applied yet: `cwrecon apply`.
+    /// The configuration is not applied yet (another count, or another price): `cwrecon apply`.
     NotApplied,
     /// The configuration has an item the export does not list.
     NotInExport,
@@ -69,9 +73,10 @@ pub struct Line {
     pub unit_price: Option<Money>,
     /// Whether the item bills every month.
     pub recurring: bool,
-    /// What ConnectWise bills per month now: live count × price.
+    /// What ConnectWise bills per month now: live count × live price (0 when the live addition is
+    /// not billable).
     pub billed_monthly: Money,
-    /// What it would bill at the vendor's count.
+    /// What it would bill at the vendor's count and the configuration's price.
     pub vendor_monthly: Money,
     /// How the sources compare.
     pub status: Status,
@@ -183,6 +188,26 @@ fn quantity_of(object: Option<&Object>) -> Option<Quantity> {
     }
 }
 
+/// Whether an addition is billed: `billCustomer` is `Billable` or not said (`DoNotBill` and
+/// `NoCharge` bill nothing).
+fn billable(object: Option<&Object>) -> bool {
+    match object.and_then(|o| o.get("billCustomer")) {
+        Some(Value::Name(how) | Value::Text(how)) => how.eq_ignore_ascii_case("Billable"),
+        _ => true,
+    }
+}
+
+/// The live catalog item's price.
+fn catalog_price(live: &State, item: &str) -> Option<Money> {
+    match live
+        .get(&crate::model::Key::new(Kind::CatalogItem, [item]))?
+        .get("price")
+    {
+        Some(Value::Money(m)) => Some(*m),
+        _ => None,
+    }
+}
+
 fn price_of(object: Option<&Object>) -> Option<Money> {
     match object?.get("unitPrice") {
         Some(Value::Money(m)) => Some(*m),
@@ -201,23 +226,32 @@ fn line(
     let vendor = sources.vendor.map(|r| r.quantity);
     let config = quantity_of(sources.config);
     let live_count = quantity_of(sources.live);
-    let unit_price = price_of(sources.config)
-        .or_else(|| price_of(sources.live))
-        .or_else(|| crate::plan::catalog_price_of(wanted, live, &item))
+    // What ConnectWise bills now is the live addition's price (else the live catalog's); what it
+    // will bill is the configuration's (else the catalog's, as desired).
+    let live_price = price_of(sources.live).or_else(|| catalog_price(live, &item));
+    let config_price =
+        price_of(sources.config).or_else(|| crate::plan::catalog_price_of(wanted, live, &item));
+    let unit_price = config_price
+        .or(live_price)
         // An item only the vendor has: the export's retail price is the best there is.
         .or_else(|| sources.vendor.and_then(|r| r.retail_price));
     let recurring = crate::plan::is_recurring(wanted, live, &item);
-    let monthly = |count: Option<Quantity>| {
-        if !recurring {
+    let monthly = |count: Option<Quantity>, price: Option<Money>, billed: bool| {
+        if !recurring || !billed {
             return Money::default();
         }
-        let price = unit_price.map_or(Decimal::ZERO, Money::value);
+        let price = price.map_or(Decimal::ZERO, Money::value);
         Money::new(count.map_or(Decimal::ZERO, Quantity::value) * price)
     };
+    let price_differs = sources.config.is_some()
+        && sources.live.is_some()
+        && matches!((config_price, live_price), (Some(c), Some(l)) if c != l);
     let status = match (vendor, config) {
         (Some(_), None) => Status::NotInConfig,
         (Some(v), Some(c)) if v != c => Status::ConfigDiffers,
-        _ if config.unwrap_or_default() != live_count.unwrap_or_default() => Status::NotApplied,
+        _ if config.unwrap_or_default() != live_count.unwrap_or_default() || price_differs => {
+            Status::NotApplied
+        }
         (None, Some(_)) => Status::NotInExport,
         _ => Status::Match,
     };
@@ -230,8 +264,12 @@ fn line(
         live: live_count,
         unit_price,
         recurring,
-        billed_monthly: monthly(live_count),
-        vendor_monthly: monthly(vendor),
+        billed_monthly: monthly(
+            live_count,
+            live_price.or(unit_price),
+            billable(sources.live),
+        ),
+        vendor_monthly: monthly(vendor, unit_price, billable(sources.config)),
         status,
     }
 }

@@ -152,3 +152,43 @@ async fn a_current_saved_plan_applies_and_a_stale_one_is_refused() {
             .all(|e| e["outcome"] == "done" && e["key"].is_string())
     );
 }
+
+/// A declared `bill_customer` is read back from ConnectWise, so applying it converges (it used to
+/// be left out of the fields read, and every plan proposed it again).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declared_bill_customer_converges() {
+    let t = tenant().await;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for file in ["integration.yaml", "setup.yaml", "products.yaml"] {
+        std::fs::copy(
+            common::root().join("examples/intermedia").join(file),
+            dir.path().join(file),
+        )
+        .expect("copy an example file");
+    }
+    let cedar =
+        std::fs::read_to_string(common::root().join("examples/intermedia/companies/cedar.yaml"))
+            .expect("read cedar.yaml");
+    std::fs::write(
+        dir.path().join("cedar.yaml"),
+        cedar.replace(
+            "{ product: SEC10C01SUNR_2, quantity: 120 }",
+            "{ product: SEC10C01SUNR_2, quantity: 120, bill_customer: NoCharge }",
+        ),
+    )
+    .expect("write cedar.yaml");
+    let config = dir.path().to_str().expect("a UTF-8 path");
+    let applied = t
+        .cli(&["apply", config, "--auto-approve", "--journal", "/dev/null"])
+        .run();
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    assert!(
+        applied
+            .stdout
+            .contains("Verified: a new plan finds nothing left to change."),
+        "{}",
+        applied.stdout
+    );
+    let plan = t.cli(&["plan", config, "--detailed-exitcode"]).run();
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+}

@@ -168,8 +168,10 @@ fn import_changes_only_the_counts_and_keeps_every_hand_written_line() {
         .args(["validate", dir.path().to_str().unwrap()])
         .run();
     assert_eq!(valid.code, 0, "{}", valid.transcript());
+    // Importing again has nothing to write; the exit code still says the export has items the
+    // configuration lacks.
     let again = import(dir.path(), &["--dry-run", "--detailed-exitcode"]);
-    assert_eq!(again.code, 0, "{}", again.transcript());
+    assert_eq!(again.code, 2, "{}", again.transcript());
     assert!(
         again
             .stdout
@@ -415,4 +417,329 @@ fn an_export_that_is_not_utf8_or_not_there_is_refused_by_name() {
         "{}",
         out.stderr
     );
+}
+
+/// A configuration folder of `files` and an export, imported by the binary with `extra` flags:
+/// the output and the files after.
+fn import_into(
+    given: &[(&str, &str)],
+    export: &str,
+    extra: &[&str],
+) -> (
+    common::Output,
+    std::collections::BTreeMap<PathBuf, String>,
+    tempfile::TempDir,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    for (name, text) in given {
+        let path = config.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let csv = dir.path().join("export.csv");
+    std::fs::write(&csv, export).unwrap();
+    let out = Cli::new()
+        .args([
+            "import",
+            "intermedia",
+            csv.to_str().unwrap(),
+            config.to_str().unwrap(),
+        ])
+        .args(extra.iter().copied())
+        .env("CWRECON_TODAY", "2026-11-25")
+        .run();
+    let after = files(&config);
+    (out, after, dir)
+}
+
+const PRODUCTS: &str = "products:\n  - sku: A1R\n    unit_cost: 1.00\n    retail_price: 2.00\n    description: Mailbox\n    taxable: false\n";
+
+#[test]
+fn an_item_ends_at_its_last_indented_line_even_a_field_without_a_recorded_place() {
+    let company = "companies:\n  - account: \"1\"\n    identifier: One\n    agreement:\n      name: Intermedia - One\n      start_date: 2026-01-01\n      additions:\n        - product: A1R_1\n          quantity: 3\n          bill_customer: DoNotBill\n          # the customer's own line\n\n# end of file";
+    let (out, after, _dir) = import_into(
+        &[("products.yaml", PRODUCTS), ("one.yaml", company)],
+        "Account,SKU,Cost,Price,Qty,Description\n1,A1R,1,2,3,Mailbox\n1,B1R,1,2,4,Archive\n",
+        &["--add-unknown"],
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert_eq!(
+        after[Path::new("products.yaml")],
+        format!(
+            "{PRODUCTS}  - sku: B1R\n    unit_cost: 1.00\n    retail_price: 2.00\n    description: Archive\n"
+        ),
+        "the new product goes after `taxable`, which stays with A1R"
+    );
+    assert_eq!(
+        after[Path::new("one.yaml")],
+        company.replace(
+            "          # the customer's own line\n",
+            "          # the customer's own line\n        - { product: B1R_1, quantity: 4 }\n"
+        )
+    );
+}
+
+#[test]
+fn a_file_without_a_final_line_break_and_a_crlf_file_get_whole_lines() {
+    let lf = "companies:\n  - account: \"1\"\n    identifier: One\n    agreement:\n      name: Intermedia - One\n      start_date: 2026-01-01\n      additions:\n        - { product: A1R_1, quantity: 3 }";
+    let crlf = "companies:\r\n  - account: \"2\"\r\n    identifier: Two\r\n    agreement:\r\n      name: Intermedia - Two\r\n      start_date: 2026-01-01\r\n      additions:\r\n        - { product: A1R_1, quantity: \"3\" }\r\n";
+    let (out, after, _dir) = import_into(
+        &[
+            ("products.yaml", PRODUCTS),
+            ("one.yaml", lf),
+            ("two.yaml", crlf),
+        ],
+        "Account,SKU,Cost,Qty\n1,A1R,1,3\n1,B1R,1,4\n2,A1R,1,5\n2,B1R,1,6\n",
+        &["--add-unknown"],
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert_eq!(
+        after[Path::new("one.yaml")],
+        format!("{lf}\n        - {{ product: B1R_1, quantity: 4 }}\n")
+    );
+    assert_eq!(
+        after[Path::new("two.yaml")],
+        crlf.replace(
+            "quantity: \"3\" }\r\n",
+            "quantity: \"5\" }\r\n        - { product: B1R_1, quantity: 6 }\r\n"
+        ),
+        "quotes and CRLF line endings are kept"
+    );
+}
+
+#[test]
+fn an_anchored_count_is_left_for_a_person_and_detailed_exitcode_says_so() {
+    let company = "companies:\n  - account: \"1\"\n    identifier: One\n    agreement:\n      name: Intermedia - One\n      start_date: 2026-01-01\n      additions:\n        - { product: A1R_1, quantity: &seats 31 }\n        - { product: B1R_1, quantity: *seats }\n";
+    let products = "products:\n  - { sku: A1R, unit_cost: 1, description: Mailbox }\n  - { sku: b1r, unit_cost: 1, description: Archive }\n";
+    let (out, after, _dir) = import_into(
+        &[("products.yaml", products), ("one.yaml", company)],
+        "Account,SKU,Cost,Qty\n1,A1R,1,29\n1,B1R,1,31\n",
+        &["--detailed-exitcode"],
+    );
+    assert_eq!(out.code, 2, "{}", out.transcript());
+    assert_eq!(after[Path::new("one.yaml")], company, "nothing written");
+    assert!(
+        out.stdout.contains("One A1R_1: set quantity to 29 by hand"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn the_configurations_spelling_of_an_item_is_kept() {
+    let products = "products:\n  - { sku: VOI10C01SUNR, unit_cost: 14, description: Voice }\n";
+    let company = "companies:\n  - account: \"1\"\n    identifier: One\n    agreement:\n      name: Intermedia - One\n      start_date: 2026-01-01\n      additions:\n        - { product: A1R_1, quantity: 1 }\n";
+    let (out, after, _dir) = import_into(
+        &[
+            (
+                "products.yaml",
+                &format!("{products}  - {{ sku: A1R, unit_cost: 1, description: Mailbox }}\n"),
+            ),
+            ("one.yaml", company),
+        ],
+        "Account,SKU,Cost,Qty\n1,voi10c01sunr,14.00,2\n1,A1R,1,1\n",
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(
+        after[Path::new("one.yaml")]
+            .ends_with("        - { product: VOI10C01SUNR_14, quantity: 2 }\n"),
+        "{}",
+        after[Path::new("one.yaml")]
+    );
+}
+
+#[test]
+fn flow_style_products_cannot_take_a_new_one_but_every_other_edit_is_made() {
+    let products = "products: [ { sku: A1R, unit_cost: 1, description: Mailbox } ]\n";
+    let company = "companies:\n  - account: \"1\"\n    identifier: One\n    agreement:\n      name: Intermedia - One\n      start_date: 2026-01-01\n      additions:\n        - { product: A1R_1, quantity: 1 }\n";
+    let (out, after, _dir) = import_into(
+        &[("products.yaml", products), ("one.yaml", company)],
+        "Account,SKU,Cost,Qty\n1,A1R,1,5\n1,B1R,1,4\n",
+        &["--add-unknown", "--detailed-exitcode"],
+    );
+    assert_eq!(out.code, 2, "{}", out.transcript());
+    assert_eq!(after[Path::new("products.yaml")], products);
+    assert_eq!(
+        after[Path::new("one.yaml")],
+        company.replace("quantity: 1", "quantity: 5")
+    );
+    assert!(
+        out.stdout
+            .contains("add product B1R_1 to `products` by hand"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_new_company_file_outside_the_configuration_folders_is_not_written() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (out, after, _dir) = import_into(
+        &[("products.yaml", PRODUCTS)],
+        "Account,Company,SKU,Cost,Qty\n9,Echo,A1R,1,5\n",
+        &[
+            "--add-unknown",
+            "--companies-dir",
+            elsewhere.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+    assert!(
+        out.stdout
+            .contains("is not inside a configuration folder given on the command line"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_write_that_fails_changes_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("config");
+    std::fs::create_dir_all(&root).unwrap();
+    let company = "companies:\n  - account: \"1\"\n    identifier: One\n    agreement:\n      name: Intermedia - One\n      start_date: 2026-01-01\n      additions:\n        - { product: A1R_1, quantity: 1 }\n";
+    std::fs::write(root.join("products.yaml"), PRODUCTS).unwrap();
+    std::fs::write(root.join("one.yaml"), company).unwrap();
+    // `blocked` is a file, so no folder can be made under it for the new company.
+    std::fs::write(root.join("blocked"), "").unwrap();
+    let csv = dir.path().join("export.csv");
+    std::fs::write(
+        &csv,
+        "Account,Company,SKU,Cost,Qty\n1,One,A1R,1,5\n9,Echo,A1R,1,5\n",
+    )
+    .unwrap();
+    let out = Cli::new()
+        .args([
+            "import",
+            "intermedia",
+            csv.to_str().unwrap(),
+            root.to_str().unwrap(),
+            "--add-unknown",
+            "--companies-dir",
+            root.join("blocked/companies").to_str().unwrap(),
+        ])
+        .env("CWRECON_TODAY", "2026-11-25")
+        .run();
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(
+        out.stderr
+            .contains("The import stopped part way. Written: none."),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("one.yaml")).unwrap(),
+        company
+    );
+    let names: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.contains("cwrecon-import")),
+        "temporary files are removed: {names:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconcile_bills_at_the_live_price_and_nothing_for_an_addition_not_billed() {
+    let t = tenant().await;
+    let dir = copy_of_examples();
+    let config = dir.path().join("cedar");
+    std::fs::create_dir_all(config.join("companies")).unwrap();
+    for file in [
+        "integration.yaml",
+        "setup.yaml",
+        "products.yaml",
+        "companies/cedar.yaml",
+    ] {
+        std::fs::copy(dir.path().join(file), config.join(file)).unwrap();
+    }
+    let config_arg = config.to_str().unwrap().to_owned();
+    let applied = t
+        .cli(&[
+            "apply",
+            &config_arg,
+            "--auto-approve",
+            "--journal",
+            "/dev/null",
+        ])
+        .run();
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    let csv = dir.path().join("cedar.csv");
+    std::fs::write(
+        &csv,
+        "Account ID,SKU,Unit Cost,Quantity\n1002401,MXS10C01SUNR,6.50,120\n1002401,MXS10C01SUNO,0,120\n1002401,SEC10C01SUNR,2.00,120\n1002401,ARC10C01SUNR,2.50,120\n",
+    )
+    .unwrap();
+    let csv_arg = csv.to_str().unwrap().to_owned();
+    let reconcile = || {
+        t.cli(&[
+            "reconcile",
+            "intermedia",
+            &csv_arg,
+            &config_arg,
+            "--format",
+            "csv",
+        ])
+        .run()
+    };
+    let line = |out: &common::Output, item: &str| -> Vec<String> {
+        let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
+        let record = reader
+            .records()
+            .map(Result::unwrap)
+            .find(|r| &r[2] == item)
+            .unwrap();
+        record.iter().map(str::to_owned).collect()
+    };
+    let before = reconcile();
+    assert_eq!(line(&before, "ARC10C01SUNR_2.5")[11], "match");
+
+    // A new retail price in the configuration, not applied yet: ConnectWise still bills 4.00.
+    let products = config.join("products.yaml");
+    let text = std::fs::read_to_string(&products).unwrap();
+    std::fs::write(
+        &products,
+        text.replace(
+            "unit_cost: 2.50\n    retail_price: 4.00",
+            "unit_cost: 2.50\n    retail_price: 5.00",
+        ),
+    )
+    .unwrap();
+    let priced = line(&reconcile(), "ARC10C01SUNR_2.5");
+    assert_eq!(
+        priced[6..12],
+        ["5.00", "true", "480.00", "600.00", "120.00", "not_applied"],
+        "{priced:?}"
+    );
+
+    // An addition set to DoNotBill by hand in ConnectWise bills nothing.
+    let agreement = t
+        .list(
+            "/finance/agreements",
+            "name = \"Intermedia - Cedar & Pine\"",
+        )
+        .await;
+    let agreement_id = agreement[0]["id"].as_i64().unwrap();
+    let additions = t
+        .list(
+            &format!("/finance/agreements/{agreement_id}/additions"),
+            "product/identifier = \"SEC10C01SUNR_2\"",
+        )
+        .await;
+    let addition_id = additions[0]["id"].as_i64().unwrap();
+    t.patch(
+        &format!("/finance/agreements/{agreement_id}/additions/{addition_id}"),
+        "billCustomer",
+        serde_json::json!("DoNotBill"),
+    )
+    .await;
+    let unbilled = line(&reconcile(), "SEC10C01SUNR_2");
+    assert_eq!(unbilled[8], "0.00", "billed: {unbilled:?}");
+    assert_eq!(unbilled[9], "480.00", "at the vendor's count: {unbilled:?}");
 }

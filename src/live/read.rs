@@ -118,7 +118,7 @@ const COMPANY_FIELDS: &str = "id,identifier,name,deletedFlag,defaultContact,_inf
 const AGREEMENT_FIELDS: &str =
     "id,name,type,company,startDate,billingCycle,cancelledFlag,_info/lastUpdated";
 const ADDITION_FIELDS: &str =
-    "id,product,quantity,unitPrice,cancelledDate,agreementId,_info/lastUpdated";
+    "id,product,quantity,unitPrice,billCustomer,cancelledDate,agreementId,_info/lastUpdated";
 const LINK_FIELDS: &str = "id,groupIdentifier,managementSolution,company,_info/lastUpdated";
 
 async fn concat<S: Source>(

@@ -137,18 +137,17 @@ fn delimiter(text: &str) -> u8 {
 /// The 1-based line a record starting at byte `offset` is on. The reader's own line count is off by
 /// one after a CRLF line break and does not count skipped blank lines, so it is counted here.
 fn line_at(text: &str, offset: u64) -> u64 {
-    let offset = usize::try_from(offset).unwrap_or(usize::MAX).min(text.len());
-    let head = text.as_bytes().get(..offset).unwrap_or_default();
+    let offset = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(text.len());
+    let (head, tail) = text.split_at(text.floor_char_boundary(offset));
     // A record never starts with a line break: skip the ones the reader's position sits before.
-    let skipped = text
-        .as_bytes()
-        .get(offset..)
-        .unwrap_or_default()
-        .iter()
-        .take_while(|b| **b == b'\r' || **b == b'\n')
-        .filter(|b| **b == b'\n')
+    let skipped = tail
+        .chars()
+        .take_while(|c| *c == '\r' || *c == '\n')
+        .filter(|c| *c == '\n')
         .count();
-    let breaks = head.iter().filter(|b| **b == b'\n').count() + skipped;
+    let breaks = head.matches('\n').count() + skipped;
     u64::try_from(breaks).unwrap_or(u64::MAX).saturating_add(1)
 }
 
@@ -228,9 +227,7 @@ pub fn parse(text: &str) -> (Vec<Row>, Vec<Problem>) {
     for record in reader.records() {
         match record {
             Ok(record) => {
-                let line = record
-                    .position()
-                    .map_or(0, |p| line_at(text, p.byte()));
+                let line = record.position().map_or(0, |p| line_at(text, p.byte()));
                 let get = |field: &str| {
                     columns
                         .get(field)
@@ -441,7 +438,11 @@ mod tests {
         let (_, problems) = parse(csv);
         let lines: Vec<u64> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [5, 6], "{problems:#?}");
-        assert!(problems[0].message.contains("on line 2"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("on line 2"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]
