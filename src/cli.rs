@@ -150,8 +150,9 @@ Edits the YAML where each value is written and keeps everything else (comments, 
 as it is. Never removes anything: items the export no longer lists are reported. Writes nothing
 when the export has a problem (each is listed with its line) or the edited configuration would
 not validate. Columns are matched by header name, in any order; see docs/import.md.
-Exit codes: 0 done (or nothing to do), 2 changes to write (--detailed-exitcode with --dry-run),
-78 invalid configuration or export, 64 usage error, 1 a file could not be written.")]
+Exit codes: 0 done (or nothing to do); 2 with --detailed-exitcode, when the export and the
+configuration still differ (edits a dry run did not write, items not imported, items the export
+does not list); 78 invalid configuration or export; 64 usage error; 1 a file could not be written.")]
     Import(ImportArgs),
     /// The billing reconciliation: vendor counts vs the configuration vs live ConnectWise, per
     /// company and item, with the monthly revenue difference.
@@ -321,7 +322,7 @@ pub struct ImportArgs {
     /// Show the edits as a unified diff and write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Exit 2 when there are edits to write (0 when the configuration already matches).
+    /// Exit 2 when the export and the configuration still differ (0 when they match).
     #[arg(long)]
     pub detailed_exitcode: bool,
 }
