@@ -338,6 +338,16 @@ async fn reconcile_before_and_after_import_and_apply() {
         markdown.stdout
     );
     assert_eq!(t.writes(), writes, "reconcile never writes");
+    let verbose = t
+        .cli(&["-vvv", "reconcile", "intermedia", EXPORT, &config])
+        .run();
+    assert_eq!(verbose.code, 0, "{}", verbose.transcript());
+    for key in ["sim-private-key", "sim-public-key"] {
+        assert!(
+            !verbose.transcript().contains(key),
+            "a key leaked into reconcile's output"
+        );
+    }
 
     // Import everything, apply it, and the three sources agree.
     let imported = import(dir.path(), &["--add-unknown"]);
