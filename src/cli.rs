@@ -558,46 +558,10 @@ fn import(args: &ImportArgs) -> Result<Exit, Error> {
     };
     let import = crate::import::import(&config, &texts, &rows, &options).inspect_err(|_| {
         eprintln!(
-            "The configuration as the import would write it does not validate; nothing was written. The problems, in the edited text:"
+            "The import was refused and nothing was written. The configuration as it would be written:"
         );
     })?;
-    let export_name = args.export.display();
-    let mut text = format!("Import of {export_name} ({} row(s)):\n", rows.len());
-    if import.changes.is_empty() {
-        text.push_str("  the configuration already has the export's counts and prices\n");
-    }
-    for change in &import.changes {
-        let _ = writeln!(
-            text,
-            "  {}:{}  {}",
-            change.path.display(),
-            change.line,
-            change.message
-        );
-    }
-    let notices = |title: &str, notices: &[crate::import::Notice], text: &mut String| {
-        if notices.is_empty() {
-            return;
-        }
-        let _ = writeln!(text, "{title}");
-        for notice in notices {
-            match notice.line {
-                Some(line) => {
-                    let _ = writeln!(text, "  {export_name}:{line}  {}", notice.message);
-                }
-                None => {
-                    let _ = writeln!(text, "  {}", notice.message);
-                }
-            }
-        }
-    };
-    notices("Not imported:", &import.not_imported, &mut text);
-    notices(
-        "In the configuration, not in the export (left as it is):",
-        &import.not_in_export,
-        &mut text,
-    );
-    notices("Noted:", &import.info, &mut text);
+    let mut text = import.summary(&args.export.display().to_string(), rows.len());
     if args.dry_run {
         text.push_str(&crate::import::diff(&import));
         let _ = writeln!(
@@ -607,22 +571,7 @@ fn import(args: &ImportArgs) -> Result<Exit, Error> {
         );
     } else if import.has_changes() {
         let written = crate::import::write(&import).map_err(|failure| {
-            let list = |paths: &[PathBuf]| {
-                if paths.is_empty() {
-                    "none".to_owned()
-                } else {
-                    paths
-                        .iter()
-                        .map(|p| p.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
-            };
-            eprintln!(
-                "The import stopped part way. Written: {}. Not written: {}.",
-                list(&failure.written),
-                list(&failure.not_written)
-            );
+            eprintln!("{}", failure.report());
             Error::WriteFile {
                 path: failure.path,
                 source: failure.source,

@@ -105,6 +105,47 @@ impl Import {
     pub fn differs_after_write(&self) -> bool {
         !self.not_imported.is_empty() || !self.not_in_export.is_empty()
     }
+
+    /// What the import changes and what it does not, for people: each change with its file and
+    /// line, each notice with the export's line.
+    pub fn summary(&self, export_name: &str, rows: usize) -> String {
+        let mut text = format!("Import of {export_name} ({rows} row(s)):\n");
+        if self.changes.is_empty() {
+            text.push_str(if self.not_imported.is_empty() {
+                "  the configuration already has the export's counts and prices\n"
+            } else {
+                "  nothing to write\n"
+            });
+        }
+        for change in &self.changes {
+            let _ = writeln!(
+                text,
+                "  {}:{}  {}",
+                change.path.display(),
+                change.line,
+                change.message
+            );
+        }
+        for (title, notices) in [
+            ("Not imported:", &self.not_imported),
+            (
+                "In the configuration, not in the export (left as it is):",
+                &self.not_in_export,
+            ),
+            ("Noted:", &self.info),
+        ] {
+            if !notices.is_empty() {
+                let _ = writeln!(text, "{title}");
+            }
+            for notice in notices {
+                let _ = match notice.line {
+                    Some(line) => writeln!(text, "  {export_name}:{line}  {}", notice.message),
+                    None => writeln!(text, "  {}", notice.message),
+                };
+            }
+        }
+        text
+    }
 }
 
 /// An edit of one file's text: replace `len` bytes at `offset` (0 to insert).
@@ -121,9 +162,31 @@ struct Edits {
     by_file: BTreeMap<usize, Vec<Edit>>,
     changes: Vec<Change>,
     new_files: Vec<(PathBuf, String)>,
+    /// What the edits mean, checked against the edited configuration before anything is written.
+    intents: Vec<Intent>,
 }
 
-/// Where a configuration item was written: the file's index among the texts, and the text.
+/// What one edit means for the configuration.
+#[derive(Debug, Clone)]
+enum Intent {
+    Quantity {
+        account: String,
+        product: String,
+        quantity: crate::model::Quantity,
+    },
+    RetailPrice {
+        item: Item,
+        price: Money,
+    },
+    Addition {
+        account: String,
+        product: String,
+        quantity: crate::model::Quantity,
+    },
+    Product(Box<Product>),
+    Company(Box<Company>),
+}
+
 /// Where a configuration item was written: the file's index among the texts, and the text.
 struct Place<'a> {
     file: usize,
@@ -150,10 +213,11 @@ pub fn import(
         options,
         edits: Edits::default(),
         out: Import::default(),
+        shared: shared_offsets(config),
     };
     let item_ids = importer.products(rows);
     importer.companies(rows, &item_ids);
-    finish(texts, importer.edits, importer.out)
+    finish(config, texts, importer.edits, importer.out)
 }
 
 /// The import as it goes: what it reads and the edits and notices it has collected.
@@ -163,9 +227,56 @@ struct Importer<'a> {
     options: &'a Options,
     edits: Edits,
     out: Import,
+    /// Places that more than one value of the configuration reads (YAML anchors and aliases,
+    /// merge keys): editing one would change the others too.
+    shared: BTreeSet<(String, usize)>,
+}
+
+/// The places (file, offset) that more than one configuration value was read from.
+fn shared_offsets(config: &Config) -> BTreeSet<(String, usize)> {
+    let mut seen: BTreeMap<(String, usize), usize> = BTreeMap::new();
+    let mut count = |source: Option<&Arc<SourceFile>>, span: Span| {
+        if let Some(source) = source
+            && span.is_written()
+        {
+            *seen.entry((source.name.clone(), span.offset)).or_default() += 1;
+            // Read here through an alias: the definition is read from two places.
+            if let Some(defined) = span.alias_of {
+                *seen.entry((source.name.clone(), defined)).or_default() += 2;
+            }
+        }
+    };
+    for product in &config.products {
+        for span in product_spans(&product.item) {
+            count(product.source.as_ref(), span);
+        }
+    }
+    for company in &config.companies {
+        if let Some(agreement) = &company.item.agreement {
+            count(company.source.as_ref(), agreement.span);
+            for addition in &agreement.additions {
+                for span in addition_spans(addition) {
+                    count(company.source.as_ref(), span);
+                }
+            }
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(place, _)| place)
+        .collect()
 }
 
 impl<'a> Importer<'a> {
+    /// Whether every place in `spans` (in the file of `place`) is read by one value only, so an
+    /// edit there changes just it.
+    fn unshared(&self, place: &Place<'_>, spans: &[Span]) -> bool {
+        let name = place.text.path.display().to_string();
+        spans
+            .iter()
+            .all(|s| !self.shared.contains(&(name.clone(), s.offset)))
+    }
+
     /// The text a configuration item was written in.
     fn place_of(&self, source: Option<&Arc<SourceFile>>) -> Option<Place<'a>> {
         let name = source?.name.as_str();
@@ -242,11 +353,21 @@ impl<'a> Importer<'a> {
                 .iter()
                 .filter_map(|r| item_ids.get(&item_of(r)).map(|id| (*r, id.as_str())))
                 .collect();
+            let unpadded = account.trim_start_matches('0');
+            let padded_twin = companies
+                .keys()
+                .find(|k| k.trim_start_matches('0') == unpadded)
+                .copied();
             match companies.get(account) {
                 Some(company) => self.counts(company, &rows),
-                None if self.options.add_unknown && !rows.is_empty() => {
-                    let file =
-                        new_company(config, self.texts, &rows, &mut identifiers, self.options);
+                // The same account with other leading zeros is a spreadsheet's doing, not a new
+                // customer: adding it would create and bill the company twice.
+                None if self.options.add_unknown && !rows.is_empty() && padded_twin.is_none() => {
+                    let Some(file) =
+                        new_company(config, self.texts, &rows, &mut identifiers, self.options)
+                    else {
+                        continue;
+                    };
                     if !self.loaded(&file.0) {
                         self.out.not_imported.push(Notice {
                             line: account_rows.first().map(|r| r.line),
@@ -265,7 +386,8 @@ impl<'a> Importer<'a> {
                             rows.len()
                         ),
                     });
-                    self.edits.new_files.push(file);
+                    self.edits.new_files.push((file.0, file.1));
+                    self.edits.intents.push(Intent::Company(Box::new(file.2)));
                 }
                 None => {
                     let name = account_rows
@@ -273,11 +395,8 @@ impl<'a> Importer<'a> {
                         .find_map(|r| r.company.as_deref())
                         .map(|n| format!(" ({n})"))
                         .unwrap_or_default();
-                    let unpadded = account.trim_start_matches('0');
-                    let hint = companies
-                        .keys()
-                        .find(|k| k.trim_start_matches('0') == unpadded)
-                        .map(|k| format!(" (the configuration has account {k}: a spreadsheet may have added or dropped leading zeros)"))
+                    let hint = padded_twin
+                        .map(|k| format!(" (the configuration has account {k}: a spreadsheet may have added or dropped leading zeros; fix the export)"))
                         .unwrap_or_default();
                     self.out.not_imported.push(Notice {
                         line: account_rows.first().map(|r| r.line),
@@ -317,21 +436,31 @@ impl<'a> Importer<'a> {
         if written.value == price {
             return;
         }
-        let edited = self.place_of(product.source.as_ref()).and_then(|place| {
-            replace_scalar(
-                place.text,
-                written.span,
-                written.value.value(),
-                price.value(),
-            )
-            .map(|edit| (place, edit))
-        });
+        let edited = self
+            .place_of(product.source.as_ref())
+            .filter(|place| self.unshared(place, &[written.span]))
+            .and_then(|place| {
+                replace_scalar(
+                    place.text,
+                    written.span,
+                    written.value.value(),
+                    price.value(),
+                )
+                .map(|edit| (place, edit))
+            });
         match edited {
             Some((place, edit)) => {
                 self.edits.changes.push(Change {
                     path: place.text.path.clone(),
                     line: written.span.line,
                     message: format!("{identifier}: retail price {} → {price}", written.value),
+                });
+                self.edits.intents.push(Intent::RetailPrice {
+                    item: (
+                        product.item.sku.to_uppercase(),
+                        product.item.unit_cost.value,
+                    ),
+                    price,
                 });
                 self.edits.by_file.entry(place.file).or_default().push(edit);
             }
@@ -369,7 +498,7 @@ impl<'a> Importer<'a> {
             match written {
                 Some(addition) if addition.quantity.value == row.quantity => {}
                 Some(addition) => self.quantity(
-                    identifier,
+                    (company.item.account.trim(), identifier),
                     &product,
                     &addition.quantity,
                     row,
@@ -379,10 +508,18 @@ impl<'a> Importer<'a> {
             }
         }
         if !new_additions.is_empty() {
-            self.insert_additions(identifier, agreement, place.as_ref(), &new_additions);
+            self.insert_additions(
+                (company.item.account.trim(), identifier),
+                agreement,
+                place.as_ref(),
+                &new_additions,
+            );
         }
         for addition in &agreement.additions {
-            if !seen.contains(&fold_name(&addition.product)) {
+            // A count of 0 is how an item the customer no longer has is kept on file.
+            if !seen.contains(&fold_name(&addition.product))
+                && addition.quantity.value != crate::model::Quantity::default()
+            {
                 self.out.not_in_export.push(Notice {
                     line: None,
                     message: format!(
@@ -397,21 +534,23 @@ impl<'a> Importer<'a> {
     /// Replace one addition's quantity where it is written.
     fn quantity(
         &mut self,
-        identifier: &str,
+        (account, identifier): (&str, &str),
         product: &str,
         quantity: &Spanned<crate::model::Quantity>,
         row: &Row,
         place: Option<&Place<'a>>,
     ) {
-        let edit = place.and_then(|p| {
-            replace_scalar(
-                p.text,
-                quantity.span,
-                quantity.value.value(),
-                row.quantity.value(),
-            )
-            .map(|edit| (p, edit))
-        });
+        let edit = place
+            .filter(|p| self.unshared(p, &[quantity.span]))
+            .and_then(|p| {
+                replace_scalar(
+                    p.text,
+                    quantity.span,
+                    quantity.value.value(),
+                    row.quantity.value(),
+                )
+                .map(|edit| (p, edit))
+            });
         match edit {
             Some((p, edit)) => {
                 self.edits.changes.push(Change {
@@ -421,6 +560,11 @@ impl<'a> Importer<'a> {
                         "{identifier} {product}: quantity {} → {}",
                         quantity.value, row.quantity
                     ),
+                });
+                self.edits.intents.push(Intent::Quantity {
+                    account: account.to_owned(),
+                    product: product.to_owned(),
+                    quantity: row.quantity,
                 });
                 self.edits.by_file.entry(p.file).or_default().push(edit);
             }
@@ -434,7 +578,7 @@ impl<'a> Importer<'a> {
     /// New additions, one flow-style line each, after the agreement's last addition.
     fn insert_additions(
         &mut self,
-        identifier: &str,
+        (account, identifier): (&str, &str),
         agreement: &Spanned<Agreement>,
         place: Option<&Place<'a>>,
         additions: &[(String, &Row)],
@@ -450,15 +594,18 @@ impl<'a> Importer<'a> {
         }
         let insertion = place.and_then(|p| {
             let last = agreement.additions.last()?;
-            let (offset, line, indent) =
-                after_item(&p.text.text, start_of(&addition_spans(last))?)?;
+            let spans = addition_spans(last);
+            if !self.unshared(p, &spans) {
+                return None;
+            }
+            let (offset, line, indent) = after_item(&p.text.text, start_of(&spans)?)?;
             Some((p, offset, line, indent))
         });
         let Some((p, offset, line, indent)) = insertion else {
             self.out.not_imported.push(Notice {
                 line: additions.first().map(|(_, r)| r.line),
                 message: format!(
-                    "company {identifier}: add these additions to its agreement by hand (its `additions` list is empty or not written one `- ` entry per item):\n{lines}"
+                    "company {identifier}: add these additions to its agreement by hand (its `additions` list is empty, shared through a YAML anchor, or not written one `- ` entry per item):\n{lines}"
                 ),
             });
             return;
@@ -476,6 +623,11 @@ impl<'a> Importer<'a> {
                     "{identifier} {product}: new addition, quantity {}",
                     row.quantity
                 ),
+            });
+            self.edits.intents.push(Intent::Addition {
+                account: account.to_owned(),
+                product: product.clone(),
+                quantity: row.quantity,
             });
         }
     }
@@ -502,10 +654,22 @@ impl<'a> Importer<'a> {
         }
         let _ = writeln!(block, "  description: {}", yaml_scalar(&description));
         let message = format!("new product {identifier} (from export line {})", row.line);
+        let product = Product {
+            sku: Spanned::unwritten(row.sku.clone()),
+            unit_cost: Spanned::unwritten(row.unit_cost),
+            retail_price: row.retail_price.map(Spanned::unwritten),
+            description: Spanned::unwritten(description.clone()),
+            customer_description: None,
+            billing: None,
+            taxable: None,
+        };
         let last = config.products.last().and_then(|p| {
             let place = self.place_of(p.source.as_ref())?;
-            let (offset, line, indent) =
-                after_item(&place.text.text, start_of(&product_spans(&p.item))?)?;
+            let spans = product_spans(&p.item);
+            if !self.unshared(&place, &spans) {
+                return None;
+            }
+            let (offset, line, indent) = after_item(&place.text.text, start_of(&spans)?)?;
             Some((place, offset, line, indent))
         });
         if let Some((place, offset, line, indent)) = last {
@@ -523,6 +687,7 @@ impl<'a> Importer<'a> {
                 line,
                 message,
             });
+            self.edits.intents.push(Intent::Product(Box::new(product)));
             true
         } else if config.products.is_empty()
             && self.loaded(&root_dir(self.texts).join("products.yaml"))
@@ -545,6 +710,7 @@ impl<'a> Importer<'a> {
                     ),
                 ));
             }
+            self.edits.intents.push(Intent::Product(Box::new(product)));
             true
         } else {
             self.out.not_imported.push(hand_edit(
@@ -624,7 +790,8 @@ fn start_of(spans: &[Span]) -> Option<usize> {
 
 /// Where to insert a sibling after the `- ` sequence item that starts at `start`: after the item's
 /// last line (the dash line, then every line indented deeper than the dash, such as fields with no
-/// recorded place or comments), with the dash's indentation; also that line's number. `None` when
+/// recorded place, with blank and comment lines between them), with the dash's indentation; also
+/// that line's number. `None` when
 /// the item is not written as a `- ` entry on its first line (flow style, say).
 fn after_item(text: &str, start: usize) -> Option<(usize, u64, String)> {
     let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
@@ -640,8 +807,11 @@ fn after_item(text: &str, start: usize) -> Option<(usize, u64, String)> {
     while cursor < text.len() {
         let line_end = next_line(cursor).unwrap_or(text.len());
         let content = text.get(cursor..line_end)?.trim_end_matches(['\r', '\n']);
-        if !content.trim().is_empty() {
-            let depth = content.len() - content.trim_start_matches(' ').len();
+        let depth = content.len() - content.trim_start_matches(' ').len();
+        // A blank line, or a comment no deeper than the dash, belongs to no one: it neither ends
+        // the item nor extends it. A deeper comment is the item's own.
+        let unowned = content.trim_start().starts_with('#') && depth <= dash;
+        if !content.trim().is_empty() && !unowned {
             if depth <= dash {
                 break;
             }
@@ -790,10 +960,8 @@ fn new_company(
     rows: &[(&Row, &str)],
     identifiers: &mut BTreeSet<String>,
     options: &Options,
-) -> (PathBuf, String) {
-    let Some(&(first, _)) = rows.first() else {
-        return (PathBuf::new(), String::new());
-    };
+) -> Option<(PathBuf, String, Company)> {
+    let &(first, _) = rows.first()?;
     let account = first.account.trim();
     let name: String = first
         .company
@@ -883,10 +1051,10 @@ fn new_company(
         );
     }
     text.push_str(&crate::export::yaml(&ConfigFile {
-        companies: vec![Spanned::unwritten(company)],
+        companies: vec![Spanned::unwritten(company.clone())],
         ..ConfigFile::default()
     }));
-    (path, text)
+    Some((path, text, company))
 }
 
 /// A ConnectWise company identifier (max 25, letters and digits) from a name, unique in the
@@ -894,6 +1062,7 @@ fn new_company(
 fn unique_identifier(name: &str, account: &str, taken: &mut BTreeSet<String>) -> String {
     let base: String = name
         .chars()
+        .map(unaccented)
         .filter(char::is_ascii_alphanumeric)
         .take(25)
         .collect();
@@ -914,6 +1083,19 @@ fn unique_identifier(name: &str, account: &str, taken: &mut BTreeSet<String>) ->
     }
     taken.insert(fold_name(&candidate));
     candidate
+}
+
+/// A Latin letter without its accent (`é` → `e`), so `Société Générale` keeps its letters in an
+/// identifier; anything else as it is.
+fn unaccented(c: char) -> char {
+    const FROM: &str =
+        "ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖØòóôõöøÙÚÛÜùúûüÝýÿŠšŽžČčŘřĆćŁłŃńŚśŹźŻżĞğŞşİı";
+    const TO: &str =
+        "AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOOooooooUUUUuuuuYyySsZzCcRrCcLlNnSsZzZzGgSsIi";
+    FROM.chars()
+        .position(|x| x == c)
+        .and_then(|i| TO.chars().nth(i))
+        .unwrap_or(c)
 }
 
 /// Beside the last company's file, else `companies/` in the configuration's folder.
@@ -945,8 +1127,10 @@ fn modeline(config: &Config, texts: &[ConfigText]) -> Option<String> {
     Some(format!("{line}\n"))
 }
 
-/// Apply the edits in memory, check the result loads, and describe it.
+/// Apply the edits in memory, check the result loads and says exactly what the edits meant (and
+/// nothing else), and describe it.
 fn finish(
+    config: &Config,
     texts: &[ConfigText],
     edits: Edits,
     mut out: Import,
@@ -985,13 +1169,149 @@ fn finish(
     out.changes = edits.changes;
     out.changes
         .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-    check_loads(texts, &out.files)?;
+    let edited = check_loads(texts, &out.files)?;
+    let unintended = unintended_changes(&expected(config, &edits.intents), &edited);
+    if !unintended.is_empty() {
+        return Err(crate::config::Error::Invalid {
+            problems: vec![
+                crate::config::Problem::new(
+                    "import-unsafe",
+                    format!(
+                        "the edits would also change {}, which the export does not ask for; nothing was written",
+                        unintended.join(", ")
+                    ),
+                )
+                .help("a YAML anchor, alias or merge key shares these values, or the layout is unusual: make these edits by hand (`--dry-run` shows them)"),
+            ],
+        });
+    }
     Ok(out)
+}
+
+/// The configuration the intents describe: `config` with each change made to its values.
+fn expected(config: &Config, intents: &[Intent]) -> Config {
+    let mut out = config.clone();
+    for intent in intents {
+        match intent {
+            Intent::Quantity {
+                account,
+                product,
+                quantity,
+            } => {
+                if let Some(addition) = agreement_of(&mut out, account).and_then(|a| {
+                    a.additions
+                        .iter_mut()
+                        .find(|x| fold_name(&x.product) == fold_name(product))
+                }) {
+                    addition.value.quantity.value = *quantity;
+                }
+            }
+            Intent::RetailPrice { item, price } => {
+                for product in &mut out.products {
+                    if (
+                        product.item.sku.to_uppercase(),
+                        product.item.unit_cost.value,
+                    ) == *item
+                        && let Some(written) = product.item.value.retail_price.as_mut()
+                    {
+                        written.value = *price;
+                    }
+                }
+            }
+            Intent::Addition {
+                account,
+                product,
+                quantity,
+            } => {
+                if let Some(agreement) = agreement_of(&mut out, account) {
+                    agreement.additions.push(Spanned::unwritten(Addition {
+                        product: Spanned::unwritten(product.clone()),
+                        quantity: Spanned::unwritten(*quantity),
+                        unit_price: None,
+                        bill_customer: None,
+                        effective_date: None,
+                    }));
+                }
+            }
+            Intent::Product(product) => out.products.push(Placed {
+                source: None,
+                item: Spanned::unwritten((**product).clone()),
+            }),
+            Intent::Company(company) => out.companies.push(Placed {
+                source: None,
+                item: Spanned::unwritten((**company).clone()),
+            }),
+        }
+    }
+    out
+}
+
+/// The agreement of the company with `account`.
+fn agreement_of<'c>(config: &'c mut Config, account: &str) -> Option<&'c mut Agreement> {
+    config
+        .companies
+        .iter_mut()
+        .find(|c| c.item.account.trim() == account)
+        .and_then(|c| c.item.value.agreement.as_mut())
+        .map(|a| &mut a.value)
+}
+
+/// What differs between the configuration the edits should give and the one they give, named for
+/// people; empty when they agree. Companies are compared by account, since a new file may load in
+/// another place in the order.
+fn unintended_changes(expected: &Config, edited: &Config) -> Vec<String> {
+    let mut out = Vec::new();
+    if expected.integration != edited.integration
+        || expected.policy != edited.policy
+        || expected.connection != edited.connection
+        || expected.setup != edited.setup
+    {
+        out.push("the integration, policy, connection or setup sections".to_owned());
+    }
+    let products =
+        |c: &Config| -> Vec<Product> { c.products.iter().map(|p| p.item.value.clone()).collect() };
+    let (want, got) = (products(expected), products(edited));
+    if want != got {
+        let names: BTreeSet<String> = want
+            .iter()
+            .zip(&got)
+            .filter(|(a, b)| a != b)
+            .map(|(a, _)| format!("product {}", expected.catalog_identifier(a)))
+            .collect();
+        if names.is_empty() {
+            out.push("the list of products".to_owned());
+        }
+        out.extend(names);
+    }
+    let companies = |c: &Config| -> BTreeMap<String, Company> {
+        c.companies
+            .iter()
+            .map(|x| (x.item.account.trim().to_owned(), x.item.value.clone()))
+            .collect()
+    };
+    let (want, got) = (companies(expected), companies(edited));
+    for (account, company) in &want {
+        if got.get(account) != Some(company) {
+            out.push(format!(
+                "company {} (account {account})",
+                company.identifier.value
+            ));
+        }
+    }
+    for (account, company) in &got {
+        if !want.contains_key(account) {
+            out.push(format!(
+                "company {} (account {account})",
+                company.identifier.value
+            ));
+        }
+    }
+    out
 }
 
 /// The configuration as it would be after writing must load and validate; the import refuses
 /// otherwise, so that it never leaves files `plan` would reject.
-fn check_loads(texts: &[ConfigText], files: &[FileUpdate]) -> Result<(), crate::config::Error> {
+fn check_loads(texts: &[ConfigText], files: &[FileUpdate]) -> Result<Config, crate::config::Error> {
     let names: Vec<(String, &str)> = texts
         .iter()
         .map(|t| {
@@ -1008,7 +1328,7 @@ fn check_loads(texts: &[ConfigText], files: &[FileUpdate]) -> Result<(), crate::
                 .map(|f| (f.path.display().to_string(), f.after.as_str())),
         )
         .collect();
-    crate::config::load_texts(names.iter().map(|(n, t)| (n.as_str(), *t))).map(|_| ())
+    crate::config::load_texts(names.iter().map(|(n, t)| (n.as_str(), *t)))
 }
 
 /// A write that failed part way: what was written before it, and what was not.
@@ -1022,6 +1342,28 @@ pub struct WriteFailure {
     pub written: Vec<PathBuf>,
     /// Files left as they were.
     pub not_written: Vec<PathBuf>,
+}
+
+impl WriteFailure {
+    /// Which files were written and which were not.
+    pub fn report(&self) -> String {
+        let list = |paths: &[PathBuf]| {
+            if paths.is_empty() {
+                "none".to_owned()
+            } else {
+                paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        };
+        format!(
+            "The import stopped part way. Written: {}. Not written: {}.",
+            list(&self.written),
+            list(&self.not_written)
+        )
+    }
 }
 
 /// Write the updated files in two steps, so that a failure leaves a known state: first every new
@@ -1111,6 +1453,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn any_change_the_intents_do_not_name_is_caught() {
+        let text = "products:\n  - { sku: A1R, unit_cost: 1, retail_price: 2, description: Mailbox }\ncompanies:\n  - account: \"1\"\n    identifier: One\n    agreement:\n      name: Intermedia - One\n      start_date: 2026-01-01\n      additions:\n        - { product: A1R_1, quantity: 3 }\n";
+        let before = crate::config::load_texts([("a.yaml", text)]).unwrap();
+        let intents = [Intent::Quantity {
+            account: "1".to_owned(),
+            product: "A1R_1".to_owned(),
+            quantity: crate::model::Quantity::parse("4").unwrap(),
+        }];
+        let wanted = expected(&before, &intents);
+        let as_intended = crate::config::load_texts([(
+            "a.yaml",
+            text.replace("quantity: 3", "quantity: 4").as_str(),
+        )])
+        .unwrap();
+        assert!(unintended_changes(&wanted, &as_intended).is_empty());
+        let too_much = crate::config::load_texts([(
+            "a.yaml",
+            text.replace("quantity: 3", "quantity: 4")
+                .replace("retail_price: 2", "retail_price: 3")
+                .as_str(),
+        )])
+        .unwrap();
+        assert_eq!(unintended_changes(&wanted, &too_much), ["product A1R_1"]);
+        assert_eq!(
+            unintended_changes(&wanted, &before),
+            ["company One (account 1)"]
+        );
+    }
+
+    #[test]
     fn yaml_scalars_are_plain_only_when_they_read_back_the_same() {
         assert_eq!(yaml_scalar("MXS10C01SUNR_7.25"), "MXS10C01SUNR_7.25");
         assert_eq!(yaml_scalar("Cedar & Pine"), "Cedar & Pine");
@@ -1141,6 +1513,10 @@ mod tests {
             "EchoDental2"
         );
         assert_eq!(unique_identifier("—", "42", &mut taken), "A42");
+        assert_eq!(
+            unique_identifier("Société Générale", "7", &mut taken),
+            "SocieteGenerale"
+        );
         let long = unique_identifier(
             "A very long company name indeed, Incorporated",
             "1",
@@ -1160,12 +1536,14 @@ mod tests {
                 len: 1,
                 line: 3,
                 column: 14,
+                alias_of: None,
             },
             Span {
                 offset: quantity_b,
                 len: 1,
                 line: 4,
                 column: 15,
+                alias_of: None,
             },
         ];
         let (offset, line, indent) = after_item(text, start_of(&spans).unwrap()).unwrap();

@@ -31,6 +31,9 @@ use crate::vendor::intermedia::Row;
 pub enum Status {
     /// Vendor, configuration and ConnectWise agree.
     Match,
+    /// ConnectWise has more than one active addition for the item on the agreement, and bills
+    /// each: cancel the extras in ConnectWise.
+    DuplicateInConnectWise,
     /// The vendor bills an item the configuration does not have: `cwrecon import`.
     NotInConfig,
     /// The configuration's count differs from the vendor's: `cwrecon import`.
@@ -46,6 +49,7 @@ impl Status {
     pub fn describe(self) -> &'static str {
         match self {
             Status::Match => "ok",
+            Status::DuplicateInConnectWise => "2+ active in CW: fix there",
             Status::NotInConfig => "not in config: import",
             Status::ConfigDiffers => "config differs: import",
             Status::NotApplied => "not applied: apply",
@@ -118,6 +122,8 @@ impl Reconciliation {
 
 #[derive(Default)]
 struct Sources<'a> {
+    /// Active additions of the same item on the same agreement after the first: (count, price).
+    extra: Vec<(Quantity, Option<Money>)>,
     item: String,
     company: Option<String>,
     vendor: Option<&'a Row>,
@@ -134,6 +140,7 @@ pub fn reconcile(
 ) -> Reconciliation {
     let wanted = desired(config, today);
     let live = project(config, snapshot).state;
+    let extras = extra_additions(snapshot);
     let mut lines: BTreeMap<(String, String), Sources<'_>> = BTreeMap::new();
     let key = |account: &str, item: &str| (account.trim().to_owned(), fold_name(item));
     for row in rows {
@@ -159,6 +166,9 @@ pub fn reconcile(
                 sources.config = Some(addition);
             } else {
                 sources.live = Some(addition);
+                if let Some(extra) = addition.id.and_then(|id| extras.get(&id)) {
+                    sources.extra.clone_from(extra);
+                }
             }
         }
     }
@@ -181,6 +191,42 @@ pub fn reconcile(
     Reconciliation { lines }
 }
 
+/// The active additions ConnectWise has beyond the first of an item on one agreement (the one
+/// `plan` manages), by the first one's id: each is billed too.
+fn extra_additions(snapshot: &Snapshot) -> BTreeMap<i64, Vec<(Quantity, Option<Money>)>> {
+    let mut out: BTreeMap<i64, Vec<(Quantity, Option<Money>)>> = BTreeMap::new();
+    for additions in snapshot.additions.values() {
+        let mut first: BTreeMap<String, i64> = BTreeMap::new();
+        for addition in additions {
+            if addition.get("cancelledDate").is_some_and(|d| !d.is_null()) {
+                continue;
+            }
+            let (Some(id), Some(product)) = (
+                crate::live::id(addition),
+                crate::live::text(addition, "product/identifier"),
+            ) else {
+                continue;
+            };
+            match first.get(&fold_name(product)) {
+                Some(first_id) => {
+                    let count = addition
+                        .get("quantity")
+                        .and_then(|q| serde_json::from_value::<Quantity>(q.clone()).ok())
+                        .unwrap_or_default();
+                    let price = addition
+                        .get("unitPrice")
+                        .and_then(|p| serde_json::from_value::<Money>(p.clone()).ok());
+                    out.entry(*first_id).or_default().push((count, price));
+                }
+                None => {
+                    first.insert(fold_name(product), id);
+                }
+            }
+        }
+    }
+    out
+}
+
 fn quantity_of(object: Option<&Object>) -> Option<Quantity> {
     match object?.get("quantity") {
         Some(Value::Quantity(q)) => Some(*q),
@@ -188,13 +234,17 @@ fn quantity_of(object: Option<&Object>) -> Option<Quantity> {
     }
 }
 
-/// Whether an addition is billed: `billCustomer` is `Billable` or not said (`DoNotBill` and
-/// `NoCharge` bill nothing).
-fn billable(object: Option<&Object>) -> bool {
-    match object.and_then(|o| o.get("billCustomer")) {
-        Some(Value::Name(how) | Value::Text(how)) => how.eq_ignore_ascii_case("Billable"),
-        _ => true,
+/// An addition's `billCustomer`, when it has one (the configuration's only when declared).
+fn bill_customer(object: Option<&Object>) -> Option<&str> {
+    match object?.get("billCustomer")? {
+        Value::Name(how) | Value::Text(how) => Some(how.as_str()),
+        _ => None,
     }
+}
+
+/// Whether `billCustomer` bills: `Billable`, or not said (`DoNotBill` and `NoCharge` bill nothing).
+fn billable(how: Option<&str>) -> bool {
+    how.is_none_or(|how| how.eq_ignore_ascii_case("Billable"))
 }
 
 /// The live catalog item's price.
@@ -243,17 +293,39 @@ fn line(
         let price = price.map_or(Decimal::ZERO, Money::value);
         Money::new(count.map_or(Decimal::ZERO, Quantity::value) * price)
     };
-    let price_differs = sources.config.is_some()
-        && sources.live.is_some()
-        && matches!((config_price, live_price), (Some(c), Some(l)) if c != l);
+    let both = sources.config.is_some() && sources.live.is_some();
+    let price_differs = both && matches!((config_price, live_price), (Some(c), Some(l)) if c != l);
+    // What the configuration does not declare, ConnectWise keeps: the live `billCustomer` stands.
+    let config_bill = bill_customer(sources.config);
+    let live_bill = bill_customer(sources.live);
+    let bill_differs =
+        both && config_bill.is_some_and(|c| !live_bill.is_some_and(|l| l.eq_ignore_ascii_case(c)));
+    let extra_count: Decimal = sources.extra.iter().map(|(q, _)| q.value()).sum();
+    let live_total = live_count.map(|q| Quantity::new(q.value() + extra_count));
+    let zero = Quantity::default();
     let status = match (vendor, config) {
+        _ if !sources.extra.is_empty() => Status::DuplicateInConnectWise,
         (Some(_), None) => Status::NotInConfig,
         (Some(v), Some(c)) if v != c => Status::ConfigDiffers,
-        _ if config.unwrap_or_default() != live_count.unwrap_or_default() || price_differs => {
+        _ if config.unwrap_or_default() != live_count.unwrap_or_default()
+            || price_differs
+            || bill_differs =>
+        {
             Status::NotApplied
         }
-        (None, Some(_)) => Status::NotInExport,
+        // A count set to 0 is how a customer that no longer has an item is kept on file.
+        (None, Some(c)) if c != zero => Status::NotInExport,
         _ => Status::Match,
+    };
+    let live_billed = billable(live_bill);
+    let extra_billed: Decimal = if recurring && live_billed {
+        sources
+            .extra
+            .iter()
+            .map(|(q, p)| q.value() * p.or(live_price).map_or(Decimal::ZERO, Money::value))
+            .sum()
+    } else {
+        Decimal::ZERO
     };
     Line {
         account,
@@ -261,15 +333,13 @@ fn line(
         item,
         vendor,
         config,
-        live: live_count,
+        live: live_total,
         unit_price,
         recurring,
-        billed_monthly: monthly(
-            live_count,
-            live_price.or(unit_price),
-            billable(sources.live),
+        billed_monthly: Money::new(
+            monthly(live_count, live_price.or(unit_price), live_billed).value() + extra_billed,
         ),
-        vendor_monthly: monthly(vendor, unit_price, billable(sources.config)),
+        vendor_monthly: monthly(vendor, unit_price, billable(config_bill.or(live_bill))),
         status,
     }
 }

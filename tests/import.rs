@@ -173,9 +173,7 @@ fn import_changes_only_the_counts_and_keeps_every_hand_written_line() {
     let again = import(dir.path(), &["--dry-run", "--detailed-exitcode"]);
     assert_eq!(again.code, 2, "{}", again.transcript());
     assert!(
-        again
-            .stdout
-            .contains("the configuration already has the export's counts and prices"),
+        again.stdout.contains("  nothing to write\n"),
         "{}",
         again.stdout
     );
@@ -656,6 +654,10 @@ fn a_write_that_fails_changes_no_file() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one tenant through four billing situations, in order"
+)]
 async fn reconcile_bills_at_the_live_price_and_nothing_for_an_addition_not_billed() {
     let t = tenant().await;
     let dir = copy_of_examples();
@@ -749,7 +751,137 @@ async fn reconcile_bills_at_the_live_price_and_nothing_for_an_addition_not_bille
         serde_json::json!("DoNotBill"),
     )
     .await;
+    // The configuration does not say, so ConnectWise's `DoNotBill` stands on both sides.
     let unbilled = line(&reconcile(), "SEC10C01SUNR_2");
-    assert_eq!(unbilled[8], "0.00", "billed: {unbilled:?}");
-    assert_eq!(unbilled[9], "480.00", "at the vendor's count: {unbilled:?}");
+    assert_eq!(
+        unbilled[8..12],
+        ["0.00", "0.00", "0.00", "match"],
+        "{unbilled:?}"
+    );
+
+    // Declared billable in the configuration: not applied until apply puts it back.
+    let cedar = config.join("companies/cedar.yaml");
+    let text = std::fs::read_to_string(&cedar).unwrap();
+    std::fs::write(
+        &cedar,
+        text.replace(
+            "{ product: SEC10C01SUNR_2, quantity: 120 }",
+            "{ product: SEC10C01SUNR_2, quantity: 120, bill_customer: Billable }",
+        ),
+    )
+    .unwrap();
+    let declared = line(&reconcile(), "SEC10C01SUNR_2");
+    assert_eq!(
+        declared[8..12],
+        ["0.00", "480.00", "480.00", "not_applied"],
+        "{declared:?}"
+    );
+
+    // A second active addition of the same item is billed too, and named.
+    t.post(
+        &format!("/finance/agreements/{agreement_id}/additions"),
+        serde_json::json!({
+            "product": { "identifier": "ARC10C01SUNR_2.5" },
+            "quantity": 3,
+            "unitPrice": 3.5,
+            "billCustomer": "Billable",
+            "effectiveDate": "2026-11-01T00:00:00Z",
+        }),
+    )
+    .await;
+    let twice = line(&reconcile(), "ARC10C01SUNR_2.5");
+    assert_eq!(twice[5], "123", "{twice:?}");
+    assert_eq!(twice[8], "490.50", "120 × 4.00 + 3 × 3.50: {twice:?}");
+    assert_eq!(twice[11], "duplicate_in_connect_wise", "{twice:?}");
+}
+
+/// Two companies whose additions come from one anchored list, and a count anchored on the line
+/// before it: no export value may reach the other company through the anchor.
+#[test]
+fn values_shared_through_anchors_are_never_edited_for_one_company_alone() {
+    let products = "products:\n  - { sku: A1R, unit_cost: 1, description: Mailbox }\n";
+    let shared_list = "companies:\n  - account: \"1\"\n    identifier: One\n    agreement:\n      name: Intermedia - One\n      start_date: 2026-01-01\n      additions: &std\n        - { product: A1R_1, quantity: 42 }\n  - account: \"2\"\n    identifier: Two\n    agreement:\n      name: Intermedia - Two\n      start_date: 2026-01-01\n      additions: *std\n";
+    let (out, after, _dir) = import_into(
+        &[("products.yaml", products), ("companies.yaml", shared_list)],
+        "Account,SKU,Cost,Qty\n1,A1R,1,44\n2,A1R,1,42\n",
+        &["--detailed-exitcode"],
+    );
+    assert_eq!(out.code, 2, "{}", out.transcript());
+    assert_eq!(after[Path::new("companies.yaml")], shared_list);
+    assert!(
+        out.stdout.contains("One A1R_1: set quantity to 44 by hand"),
+        "{}",
+        out.stdout
+    );
+
+    let anchored_before = "companies:\n  - account: \"1\"\n    identifier: One\n    agreement:\n      name: Intermedia - One\n      start_date: 2026-01-01\n      additions:\n        - product: A1R_1\n          quantity: &seats\n            42\n  - account: \"2\"\n    identifier: Two\n    agreement:\n      name: Intermedia - Two\n      start_date: 2026-01-01\n      additions:\n        - { product: A1R_1, quantity: *seats }\n";
+    let (out, after, _dir) = import_into(
+        &[
+            ("products.yaml", products),
+            ("companies.yaml", anchored_before),
+        ],
+        "Account,SKU,Cost,Qty\n1,A1R,1,44\n2,A1R,1,42\n",
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert_eq!(
+        after[Path::new("companies.yaml")],
+        anchored_before,
+        "nothing written"
+    );
+    assert!(
+        out.stdout.contains("One A1R_1: set quantity to 44 by hand"),
+        "{}",
+        out.transcript()
+    );
+}
+
+#[test]
+fn an_account_with_other_leading_zeros_is_never_added_as_a_new_company() {
+    let company = "companies:\n  - account: \"0012345\"\n    identifier: Acme\n    agreement:\n      name: Intermedia - Acme\n      start_date: 2026-01-01\n      additions:\n        - { product: A1R_1, quantity: 1 }\n";
+    let (out, after, _dir) = import_into(
+        &[("products.yaml", PRODUCTS), ("acme.yaml", company)],
+        "Account,Company,SKU,Cost,Qty,Country,First Name,Last Name\n12345,Acme Corp,A1R,1,5,United States,Ann,Lee\n",
+        &["--add-unknown"],
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert_eq!(after.len(), 2, "no new company file: {:?}", after.keys());
+    assert!(
+        out.stdout.contains("the configuration has account 0012345: a spreadsheet may have added or dropped leading zeros"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_count_of_zero_missing_from_the_export_is_in_order() {
+    let company = "companies:\n  - account: \"1\"\n    identifier: One\n    agreement:\n      name: Intermedia - One\n      start_date: 2026-01-01\n      additions:\n        - { product: A1R_1, quantity: 2 }\n        - { product: B1R_1, quantity: 0 }  # cancelled by the customer\n";
+    let products = format!("{PRODUCTS}  - {{ sku: B1R, unit_cost: 1, description: Archive }}\n");
+    let (out, _after, _dir) = import_into(
+        &[("products.yaml", &products), ("one.yaml", company)],
+        "Account,SKU,Cost,Qty\n1,A1R,1,2\n",
+        &["--dry-run", "--detailed-exitcode"],
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript());
+}
+
+#[test]
+fn a_comment_at_the_lists_indentation_inside_the_last_item_does_not_end_it() {
+    let company = "companies:\n  - account: \"1\"\n    identifier: One\n    agreement:\n      name: Intermedia - One\n      start_date: 2026-01-01\n      additions:\n        - product: A1R_1\n# a note at column 0\n          quantity: 2\n";
+    let (out, after, _dir) = import_into(
+        &[
+            (
+                "products.yaml",
+                &format!("{PRODUCTS}  - {{ sku: B1R, unit_cost: 1, description: Archive }}\n"),
+            ),
+            ("one.yaml", company),
+        ],
+        "Account,SKU,Cost,Qty\n1,A1R,1,2\n1,B1R,1,3\n",
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert_eq!(
+        after[Path::new("one.yaml")],
+        format!("{company}        - {{ product: B1R_1, quantity: 3 }}\n")
+    );
 }

@@ -331,6 +331,7 @@ mod tests {
             len: 1,
             line: 1,
             column: 1,
+            alias_of: None,
         };
         let p = Problem::new("duplicate", "dup")
             .at(&a, span, "second")

@@ -203,6 +203,7 @@ fn parse_problem(source: &Arc<SourceFile>, err: &serde_saphyr::Error) -> Problem
             len: span.byte_len().map_or(0, to_usize),
             line: location.line().max(1),
             column: location.column(),
+            alias_of: None,
         };
         if code == "duplicate-key" {
             first_definition = raw.strip_prefix("duplicate mapping key: ").and_then(|key| {
@@ -246,6 +247,7 @@ fn earlier_key(text: &str, key: &str, offset: usize) -> Option<Span> {
             len: key.len(),
             line,
             column: col,
+            alias_of: None,
         }
     };
     // Flow style: the same line, before the repeat.

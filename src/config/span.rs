@@ -23,6 +23,10 @@ pub struct Span {
     pub line: u64,
     /// 1-based column.
     pub column: u64,
+    /// Where the value was defined, when it was reached through a YAML alias (or a merge key)
+    /// from elsewhere: the byte offset of its definition. An editor must not change a value that
+    /// another place reads this way.
+    pub alias_of: Option<usize>,
 }
 
 impl Span {
@@ -39,6 +43,7 @@ impl Span {
             len: span.byte_len().map_or(0, to_usize),
             line: location.line(),
             column: location.column(),
+            alias_of: None,
         }
     }
 }
@@ -112,7 +117,11 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
         Ok(Spanned {
             value: spanned.value,
             // The place the value is used (an alias site, not its anchor) is where the reader looks.
-            span: Span::from_location(spanned.referenced),
+            span: Span {
+                alias_of: (spanned.defined != spanned.referenced)
+                    .then(|| Span::from_location(spanned.defined).offset),
+                ..Span::from_location(spanned.referenced)
+            },
         })
     }
 }

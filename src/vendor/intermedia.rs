@@ -223,9 +223,22 @@ pub fn parse(text: &str) -> (Vec<Row>, Vec<Problem>) {
         });
         return (Vec::new(), problems);
     }
+    let width = reader.headers().map_or(0, csv::StringRecord::len);
     let mut rows = Vec::new();
     for record in reader.records() {
         match record {
+            // A row with more cells than the header has an unquoted separator inside a value,
+            // which shifts every column after it.
+            Ok(record) if record.len() > width => {
+                let line = record.position().map_or(0, |p| line_at(text, p.byte()));
+                problems.push(Problem {
+                    line,
+                    message: format!(
+                        "this row has {} cells and the header {width}; a value with a separator in it must be quoted",
+                        record.len()
+                    ),
+                });
+            }
             Ok(record) => {
                 let line = record.position().map_or(0, |p| line_at(text, p.byte()));
                 let get = |field: &str| {
@@ -469,6 +482,23 @@ mod tests {
         assert_eq!(
             problems[0].message,
             "the header has `Account` and `Account ID` columns that all read as the account; rename or remove all but one"
+        );
+    }
+
+    #[test]
+    fn a_row_wider_than_the_header_is_refused() {
+        let (rows, problems) =
+            parse("Account,SKU,Cost,Qty,Company\n1,A1R,1,2,Acme, Inc\n2,A1R,1,2\n");
+        assert_eq!(
+            rows.len(),
+            1,
+            "a shorter row is fine: its last columns are empty"
+        );
+        assert_eq!(problems[0].line, 2);
+        assert!(
+            problems[0].message.contains("6 cells and the header 5"),
+            "{}",
+            problems[0].message
         );
     }
 
