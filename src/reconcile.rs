@@ -242,11 +242,6 @@ fn bill_customer(object: Option<&Object>) -> Option<&str> {
     }
 }
 
-/// Whether `billCustomer` bills: `Billable`, or not said (`DoNotBill` and `NoCharge` bill nothing).
-fn billable(how: Option<&str>) -> bool {
-    how.is_none_or(|how| how.eq_ignore_ascii_case("Billable"))
-}
-
 /// The live catalog item's price.
 fn catalog_price(live: &State, item: &str) -> Option<Money> {
     match live
@@ -317,7 +312,7 @@ fn line(
         (None, Some(c)) if c != zero => Status::NotInExport,
         _ => Status::Match,
     };
-    let live_billed = billable(live_bill);
+    let live_billed = crate::plan::bills(live_bill);
     let extra_billed: Decimal = if recurring && live_billed {
         sources
             .extra
@@ -339,7 +334,11 @@ fn line(
         billed_monthly: Money::new(
             monthly(live_count, live_price.or(unit_price), live_billed).value() + extra_billed,
         ),
-        vendor_monthly: monthly(vendor, unit_price, billable(config_bill.or(live_bill))),
+        vendor_monthly: monthly(
+            vendor,
+            unit_price,
+            crate::plan::bills(config_bill.or(live_bill)),
+        ),
         status,
     }
 }

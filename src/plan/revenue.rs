@@ -63,7 +63,7 @@ fn monthly(desired: &Desired, live: &State, state: &State) -> BTreeMap<String, M
         };
         let product = addition.key.parts.get(3).map_or("", String::as_str);
         let total = totals.entry(account.to_owned()).or_default();
-        if !is_recurring(desired, live, product) {
+        if !is_recurring(desired, live, product) || !is_billed(addition) {
             continue;
         }
         let quantity = match addition.get("quantity") {
@@ -80,6 +80,20 @@ fn monthly(desired: &Desired, live: &State, state: &State) -> BTreeMap<String, M
         .into_iter()
         .map(|(k, v)| (k, Money::new(v)))
         .collect()
+}
+
+/// Whether an addition bills the customer: `billCustomer` is `Billable`, or not known (`DoNotBill`
+/// and `NoCharge` bill nothing).
+fn is_billed(addition: &Object) -> bool {
+    bills(match addition.get("billCustomer") {
+        Some(Value::Name(how) | Value::Text(how)) => Some(how),
+        _ => None,
+    })
+}
+
+/// Whether a `billCustomer` value bills: `Billable`, or none said.
+pub(crate) fn bills(bill_customer: Option<&str>) -> bool {
+    bill_customer.is_none_or(|how| how.eq_ignore_ascii_case("Billable"))
 }
 
 fn catalog_item<'a>(desired: &'a Desired, live: &'a State, product: &str) -> Option<&'a Object> {
@@ -208,6 +222,19 @@ mod tests {
             "120",
             "one-time setup fee is not recurring"
         );
+    }
+
+    #[test]
+    fn an_addition_not_billed_is_no_revenue() {
+        let (d, ctx) = setup(YAML);
+        let mut live = State::default();
+        live.insert(
+            addition(["1", "Intermedia", "X", "A1R_7"], "8", "12")
+                .with("billCustomer", Value::Name("DoNotBill".to_owned())),
+        );
+        let plan = diff(&d, &live, ctx);
+        let revenue = revenue(&d, &live, &plan);
+        assert_eq!(revenue[0].before.to_string(), "0");
     }
 
     #[test]
