@@ -389,17 +389,9 @@ fn identity_and_counts(line: &Line, missing: &str) -> [String; 7] {
     ]
 }
 
-fn cells(line: &Line) -> [String; 11] {
-    let [account, company, item, vendor, config, live_count, price] =
-        identity_and_counts(line, "-");
-    [
-        account,
-        company,
-        item,
-        vendor,
-        config,
-        live_count,
-        price,
+fn cells(line: &Line) -> Vec<String> {
+    let mut cells = identity_and_counts(line, "-").to_vec();
+    cells.extend([
         amount(line, line.billed_monthly),
         amount(line, line.vendor_monthly),
         if line.recurring {
@@ -408,7 +400,8 @@ fn cells(line: &Line) -> [String; 11] {
             "-".to_owned()
         },
         line.status.describe().to_owned(),
-    ]
+    ]);
+    cells
 }
 
 fn summary(reconciliation: &Reconciliation) -> String {
@@ -436,7 +429,7 @@ fn summary(reconciliation: &Reconciliation) -> String {
 /// reconciliation, or the whole one when `shown` keeps only the differences).
 pub fn text(shown: &Reconciliation, all: &Reconciliation) -> String {
     let reconciliation = shown;
-    let rows: Vec<[String; 11]> = reconciliation.lines.iter().map(cells).collect();
+    let rows: Vec<Vec<String>> = reconciliation.lines.iter().map(cells).collect();
     let mut widths = HEADERS.map(|h| h.chars().count());
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -487,7 +480,7 @@ pub fn markdown(shown: &Reconciliation, all: &Reconciliation) -> String {
             .collect::<String>()
     );
     for line in &reconciliation.lines {
-        let cells = cells(line).map(|c| escape(&c));
+        let cells: Vec<String> = cells(line).iter().map(|c| escape(c)).collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     let _ = writeln!(out, "\n{}", summary(all));
@@ -513,16 +506,8 @@ pub fn csv(reconciliation: &Reconciliation) -> Result<String, csv::Error> {
         "status",
     ])?;
     for line in &reconciliation.lines {
-        let [account, company, item, vendor, config, live_count, price] =
-            identity_and_counts(line, "");
-        writer.write_record([
-            account,
-            company,
-            item,
-            vendor,
-            config,
-            live_count,
-            price,
+        let mut record = identity_and_counts(line, "").to_vec();
+        record.extend([
             line.recurring.to_string(),
             format!("{:.2}", line.billed_monthly.value()),
             format!("{:.2}", line.vendor_monthly.value()),
@@ -531,7 +516,8 @@ pub fn csv(reconciliation: &Reconciliation) -> Result<String, csv::Error> {
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default(),
-        ])?;
+        ]);
+        writer.write_record(&record)?;
     }
     let bytes = writer
         .into_inner()

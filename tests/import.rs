@@ -62,6 +62,28 @@ fn import(dir: &Path, extra: &[&str]) -> common::Output {
         .run()
 }
 
+/// Write `export` as `dir/name` and import it into `config` with `extra` flags.
+fn run_import(
+    dir: &Path,
+    name: &str,
+    export: impl AsRef<[u8]>,
+    config: &Path,
+    extra: &[&str],
+) -> common::Output {
+    let csv = dir.join(name);
+    std::fs::write(&csv, export).unwrap();
+    Cli::new()
+        .args([
+            "import",
+            "intermedia",
+            csv.to_str().unwrap(),
+            config.to_str().unwrap(),
+        ])
+        .args(extra.iter().copied())
+        .env("CWRECON_TODAY", "2026-11-25")
+        .run()
+}
+
 /// Snapshots name the temporary folder `[config]`.
 fn in_config(dir: &Path) -> insta::internals::SettingsBindDropGuard {
     let mut settings = insta::Settings::clone_current();
@@ -211,20 +233,13 @@ fn add_unknown_writes_the_new_product_and_company_and_the_result_validates() {
 fn a_pricing_rule_break_is_refused_with_both_lines_and_nothing_is_written() {
     let dir = copy_of_examples();
     let before = files(dir.path());
-    let csv = dir.path().join("export.csv");
-    std::fs::write(
-        &csv,
+    let out = run_import(
+        dir.path(),
+        "export.csv",
         "Account ID,SKU,Unit Cost,Retail Price,Quantity\n1002345,MXS10C01SUNR,7.25,12.00,44\n1002388,MXS10C01SUNR,7.25,12.50,9\n1002388,VOI10C01SUNR,fourteen,22.00,7\n",
-    )
-    .unwrap();
-    let out = Cli::new()
-        .args([
-            "import",
-            "intermedia",
-            csv.to_str().unwrap(),
-            dir.path().to_str().unwrap(),
-        ])
-        .run();
+        dir.path(),
+        &[],
+    );
     assert_eq!(out.code, 78, "{}", out.transcript());
     assert_eq!(files(dir.path()).len(), before.len() + 1);
     for (path, text) in &before {
@@ -246,16 +261,13 @@ fn a_new_retail_price_keeps_the_decimals_it_was_written_with() {
         "products:\n  # tier 1\n  - { sku: A1R, unit_cost: 7.25, retail_price: 12.00, description: Mailbox }  # keep me\ncompanies:\n  - account: \"1\"\n    identifier: One\n    agreement:\n      name: Intermedia - One\n      start_date: 2026-01-01\n      additions:\n        - product: A1R_7.25\n          quantity: 3.50   # hours\n",
     )
     .unwrap();
-    let csv = dir.path().join("export.csv");
-    std::fs::write(&csv, "Account,SKU,Cost,Price,Qty\n1,A1R,7.25,12.5,4\n").unwrap();
-    let out = Cli::new()
-        .args([
-            "import",
-            "intermedia",
-            csv.to_str().unwrap(),
-            config.to_str().unwrap(),
-        ])
-        .run();
+    let out = run_import(
+        dir.path(),
+        "export.csv",
+        "Account,SKU,Cost,Price,Qty\n1,A1R,7.25,12.5,4\n",
+        &config,
+        &[],
+    );
     assert_eq!(out.code, 0, "{}", out.transcript());
     assert_eq!(
         std::fs::read_to_string(&config).unwrap(),
@@ -269,16 +281,13 @@ fn a_count_written_through_an_alias_is_reported_for_a_hand_edit_not_dropped() {
     let config = dir.path().join("config.yaml");
     let text = "products:\n  - { sku: A1R, unit_cost: 1, description: Mailbox }\ncompanies:\n  - account: \"1\"\n    identifier: One\n    agreement:\n      name: Intermedia - One\n      start_date: 2026-01-01\n      additions:\n        - { product: A1R_1, quantity: &seats 5 }\n  - account: \"2\"\n    identifier: Two\n    agreement:\n      name: Intermedia - Two\n      start_date: 2026-01-01\n      additions:\n        - { product: A1R_1, quantity: *seats }\n";
     std::fs::write(&config, text).unwrap();
-    let csv = dir.path().join("export.csv");
-    std::fs::write(&csv, "Account,SKU,Cost,Qty\n1,A1R,1,5\n2,A1R,1,6\n").unwrap();
-    let out = Cli::new()
-        .args([
-            "import",
-            "intermedia",
-            csv.to_str().unwrap(),
-            config.to_str().unwrap(),
-        ])
-        .run();
+    let out = run_import(
+        dir.path(),
+        "export.csv",
+        "Account,SKU,Cost,Qty\n1,A1R,1,5\n2,A1R,1,6\n",
+        &config,
+        &[],
+    );
     assert_eq!(out.code, 0, "{}", out.transcript());
     assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
     assert!(
@@ -366,20 +375,13 @@ async fn reconcile_before_and_after_import_and_apply() {
 #[test]
 fn an_excel_export_with_a_byte_order_mark_and_crlf_lines_imports() {
     let dir = copy_of_examples();
-    let csv = dir.path().join("export.csv");
-    std::fs::write(
-        &csv,
+    let out = run_import(
+        dir.path(),
+        "export.csv",
         "\u{feff}\"Account ID\",\"SKU\",\"Unit Cost\",\"Quantity\",\"Notes\"\r\n1002388,VOI10C01SUNR,14.00,8,\"seats, incl. reception\"\r\n\r\n",
-    )
-    .unwrap();
-    let out = Cli::new()
-        .args([
-            "import",
-            "intermedia",
-            csv.to_str().unwrap(),
-            dir.path().to_str().unwrap(),
-        ])
-        .run();
+        dir.path(),
+        &[],
+    );
     assert_eq!(out.code, 0, "{}", out.transcript());
     let bluebird = std::fs::read_to_string(dir.path().join("companies/bluebird.yaml")).unwrap();
     assert!(
@@ -391,16 +393,13 @@ fn an_excel_export_with_a_byte_order_mark_and_crlf_lines_imports() {
 #[test]
 fn an_export_that_is_not_utf8_or_not_there_is_refused_by_name() {
     let dir = copy_of_examples();
-    let csv = dir.path().join("latin1.csv");
-    std::fs::write(&csv, b"Account,SKU,Cost,Qty\n1,Caf\xe9R,1,1\n").unwrap();
-    let out = Cli::new()
-        .args([
-            "import",
-            "intermedia",
-            csv.to_str().unwrap(),
-            dir.path().to_str().unwrap(),
-        ])
-        .run();
+    let out = run_import(
+        dir.path(),
+        "latin1.csv",
+        b"Account,SKU,Cost,Qty\n1,Caf\xe9R,1,1\n",
+        dir.path(),
+        &[],
+    );
     assert_eq!(out.code, 78, "{}", out.transcript());
     assert!(
         out.stderr.contains(
