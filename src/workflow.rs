@@ -231,13 +231,24 @@ pub async fn apply<S: Source, T: crate::apply::Target>(
     let live = crate::live::project(config, &snapshot);
     let refs = crate::apply::Refs::from_live(&live.state, &snapshot);
     let outcomes = crate::apply::execute(&report.plan, refs, target, concurrency).await;
+    Ok(Ok(Box::pin(verified(config, source, today, report, outcomes)).await?))
+}
+
+/// Read the tenant again and plan, to prove what an apply did.
+async fn verified<S: Source>(
+    config: &Config,
+    source: &S,
+    today: Date,
+    report: Report,
+    outcomes: Vec<crate::apply::Outcome>,
+) -> Result<Applied, Error> {
     let snapshot = Box::pin(read_snapshot(source, config)).await?;
     let after = assemble(config, &snapshot, today);
-    Ok(Ok(Applied {
+    Ok(Applied {
         report,
         outcomes,
         after,
-    }))
+    })
 }
 
 /// What `apply` was asked to do, resolved from the command line.
@@ -381,16 +392,11 @@ pub async fn apply_command<S: Source, T: crate::apply::Target>(
         report.plan
     };
     let outcomes = run_journaled(&plan, &live.state, &snapshot, target, options, retries).await?;
-    let snapshot = Box::pin(read_snapshot(source, config)).await?;
-    let after = assemble(config, &snapshot, options.today);
-    let applied = Applied {
-        report: Report {
-            plan,
-            ..Report::default()
-        },
-        outcomes,
-        after,
+    let report = Report {
+        plan,
+        ..Report::default()
     };
+    let applied = Box::pin(verified(config, source, options.today, report, outcomes)).await?;
     if options.format == Format::Text {
         print(&applied.summary())?;
     }
