@@ -231,7 +231,10 @@ pub async fn apply<S: Source, T: crate::apply::Target>(
     let live = crate::live::project(config, &snapshot);
     let refs = crate::apply::Refs::from_live(&live.state, &snapshot);
     let outcomes = crate::apply::execute(&report.plan, refs, target, concurrency).await;
-    Ok(Ok(Box::pin(verified(config, source, today, report, outcomes)).await?))
+    Ok(Ok(Box::pin(verified(
+        config, source, today, report, outcomes,
+    ))
+    .await?))
 }
 
 /// Read the tenant again and plan, to prove what an apply did.
