@@ -212,47 +212,11 @@ fn run_size(runtime: &tokio::runtime::Runtime, args: &Args, size: usize) -> Resu
     out["plan"] = plan.to_json(&minimum, args, rpm);
     out["diffRender"] = json!({ "steady": cpu_steady, "drift": cpu_drift });
 
-    // 4. The naive baseline: sequential per-object GETs at the same settings.
     if !args.no_naive && size <= args.naive_max {
-        eprintln!("   naive baseline");
-        store.set_faults(args.measured_faults());
-        store.clear_requests();
-        let client = sim_client(&running.api_url(), rpm, 1)?;
-        let identifiers: Vec<String> = (0..size).map(tenant::company_identifier).collect();
-        let naive = runtime.block_on(naive::run(&client, &identifiers))?;
-        let statuses = measure::Statuses::of(&store.requests());
-        let mut naive_json = naive.to_json();
-        naive_json["throttled429"] = json!(statuses.throttled);
-        if let Some(plan_wall) = out["plan"]["wallSeconds"].as_f64() {
-            naive_json["planSpeedup"] = json!(naive.wall.as_secs_f64() / plan_wall);
-        }
-        out["naive"] = naive_json;
+        out["naive"] = naive_phase(runtime, args, &store, &running.api_url(), &out)?;
     }
-
-    // 5. The drift: 5% of the additions' quantities change.
     if !args.no_apply {
-        eprintln!("   drift apply");
-        store.set_faults(args.measured_faults());
-        let drift = measure::apply(
-            runtime,
-            &store,
-            &run,
-            &dir,
-            "drift-apply",
-            &drift_path,
-            rpm,
-            args.concurrency,
-        )?;
-        out["driftApply"] = drift.to_json(true);
-        // 6. Verify, unthrottled: the drift configuration now plans empty.
-        store.set_faults(Faults::default());
-        let drift_config = cwrecon::config::load_texts([("drift.yaml", drift_text.as_str())])?;
-        let after = runtime.block_on(Box::pin(cwrecon::live::read_snapshot(
-            &source,
-            &drift_config,
-        )))?;
-        let report = cwrecon::plan::assemble(&drift_config, &after, today);
-        out["driftApply"]["replanOps"] = json!(report.plan.ops.len());
+        out["driftApply"] = drift_phase(runtime, args, &store, &run, &dir, &drift_text, &source)?;
     }
     drop(running);
     Ok(out)
@@ -271,4 +235,61 @@ fn sim_client(api_url: &str, rpm: u32, concurrency: usize) -> Result<Client, Err
     .with_requests_per_minute(rpm)
     .with_concurrency(concurrency);
     Ok(Client::new(config)?)
+}
+
+/// The naive baseline: sequential per-object GETs at the same settings.
+fn naive_phase(
+    runtime: &tokio::runtime::Runtime,
+    args: &Args,
+    store: &Store,
+    api_url: &str,
+    out: &Json,
+) -> Result<Json, Error> {
+    eprintln!("   naive baseline");
+    store.set_faults(args.measured_faults());
+    store.clear_requests();
+    let client = sim_client(api_url, args.client_rpm(), 1)?;
+    let size = out["companies"].as_u64().unwrap_or(0);
+    let identifiers: Vec<String> = (0..usize::try_from(size)?)
+        .map(tenant::company_identifier)
+        .collect();
+    let naive = runtime.block_on(naive::run(&client, &identifiers))?;
+    let statuses = measure::Statuses::of(&store.requests());
+    let mut naive_json = naive.to_json();
+    naive_json["throttled429"] = json!(statuses.throttled);
+    if let Some(plan_wall) = out["plan"]["wallSeconds"].as_f64() {
+        naive_json["planSpeedup"] = json!(naive.wall.as_secs_f64() / plan_wall);
+    }
+    Ok(naive_json)
+}
+
+/// The drift: 5% of the additions' quantities change; then a re-plan (unthrottled) must be empty.
+fn drift_phase(
+    runtime: &tokio::runtime::Runtime,
+    args: &Args,
+    store: &Store,
+    run: &measure::Runner,
+    dir: &std::path::Path,
+    drift_text: &str,
+    source: &ClientSource,
+) -> Result<Json, Error> {
+    eprintln!("   drift apply");
+    store.set_faults(args.measured_faults());
+    let drift = measure::apply(
+        runtime,
+        store,
+        run,
+        dir,
+        "drift-apply",
+        &dir.join("drift.yaml"),
+        args.client_rpm(),
+        args.concurrency,
+    )?;
+    let mut out = drift.to_json(true);
+    store.set_faults(Faults::default());
+    let config = cwrecon::config::load_texts([("drift.yaml", drift_text)])?;
+    let after = runtime.block_on(Box::pin(cwrecon::live::read_snapshot(source, &config)))?;
+    let report = cwrecon::plan::assemble(&config, &after, Date::parse(TODAY)?);
+    out["replanOps"] = json!(report.plan.ops.len());
+    Ok(out)
 }

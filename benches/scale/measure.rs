@@ -235,7 +235,7 @@ pub(crate) fn apply(
     store.clear_requests();
     let stop = Arc::new(AtomicBool::new(false));
     let samples: Arc<Mutex<Vec<(Instant, usize, usize)>>> = Arc::default();
-    let sampler = {
+    let watcher = {
         let (stop, samples, store) = (stop.clone(), samples.clone(), store.clone());
         runtime.spawn(async move {
             while !stop.load(Ordering::Relaxed) {
@@ -267,7 +267,7 @@ pub(crate) fn apply(
         ],
     )?;
     stop.store(true, Ordering::Relaxed);
-    runtime.block_on(sampler)?;
+    runtime.block_on(watcher)?;
     let statuses = Statuses::of(&store.requests());
     let samples = samples.lock().map_err(|_| "sampler poisoned")?.clone();
     Ok(Apply {
@@ -407,7 +407,12 @@ pub(crate) fn diff_render_cpu(
         let t4 = thread_cpu()?;
         ops = report.plan.ops.len();
         sizes = (text.len(), json.len());
-        for (slot, d) in best.iter_mut().zip([t1 - t0, t2 - t1, t3 - t2, t4 - t3]) {
+        for (slot, d) in best.iter_mut().zip([
+            t1.saturating_sub(t0),
+            t2.saturating_sub(t1),
+            t3.saturating_sub(t2),
+            t4.saturating_sub(t3),
+        ]) {
             *slot = slot.min(d.as_secs_f64());
         }
     }

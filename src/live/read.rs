@@ -12,7 +12,7 @@
 //! linked to the account under another identifier must be found rather than duplicated. That
 //! safety read is the one cost that grows with the tenant, and only when a create is planned.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
 
 use serde_json::Value as Json;
@@ -401,46 +401,76 @@ async fn read_for_creates<S: Source>(source: &S, snapshot: &mut Snapshot) -> Res
     Ok(())
 }
 
-/// The company a desired account resolves to, if any: by link, then by identifier.
-fn resolve(config: &Config, snapshot: &Snapshot, account: &str, identifier: &str) -> Option<i64> {
-    let solution = fold_name(&config.integration.item.name);
-    let linked = snapshot.links.iter().find_map(|(company, links)| {
-        links
-            .iter()
-            .any(|l| {
-                text(l, "groupIdentifier").is_some_and(|g| g.trim() == account)
-                    && text(l, "managementSolution/name").is_some_and(|s| fold_name(s) == solution)
-            })
-            .then_some(*company)
-    });
-    linked.or_else(|| {
-        snapshot
-            .companies
-            .iter()
-            .filter(|c| {
-                !field(c, "deletedFlag")
-                    .and_then(Json::as_bool)
-                    .unwrap_or(false)
-            })
-            .find(|c| text(c, "identifier").is_some_and(|i| fold_name(i) == fold_name(identifier)))
-            .and_then(id)
-    })
+/// Which company each desired account resolves to: by link, then by identifier. Built once per
+/// question, so resolving N desired companies costs O(N), not O(N²) scans (issue 7). Each map keeps
+/// the first match in snapshot order, as the scans it replaces did.
+struct Resolver {
+    /// Account → the first company (by id) with a link to it under the integration's solution.
+    linked: HashMap<String, i64>,
+    /// Folded identifier → the first live company with it (its id, if it has one).
+    by_identifier: HashMap<String, Option<i64>>,
+}
+
+impl Resolver {
+    fn new(config: &Config, snapshot: &Snapshot) -> Resolver {
+        let solution = fold_name(&config.integration.item.name);
+        let mut linked = HashMap::new();
+        for (company, links) in &snapshot.links {
+            for link in links {
+                if let Some(account) = text(link, "groupIdentifier")
+                    && text(link, "managementSolution/name")
+                        .is_some_and(|s| fold_name(s) == solution)
+                {
+                    linked.entry(account.trim().to_owned()).or_insert(*company);
+                }
+            }
+        }
+        let mut by_identifier = HashMap::new();
+        for company in snapshot.companies.iter().filter(|c| {
+            !field(c, "deletedFlag")
+                .and_then(Json::as_bool)
+                .unwrap_or(false)
+        }) {
+            if let Some(identifier) = text(company, "identifier") {
+                by_identifier
+                    .entry(fold_name(identifier))
+                    .or_insert_with(|| id(company));
+            }
+        }
+        Resolver {
+            linked,
+            by_identifier,
+        }
+    }
+
+    /// The company a desired account resolves to, if any.
+    fn resolve(&self, account: &str, identifier: &str) -> Option<i64> {
+        self.linked.get(account).copied().or_else(|| {
+            self.by_identifier
+                .get(&fold_name(identifier))
+                .copied()
+                .flatten()
+        })
+    }
 }
 
 fn relevant_companies(config: &Config, snapshot: &Snapshot) -> BTreeSet<i64> {
+    let resolver = Resolver::new(config, snapshot);
     config
         .companies
         .iter()
-        .filter_map(|c| resolve(config, snapshot, c.item.account.trim(), &c.item.identifier))
+        .filter_map(|c| resolver.resolve(c.item.account.trim(), &c.item.identifier))
         .collect()
 }
 
 /// Whether some company would be created: then every link must be known first.
 fn needs_link_scan(config: &Config, snapshot: &Snapshot) -> bool {
-    config
-        .companies
-        .iter()
-        .any(|c| resolve(config, snapshot, c.item.account.trim(), &c.item.identifier).is_none())
+    let resolver = Resolver::new(config, snapshot);
+    config.companies.iter().any(|c| {
+        resolver
+            .resolve(c.item.account.trim(), &c.item.identifier)
+            .is_none()
+    })
 }
 
 /// Read the links of every company not read yet (ids only, then bundled child lists).
@@ -577,6 +607,32 @@ mod tests {
     #[test]
     fn quoting_escapes_quotes_and_backslashes() {
         assert_eq!(quote(r#"Acme "West" \ Co"#), r#""Acme \"West\" \\ Co""#);
+    }
+
+    // See: issue #7
+    #[test]
+    fn r7_accounts_resolve_to_the_first_match_by_link_then_identifier() {
+        let yaml = "companies:\n  - { account: '100', identifier: Acme }\n  - { account: '200', identifier: Bluebird }\n  - { account: '300', identifier: Cedar }\n";
+        let config = crate::config::load_texts([("t.yaml", yaml)]).unwrap();
+        let link = |account: &str| serde_json::json!({"groupIdentifier": account, "managementSolution": {"name": "intermedia"}});
+        let mut snapshot = Snapshot {
+            companies: vec![
+                serde_json::json!({"id": 7, "identifier": "BLUEBIRD"}),
+                serde_json::json!({"id": 8, "identifier": "bluebird"}),
+                serde_json::json!({"id": 9, "identifier": "Cedar", "deletedFlag": true}),
+            ],
+            ..Snapshot::default()
+        };
+        snapshot.links.insert(3, vec![link("100")]);
+        snapshot.links.insert(5, vec![link("100")]);
+        assert_eq!(
+            relevant_companies(&config, &snapshot),
+            BTreeSet::from([3, 7]),
+            "account 100 by its first link, Bluebird by its first live identifier"
+        );
+        assert!(needs_link_scan(&config, &snapshot), "Cedar is deleted");
+        snapshot.links.insert(6, vec![link(" 300 ")]);
+        assert!(!needs_link_scan(&config, &snapshot));
     }
 
     #[test]
