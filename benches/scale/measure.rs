@@ -346,6 +346,11 @@ pub(crate) fn plan(
 }
 
 impl Plan {
+    /// Wall seconds of the plan process.
+    pub(crate) fn wall(&self) -> f64 {
+        self.proc.wall.as_secs_f64()
+    }
+
     pub(crate) fn to_json(&self, minimum: &Minimum, args: &super::Args, rpm: u32) -> Json {
         let wall = self.proc.wall.as_secs_f64();
         let lower = minimum.lower_bound(args.concurrency, args.latency_ms, rpm);

@@ -34,7 +34,16 @@ const ROWS: &[Row] = &[
     ("additions (companies × additions)", |s| {
         num(&s["additions"], 0)
     }),
-    ("**plan** wall (s)", |s| num(at(s, "plan.wallSeconds"), 2)),
+    ("**plan** wall, median (s)", |s| {
+        num(at(s, "plan.wallSeconds"), 2)
+    }),
+    ("plan wall, every run (s)", |s| {
+        at(s, "plan.wallSecondsAll")
+            .as_array()
+            .map_or_else(String::new, |a| {
+                a.iter().map(|w| num(w, 2)).collect::<Vec<_>>().join(", ")
+            })
+    }),
     ("plan ops (expected 0)", |s| num(at(s, "plan.ops"), 0)),
     ("plan requests", |s| num(at(s, "plan.requestsTotal"), 0)),
     ("plan requests by kind", |s| {
@@ -61,6 +70,9 @@ const ROWS: &[Row] = &[
     }),
     ("plan wall ÷ lower bound (target ≤ 1.25)", |s| {
         num(at(s, "plan.wallOverLowerBound"), 3)
+    }),
+    ("fastest plan ÷ lower bound", |s| {
+        num(at(s, "plan.minOverLowerBound"), 3)
     }),
     ("plan 429s", |s| num(at(s, "plan.log.throttled429"), 0)),
     ("plan peak RSS (MB)", |s| num(at(s, "plan.maxRssMb"), 1)),
