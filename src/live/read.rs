@@ -83,19 +83,23 @@ pub fn quote(value: &str) -> String {
 
 /// `field in ("a","b",…)` clauses, each within [`MAX_CONDITIONS`] together with `prefix`.
 pub fn in_clauses(field: &str, values: &[String], prefix: &str) -> Vec<String> {
+    packed_clauses(field, values.iter().map(|v| quote(v)), prefix)
+}
+
+/// `field in (…)` clauses of already-written `items`, as many to a clause as the budget holds.
+fn packed_clauses(field: &str, items: impl Iterator<Item = String>, prefix: &str) -> Vec<String> {
     let mut clauses = Vec::new();
     let mut current: Vec<String> = Vec::new();
     let budget = MAX_CONDITIONS.saturating_sub(prefix.len() + field.len() + 10);
     let mut length = 0;
-    for value in values {
-        let quoted = quote(value);
-        if !current.is_empty() && length + quoted.len() + 1 > budget {
+    for item in items {
+        if !current.is_empty() && length + item.len() + 1 > budget {
             clauses.push(format!("{prefix}{field} in ({})", current.join(",")));
             current.clear();
             length = 0;
         }
-        length += quoted.len() + 1;
-        current.push(quoted);
+        length += item.len() + 1;
+        current.push(item);
     }
     if !current.is_empty() {
         clauses.push(format!("{prefix}{field} in ({})", current.join(",")));
@@ -103,14 +107,10 @@ pub fn in_clauses(field: &str, values: &[String], prefix: &str) -> Vec<String> {
     clauses
 }
 
-/// Ids as an `in (…)` list, chunked like [`in_clauses`].
+/// Ids as an `in (…)` list, packed like [`in_clauses`] (issue 7: a fixed 150 ids a clause sent
+/// twice the requests needed for short ids, and overran the budget for ten-digit ones).
 fn id_clauses(field: &str, ids: &[i64], prefix: &str) -> Vec<String> {
-    let mut clauses = Vec::new();
-    for chunk in ids.chunks(150) {
-        let list: Vec<String> = chunk.iter().map(ToString::to_string).collect();
-        clauses.push(format!("{prefix}{field} in ({})", list.join(",")));
-    }
-    clauses
+    packed_clauses(field, ids.iter().map(ToString::to_string), prefix)
 }
 
 const CATALOG_FIELDS: &str = "id,identifier,description,customerDescription,cost,price,type,category,subcategory,unitOfMeasure,recurringFlag,taxableFlag,_info/lastUpdated";
@@ -688,6 +688,28 @@ mod tests {
         assert!(needs_link_scan(&config, &snapshot), "Cedar is deleted");
         snapshot.links.insert(6, vec![link(" 300 ")]);
         assert!(!needs_link_scan(&config, &snapshot));
+    }
+
+    // See: issue #7
+    #[test]
+    fn r7_id_clauses_fill_the_url_budget_whatever_the_id_length() {
+        let short: Vec<i64> = (1..=5_000).collect();
+        let clauses = id_clauses("company/id", &short, "");
+        assert!(clauses.iter().all(|c| c.len() <= MAX_CONDITIONS));
+        assert!(
+            clauses.len() <= 20,
+            "{} clauses for 5,000 short ids",
+            clauses.len()
+        );
+        let long: Vec<i64> = (0..1_000).map(|i| 2_000_000_000 + i).collect();
+        let clauses = id_clauses("id", &long, "");
+        assert!(
+            clauses.iter().all(|c| c.len() <= MAX_CONDITIONS),
+            "{:?}",
+            clauses.iter().map(String::len).max()
+        );
+        let total: usize = clauses.iter().map(|c| c.matches(',').count() + 1).sum();
+        assert_eq!(total, 1_000, "every id in exactly one clause");
     }
 
     #[test]
