@@ -75,6 +75,9 @@ struct Args {
     /// Where configurations, logs and results go.
     #[arg(long, default_value = "target/bench-scale")]
     out: PathBuf,
+    /// Print one table of the sizes in these `results.json` files (comma-separated) and exit.
+    #[arg(long, value_delimiter = ',', value_name = "JSON")]
+    merge: Vec<PathBuf>,
     /// Passed by `cargo bench`; ignored.
     #[arg(long, hide = true)]
     bench: bool,
@@ -98,6 +101,20 @@ const TODAY: &str = "2026-11-25";
 
 fn main() -> Result<(), Error> {
     let args = Args::parse();
+    if !args.merge.is_empty() {
+        let mut sizes = Vec::new();
+        let mut settings = Json::Null;
+        for path in &args.merge {
+            let doc: Json = serde_json::from_str(&std::fs::read_to_string(path)?)?;
+            settings = doc["settings"].clone();
+            sizes.extend(doc["sizes"].as_array().cloned().unwrap_or_default());
+        }
+        println!(
+            "{}",
+            report::markdown(&json!({ "settings": settings, "sizes": sizes }))
+        );
+        return Ok(());
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
