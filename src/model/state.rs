@@ -175,9 +175,9 @@ impl PartialOrd for Key {
 }
 
 impl Ord for Key {
-    /// The order of [`Key::folded`], without allocating when both parts are ASCII: keys are
-    /// compared on every map operation, and allocating two folded copies each time cost most of a
-    /// plan's CPU at 5,000 companies (issue 7).
+    /// Kind, then each part trimmed and lowercased (`fold_name`), without allocating when both parts
+    /// are ASCII: keys are compared on every map operation, and allocating two folded copies each
+    /// time cost most of a plan's CPU at 5,000 companies (issue 7).
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.kind.cmp(&other.kind).then_with(|| {
             for (a, b) in self.parts.iter().zip(&other.parts) {
