@@ -30,6 +30,18 @@ impl ClientSource {
         }
     }
 
+    /// One bundle of child lists.
+    async fn bundle(
+        &self,
+        kind: &'static str,
+        gets: Vec<BundleGet>,
+    ) -> Result<BundleOutcome, ReadError> {
+        self.client
+            .bundle_get(&gets)
+            .await
+            .map_err(|e| read_error(format!("{kind} (bundled)"), e))
+    }
+
     /// The client, for its request counts.
     pub fn client(&self) -> &Client {
         &self.client
@@ -78,16 +90,32 @@ impl Source for ClientSource {
     ) -> Result<BTreeMap<i64, Vec<Json>>, ReadError> {
         let mut out = BTreeMap::new();
         let mut unbundled: Vec<i64> = Vec::new();
-        for chunk in parents.chunks(BUNDLE_SIZE) {
-            let gets: Vec<BundleGet> = chunk
+        // The first bundle alone tells whether the server has bundles; the rest then go out
+        // `concurrency` at a time, in order (issue 7: one after another, 100 bundles at 5,000
+        // companies were the longest part of a plan's dependency chain).
+        let chunks: Vec<&[i64]> = parents.chunks(BUNDLE_SIZE).collect();
+        let mut gets = chunks.iter().map(|chunk| {
+            chunk
                 .iter()
                 .map(|&p| BundleGet::list(resource_type, i32::try_from(p).ok(), params(&query), 1))
-                .collect();
-            let outcome = self
-                .client
-                .bundle_get(&gets)
-                .await
-                .map_err(|e| read_error(format!("{kind} (bundled)"), e))?;
+                .collect::<Vec<BundleGet>>()
+        });
+        let mut outcomes = Vec::with_capacity(chunks.len());
+        if let Some(first) = gets.next() {
+            outcomes.push(self.bundle(kind, first).await?);
+        }
+        if !matches!(outcomes.first(), Some(BundleOutcome::Unsupported { .. })) {
+            let rest: Vec<Vec<BundleGet>> = gets.collect();
+            let rest: Vec<Result<BundleOutcome, ReadError>> = futures_util::stream::iter(rest)
+                .map(|g| self.bundle(kind, g))
+                .buffered(self.concurrency)
+                .collect()
+                .await;
+            for outcome in rest {
+                outcomes.push(outcome?);
+            }
+        }
+        for (chunk, outcome) in chunks.iter().zip(outcomes) {
             match outcome {
                 BundleOutcome::Unsupported { .. } => {
                     // No bundles on this server: one list per parent from here on.

@@ -12,7 +12,7 @@
 //! linked to the account under another identifier must be found rather than duplicated. That
 //! safety read is the one cost that grows with the tenant, and only when a create is planned.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
 
 use serde_json::Value as Json;
@@ -83,19 +83,23 @@ pub fn quote(value: &str) -> String {
 
 /// `field in ("a","b",…)` clauses, each within [`MAX_CONDITIONS`] together with `prefix`.
 pub fn in_clauses(field: &str, values: &[String], prefix: &str) -> Vec<String> {
+    packed_clauses(field, values.iter().map(|v| quote(v)), prefix)
+}
+
+/// `field in (…)` clauses of already-written `items`, as many to a clause as the budget holds.
+fn packed_clauses(field: &str, items: impl Iterator<Item = String>, prefix: &str) -> Vec<String> {
     let mut clauses = Vec::new();
     let mut current: Vec<String> = Vec::new();
     let budget = MAX_CONDITIONS.saturating_sub(prefix.len() + field.len() + 10);
     let mut length = 0;
-    for value in values {
-        let quoted = quote(value);
-        if !current.is_empty() && length + quoted.len() + 1 > budget {
+    for item in items {
+        if !current.is_empty() && length + item.len() + 1 > budget {
             clauses.push(format!("{prefix}{field} in ({})", current.join(",")));
             current.clear();
             length = 0;
         }
-        length += quoted.len() + 1;
-        current.push(quoted);
+        length += item.len() + 1;
+        current.push(item);
     }
     if !current.is_empty() {
         clauses.push(format!("{prefix}{field} in ({})", current.join(",")));
@@ -103,14 +107,10 @@ pub fn in_clauses(field: &str, values: &[String], prefix: &str) -> Vec<String> {
     clauses
 }
 
-/// Ids as an `in (…)` list, chunked like [`in_clauses`].
+/// Ids as an `in (…)` list, packed like [`in_clauses`] (issue 7: a fixed 150 ids a clause sent
+/// twice the requests needed for short ids, and overran the budget for ten-digit ones).
 fn id_clauses(field: &str, ids: &[i64], prefix: &str) -> Vec<String> {
-    let mut clauses = Vec::new();
-    for chunk in ids.chunks(150) {
-        let list: Vec<String> = chunk.iter().map(ToString::to_string).collect();
-        clauses.push(format!("{prefix}{field} in ({})", list.join(",")));
-    }
-    clauses
+    packed_clauses(field, ids.iter().map(ToString::to_string), prefix)
 }
 
 const CATALOG_FIELDS: &str = "id,identifier,description,customerDescription,cost,price,type,category,subcategory,unitOfMeasure,recurringFlag,taxableFlag,_info/lastUpdated";
@@ -121,6 +121,9 @@ const ADDITION_FIELDS: &str =
     "id,product,quantity,unitPrice,billCustomer,cancelledDate,agreementId,_info/lastUpdated";
 const LINK_FIELDS: &str = "id,groupIdentifier,managementSolution,company,_info/lastUpdated";
 
+/// The records of every clause, in clause order. The clauses are independent, so they are asked
+/// all at once: the client's concurrency bound and rate limiter pace them (issue 7: one after
+/// another, 46 clauses at 5,000 companies cost 46 round trips of the dependency chain).
 async fn concat<S: Source>(
     source: &S,
     kind: &'static str,
@@ -128,15 +131,13 @@ async fn concat<S: Source>(
     clauses: Vec<String>,
     fields: &str,
 ) -> Result<Vec<Json>, ReadError> {
-    let mut out = Vec::new();
-    for clause in clauses {
-        out.extend(
-            source
-                .list(kind, path, ListQuery::new(Some(clause), fields))
-                .await?,
-        );
-    }
-    Ok(out)
+    let lists = futures_util::future::try_join_all(
+        clauses
+            .into_iter()
+            .map(|clause| source.list(kind, path, ListQuery::new(Some(clause), fields))),
+    )
+    .await?;
+    Ok(lists.into_iter().flatten().collect())
 }
 
 /// Read everything a plan of `config` needs.
@@ -401,46 +402,76 @@ async fn read_for_creates<S: Source>(source: &S, snapshot: &mut Snapshot) -> Res
     Ok(())
 }
 
-/// The company a desired account resolves to, if any: by link, then by identifier.
-fn resolve(config: &Config, snapshot: &Snapshot, account: &str, identifier: &str) -> Option<i64> {
-    let solution = fold_name(&config.integration.item.name);
-    let linked = snapshot.links.iter().find_map(|(company, links)| {
-        links
-            .iter()
-            .any(|l| {
-                text(l, "groupIdentifier").is_some_and(|g| g.trim() == account)
-                    && text(l, "managementSolution/name").is_some_and(|s| fold_name(s) == solution)
-            })
-            .then_some(*company)
-    });
-    linked.or_else(|| {
-        snapshot
-            .companies
-            .iter()
-            .filter(|c| {
-                !field(c, "deletedFlag")
-                    .and_then(Json::as_bool)
-                    .unwrap_or(false)
-            })
-            .find(|c| text(c, "identifier").is_some_and(|i| fold_name(i) == fold_name(identifier)))
-            .and_then(id)
-    })
+/// Which company each desired account resolves to: by link, then by identifier. Built once per
+/// question, so resolving N desired companies costs O(N), not O(N²) scans (issue 7). Each map keeps
+/// the first match in snapshot order, as the scans it replaces did.
+struct Resolver {
+    /// Account → the first company (by id) with a link to it under the integration's solution.
+    linked: HashMap<String, i64>,
+    /// Folded identifier → the first live company with it (its id, if it has one).
+    by_identifier: HashMap<String, Option<i64>>,
+}
+
+impl Resolver {
+    fn new(config: &Config, snapshot: &Snapshot) -> Resolver {
+        let solution = fold_name(&config.integration.item.name);
+        let mut linked = HashMap::new();
+        for (company, links) in &snapshot.links {
+            for link in links {
+                if let Some(account) = text(link, "groupIdentifier")
+                    && text(link, "managementSolution/name")
+                        .is_some_and(|s| fold_name(s) == solution)
+                {
+                    linked.entry(account.trim().to_owned()).or_insert(*company);
+                }
+            }
+        }
+        let mut by_identifier = HashMap::new();
+        for company in snapshot.companies.iter().filter(|c| {
+            !field(c, "deletedFlag")
+                .and_then(Json::as_bool)
+                .unwrap_or(false)
+        }) {
+            if let Some(identifier) = text(company, "identifier") {
+                by_identifier
+                    .entry(fold_name(identifier))
+                    .or_insert_with(|| id(company));
+            }
+        }
+        Resolver {
+            linked,
+            by_identifier,
+        }
+    }
+
+    /// The company a desired account resolves to, if any.
+    fn resolve(&self, account: &str, identifier: &str) -> Option<i64> {
+        self.linked.get(account).copied().or_else(|| {
+            self.by_identifier
+                .get(&fold_name(identifier))
+                .copied()
+                .flatten()
+        })
+    }
 }
 
 fn relevant_companies(config: &Config, snapshot: &Snapshot) -> BTreeSet<i64> {
+    let resolver = Resolver::new(config, snapshot);
     config
         .companies
         .iter()
-        .filter_map(|c| resolve(config, snapshot, c.item.account.trim(), &c.item.identifier))
+        .filter_map(|c| resolver.resolve(c.item.account.trim(), &c.item.identifier))
         .collect()
 }
 
 /// Whether some company would be created: then every link must be known first.
 fn needs_link_scan(config: &Config, snapshot: &Snapshot) -> bool {
-    config
-        .companies
-        .iter()
-        .any(|c| resolve(config, snapshot, c.item.account.trim(), &c.item.identifier).is_none())
+    let resolver = Resolver::new(config, snapshot);
+    config.companies.iter().any(|c| {
+        resolver
+            .resolve(c.item.account.trim(), &c.item.identifier)
+            .is_none()
+    })
 }
 
 /// Read the links of every company not read yet (ids only, then bundled child lists).
@@ -574,9 +605,111 @@ pub async fn read_owned_tenant<S: Source>(
 mod tests {
     use super::*;
 
+    /// Answers every list with one record after a pause, counting the lists in flight.
+    #[derive(Default)]
+    struct Slow {
+        in_flight: std::sync::atomic::AtomicUsize,
+        most: std::sync::atomic::AtomicUsize,
+    }
+
+    impl Source for Slow {
+        async fn list(
+            &self,
+            _kind: &'static str,
+            _path: &str,
+            query: ListQuery,
+        ) -> Result<Vec<Json>, ReadError> {
+            use std::sync::atomic::Ordering::SeqCst;
+            let now = self.in_flight.fetch_add(1, SeqCst) + 1;
+            self.most.fetch_max(now, SeqCst);
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            self.in_flight.fetch_sub(1, SeqCst);
+            Ok(vec![serde_json::json!({ "clause": query.conditions })])
+        }
+
+        async fn list_children(
+            &self,
+            _kind: &'static str,
+            _resource_type: &'static str,
+            _path: &str,
+            _parents: &[i64],
+            _query: ListQuery,
+        ) -> Result<BTreeMap<i64, Vec<Json>>, ReadError> {
+            Ok(BTreeMap::new())
+        }
+    }
+
+    // See: issue #7
+    #[tokio::test]
+    async fn r7_the_clauses_of_one_read_go_out_together_and_come_back_in_order() {
+        let source = Slow::default();
+        let clauses: Vec<String> = (0..5).map(|i| format!("id = {i}")).collect();
+        let records = concat(&source, "companies", "/company/companies", clauses, "id")
+            .await
+            .unwrap();
+        let order: Vec<&str> = records
+            .iter()
+            .filter_map(|r| r["clause"].as_str())
+            .collect();
+        assert_eq!(order, ["id = 0", "id = 1", "id = 2", "id = 3", "id = 4"]);
+        assert_eq!(
+            source.most.load(std::sync::atomic::Ordering::SeqCst),
+            5,
+            "independent clauses are not read one after another"
+        );
+    }
+
     #[test]
     fn quoting_escapes_quotes_and_backslashes() {
         assert_eq!(quote(r#"Acme "West" \ Co"#), r#""Acme \"West\" \\ Co""#);
+    }
+
+    // See: issue #7
+    #[test]
+    fn r7_accounts_resolve_to_the_first_match_by_link_then_identifier() {
+        let yaml = "companies:\n  - { account: '100', identifier: Acme }\n  - { account: '200', identifier: Bluebird }\n  - { account: '300', identifier: Cedar }\n";
+        let config = crate::config::load_texts([("t.yaml", yaml)]).unwrap();
+        let link = |account: &str| serde_json::json!({"groupIdentifier": account, "managementSolution": {"name": "intermedia"}});
+        let mut snapshot = Snapshot {
+            companies: vec![
+                serde_json::json!({"id": 7, "identifier": "BLUEBIRD"}),
+                serde_json::json!({"id": 8, "identifier": "bluebird"}),
+                serde_json::json!({"id": 9, "identifier": "Cedar", "deletedFlag": true}),
+            ],
+            ..Snapshot::default()
+        };
+        snapshot.links.insert(3, vec![link("100")]);
+        snapshot.links.insert(5, vec![link("100")]);
+        assert_eq!(
+            relevant_companies(&config, &snapshot),
+            BTreeSet::from([3, 7]),
+            "account 100 by its first link, Bluebird by its first live identifier"
+        );
+        assert!(needs_link_scan(&config, &snapshot), "Cedar is deleted");
+        snapshot.links.insert(6, vec![link(" 300 ")]);
+        assert!(!needs_link_scan(&config, &snapshot));
+    }
+
+    // See: issue #7
+    #[test]
+    fn r7_id_clauses_fill_the_url_budget_whatever_the_id_length() {
+        let short: Vec<i64> = (1..=5_000).collect();
+        let clauses = id_clauses("company/id", &short, "");
+        assert!(clauses.iter().all(|c| c.len() <= MAX_CONDITIONS));
+        assert!(
+            clauses.len() <= 20,
+            "{} clauses for 5,000 short ids",
+            clauses.len()
+        );
+        let long: Vec<i64> = (0..1_000).map(|i| 2_000_000_000 + i).collect();
+        let clauses = id_clauses("id", &long, "");
+        assert!(
+            clauses.iter().all(|c| c.len() <= MAX_CONDITIONS),
+            "{:?}",
+            clauses.iter().map(String::len).max()
+        );
+        let total: usize = clauses.iter().map(|c| c.matches(',').count() + 1).sum();
+        assert_eq!(total, 1_000, "every id in exactly one clause");
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! object is created (a company's address, an addition's effective date) go to `create_only` and are
 //! never compared.
 
+use std::collections::HashMap;
+
 use crate::config::model::{
     Agreement, Billing, Company, EffectiveDate, RemovalPolicy, SolutionType,
 };
@@ -39,10 +41,27 @@ pub fn desired(config: &Config, today: Date) -> Desired {
     let mut out = Desired::default();
     setup_rows(config, &mut out.state);
     catalog(config, &mut out.state);
+    let prices = RetailPrices::new(config);
     for company in &config.companies {
-        company_objects(config, company, today, &mut out);
+        company_objects(config, company, today, &prices, &mut out);
     }
     out
+}
+
+/// Declared retail prices by folded catalog identifier, the first product of each identifier
+/// winning: built once, so pricing N additions does not scan every product for each (issue 7).
+struct RetailPrices(HashMap<String, Option<Money>>);
+
+impl RetailPrices {
+    fn new(config: &Config) -> RetailPrices {
+        let mut prices = HashMap::new();
+        for p in &config.products {
+            prices
+                .entry(crate::model::fold_name(&config.catalog_identifier(&p.item)))
+                .or_insert_with(|| p.item.retail_price.as_ref().map(|m| m.value));
+        }
+        RetailPrices(prices)
+    }
 }
 
 fn setup_rows(config: &Config, state: &mut State) {
@@ -167,7 +186,13 @@ fn catalog(config: &Config, state: &mut State) {
     }
 }
 
-fn company_objects(config: &Config, placed: &Placed<Company>, today: Date, out: &mut Desired) {
+fn company_objects(
+    config: &Config,
+    placed: &Placed<Company>,
+    today: Date,
+    prices: &RetailPrices,
+    out: &mut Desired,
+) {
     let c = &placed.item;
     let account = c.account.trim();
     let mut company = Object::new(Key::new(Kind::Company, [account]))
@@ -200,7 +225,7 @@ fn company_objects(config: &Config, placed: &Placed<Company>, today: Date, out: 
         out.state.insert(object);
     }
     if let Some(agreement) = &c.agreement {
-        agreement_objects(config, account, agreement, today, out);
+        agreement_objects(config, account, agreement, today, prices, out);
     }
 }
 
@@ -209,6 +234,7 @@ fn agreement_objects(
     account: &str,
     agreement: &Agreement,
     today: Date,
+    prices: &RetailPrices,
     out: &mut Desired,
 ) {
     let integration = &config.integration.item;
@@ -262,7 +288,7 @@ fn agreement_objects(
         .with("quantity", Value::Quantity(addition.quantity.value))
         .with_opt(
             "unitPrice",
-            addition_price(config, addition).map(Value::Money),
+            addition_price(prices, addition).map(Value::Money),
         )
         .with_create_only("effectiveDate", Some(Value::Date(effective)))
         .with_opt("billCustomer", addition.bill_customer.map(variant))
@@ -280,18 +306,18 @@ fn agreement_objects(
 
 /// The declared per-customer price, else the product's declared retail price; `None` leaves the
 /// addition's price to ConnectWise (it copies the catalog price on create).
-fn addition_price(config: &Config, addition: &crate::config::model::Addition) -> Option<Money> {
+fn addition_price(
+    prices: &RetailPrices,
+    addition: &crate::config::model::Addition,
+) -> Option<Money> {
     if let Some(price) = &addition.unit_price {
         return Some(price.value);
     }
-    config
-        .products
-        .iter()
-        .find(|p| {
-            crate::model::fold_name(&config.catalog_identifier(&p.item))
-                == crate::model::fold_name(&addition.product)
-        })
-        .and_then(|p| p.item.retail_price.as_ref().map(|m| m.value))
+    prices
+        .0
+        .get(&crate::model::fold_name(&addition.product))
+        .copied()
+        .flatten()
 }
 
 /// The effective date a new addition gets under a policy: never before the agreement's start.
@@ -374,5 +400,26 @@ mod tests {
             .get(&Key::new(Kind::Addition, ["1", "Intermedia", "X", "A1R_1"]))
             .unwrap();
         assert!(addition.get("unitPrice").is_none());
+    }
+
+    // See: issue #7
+    #[test]
+    fn r7_an_addition_takes_the_retail_price_of_its_product_in_any_case() {
+        let config = crate::config::load_texts([(
+            "a.yaml",
+            "products:\n  - { sku: A1R, unit_cost: 1, retail_price: 2, description: a }\n  - { sku: B1R, unit_cost: 2, retail_price: 3.50, description: b }\ncompanies:\n  - account: '1'\n    identifier: A\n    agreement:\n      name: X\n      start_date: 2026-01-01\n      additions: [{ product: ' b1r_2', quantity: 1 }, { product: A1R_1, quantity: 1, unit_price: 9 }]\n",
+        )])
+        .unwrap();
+        let d = desired(&config, date("2026-11-25"));
+        let price = |product| {
+            d.state
+                .get(&Key::new(Kind::Addition, ["1", "Intermedia", "X", product]))
+                .unwrap()
+                .get("unitPrice")
+                .cloned()
+        };
+        let money = |s| Some(Value::Money(Money::parse(s).unwrap()));
+        assert_eq!(price("B1R_2"), money("3.5"));
+        assert_eq!(price("A1R_1"), money("9"), "a declared unit price wins");
     }
 }

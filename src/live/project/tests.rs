@@ -189,3 +189,74 @@ fn the_plan_against_the_projection_moves_only_what_differs() {
     update addition 100 / Intermedia / Intermedia - Acme / A1R_7.5
     ");
 }
+
+// See: issue #7
+#[test]
+fn r7_the_first_company_in_snapshot_order_wins_a_shared_link_or_identifier() {
+    let mut s = snapshot();
+    // Company 4 also carries account 100's link, and company 5 Bluebird's identifier.
+    s.companies.push(company(4, "Other"));
+    s.companies.push(company(5, "bluebird"));
+    s.links.insert(4, vec![link("100", "Intermedia")]);
+    let p = project(&config(), &s);
+    let id_of = |account| p.state.get(&Key::new(Kind::Company, [account])).unwrap().id;
+    assert_eq!(id_of("100"), Some(1));
+    assert_eq!(id_of("200"), Some(2));
+}
+
+// See: issue #7
+#[test]
+fn r7_many_companies_each_get_their_own_contact_agreement_and_additions() {
+    use std::fmt::Write as _;
+    let n = 2_000;
+    let mut yaml = String::from(
+        "products:\n  - { sku: A1R, unit_cost: 7.5, retail_price: 12, description: Mailbox }\ncompanies:\n",
+    );
+    let mut s = Snapshot::default();
+    for i in 0..n {
+        let _ = writeln!(
+            yaml,
+            "  - {{ account: '{i}', identifier: C{i}, contact: {{ first_name: Ann, last_name: L{i} }}, agreement: {{ name: Intermedia, start_date: 2026-01-01, additions: [{{ product: A1R_7.5, quantity: 1 }}] }} }}"
+        );
+        // Ids in reverse, so no lookup can rely on positions.
+        let company_id = i64::from(10 * (n - i));
+        s.companies.push(company(company_id, &format!("C{i}")));
+        s.links
+            .insert(company_id, vec![link(&i.to_string(), "Intermedia")]);
+        s.contacts.push(json!({"id": company_id + 1, "firstName": "Ann", "lastName": format!("L{i}"), "company": {"id": company_id}}));
+        s.agreements.push(json!({"id": company_id + 2, "name": "Intermedia", "type": {"id": 1, "name": "Intermedia"}, "company": {"id": company_id}, "startDate": "2026-01-01T00:00:00Z"}));
+        s.additions.insert(
+            company_id + 2,
+            vec![json!({"id": company_id + 3, "product": {"id": 1, "identifier": "A1R_7.5"}, "quantity": 1.0})],
+        );
+    }
+    let config = crate::config::load_texts([("t.yaml", yaml.as_str())]).unwrap();
+    let p = project(&config, &s);
+    for i in 0..n {
+        let account = i.to_string();
+        let company_id = i64::from(10 * (n - i));
+        let id_of = |key: Key| p.state.get(&key).and_then(|o| o.id);
+        assert_eq!(
+            id_of(Key::new(Kind::Company, [account.as_str()])),
+            Some(company_id)
+        );
+        assert_eq!(
+            id_of(Key::new(Kind::Contact, [account.as_str()])),
+            Some(company_id + 1)
+        );
+        assert_eq!(
+            id_of(Key::new(
+                Kind::Agreement,
+                [account.as_str(), "Intermedia", "Intermedia"]
+            )),
+            Some(company_id + 2)
+        );
+        assert_eq!(
+            id_of(Key::new(
+                Kind::Addition,
+                [account.as_str(), "Intermedia", "Intermedia", "A1R_7.5"]
+            )),
+            Some(company_id + 3)
+        );
+    }
+}
