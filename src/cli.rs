@@ -293,6 +293,12 @@ pub struct ExportArgs {
     /// and the CW_* variables otherwise).
     #[arg(long, value_name = "PATH")]
     pub integration: Option<PathBuf>,
+    /// Requests per minute to ConnectWise (it throttles at about 1,000).
+    #[arg(long, default_value_t = 900, value_name = "N")]
+    pub requests_per_minute: u32,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
 }
 
 /// A vendor whose billing export cwrecon reads.
@@ -476,8 +482,8 @@ async fn export(args: ExportArgs) -> Result<Exit, Error> {
         Some(path) => config::load(std::slice::from_ref(path))?,
         None => config::load_texts([("(defaults)", "")])?,
     };
-    let client = connect(&config, 900, 8)?;
-    let source = crate::live::ClientSource::new(client, 8);
+    let client = connect(&config, args.requests_per_minute, args.concurrency)?;
+    let source = crate::live::ClientSource::new(client, args.concurrency);
     let snapshot = Box::pin(crate::live::read_owned_tenant(&source, &config)).await?;
     let export = crate::export::export(&config.integration.item, &snapshot);
     crate::export::write(&args.out, &export).map_err(|source| Error::WriteFile {
