@@ -1,7 +1,10 @@
 //! The shared request-rate limiter: one per [`Client`](super::Client), shared by every task.
 //!
 //! Owns pacing: a GCRA-style token bucket that lets through `requests_per_minute`, with a burst of
-//! at most `burst` requests. Each call reserves the next free slot under a short lock and sleeps
+//! at most `burst` requests, and never more than `requests_per_minute` in any minute: a bucket that
+//! refilled at the full rate would allow the rate *plus* the burst in one minute, and ConnectWise
+//! answers the excess with 429s and a long `Retry-After` (issue 7's benchmark saw them). So the
+//! steady rate is the limit less the burst. Each call reserves the next free slot under a short lock and sleeps
 //! outside it, so waiting tasks do not hold each other up. A 429 pauses the whole client
 //! ([`RateLimiter::pause_for`]) because ConnectWise throttles the integration, not one request.
 //! Refuses to bound concurrency: that is the client's semaphore.
@@ -25,10 +28,15 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// A limiter for `requests_per_minute` (0 means unlimited) allowing bursts of `burst`.
     pub fn new(requests_per_minute: u32, burst: u32) -> RateLimiter {
+        let burst = burst.clamp(1, requests_per_minute.max(1));
         let interval = if requests_per_minute == 0 {
             Duration::ZERO
         } else {
-            Duration::from_mins(1) / requests_per_minute
+            // `burst` at once, then the rest of the minute's budget spread evenly: any window of
+            // a minute holds at most `requests_per_minute`.
+            // Rounded up to the nanosecond, so rounding never lets one request too many in.
+            let per_minute = u64::from(requests_per_minute - (burst - 1));
+            Duration::from_nanos(60_000_000_000_u64.div_ceil(per_minute))
         };
         RateLimiter {
             interval,
@@ -103,7 +111,7 @@ mod tests {
 
     #[test]
     fn bursts_then_paces() {
-        let limiter = RateLimiter::new(600, 3); // one per 100 ms, bursts of 3
+        let limiter = RateLimiter::new(602, 3); // bursts of 3, then one per 100 ms
         let now = Instant::now();
         let waits: Vec<Duration> = (0..6).map(|_| limiter.reserve(now)).collect();
         let ms = |n| Duration::from_millis(n);
@@ -111,6 +119,38 @@ mod tests {
         // Time passing refills the bucket.
         let later = now + Duration::from_secs(10);
         assert_eq!(limiter.reserve(later), Duration::ZERO);
+    }
+
+    #[test]
+    fn no_minute_holds_more_than_the_limit_however_hard_it_is_pushed() {
+        for (rate, burst) in [(1000, 8), (900, 8), (60, 4), (10, 1), (5, 16)] {
+            let limiter = RateLimiter::new(rate, burst);
+            let start = Instant::now();
+            // A greedy caller: every request goes out the moment its slot allows, for 3 minutes.
+            let mut sent: Vec<Instant> = Vec::new();
+            let mut now = start;
+            while now < start + Duration::from_mins(3) {
+                now += limiter.reserve(now);
+                sent.push(now);
+            }
+            let most = sent
+                .iter()
+                .map(|first| {
+                    sent.iter()
+                        .filter(|t| **t >= *first && **t < *first + Duration::from_mins(1))
+                        .count()
+                })
+                .max()
+                .unwrap_or(0);
+            assert!(
+                most <= rate as usize,
+                "{rate}/min with bursts of {burst}: {most} in one minute"
+            );
+            assert!(
+                most >= rate.saturating_sub(burst) as usize,
+                "{rate}/min with bursts of {burst} is throttled too hard: {most} in one minute"
+            );
+        }
     }
 
     #[test]
