@@ -210,7 +210,10 @@ pub async fn run(today: crate::model::Date) -> Result<Exit, Error> {
          were created, linked and given agreements; and a second plan found nothing left to change.\n\n\
          Next, against your own ConnectWise: set CW_SITE, CW_COMPANY_ID, CW_PUBLIC_KEY,\n\
          CW_PRIVATE_KEY and CW_CLIENT_ID, copy examples/intermedia, edit it, then run\n\
-         `cwrecon validate DIR` and `cwrecon plan DIR` (plan changes nothing)."
+         `cwrecon validate DIR` and `cwrecon plan DIR` (plan changes nothing). Each month,\n\
+         `cwrecon reconcile intermedia EXPORT.csv DIR` compares the vendor's billing export with\n\
+         DIR and ConnectWise, and `cwrecon import intermedia EXPORT.csv DIR` writes its counts into\n\
+         DIR for review (docs/import.md)."
     );
     print(&out)?;
     Ok(if applied.is_complete() {
