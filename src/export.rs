@@ -18,7 +18,7 @@ use crate::config::model::{
     ManagedDevicesIntegration, ManagementItSolution, NamedRow, Product, ProductType, Setup,
     SubCategory,
 };
-use crate::live::{Snapshot, id, text};
+use crate::live::{Snapshot, id, text, typed};
 use crate::model::{Date, Money, Quantity, fold_name};
 
 /// The files to write, by path relative to the output folder, and what could not be exported.
@@ -32,12 +32,6 @@ pub struct Export {
 
 fn s(value: &str) -> Spanned<String> {
     Spanned::unwritten(value.trim().to_owned())
-}
-
-fn money(record: &Json, field: &str) -> Option<Money> {
-    record
-        .get(field)
-        .and_then(|v| serde_json::from_value::<Money>(v.clone()).ok())
 }
 
 fn enum_of<T: serde::de::DeserializeOwned + Default>(record: &Json, field: &str) -> T {
@@ -186,7 +180,7 @@ fn products(
         } else {
             Billing::OneTime
         };
-        let price = money(item, "price");
+        let price = typed::<Money>(item, "price");
         prices.insert(fold_name(identifier), price);
         products.push(Spanned::unwritten(Product {
             sku: s(sku),
@@ -370,11 +364,8 @@ fn agreement(
             .filter(|x| x.get("cancelledDate").is_none_or(Json::is_null))
             .filter_map(|x| {
                 let product = text(x, "product/identifier")?;
-                let quantity = x
-                    .get("quantity")
-                    .and_then(|q| serde_json::from_value::<Quantity>(q.clone()).ok())
-                    .unwrap_or_default();
-                let unit_price = money(x, "unitPrice")
+                let quantity = typed::<Quantity>(x, "quantity").unwrap_or_default();
+                let unit_price = typed::<Money>(x, "unitPrice")
                     .filter(|p| prices.get(&fold_name(product)).copied().flatten() != Some(*p));
                 Some(Spanned::unwritten(Addition {
                     product: s(product),

@@ -315,7 +315,7 @@ impl<'a> Importer<'a> {
             } else if self.options.add_unknown {
                 // Counted only once the product is written, so no addition names a missing product.
                 if tried.insert(item.clone()) && self.add_product(row) {
-                    importable.insert(item, catalog_identifier(config, row));
+                    importable.insert(item, config.item_identifier(&row.sku, row.unit_cost));
                 }
             } else {
                 self.out.not_imported.push(Notice {
@@ -636,7 +636,7 @@ impl<'a> Importer<'a> {
     /// new `products.yaml` when there is none).
     fn add_product(&mut self, row: &Row) -> bool {
         let config = self.config;
-        let identifier = catalog_identifier(config, row);
+        let identifier = config.item_identifier(&row.sku, row.unit_cost);
         let description: String = row
             .description
             .as_deref()
@@ -748,14 +748,6 @@ fn hand_edit(line: u64, what: &str) -> Notice {
             "{what} by hand: the value is not written where cwrecon can edit it safely (an alias or an unusual layout)"
         ),
     }
-}
-
-fn catalog_identifier(config: &Config, row: &Row) -> String {
-    crate::config::catalog_identifier(
-        &config.integration.item.identifier_format,
-        &row.sku,
-        &row.unit_cost.render_cost(),
-    )
 }
 
 fn addition_spans(addition: &Spanned<Addition>) -> Vec<Span> {

@@ -144,11 +144,7 @@ pub fn reconcile(
     let mut lines: BTreeMap<(String, String), Sources<'_>> = BTreeMap::new();
     let key = |account: &str, item: &str| (account.trim().to_owned(), fold_name(item));
     for row in rows {
-        let item = crate::config::catalog_identifier(
-            &config.integration.item.identifier_format,
-            &row.sku,
-            &row.unit_cost.render_cost(),
-        );
+        let item = config.item_identifier(&row.sku, row.unit_cost);
         let sources = lines.entry(key(&row.account, &item)).or_default();
         sources.item.clone_from(&item);
         sources.vendor = Some(row);
@@ -209,13 +205,9 @@ fn extra_additions(snapshot: &Snapshot) -> BTreeMap<i64, Vec<(Quantity, Option<M
             };
             match first.get(&fold_name(product)) {
                 Some(first_id) => {
-                    let count = addition
-                        .get("quantity")
-                        .and_then(|q| serde_json::from_value::<Quantity>(q.clone()).ok())
-                        .unwrap_or_default();
-                    let price = addition
-                        .get("unitPrice")
-                        .and_then(|p| serde_json::from_value::<Money>(p.clone()).ok());
+                    let count =
+                        crate::live::typed::<Quantity>(addition, "quantity").unwrap_or_default();
+                    let price = crate::live::typed::<Money>(addition, "unitPrice");
                     out.entry(*first_id).or_default().push((count, price));
                 }
                 None => {
@@ -242,17 +234,6 @@ fn bill_customer(object: Option<&Object>) -> Option<&str> {
     }
 }
 
-/// The live catalog item's price.
-fn catalog_price(live: &State, item: &str) -> Option<Money> {
-    match live
-        .get(&crate::model::Key::new(Kind::CatalogItem, [item]))?
-        .get("price")
-    {
-        Some(Value::Money(m)) => Some(*m),
-        _ => None,
-    }
-}
-
 fn price_of(object: Option<&Object>) -> Option<Money> {
     match object?.get("unitPrice") {
         Some(Value::Money(m)) => Some(*m),
@@ -273,7 +254,7 @@ fn line(
     let live_count = quantity_of(sources.live);
     // What ConnectWise bills now is the live addition's price (else the live catalog's); what it
     // will bill is the configuration's (else the catalog's, as desired).
-    let live_price = price_of(sources.live).or_else(|| catalog_price(live, &item));
+    let live_price = price_of(sources.live).or_else(|| crate::plan::catalog_price_in(live, &item));
     let config_price =
         price_of(sources.config).or_else(|| crate::plan::catalog_price_of(wanted, live, &item));
     let unit_price = config_price

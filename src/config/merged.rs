@@ -90,10 +90,15 @@ pub struct Config {
 impl Config {
     /// The catalog identifier of a product under the integration's rule: `MXS10C01SUNR_7.25`.
     pub fn catalog_identifier(&self, product: &Product) -> String {
+        self.item_identifier(&product.sku, product.unit_cost.value)
+    }
+
+    /// The catalog identifier of the item a vendor sells as `sku` at `unit_cost`.
+    pub fn item_identifier(&self, sku: &str, unit_cost: crate::model::Money) -> String {
         catalog_identifier(
             &self.integration.item.identifier_format,
-            &product.sku,
-            &product.unit_cost.render_cost(),
+            sku,
+            &unit_cost.render_cost(),
         )
     }
 

@@ -16,4 +16,4 @@ pub use read::{
     read_snapshot,
 };
 pub use snapshot::Snapshot;
-pub(crate) use snapshot::{id, text};
+pub(crate) use snapshot::{id, text, typed};

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use serde_json::Value as Json;
 
-use super::snapshot::{Snapshot, field, id, text};
+use super::snapshot::{Snapshot, field, id, text, typed};
 use crate::config::Config;
 use crate::model::{Date, Finding, Key, Kind, Money, Object, Quantity, State, Value, fold_name};
 
@@ -34,17 +34,11 @@ fn text_value(value: Option<&str>) -> Option<Value> {
 }
 
 fn money(record: &Json, path: &str) -> Option<Value> {
-    let raw = field(record, path)?;
-    serde_json::from_value::<Money>(raw.clone())
-        .ok()
-        .map(Value::Money)
+    typed::<Money>(record, path).map(Value::Money)
 }
 
 fn quantity(record: &Json, path: &str) -> Option<Value> {
-    let raw = field(record, path)?;
-    serde_json::from_value::<Quantity>(raw.clone())
-        .ok()
-        .map(Value::Quantity)
+    typed::<Quantity>(record, path).map(Value::Quantity)
 }
 
 fn flag(record: &Json, path: &str) -> Option<Value> {

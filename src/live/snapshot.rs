@@ -58,6 +58,11 @@ pub(crate) fn field<'a>(record: &'a Json, path: &str) -> Option<&'a Json> {
         .filter(|v| !v.is_null())
 }
 
+/// Read a field by path as a typed value (an amount, a count); `None` when absent or unreadable.
+pub(crate) fn typed<T: serde::de::DeserializeOwned>(record: &Json, path: &str) -> Option<T> {
+    field(record, path).and_then(|v| T::deserialize(v).ok())
+}
+
 /// A record's id.
 pub(crate) fn id(record: &Json) -> Option<i64> {
     record.get("id").and_then(Json::as_i64)

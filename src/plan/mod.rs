@@ -18,4 +18,4 @@ pub use desired::{Desired, desired, effective_date};
 pub use diff::{DiffContext, cancelled_date, diff};
 pub use op::{Action, Assumed, Change, Op, Plan, Revenue};
 pub use revenue::{Breach, after, revenue, safety_breaches};
-pub(crate) use revenue::{bills, catalog_price_of, is_recurring};
+pub(crate) use revenue::{bills, catalog_price_in, catalog_price_of, is_recurring};

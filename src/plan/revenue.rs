@@ -120,14 +120,18 @@ fn catalog_price(desired: &Desired, live: &State, product: &str) -> Decimal {
 
 /// A catalog item's price: as desired when the configuration declares it, else as live.
 pub(crate) fn catalog_price_of(desired: &Desired, live: &State, product: &str) -> Option<Money> {
-    let key = Key::new(Kind::CatalogItem, [product]);
-    [desired.state.get(&key), live.get(&key)]
-        .into_iter()
-        .flatten()
-        .find_map(|o| match o.get("price") {
-            Some(Value::Money(m)) => Some(*m),
-            _ => None,
-        })
+    catalog_price_in(&desired.state, product).or_else(|| catalog_price_in(live, product))
+}
+
+/// A catalog item's price in one state.
+pub(crate) fn catalog_price_in(state: &State, product: &str) -> Option<Money> {
+    match state
+        .get(&Key::new(Kind::CatalogItem, [product]))?
+        .get("price")
+    {
+        Some(Value::Money(m)) => Some(*m),
+        _ => None,
+    }
 }
 
 /// A safety rail the plan breaks.
