@@ -612,21 +612,14 @@ async fn reconcile(args: ReconcileArgs) -> Result<Exit, Error> {
     let client = connect(&config, args.requests_per_minute, args.concurrency)?;
     let source = crate::live::ClientSource::new(client, args.concurrency);
     let snapshot = Box::pin(crate::live::read_snapshot(&source, &config)).await?;
-    let mut reconciliation = crate::reconcile::reconcile(&config, &rows, &snapshot, today()?);
+    let reconciliation = crate::reconcile::reconcile(&config, &rows, &snapshot, today()?);
     let differences = reconciliation.differences();
-    let summary_only = |r: &mut crate::reconcile::Reconciliation| {
-        r.lines
-            .retain(|l| l.status != crate::reconcile::Status::Match);
-    };
-    let full = reconciliation.clone();
-    if args.only_differences {
-        summary_only(&mut reconciliation);
-    }
+    let only = args.only_differences;
     let report = match args.format {
-        ReportFormat::Text => crate::reconcile::text(&reconciliation, &full),
-        ReportFormat::Markdown => crate::reconcile::markdown(&reconciliation, &full),
+        ReportFormat::Text => crate::reconcile::text(&reconciliation, only),
+        ReportFormat::Markdown => crate::reconcile::markdown(&reconciliation, only),
         ReportFormat::Csv => {
-            crate::reconcile::csv(&reconciliation).map_err(|e| Error::Internal {
+            crate::reconcile::csv(&reconciliation, only).map_err(|e| Error::Internal {
                 message: format!("the reconciliation as CSV: {e}"),
             })?
         }

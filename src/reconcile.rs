@@ -111,6 +111,13 @@ impl Reconciliation {
         Money::new(self.lines.iter().map(|l| l.vendor_monthly.value()).sum())
     }
 
+    /// The lines to show: every one, or only those that differ.
+    pub fn shown(&self, only_differences: bool) -> impl Iterator<Item = &Line> {
+        self.lines
+            .iter()
+            .filter(move |l| !only_differences || l.status != Status::Match)
+    }
+
     /// Lines that do not match.
     pub fn differences(&self) -> usize {
         self.lines
@@ -406,11 +413,10 @@ fn summary(reconciliation: &Reconciliation) -> String {
     )
 }
 
-/// A plain-text table of `shown`'s lines for a terminal, then the totals over `all` (the same
-/// reconciliation, or the whole one when `shown` keeps only the differences).
-pub fn text(shown: &Reconciliation, all: &Reconciliation) -> String {
-    let reconciliation = shown;
-    let rows: Vec<Vec<String>> = reconciliation.lines.iter().map(cells).collect();
+/// A plain-text table for a terminal (of the differing lines only, when asked), then the totals
+/// over every line.
+pub fn text(reconciliation: &Reconciliation, only_differences: bool) -> String {
+    let rows: Vec<Vec<String>> = reconciliation.shown(only_differences).map(cells).collect();
     let mut widths = HEADERS.map(|h| h.chars().count());
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -436,14 +442,14 @@ pub fn text(shown: &Reconciliation, all: &Reconciliation) -> String {
         put(row);
     }
     out.push('\n');
-    out.push_str(&summary(all));
+    out.push_str(&summary(reconciliation));
     out.push('\n');
     out
 }
 
-/// A markdown table of `shown`'s lines, for a pull request or a ticket, then the totals over `all`.
-pub fn markdown(shown: &Reconciliation, all: &Reconciliation) -> String {
-    let reconciliation = shown;
+/// A markdown table for a pull request or a ticket (of the differing lines only, when asked), then
+/// the totals over every line.
+pub fn markdown(reconciliation: &Reconciliation, only_differences: bool) -> String {
     let escape = |cell: &str| cell.replace('|', "\\|");
     let mut out = String::from("### Billing reconciliation\n\n");
     let _ = writeln!(out, "| {} |", HEADERS.join(" | "));
@@ -460,17 +466,17 @@ pub fn markdown(shown: &Reconciliation, all: &Reconciliation) -> String {
             })
             .collect::<String>()
     );
-    for line in &reconciliation.lines {
+    for line in reconciliation.shown(only_differences) {
         let cells: Vec<String> = cells(line).iter().map(|c| escape(c)).collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
-    let _ = writeln!(out, "\n{}", summary(all));
+    let _ = writeln!(out, "\n{}", summary(reconciliation));
     out
 }
 
-/// CSV with one header row, for a spreadsheet: counts and amounts as plain numbers, empty where a
-/// source has no value.
-pub fn csv(reconciliation: &Reconciliation) -> Result<String, csv::Error> {
+/// CSV with one header row, for a spreadsheet (of the differing lines only, when asked): counts and
+/// amounts as plain numbers, empty where a source has no value.
+pub fn csv(reconciliation: &Reconciliation, only_differences: bool) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record([
         "account",
@@ -486,7 +492,7 @@ pub fn csv(reconciliation: &Reconciliation) -> Result<String, csv::Error> {
         "difference_monthly",
         "status",
     ])?;
-    for line in &reconciliation.lines {
+    for line in reconciliation.shown(only_differences) {
         let mut record = identity_and_counts(line, "").to_vec();
         record.extend([
             line.recurring.to_string(),
@@ -534,7 +540,7 @@ mod tests {
                 line(Status::Match, "1", "1"),
             ],
         };
-        let text = text(&r, &r);
+        let text = text(&r, false);
         assert!(
             text.contains("2 line(s), 1 differ. Billed monthly 6.00; at vendor counts 8.50; difference +2.50 (under-billed"),
             "{text}"
@@ -548,11 +554,11 @@ mod tests {
             lines: vec![line(Status::NotApplied, "0", "7.5")],
         };
         assert!(
-            markdown(&r, &r).contains("| Acme \\| Co |"),
+            markdown(&r, false).contains("| Acme \\| Co |"),
             "{}",
-            markdown(&r, &r)
+            markdown(&r, false)
         );
-        let csv = csv(&r).unwrap();
+        let csv = csv(&r, false).unwrap();
         let mut lines = csv.lines();
         assert!(
             lines
