@@ -660,7 +660,10 @@ async fn apply(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Error> {
                     path.display()
                 ),
             })?;
-            let paths: Vec<PathBuf> = source.paths.iter().map(PathBuf::from).collect();
+            let paths =
+                crate::plan::saved::config_paths(&source).map_err(|problem| Error::Usage {
+                    message: format!("{}: {problem}", path.display()),
+                })?;
             if config::digest(&paths)? != source.digest {
                 return Err(Error::Usage {
                     message: format!(

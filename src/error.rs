@@ -40,6 +40,14 @@ pub enum Error {
         /// How many ops are stale.
         count: usize,
     },
+    /// A saved plan's ops are not the ones a plan made now gives (edited, or made elsewhere).
+    #[error(
+        "apply saved plan: it does not match a plan made now ({count} difference(s), see above)"
+    )]
+    SavedPlanMismatch {
+        /// How many differences were found.
+        count: usize,
+    },
     /// The credentials could not be resolved.
     #[error(transparent)]
     Credentials(#[from] crate::config::CredentialsError),
@@ -88,6 +96,7 @@ impl Error {
             | Error::Read(_)
             | Error::Preflight { .. }
             | Error::StalePlan { .. }
+            | Error::SavedPlanMismatch { .. }
             | Error::Output { .. }
             | Error::WriteFile { .. }
             | Error::Internal { .. } => Exit::FAILURE,

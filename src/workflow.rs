@@ -342,48 +342,50 @@ pub async fn apply_command<S: Source, T: crate::apply::Target>(
 ) -> Result<Exit, Error> {
     let snapshot = Box::pin(read_snapshot(source, config)).await?;
     let live = crate::live::project(config, &snapshot);
-    let plan = if let Some(saved) = saved {
-        let stale = crate::plan::saved::stale_ops(&saved.ops, &live.state);
-        if !stale.is_empty() {
-            let mut text = String::from(
-                "The saved plan is stale; it was not applied. Changed since it was made:\n",
-            );
-            for s in &stale {
-                let _ = writeln!(text, "  {}: {}", s.key, s.reason);
-            }
-            text.push_str("Plan again and review the new plan.\n");
-            print(&text)?;
-            return Err(Error::StalePlan { count: stale.len() });
-        }
-        crate::plan::Plan {
-            ops: saved.ops,
-            revenue: saved.revenue,
-        }
-    } else {
-        let report = assemble(config, &snapshot, options.today);
+    // Saved or not, the plan applied is the one made now from the configuration and the tenant,
+    // with its own findings and rails; a saved plan only has to agree with it exactly.
+    let report = assemble(config, &snapshot, options.today);
+    let reviewed = saved.is_some();
+    if let Some(saved) = &saved {
+        refuse_unless_saved_matches(saved, &report, &live.state)?;
         if options.format == Format::Text {
-            print(&render::text(&report, options.color))?;
+            print(&format!(
+                "The saved plan matches a plan made now from the configuration and ConnectWise: {}.\n",
+                render::headline(&report.plan)
+            ))?;
         }
-        if report.is_blocked_by_findings() {
-            return Err(Error::Preflight {
-                count: report.findings.iter().filter(|f| f.blocking).count(),
-            });
+    } else if options.format == Format::Text {
+        print(&render::text(&report, options.color))?;
+    }
+    if report.is_blocked_by_findings() {
+        return Err(Error::Preflight {
+            count: report.findings.iter().filter(|f| f.blocking).count(),
+        });
+    }
+    if !report.breaches.is_empty() && !options.allow_destructive {
+        if reviewed {
+            for breach in &report.breaches {
+                print(&format!(
+                    "BLOCKED by safety rail {}: {}\n",
+                    breach.rail, breach.message
+                ))?;
+            }
         }
-        if !report.breaches.is_empty() && !options.allow_destructive {
-            print(
-                "Blocked by a safety rail; nothing was applied. Review the plan, then pass --allow-destructive if it is intended.\n",
-            )?;
-            return Ok(Exit::BLOCKED);
-        }
-        if report.plan.is_empty() {
-            return Ok(Exit::OK);
-        }
+        print(
+            "Blocked by a safety rail; nothing was applied. Review the plan, then pass --allow-destructive if it is intended.\n",
+        )?;
+        return Ok(Exit::BLOCKED);
+    }
+    if report.plan.is_empty() {
+        return Ok(Exit::OK);
+    }
+    if !reviewed {
         match options.confirmation {
             Confirmation::Auto => {}
             Confirmation::Impossible => {
                 return Err(Error::Usage {
-                        message: "apply needs confirmation, and there is no terminal to ask on; pass --auto-approve (or apply a reviewed saved plan)".to_owned(),
-                    });
+                    message: "apply needs confirmation, and there is no terminal to ask on; pass --auto-approve (or apply a reviewed saved plan)".to_owned(),
+                });
             }
             Confirmation::Ask => {
                 if !confirm(report.plan.ops.len()) {
@@ -392,8 +394,8 @@ pub async fn apply_command<S: Source, T: crate::apply::Target>(
                 }
             }
         }
-        report.plan
-    };
+    }
+    let plan = report.plan;
     let outcomes = run_journaled(&plan, &live.state, &snapshot, target, options, retries).await?;
     let report = Report {
         plan,
@@ -407,6 +409,49 @@ pub async fn apply_command<S: Source, T: crate::apply::Target>(
         Exit::OK
     } else {
         Exit::FAILURE
+    })
+}
+
+/// Refuse a saved plan unless its ops are exactly the ones a plan made now gives: first naming what
+/// changed in the tenant since it was made (stale), else what differs in the file (edited, or made
+/// from other configuration or on another day). Prints the reasons; nothing has been written.
+fn refuse_unless_saved_matches(
+    saved: &render::JsonPlan,
+    now: &Report,
+    live: &crate::model::State,
+) -> Result<(), Error> {
+    const SHOWN: usize = 20;
+    let stale = crate::plan::saved::stale_ops(&saved.ops, live);
+    if !stale.is_empty() {
+        let mut text = String::from(
+            "The saved plan is stale; it was not applied. Changed since it was made:\n",
+        );
+        for s in stale.iter().take(SHOWN) {
+            let _ = writeln!(text, "  {}: {}", s.key, s.reason);
+        }
+        if stale.len() > SHOWN {
+            let _ = writeln!(text, "  … and {} more", stale.len() - SHOWN);
+        }
+        text.push_str("Plan again and review the new plan.\n");
+        print(&text)?;
+        return Err(Error::StalePlan { count: stale.len() });
+    }
+    let differences = crate::plan::saved::differences(&saved.ops, &now.plan.ops, SHOWN);
+    if differences.is_empty() {
+        return Ok(());
+    }
+    let mut text = String::from(
+        "The saved plan does not match a plan made now from its configuration and ConnectWise; it was not applied.\n",
+    );
+    for line in &differences {
+        let _ = writeln!(text, "  {line}");
+    }
+    text.push_str(
+        "A saved plan is applied only as it was made. If the file was edited, or made on another day, plan again and review the new plan.\n",
+    );
+    print(&text)?;
+    Err(Error::SavedPlanMismatch {
+        count: differences.len(),
     })
 }
 

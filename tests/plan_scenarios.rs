@@ -316,3 +316,175 @@ fn copy_examples(to: &std::path::Path) {
         }
     }
 }
+
+/// Plan Acme's 42 → 45 seats with `--out`, on a converged tenant; returns the tenant, the folder
+/// (config and plan.json) and the plan file's path.
+async fn saved_plan_of_a_count_change() -> (Tenant, tempfile::TempDir, std::path::PathBuf) {
+    let t = converged().await;
+    let dir = tempfile::tempdir().unwrap();
+    copy_examples(dir.path());
+    let acme = dir.path().join("companies/acme.yaml");
+    let text = std::fs::read_to_string(&acme)
+        .unwrap()
+        .replace("quantity: 42 }", "quantity: 45 }");
+    std::fs::write(&acme, text).unwrap();
+    let out = dir.path().join("plan.json");
+    let saved = t
+        .cli(&[
+            "plan",
+            &dir.path().display().to_string(),
+            "--out",
+            &out.display().to_string(),
+        ])
+        .run();
+    assert_eq!(saved.code, 0, "{}", saved.transcript());
+    (t, dir, out)
+}
+
+fn edit_saved_plan(path: &std::path::Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let mut plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    edit(&mut plan);
+    std::fs::write(path, serde_json::to_string_pretty(&plan).unwrap()).unwrap();
+}
+
+/// A saved plan is a claim, not an instruction: `apply plan.json` plans again from the configuration
+/// and the tenant and applies only when the ops are exactly the saved ones.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tampered_saved_plan_is_refused_and_nothing_is_written() {
+    let (t, dir, plan) = saved_plan_of_a_count_change().await;
+    let plan_arg = plan.display().to_string();
+    let journal = dir.path().join("j.jsonl").display().to_string();
+    let pristine = std::fs::read_to_string(&plan).unwrap();
+
+    // The count a reviewer approved (45) becomes 4500 in the file.
+    edit_saved_plan(&plan, |p| {
+        for op in p["ops"].as_array_mut().unwrap() {
+            for change in op["changes"].as_array_mut().unwrap() {
+                if change["field"] == "quantity" {
+                    change["after"]["value"] = json!(4500);
+                }
+            }
+        }
+    });
+    let before = t.writes();
+    let tampered = t.cli(&["apply", &plan_arg, "--journal", &journal]).run();
+    assert_eq!(tampered.code, 1, "{}", tampered.transcript());
+    assert!(
+        tampered.stdout.contains("does not match"),
+        "{}",
+        tampered.transcript()
+    );
+    assert!(
+        tampered.stdout.contains("quantity"),
+        "names what differs: {}",
+        tampered.transcript()
+    );
+    assert_eq!(t.writes(), before, "a tampered plan writes nothing");
+
+    // An op the configuration never asked for, appended to a reviewed plan.
+    std::fs::write(&plan, &pristine).unwrap();
+    edit_saved_plan(&plan, |p| {
+        let mut extra = p["ops"][0].clone();
+        extra["action"] = json!("delete");
+        p["ops"].as_array_mut().unwrap().push(extra);
+    });
+    let extra = t.cli(&["apply", &plan_arg, "--journal", &journal]).run();
+    assert_eq!(extra.code, 1, "{}", extra.transcript());
+    assert!(extra.stdout.contains("does not match"), "{}", extra.stdout);
+    assert_eq!(t.writes(), before, "an extra op writes nothing");
+
+    // The untouched plan still applies.
+    std::fs::write(&plan, &pristine).unwrap();
+    let applied = t.cli(&["apply", &plan_arg, "--journal", &journal]).run();
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    assert!(
+        applied
+            .stdout
+            .contains("Verified: a new plan finds nothing left to change."),
+        "{}",
+        applied.stdout
+    );
+}
+
+/// The rails are checked again when a saved plan is applied: a plan saved with
+/// `--allow-destructive` is still blocked (exit 3) without it, whatever its `breaches` field says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_plan_past_a_safety_rail_is_blocked_again_at_apply() {
+    let t = converged().await;
+    let dir = tempfile::tempdir().unwrap();
+    copy_examples(dir.path());
+    for file in ["acme", "bluebird", "cedar", "delta"] {
+        let p = dir.path().join(format!("companies/{file}.yaml"));
+        let text = std::fs::read_to_string(&p).unwrap();
+        let kept: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("- { product:"))
+            .fold(String::new(), |mut out, l| {
+                out.push_str(l);
+                out.push('\n');
+                out
+            });
+        std::fs::write(
+            &p,
+            kept.replace("      additions:\n", "      additions: []\n"),
+        )
+        .unwrap();
+    }
+    let config = dir.path().join("companies").parent().unwrap().to_owned();
+    let plan = dir.path().join("plan.json");
+    let plan_arg = plan.display().to_string();
+    let saved = t
+        .cli(&[
+            "plan",
+            &config.display().to_string(),
+            "--allow-destructive",
+            "--out",
+            &plan_arg,
+        ])
+        .run();
+    assert_eq!(saved.code, 0, "{}", saved.transcript());
+    // Whoever edits the file cannot talk the rails out of it.
+    edit_saved_plan(&plan, |p| p["breaches"] = json!([]));
+    let journal = dir.path().join("j.jsonl").display().to_string();
+    let before = t.writes();
+    let blocked = t.cli(&["apply", &plan_arg, "--journal", &journal]).run();
+    assert_eq!(blocked.code, 3, "{}", blocked.transcript());
+    assert!(
+        blocked.stdout.contains("safety rail"),
+        "{}",
+        blocked.transcript()
+    );
+    assert_eq!(t.writes(), before, "a blocked saved plan writes nothing");
+}
+
+/// A saved plan names the configuration files to plan again from; a tampered one cannot make
+/// cwrecon read (and quote in its diagnostics) a file that is not YAML configuration.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_plan_naming_a_file_that_is_not_configuration_is_refused_unread() {
+    let (t, dir, plan) = saved_plan_of_a_count_change().await;
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "root-password-hunter2\n").unwrap();
+    edit_saved_plan(&plan, |p| {
+        p["config"]["paths"] = json!([secret.display().to_string()]);
+        p["config"]["digest"] =
+            json!(cwrecon::config::digest(std::slice::from_ref(&secret)).unwrap());
+    });
+    let journal = dir.path().join("j.jsonl").display().to_string();
+    let before = t.writes();
+    let refused = t
+        .cli(&["apply", &plan.display().to_string(), "--journal", &journal])
+        .run();
+    assert_eq!(refused.code, 64, "{}", refused.transcript());
+    assert!(
+        !refused.transcript().contains("hunter2"),
+        "{}",
+        refused.transcript()
+    );
+    assert!(
+        refused.stderr.contains(".yaml"),
+        "says what a configuration path must be: {}",
+        refused.stderr
+    );
+    assert_eq!(t.writes(), before);
+}

@@ -1,16 +1,33 @@
 //! Saved plans (`plan --out plan.json`, `apply plan.json`): reading one back, and deciding whether
 //! the tenant still looks the way the plan assumed.
 //!
-//! Owns staleness: a saved plan is applied only if every object its ops assumed is as it was when
-//! the plan was made — same record, same `_info.lastUpdated`, same values of the fields it changes —
-//! and every object it would create is still absent. Anything else means someone changed the tenant
-//! after the plan was reviewed, and applying it would do something nobody reviewed.
+//! A saved plan is a claim about what a reviewed change does, never an instruction: the file may
+//! have been edited between review and apply. So `apply plan.json` plans again from the
+//! configuration and the tenant, and applies only when the ops it gets are exactly the saved ones
+//! ([`differences`] is empty); the safety rails and findings are those of the plan made now, never
+//! the file's. The saved ops are used only to explain a refusal.
+//!
+//! Owns:
+//! - reading a plan file, bounded in size ([`MAX_PLAN_BYTES`]) and version-checked;
+//! - the configuration paths a plan names, which are untrusted too ([`config_paths`]): only YAML
+//!   files and folders, so a tampered plan cannot make cwrecon read (and quote in a diagnostic) any
+//!   other file;
+//! - staleness ([`stale_ops`]): whether every object the ops assumed is as it was when the plan was
+//!   made — same record, same `_info.lastUpdated`, same values of the fields it changes — and every
+//!   object it would create still absent. It names what someone changed in the tenant since review;
+//! - the exact comparison of saved and re-derived ops ([`differences`]).
 
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
 use super::op::{Action, Op};
-use super::render::{JSON_VERSION, JsonPlan};
+use super::render::{ConfigSource, JSON_VERSION, JsonPlan};
 use crate::model::{Key, State};
+
+/// The largest plan file read back. A plan of 5,000 companies with 10 additions each is about
+/// 40 MB; anything much larger is not a plan `cwrecon plan --out` wrote.
+pub const MAX_PLAN_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Why a saved plan cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -36,11 +53,20 @@ pub enum SavedPlanError {
 
 /// Read a plan saved with `plan --out`.
 pub fn load(path: &Path) -> Result<JsonPlan, SavedPlanError> {
-    let text = std::fs::read_to_string(path).map_err(|source| SavedPlanError::Read {
+    let read_err = |source| SavedPlanError::Read {
         path: path.to_path_buf(),
         source,
-    })?;
-    let plan: JsonPlan = serde_json::from_str(&text).map_err(|err| SavedPlanError::Format {
+    };
+    let bytes = crate::config::read_capped(path, MAX_PLAN_BYTES)
+        .map_err(read_err)?
+        .ok_or_else(|| SavedPlanError::Format {
+            path: path.to_path_buf(),
+            message: format!(
+                "larger than {} MiB, so not a plan cwrecon wrote; plan again with `cwrecon plan --out FILE`",
+                MAX_PLAN_BYTES / (1024 * 1024)
+            ),
+        })?;
+    let plan: JsonPlan = serde_json::from_slice(&bytes).map_err(|err| SavedPlanError::Format {
         path: path.to_path_buf(),
         message: format!(
             "not a cwrecon JSON plan ({err}); make one with `cwrecon plan --out FILE`"
@@ -56,6 +82,149 @@ pub fn load(path: &Path) -> Result<JsonPlan, SavedPlanError> {
         });
     }
     Ok(plan)
+}
+
+/// The configuration paths a saved plan names, checked before anything is read from them.
+///
+/// A path must be a folder or a `.yaml`/`.yml` file, and a file must still be one once symbolic
+/// links are resolved: the loader reads a file given by name whatever it holds, and its diagnostics
+/// quote the lines they point at. A plan file is untrusted, so it may only name configuration.
+///
+/// # Errors
+///
+/// A message naming the first path that is not configuration, and what to do.
+pub fn config_paths(source: &ConfigSource) -> Result<Vec<PathBuf>, String> {
+    if source.paths.is_empty() {
+        return Err("names no configuration path; plan again with --out".to_owned());
+    }
+    source
+        .paths
+        .iter()
+        .map(|text| {
+            let path = PathBuf::from(text);
+            if is_configuration(&path) {
+                Ok(path)
+            } else {
+                Err(format!(
+                    "names {text:?} as configuration, which is neither a folder nor a .yaml/.yml file; \
+                     it was not read. Plan again with --out from your configuration"
+                ))
+            }
+        })
+        .collect()
+}
+
+fn is_configuration(path: &Path) -> bool {
+    let yaml = |p: &Path| {
+        p.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+    };
+    match std::fs::canonicalize(path) {
+        Ok(real) if real.is_dir() => true,
+        Ok(real) => yaml(path) && yaml(&real),
+        // Missing: the loader reports it by name without reading anything.
+        Err(_) => yaml(path) || path.extension().is_none(),
+    }
+}
+
+/// Where saved ops and the ops planned now differ, one line each (at most `limit`, then a count);
+/// empty when they are exactly the same ops in the same order.
+///
+/// Ops are matched by object and action, so an edited value, an op added or removed, and a change
+/// of order are each named as such.
+pub fn differences(saved: &[Op], now: &[Op], limit: usize) -> Vec<String> {
+    if saved == now {
+        return Vec::new();
+    }
+    let index = |ops: &[Op]| -> BTreeMap<(Key, Action), usize> {
+        ops.iter()
+            .enumerate()
+            .map(|(i, op)| ((op.key.clone(), op.action), i))
+            .collect()
+    };
+    let (saved_at, now_at) = (index(saved), index(now));
+    let mut lines = Vec::new();
+    for (i, op) in saved.iter().enumerate() {
+        let what = format!("{} {}", op.action.verb(), op.key);
+        match now_at.get(&(op.key.clone(), op.action)) {
+            None => lines.push(format!(
+                "{what}: in the saved plan, but a plan made now does not do it"
+            )),
+            Some(&j) => {
+                let fresh = &now[j];
+                if let Some(detail) = op_difference(op, fresh) {
+                    lines.push(format!("{what}: {detail}"));
+                } else if i != j {
+                    lines.push(format!(
+                        "{what}: op {} in the saved plan, {} in a plan made now",
+                        i + 1,
+                        j + 1
+                    ));
+                }
+            }
+        }
+    }
+    for op in now {
+        if !saved_at.contains_key(&(op.key.clone(), op.action)) {
+            lines.push(format!(
+                "{} {}: a plan made now does it, the saved plan does not",
+                op.action.verb(),
+                op.key
+            ));
+        }
+    }
+    if lines.is_empty() {
+        // Same ops, same places, yet not equal: a duplicated op or an op the index folded away.
+        lines.push("the saved ops are not the ops a plan made now gives".to_owned());
+    }
+    if lines.len() > limit {
+        let more = lines.len() - limit;
+        lines.truncate(limit);
+        lines.push(format!("… and {more} more"));
+    }
+    lines
+}
+
+/// What differs between two ops on the same object and action, or `None` when they are equal.
+fn op_difference(saved: &Op, now: &Op) -> Option<String> {
+    if saved == now {
+        return None;
+    }
+    let show = |v: Option<&crate::model::Value>| {
+        v.map_or_else(|| "(unset)".to_owned(), ToString::to_string)
+    };
+    let change = |ops: &Op, field: &str| {
+        ops.changes
+            .iter()
+            .find(|c| c.field == field)
+            .map(|c| format!("{} → {}", show(c.before.as_ref()), show(c.after.as_ref())))
+    };
+    let fields: std::collections::BTreeSet<&str> = saved
+        .changes
+        .iter()
+        .chain(&now.changes)
+        .map(|c| c.field.as_str())
+        .collect();
+    for field in fields {
+        let (was, is) = (change(saved, field), change(now, field));
+        if was != is {
+            let none = || "no change".to_owned();
+            return Some(format!(
+                "{field}: the saved plan says {}, a plan made now says {}",
+                was.unwrap_or_else(none),
+                is.unwrap_or_else(none)
+            ));
+        }
+    }
+    Some(if saved.assumed != now.assumed {
+        "what it assumed about ConnectWise differs from what ConnectWise holds now".to_owned()
+    } else if saved.create_only != now.create_only {
+        "the fields it sends on create differ".to_owned()
+    } else if saved.depends_on != now.depends_on {
+        "the ops it waits for differ".to_owned()
+    } else {
+        "the op differs".to_owned()
+    })
 }
 
 /// One op whose assumption no longer holds.
@@ -190,5 +359,91 @@ mod tests {
         let mut live = State::default();
         live.insert(live_addition("5", "x"));
         assert!(stale_ops(&[op], &live)[0].reason.contains("now exists"));
+    }
+
+    #[test]
+    fn the_same_ops_have_no_differences_and_an_edited_value_is_named() {
+        let ops = vec![update_op()];
+        assert!(differences(&ops, &ops, 20).is_empty());
+        let mut edited = update_op();
+        edited.changes[0].after = Some(quantity("300"));
+        let lines = differences(&[edited], &ops, 20);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(
+            lines[0].contains("quantity: the saved plan says 5 → 300, a plan made now says 5 → 3"),
+            "{}",
+            lines[0]
+        );
+    }
+
+    #[test]
+    fn an_added_a_missing_and_a_moved_op_are_each_named() {
+        let first = update_op();
+        let mut second = update_op();
+        second.key = Key::new(Kind::Addition, ["1", "Intermedia", "X", "B1R_1"]);
+        let now = vec![first.clone(), second.clone()];
+
+        let added = differences(
+            &[first.clone(), second.clone(), {
+                let mut extra = first.clone();
+                extra.action = Action::Delete;
+                extra
+            }],
+            &now,
+            20,
+        );
+        assert!(
+            added[0].contains("in the saved plan, but a plan made now does not do it"),
+            "{added:?}"
+        );
+
+        let missing = differences(std::slice::from_ref(&first), &now, 20);
+        assert!(
+            missing[0].contains("a plan made now does it, the saved plan does not"),
+            "{missing:?}"
+        );
+
+        let moved = differences(&[second, first], &now, 20);
+        assert!(
+            moved[0].contains("op 1 in the saved plan, 2 in a plan made now"),
+            "{moved:?}"
+        );
+    }
+
+    #[test]
+    fn differences_are_capped_with_a_count() {
+        let now: Vec<Op> = Vec::new();
+        let saved: Vec<Op> = (0..30)
+            .map(|i| {
+                let mut op = update_op();
+                op.key = Key::new(Kind::Addition, ["1", "Intermedia", "X", &format!("P{i}_1")]);
+                op
+            })
+            .collect();
+        let lines = differences(&saved, &now, 20);
+        assert_eq!(lines.len(), 21);
+        assert_eq!(lines[20], "… and 10 more");
+    }
+
+    #[test]
+    fn only_yaml_files_and_folders_are_configuration() {
+        let dir = tempfile::tempdir().unwrap();
+        let yaml = dir.path().join("a.yaml");
+        std::fs::write(&yaml, "products: []\n").unwrap();
+        let text = dir.path().join("secret.txt");
+        std::fs::write(&text, "hunter2").unwrap();
+        let disguised = dir.path().join("link.yaml");
+        std::os::unix::fs::symlink(&text, &disguised).unwrap();
+        let source = |paths: &[&std::path::Path]| ConfigSource {
+            paths: paths.iter().map(|p| p.display().to_string()).collect(),
+            digest: String::new(),
+        };
+        assert!(config_paths(&source(&[&yaml, dir.path()])).is_ok());
+        assert!(config_paths(&source(&[&text])).is_err());
+        assert!(
+            config_paths(&source(&[&disguised])).is_err(),
+            "a .yaml link to another file"
+        );
+        assert!(config_paths(&source(&[])).is_err());
     }
 }
