@@ -488,3 +488,53 @@ async fn a_saved_plan_naming_a_file_that_is_not_configuration_is_refused_unread(
     );
     assert_eq!(t.writes(), before);
 }
+
+/// The cross-reference note names only what its fix can add, and following the fix ends clean: a
+/// SKU with no mapping is noted with the exact entry to add; once added and applied, the plan has
+/// no note. (The volume tier of a mapped SKU is never noted: ConnectWise maps one product per
+/// vendor type, and a second mapping is refused as a duplicate.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cross_reference_note_names_an_entry_that_applies_and_then_ends_clean() {
+    let t = converged().await;
+    let dir = tempfile::tempdir().unwrap();
+    copy_examples(dir.path());
+    let config = dir.path().display().to_string();
+    let clean = t.cli(&["plan", &config, "--detailed-exitcode"]).run();
+    assert_eq!(clean.code, 0, "{}", clean.transcript());
+    assert!(!clean.stdout.contains("note:"), "{}", clean.stdout);
+
+    let products = dir.path().join("products.yaml");
+    let mut text = std::fs::read_to_string(&products).unwrap();
+    text.push_str(
+        "  - { sku: FAX10C01SUNR, unit_cost: 4, retail_price: 6.00, description: Fax line }\n",
+    );
+    std::fs::write(&products, text).unwrap();
+    let applied = t
+        .cli(&["apply", &config, "--auto-approve", "--journal", "/dev/null"])
+        .run();
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    let noted = t.cli(&["plan", &config]).run();
+    assert_eq!(noted.code, 0, "{}", noted.transcript());
+    let entry = "{ vendor_type: FAX10C01SUNR, product: FAX10C01SUNR_4 }";
+    assert!(noted.stdout.contains(entry), "{}", noted.stdout);
+    assert!(
+        !noted.stdout.contains("MXS10C01SUNR_6.5"),
+        "{}",
+        noted.stdout
+    );
+
+    // Follow the fix word for word.
+    let setup = dir.path().join("setup.yaml");
+    let text = std::fs::read_to_string(&setup).unwrap().replace(
+        "        - { vendor_type: MXS10C01SUNO, product: MXS10C01SUNO_0 }\n",
+        &format!("        - {{ vendor_type: MXS10C01SUNO, product: MXS10C01SUNO_0 }}\n        - {entry}\n"),
+    );
+    std::fs::write(&setup, text).unwrap();
+    let fixed = t
+        .cli(&["apply", &config, "--auto-approve", "--journal", "/dev/null"])
+        .run();
+    assert_eq!(fixed.code, 0, "{}", fixed.transcript());
+    let after = t.cli(&["plan", &config, "--detailed-exitcode"]).run();
+    assert_eq!(after.code, 0, "{}", after.transcript());
+    assert!(!after.stdout.contains("note:"), "{}", after.stdout);
+}

@@ -8,7 +8,7 @@
 //! additions). Reads every field it can, so the diff can show "before" for any field the
 //! configuration declares; the diff decides what is managed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value as Json;
 
@@ -275,15 +275,23 @@ fn check_subcategory_placement(config: &Config, state: &State, findings: &mut Ve
     }
 }
 
-/// Owned catalog items that no cross-reference of the integration's solution points at.
+/// Owned catalog items whose vendor type no cross-reference of the integration's solution maps.
+///
+/// ConnectWise maps one vendor type to one product per Managed Devices Integration, so only one
+/// unit cost of a SKU can be cross-referenced (a second mapping of the vendor type is refused as a
+/// duplicate). An item whose SKU is already mapped, at another unit cost, is therefore as covered
+/// as ConnectWise allows and is not noted: the note names only what its fix can add.
 fn check_cross_references(
     config: &Config,
     snapshot: &Snapshot,
     state: &State,
     findings: &mut Vec<Finding>,
 ) {
+    if snapshot.managed_devices_integrations.is_empty() {
+        return;
+    }
     let solution = fold_name(&config.integration.item.name);
-    let mut referenced: Vec<String> = Vec::new();
+    let mut mapped: HashSet<String> = HashSet::new();
     for mdi in &snapshot.managed_devices_integrations {
         if text(mdi, "solution").is_none_or(|s| fold_name(s) != solution) {
             continue;
@@ -293,35 +301,73 @@ fn check_cross_references(
             .into_iter()
             .flatten()
         {
-            referenced.extend(text(xref, "product/identifier").map(fold_name));
+            mapped.extend(text(xref, "vendorType").map(fold_name));
+            mapped.extend(text(xref, "product/identifier").map(|p| fold_name(vendor_type_of(p))));
         }
     }
     for setup in &config.setup.managed_devices_integrations {
-        referenced.extend(
-            setup
-                .item
-                .cross_references
-                .iter()
-                .map(|x| fold_name(&x.product)),
-        );
+        for xref in &setup.item.cross_references {
+            mapped.insert(fold_name(&xref.vendor_type));
+            mapped.insert(fold_name(vendor_type_of(&xref.product)));
+        }
     }
-    let missing: Vec<&str> = state
-        .of_kind(Kind::CatalogItem)
-        .filter(|o| o.owned && !referenced.contains(&fold_name(&o.key.parts[0])))
-        .map(|o| o.key.parts[0].as_str())
+    // The SKU of a declared product is its vendor type; an owned item the configuration does not
+    // declare is read by the identifier format's `<SKU>_<UNIT_COST>` shape.
+    let declared: HashMap<String, &str> = config
+        .products
+        .iter()
+        .map(|p| {
+            (
+                fold_name(&config.catalog_identifier(&p.item)),
+                p.item.sku.value.trim(),
+            )
+        })
         .collect();
-    if !missing.is_empty() && !snapshot.managed_devices_integrations.is_empty() {
-        findings.push(Finding {
-            blocking: false,
-            account: None,
-            message: format!(
-                "{} catalog item(s) of the integration are not cross-referenced to its solution: {}",
-                missing.len(),
-                missing.join(", ")
-            ),
-            fix: "add them to `cross_references` of the integration's Managed Devices Integration, or the vendor's sync will not find them".to_owned(),
-        });
+    let missing: Vec<(&str, &str)> = state
+        .of_kind(Kind::CatalogItem)
+        .filter(|o| o.owned)
+        .map(|o| {
+            let item = o.key.parts[0].as_str();
+            let vendor_type = declared
+                .get(&fold_name(item))
+                .copied()
+                .unwrap_or_else(|| vendor_type_of(item));
+            (vendor_type, item)
+        })
+        .filter(|(vendor_type, _)| !mapped.contains(&fold_name(vendor_type)))
+        .collect();
+    if missing.is_empty() {
+        return;
     }
+    let entries: Vec<String> = missing
+        .iter()
+        .map(|(vendor_type, item)| format!("{{ vendor_type: {vendor_type}, product: {item} }}"))
+        .collect();
+    findings.push(Finding {
+        blocking: false,
+        account: None,
+        message: format!(
+            "{} catalog item(s) of the integration have a vendor type no cross-reference maps, so the vendor's sync will not find them: {}",
+            missing.len(),
+            missing
+                .iter()
+                .map(|(_, item)| *item)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        fix: format!(
+            "add {} to `cross_references` of the integration's Managed Devices Integration (one product per vendor type)",
+            entries.join(", ")
+        ),
+    });
+}
+
+/// The vendor type (SKU) of a catalog identifier `<SKU>_<UNIT_COST>`: everything before the last
+/// `_`, or the whole identifier when it has none.
+fn vendor_type_of(identifier: &str) -> &str {
+    identifier
+        .rsplit_once('_')
+        .map_or(identifier, |(sku, _)| sku)
 }
 
 /// The snapshot's companies, links, contacts and agreements keyed for lookup, built once per
