@@ -258,6 +258,16 @@ async fn protocol_errors() {
     );
     snap!("not_found_path", sim.get("/company/nothing").await);
     snap!("method_not_allowed", sim.delete("/system/members/1").await);
+    // A path that exists answers 405 for a method it lacks, never 404: /system/info too.
+    for (method, path) in [
+        (reqwest::Method::POST, "/system/info"),
+        (reqwest::Method::DELETE, "/system/info"),
+        (reqwest::Method::GET, "/system/bundles"),
+        (reqwest::Method::POST, "/finance/agreements/types/1"),
+    ] {
+        let answer = sim.send(sim.request(method.clone(), path).json(&json!({}))).await;
+        assert_eq!(answer.status, 405, "{method} {path}: {answer:?}");
+    }
     snap!(
         "bad_conditions_literal",
         sim.get("/company/companies?conditions=deletedFlag%20%3D%201")

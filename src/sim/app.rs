@@ -124,7 +124,13 @@ fn serve_api(
         now: format_datetime(time::OffsetDateTime::now_utc()),
         who: API_MEMBER.to_owned(),
     };
-    if rest == "/system/info" && *method == Method::GET {
+    if rest == "/system/info" {
+        // The path exists for GET only: any other method is 405, as for every served path.
+        if *method != Method::GET {
+            return Err(ApiError::MethodNotAllowed {
+                method: method.to_string(),
+            });
+        }
         // DATABRANCH: /system/info needs no auth (API-NOTES.md §2.8).
         return Ok(axum::Json(system_info()).into_response());
     }
