@@ -161,7 +161,10 @@ pub async fn run(today: crate::model::Date) -> Result<Exit, Error> {
         credentials.public_key.clone(),
         credentials.private_key.clone(),
         credentials.client_id.clone(),
-    );
+    )
+    // Its own simulator on loopback has no rate limit to respect: pacing the ~80 requests at
+    // ConnectWise's 900/min would leave the demo silent for seconds.
+    .with_requests_per_minute(0);
     let client = Client::new(config)?;
     seed(&client).await?;
     let config = crate::config::load_texts(EXAMPLES)?;
@@ -208,9 +211,11 @@ pub async fn run(today: crate::model::Date) -> Result<Exit, Error> {
          Manage ID and its count corrected from 40 to 42; the hand-edited mailbox price went back to\n\
          the 12.00 the YAML declares; Bluebird was linked instead of created; Cedar & Pine and Delta\n\
          were created, linked and given agreements; and a second plan found nothing left to change.\n\n\
-         Next, against your own ConnectWise: set CW_SITE, CW_COMPANY_ID, CW_PUBLIC_KEY,\n\
-         CW_PRIVATE_KEY and CW_CLIENT_ID, copy examples/intermedia, edit it, then run\n\
-         `cwrecon validate DIR` and `cwrecon plan DIR` (plan changes nothing). Each month,\n\
+         Next, against your own ConnectWise (docs/getting-started.md): set CW_SITE, CW_COMPANY_ID,\n\
+         CW_PUBLIC_KEY, CW_PRIVATE_KEY and CW_CLIENT_ID, run `cwrecon doctor` to check the site,\n\
+         keys and rights, then `cwrecon export --out DIR` to start DIR from what the tenant holds\n\
+         (or copy examples/intermedia), edit it, and run `cwrecon validate DIR` and\n\
+         `cwrecon plan DIR` (plan changes nothing). Each month,\n\
          `cwrecon reconcile intermedia EXPORT.csv DIR` compares the vendor's billing export with\n\
          DIR and ConnectWise, and `cwrecon import intermedia EXPORT.csv DIR` writes its counts into\n\
          DIR for review (docs/import.md)."

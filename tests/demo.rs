@@ -34,6 +34,11 @@ fn the_demo_plans_applies_and_finds_nothing_left() {
         "{out}"
     );
     assert!(out.contains("Plan: no changes"), "{out}");
+    let next = out.split("Next,").nth(1).unwrap_or_default();
+    assert!(
+        next.contains("`cwrecon doctor`") && next.contains("`cwrecon export --out DIR`"),
+        "the closing advice names doctor and export: {out}"
+    );
     assert!(
         !output.transcript().contains("sim-private-key"),
         "no key in the demo's output"
