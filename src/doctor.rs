@@ -150,6 +150,6 @@ pub fn report(checks: &[Check]) -> Result<Exit, Error> {
     }
     let failed = checks.iter().filter(|c| c.problem.is_some()).count();
     let _ = writeln!(out, "{} checks, {failed} failed", checks.len());
-    crate::cli::write_stdout(&out, "the checklist")?;
+    crate::output::write_stdout(&out, "the checklist")?;
     Ok(if failed == 0 { Exit::OK } else { Exit::FAILURE })
 }

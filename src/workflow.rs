@@ -110,11 +110,17 @@ pub async fn plan<S: Source>(
 
 fn show(report: &Report, options: &PlanOptions) -> Result<(), Error> {
     let text = match options.format {
-        Format::Text => render::text(report, options.color),
+        Format::Text if options.color => {
+            return crate::output::write_stdout_styled(
+                &render::text(report, true),
+                "the plan",
+            );
+        }
+        Format::Text => render::text(report, false),
         Format::Markdown => render::markdown(report),
         Format::Json => render::json(report),
     };
-    crate::cli::write_stdout(&text, "the plan")
+    crate::output::write_stdout(&text, "the plan")
 }
 
 fn decide(report: &Report, options: &PlanOptions) -> Exit {
@@ -327,7 +333,7 @@ fn confirm(count: usize) -> bool {
 }
 
 fn print(text: &str) -> Result<(), Error> {
-    crate::cli::write_stdout(text, "apply output")
+    crate::output::write_stdout(text, "apply output")
 }
 
 /// `cwrecon apply`: from a configuration (plan, show, confirm) or from a saved plan (check it is
@@ -349,7 +355,12 @@ pub async fn apply_command<S: Source, T: crate::apply::Target>(
                 "The saved plan is stale; it was not applied. Changed since it was made:\n",
             );
             for s in &stale {
-                let _ = writeln!(text, "  {}: {}", s.key, s.reason);
+                let _ = writeln!(
+                    text,
+                    "  {}: {}",
+                    crate::output::terminal::text(&s.key.to_string()),
+                    crate::output::terminal::text(&s.reason)
+                );
             }
             text.push_str("Plan again and review the new plan.\n");
             print(&text)?;
@@ -362,7 +373,12 @@ pub async fn apply_command<S: Source, T: crate::apply::Target>(
     } else {
         let report = assemble(config, &snapshot, options.today);
         if options.format == Format::Text {
-            print(&render::text(&report, options.color))?;
+            let shown = render::text(&report, options.color);
+            if options.color {
+                crate::output::write_stdout_styled(&shown, "apply output")?;
+            } else {
+                print(&shown)?;
+            }
         }
         if report.is_blocked_by_findings() {
             return Err(Error::Preflight {

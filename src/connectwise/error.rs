@@ -5,7 +5,9 @@
 //! [`Error::may_have_committed`] (a write may have taken effect although no success was seen, so the
 //! object must be looked up by its natural key before the write is tried again).
 //! Refuses to carry credentials: no variant holds a header, and [`Call`] names only the method, the
-//! path and the page.
+//! path and the page. A server's own words ([`ApiError`]) are kept only after
+//! [`ApiError::redacted`]: each cut to a bounded length, control characters shown as escapes, and
+//! the login and keys replaced by `***` (a proxy may echo the Authorization header into its body).
 
 use std::fmt;
 use std::time::Duration;
@@ -75,12 +77,41 @@ fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<FieldErro
     Ok(Option::<Vec<FieldError>>::deserialize(d)?.unwrap_or_default())
 }
 
+/// The most field errors kept from one body: enough to fix the data, bounded against a flood.
+pub(super) const MAX_FIELD_ERRORS: usize = 20;
+
 impl ApiError {
     /// Decode an error body; `None` when it is not one of ConnectWise's shapes.
     pub fn from_body(body: &[u8]) -> Option<ApiError> {
         let parsed: ApiError = serde_json::from_slice(body).ok()?;
         (parsed.code.is_some() || parsed.message.is_some() || !parsed.errors.is_empty())
             .then_some(parsed)
+    }
+
+    /// The same error as it may be shown: every text cut to
+    /// [`MAX_SERVER_TEXT`](crate::output::redact::MAX_SERVER_TEXT) characters, control characters
+    /// visible, `secrets` and `Basic`/`Bearer` tokens replaced by `***`; at most
+    /// [`MAX_FIELD_ERRORS`] field errors.
+    #[must_use]
+    pub fn redacted(self, secrets: &crate::output::redact::Secrets) -> ApiError {
+        let clean = |text: Option<String>| {
+            text.map(|t| crate::output::redact::server_text(&t, secrets))
+        };
+        ApiError {
+            code: clean(self.code),
+            message: clean(self.message),
+            errors: self
+                .errors
+                .into_iter()
+                .take(MAX_FIELD_ERRORS)
+                .map(|e| FieldError {
+                    code: clean(e.code),
+                    message: clean(e.message),
+                    resource: clean(e.resource),
+                    field: clean(e.field),
+                })
+                .collect(),
+        }
     }
 }
 
@@ -120,7 +151,7 @@ pub enum Error {
     /// The site (`CW_SITE`) is not a usable base URL.
     #[error("use ConnectWise site `{site}`: {reason}")]
     InvalidSite {
-        /// The site as given.
+        /// The site as given, with user info, query values and fragment replaced by `***`.
         site: String,
         /// Why it was refused.
         reason: String,

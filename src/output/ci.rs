@@ -76,9 +76,9 @@ pub struct Location<'a> {
     /// The file, as given.
     pub file: &'a str,
     /// 1-based line.
-    pub line: Option<usize>,
+    pub line: Option<u64>,
     /// 1-based column.
-    pub column: Option<usize>,
+    pub column: Option<u64>,
 }
 
 /// `::error file=…,line=…,col=…::message`, one line.

@@ -23,12 +23,16 @@ const BACKSLASHED: &[char] = &[
 /// A value in markdown prose.
 pub fn text(value: &str) -> String {
     let visible = terminal::text(value);
+    let chars: Vec<char> = visible.chars().collect();
     let mut out = String::with_capacity(visible.len() + 8);
-    for c in visible.chars() {
+    for (i, &c) in chars.iter().enumerate() {
         match c {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
+            // Between two letters or digits `_` can neither open nor close emphasis (CommonMark
+            // §6.2), so `MXS10C01SUNR_7.25` stays as it is written.
+            '_' if is_intraword(&chars, i) => out.push(c),
             c if BACKSLASHED.contains(&c) => {
                 out.push('\\');
                 out.push(c);
@@ -37,6 +41,12 @@ pub fn text(value: &str) -> String {
         }
     }
     out
+}
+
+fn is_intraword(chars: &[char], i: usize) -> bool {
+    i > 0
+        && chars[i - 1].is_alphanumeric()
+        && chars.get(i + 1).is_some_and(|c| c.is_alphanumeric())
 }
 
 /// A value in a table cell: [`text`], which also escapes `|`.
@@ -96,12 +106,13 @@ mod tests {
     fn prose_cannot_open_a_comment_a_tag_or_code() {
         assert_eq!(
             text("a```\n<!-- x"),
-            "a\\`\\`\\`\\n&lt;\\!-- x",
+            "a\\`\\`\\`\\\\n&lt;\\!-- x",
             "the newline is shown, the comment is text"
         );
         assert_eq!(text("[x](javascript:y)"), "\\[x\\]\\(javascript:y\\)");
         assert_eq!(text("**b** _i_ # h ~~s~~ @team $m$"), "\\*\\*b\\*\\* \\_i\\_ \\# h \\~\\~s\\~\\~ \\@team \\$m\\$");
         assert_eq!(text("Acme Corp"), "Acme Corp");
+        assert_eq!(text("MXS10C01SUNR_7.25 _x_"), "MXS10C01SUNR_7.25 \\_x\\_");
         assert_eq!(text("\u{1b}[2J"), "\\\\u\\{1b\\}\\[2J");
     }
 
@@ -162,7 +173,8 @@ mod tests {
                     i += 2;
                     continue;
                 }
-                prop_assert!(!BACKSLASHED.contains(&chars[i]), "{}", shown);
+                let intraword = chars[i] == '_' && is_intraword(&chars, i);
+                prop_assert!(intraword || !BACKSLASHED.contains(&chars[i]), "{}", shown);
                 i += 1;
             }
         }

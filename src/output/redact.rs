@@ -240,7 +240,7 @@ mod tests {
     fn server_text_is_bounded_and_visible() {
         let shown = server_text(&format!("\u{1b}[2J{}", "x".repeat(1000)), &Secrets::default());
         assert!(shown.starts_with("\\u{1b}[2J"), "{shown}");
-        assert!(shown.ends_with("… (707 more characters not shown)"), "{shown}");
+        assert!(shown.ends_with("… (709 more characters not shown)"), "{shown}");
         assert!(!shown.contains('\u{1b}'));
     }
 
