@@ -111,10 +111,7 @@ pub async fn plan<S: Source>(
 fn show(report: &Report, options: &PlanOptions) -> Result<(), Error> {
     let text = match options.format {
         Format::Text if options.color => {
-            return crate::output::write_stdout_styled(
-                &render::text(report, true),
-                "the plan",
-            );
+            return crate::output::write_stdout_styled(&render::text(report, true), "the plan");
         }
         Format::Text => render::text(report, false),
         Format::Markdown => render::markdown(report),

@@ -144,12 +144,19 @@ fn a_site_with_credentials_or_a_query_is_refused_without_printing_them() {
             "https://someuser:s3cretpw@cw.example.com/v4_6_release/apis/3.0?token=tok3nvalue&k#frag3nt",
             &["someuser", "s3cretpw", "tok3nvalue", "frag3nt"][..],
         ),
-        ("apiuser:hunter2@cw.example.com", &["apiuser", "hunter2"][..]),
+        (
+            "apiuser:hunter2@cw.example.com",
+            &["apiuser", "hunter2"][..],
+        ),
         ("https://cw.example.com/?access=t0ken", &["t0ken"][..]),
     ] {
         let output = cwrecon(site, &["plan", "examples/intermedia"]);
         assert_ne!(output.code, 0, "{}", output.transcript());
-        assert!(output.stderr.contains("ConnectWise site"), "{}", output.stderr);
+        assert!(
+            output.stderr.contains("ConnectWise site"),
+            "{}",
+            output.stderr
+        );
         for secret in secrets {
             assert!(
                 !output.transcript().contains(secret),

@@ -10,6 +10,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use common::tenant::{Tenant, tenant};
@@ -81,7 +82,7 @@ fn is_op_head(line: &str) -> bool {
         )
 }
 
-/// A markdown document read as CommonMark reads fences: the lines inside fences, the lines outside,
+/// A markdown document read as `CommonMark` reads fences: the lines inside fences, the lines outside,
 /// and whether every fence was closed.
 struct Fenced<'a> {
     inside: Vec<&'a str>,
@@ -109,28 +110,26 @@ fn fences(doc: &str) -> Fenced<'_> {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn hostile_live_text_cannot_hide_plan_lines_or_reach_a_terminal_or_ci_log_raw() {
-    let t = converged().await;
-    // A linked company renamed by hand: the plan shows the live identifier in a finding.
-    let acme = id_of(&t, "/company/companies", "identifier = \"AcmeCorp\"").await;
+/// Seed the converged tenant with hostile text where a plan shows it: a linked company renamed by
+/// hand (shown in a finding, outside code) and a catalog description edited by hand (restored by an
+/// update, shown in a fenced diff).
+async fn seed_hostile_text(t: &Tenant) {
+    let acme = id_of(t, "/company/companies", "identifier = \"AcmeCorp\"").await;
     t.patch(
         &format!("/company/companies/{acme}"),
         "identifier",
         json!(HOSTILE_IDENTIFIER),
     )
     .await;
-    let delta = id_of(&t, "/company/companies", "identifier = \"DeltaLogistics\"").await;
+    let delta = id_of(t, "/company/companies", "identifier = \"DeltaLogistics\"").await;
     t.patch(
         &format!("/company/companies/{delta}"),
         "identifier",
         json!(HOSTILE_CI),
     )
     .await;
-    // A catalog description edited by hand: the plan restores it, showing the live text in a
-    // fenced diff.
     let item = id_of(
-        &t,
+        t,
         "/procurement/catalog",
         "identifier = \"MXS10C01SUNR_7.25\"",
     )
@@ -141,22 +140,15 @@ async fn hostile_live_text_cannot_hide_plan_lines_or_reach_a_terminal_or_ci_log_
         json!(format!("{HOSTILE_IDENTIFIER}\n{HOSTILE_CI}")),
     )
     .await;
+}
 
-    let json = t
-        .cli(&["plan", "examples/intermedia", "--format", "json"])
-        .run();
-    assert!(json.code == 0 || json.code == 2, "{}", json.transcript());
-    assert_no_raw_controls("the JSON plan", &json.stdout);
-    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
-    let ops = doc["ops"].as_array().unwrap().len();
-    assert!(ops > 0, "the edited description is restored: {}", json.stdout);
-    let findings = doc["findings"].to_string();
-    assert!(findings.contains("pwned"), "the renamed company is noted: {findings}");
-
-    let markdown = t
-        .cli(&["plan", "examples/intermedia", "--format", "markdown"])
-        .run();
-    assert!(markdown.code == 0 || markdown.code == 2, "{}", markdown.transcript());
+/// The markdown plan shows all `ops` inside closed fences and nothing hostile outside them.
+fn assert_markdown_plan_is_whole(markdown: &common::Output, ops: usize) {
+    assert!(
+        markdown.code == 0 || markdown.code == 2,
+        "{}",
+        markdown.transcript()
+    );
     let md = fences(&markdown.stdout);
     assert!(md.all_closed, "a fence is left open:\n{}", markdown.stdout);
     assert_eq!(
@@ -176,37 +168,92 @@ async fn hostile_live_text_cannot_hide_plan_lines_or_reach_a_terminal_or_ci_log_
         markdown.stdout
     );
     assert_eq!(
-        md.outside.iter().filter(|l| l.starts_with("<details>")).count(),
-        md.outside.iter().filter(|l| l.starts_with("</details>")).count(),
+        md.outside
+            .iter()
+            .filter(|l| l.starts_with("<details>"))
+            .count(),
+        md.outside
+            .iter()
+            .filter(|l| l.starts_with("</details>"))
+            .count(),
         "{}",
         markdown.stdout
     );
-    assert!(markdown.stdout.contains("pwned"), "the finding is shown");
     assert_no_raw_controls("the markdown plan", &markdown.stdout);
     assert_eq!(ci_commands(&markdown.stdout), Vec::<&str>::new());
+}
+
+/// The text plan shows all `ops`, with no raw control character and no CI command line.
+fn assert_text_plan_is_safe(text: &common::Output, ops: usize) {
+    assert!(text.code == 0 || text.code == 2, "{}", text.transcript());
+    assert!(text.stdout.contains("pwned"), "{}", text.stdout);
+    let uncoloured = text
+        .stdout
+        .replace("\u{1b}[32m", "")
+        .replace("\u{1b}[33m", "")
+        .replace("\u{1b}[31m", "")
+        .replace("\u{1b}[0m", "");
+    assert_eq!(
+        uncoloured.lines().filter(|l| is_op_head(l)).count(),
+        ops,
+        "{}",
+        text.stdout
+    );
+    assert_no_raw_controls("the text plan", &uncoloured);
+    assert_no_raw_controls("stderr", &text.stderr);
+    assert_eq!(
+        ci_commands(&text.stdout),
+        Vec::<&str>::new(),
+        "{}",
+        text.stdout
+    );
+    assert_eq!(
+        ci_commands(&text.stderr),
+        Vec::<&str>::new(),
+        "{}",
+        text.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_live_text_cannot_hide_plan_lines_or_reach_a_terminal_or_ci_log_raw() {
+    let t = converged().await;
+    seed_hostile_text(&t).await;
+
+    let json = t
+        .cli(&["plan", "examples/intermedia", "--format", "json"])
+        .run();
+    assert!(json.code == 0 || json.code == 2, "{}", json.transcript());
+    assert_no_raw_controls("the JSON plan", &json.stdout);
+    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+    let ops = doc["ops"].as_array().unwrap().len();
+    assert!(
+        ops > 0,
+        "the edited description is restored: {}",
+        json.stdout
+    );
+    let findings = doc["findings"].to_string();
+    assert!(
+        findings.contains("pwned"),
+        "the renamed company is noted: {findings}"
+    );
+    let description = doc["ops"].to_string();
+    assert!(
+        description.contains("::add-mask::x\\n::error::forged"),
+        "JSON keeps the value exactly: {description}"
+    );
+
+    let markdown = t
+        .cli(&["plan", "examples/intermedia", "--format", "markdown"])
+        .run();
+    assert!(markdown.stdout.contains("pwned"), "the finding is shown");
+    assert_markdown_plan_is_whole(&markdown, ops);
 
     for color in ["never", "always"] {
         let text = t
             .cli(&["plan", "examples/intermedia", "--color", color])
             .run();
-        assert!(text.code == 0 || text.code == 2, "{}", text.transcript());
-        assert!(text.stdout.contains("pwned"), "{}", text.stdout);
-        let uncoloured = text
-            .stdout
-            .replace("\u{1b}[32m", "")
-            .replace("\u{1b}[33m", "")
-            .replace("\u{1b}[31m", "")
-            .replace("\u{1b}[0m", "");
-        assert_eq!(
-            uncoloured.lines().filter(|l| is_op_head(l)).count(),
-            ops,
-            "{}",
-            text.stdout
-        );
-        assert_no_raw_controls("the text plan", &uncoloured);
-        assert_no_raw_controls("stderr", &text.stderr);
-        assert_eq!(ci_commands(&text.stdout), Vec::<&str>::new(), "{}", text.stdout);
-        assert_eq!(ci_commands(&text.stderr), Vec::<&str>::new(), "{}", text.stderr);
+        assert_text_plan_is_safe(&text, ops);
     }
 }
 
@@ -214,12 +261,13 @@ fn write_export(dir: &Path, rows: &[[&str; 4]]) -> String {
     let mut text = String::from("Account ID,Account Name,Product Code,Unit Cost,Quantity\n");
     for [account, name, sku, quantity] in rows {
         let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-        text.push_str(&format!(
-            "{},{},{},7.25,{quantity}\n",
+        let _ = writeln!(
+            text,
+            "{},{},{},7.25,{quantity}",
             quote(account),
             quote(name),
             quote(sku)
-        ));
+        );
     }
     let path = dir.join("export.csv");
     std::fs::write(&path, text).unwrap();
@@ -299,7 +347,12 @@ async fn reconcile_neutralises_formulas_and_escapes_vendor_text_in_every_format(
     let text = reconcile("text");
     assert_eq!(text.code, 0, "{}", text.transcript());
     assert_no_raw_controls("the text reconciliation", &text.stdout);
-    assert_eq!(ci_commands(&text.stdout), Vec::<&str>::new(), "{}", text.stdout);
+    assert_eq!(
+        ci_commands(&text.stdout),
+        Vec::<&str>::new(),
+        "{}",
+        text.stdout
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -324,7 +377,11 @@ async fn configuration_text_cannot_break_the_markdown_plan() {
     let doc: Value = serde_json::from_str(&json.stdout).unwrap();
     let ops = doc["ops"].as_array().unwrap().len();
     let markdown = t.cli(&["plan", &config, "--format", "markdown"]).run();
-    assert!(markdown.stdout.contains("fenced"), "{}", markdown.transcript());
+    assert!(
+        markdown.stdout.contains("fenced"),
+        "{}",
+        markdown.transcript()
+    );
     let md = fences(&markdown.stdout);
     assert!(md.all_closed, "{}", markdown.stdout);
     assert_eq!(
@@ -333,7 +390,11 @@ async fn configuration_text_cannot_break_the_markdown_plan() {
         "{}",
         markdown.stdout
     );
-    assert!(md.outside.iter().all(|l| !l.contains("<!--")), "{}", markdown.stdout);
+    assert!(
+        md.outside.iter().all(|l| !l.contains("<!--")),
+        "{}",
+        markdown.stdout
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -94,9 +94,8 @@ impl ApiError {
     /// [`MAX_FIELD_ERRORS`] field errors.
     #[must_use]
     pub fn redacted(self, secrets: &crate::output::redact::Secrets) -> ApiError {
-        let clean = |text: Option<String>| {
-            text.map(|t| crate::output::redact::server_text(&t, secrets))
-        };
+        let clean =
+            |text: Option<String>| text.map(|t| crate::output::redact::server_text(&t, secrets));
         ApiError {
             code: clean(self.code),
             message: clean(self.message),

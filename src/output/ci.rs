@@ -104,9 +104,15 @@ mod tests {
 
     #[test]
     fn command_lines_are_shown_not_run() {
-        assert_eq!(neutralise("plan\n::add-mask::x\n"), "plan\n\\::add-mask::x\n");
+        assert_eq!(
+            neutralise("plan\n::add-mask::x\n"),
+            "plan\n\\::add-mask::x\n"
+        );
         assert_eq!(neutralise("  ::error::y"), "  \\::error::y");
-        assert_eq!(neutralise("##[set-output name=a;]b"), "\\##[set-output name=a;]b");
+        assert_eq!(
+            neutralise("##[set-output name=a;]b"),
+            "\\##[set-output name=a;]b"
+        );
         assert_eq!(neutralise("name: ::x"), "name: ::x", "not at a line start");
         assert!(matches!(neutralise("a\nb"), Cow::Borrowed(_)));
     }
@@ -115,14 +121,25 @@ mod tests {
     fn annotations_escape_their_data() {
         assert_eq!(
             github_error(
-                Some(Location { file: "a,b:c.yaml", line: Some(3), column: Some(7) }),
+                Some(Location {
+                    file: "a,b:c.yaml",
+                    line: Some(3),
+                    column: Some(7)
+                }),
                 "bad\n::add-mask::x 100%"
             ),
             "::error file=a%2Cb%3Ac.yaml,line=3,col=7::bad%0A::add-mask::x 100%25"
         );
         assert_eq!(github_error(None, "x\u{1b}y"), "::error::x\\u{1b}y");
         assert_eq!(
-            github_error(Some(Location { file: "e.csv", line: Some(2), column: None }), "m"),
+            github_error(
+                Some(Location {
+                    file: "e.csv",
+                    line: Some(2),
+                    column: None
+                }),
+                "m"
+            ),
             "::error file=e.csv,line=2::m"
         );
     }

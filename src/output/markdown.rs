@@ -44,9 +44,7 @@ pub fn text(value: &str) -> String {
 }
 
 fn is_intraword(chars: &[char], i: usize) -> bool {
-    i > 0
-        && chars[i - 1].is_alphanumeric()
-        && chars.get(i + 1).is_some_and(|c| c.is_alphanumeric())
+    i > 0 && chars[i - 1].is_alphanumeric() && chars.get(i + 1).is_some_and(|c| c.is_alphanumeric())
 }
 
 /// A value in a table cell: [`text`], which also escapes `|`.
@@ -110,7 +108,10 @@ mod tests {
             "the newline is shown, the comment is text"
         );
         assert_eq!(text("[x](javascript:y)"), "\\[x\\]\\(javascript:y\\)");
-        assert_eq!(text("**b** _i_ # h ~~s~~ @team $m$"), "\\*\\*b\\*\\* \\_i\\_ \\# h \\~\\~s\\~\\~ \\@team \\$m\\$");
+        assert_eq!(
+            text("**b** _i_ # h ~~s~~ @team $m$"),
+            "\\*\\*b\\*\\* \\_i\\_ \\# h \\~\\~s\\~\\~ \\@team \\$m\\$"
+        );
         assert_eq!(text("Acme Corp"), "Acme Corp");
         assert_eq!(text("MXS10C01SUNR_7.25 _x_"), "MXS10C01SUNR_7.25 \\_x\\_");
         assert_eq!(text("\u{1b}[2J"), "\\\\u\\{1b\\}\\[2J");
@@ -132,10 +133,13 @@ mod tests {
     #[test]
     fn a_fence_is_longer_than_any_backtick_run_inside() {
         assert_eq!(fence("diff", "+ a\n"), "```diff\n+ a\n```\n");
-        assert_eq!(fence("diff", "x ````` y"), "``````diff\nx ````` y\n``````\n");
+        assert_eq!(
+            fence("diff", "x ````` y"),
+            "``````diff\nx ````` y\n``````\n"
+        );
     }
 
-    /// Whether, reading `doc` as CommonMark fences do, the first fence closes only on its last line.
+    /// Whether, reading `doc` as `CommonMark` fences do, the first fence closes only on its last line.
     fn fence_closes_at_end(doc: &str) -> bool {
         let mut lines = doc.lines();
         let open = lines.next().unwrap_or("");
@@ -146,7 +150,8 @@ mod tests {
             .enumerate()
             .filter(|(_, l)| {
                 let t = l.trim_start_matches(' ');
-                t.chars().take_while(|c| *c == '`').count() >= n && t.trim_end().chars().all(|c| c == '`')
+                t.chars().take_while(|c| *c == '`').count() >= n
+                    && t.trim_end().chars().all(|c| c == '`')
             })
             .map(|(i, _)| i)
             .collect();

@@ -231,16 +231,25 @@ mod tests {
             server_text("Authorization: Basic YWJjOmRlZg== was sent", &s),
             "Authorization: Basic *** was sent"
         );
-        assert_eq!(server_text("BEARER abc.def-ghi and bearer  x", &s), "BEARER *** and bearer  ***");
+        assert_eq!(
+            server_text("BEARER abc.def-ghi and bearer  x", &s),
+            "BEARER *** and bearer  ***"
+        );
         assert_eq!(server_text("basically fine", &s), "basically fine");
         assert_eq!(server_text("Basic", &s), "Basic");
     }
 
     #[test]
     fn server_text_is_bounded_and_visible() {
-        let shown = server_text(&format!("\u{1b}[2J{}", "x".repeat(1000)), &Secrets::default());
+        let shown = server_text(
+            &format!("\u{1b}[2J{}", "x".repeat(1000)),
+            &Secrets::default(),
+        );
         assert!(shown.starts_with("\\u{1b}[2J"), "{shown}");
-        assert!(shown.ends_with("… (709 more characters not shown)"), "{shown}");
+        assert!(
+            shown.ends_with("… (709 more characters not shown)"),
+            "{shown}"
+        );
         assert!(!shown.contains('\u{1b}'));
     }
 

@@ -1,6 +1,6 @@
 //! CSV cells that a spreadsheet opens: a cell must never run as a formula.
 //!
-//! Excel, LibreOffice and Google Sheets read a cell that starts with `=`, `+`, `-` or `@` as a
+//! Excel, `LibreOffice` and Google Sheets read a cell that starts with `=`, `+`, `-` or `@` as a
 //! formula (`=HYPERLINK(…)`, `=cmd|…`), and one that starts with a tab or CR the same way after
 //! trimming. The rule, OWASP's "CSV injection" advice: such a cell gets a leading `'`, which every
 //! spreadsheet shows as text and hides. The full-width forms (`＝＋－＠`) are treated alike, since some

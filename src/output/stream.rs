@@ -8,8 +8,8 @@
 
 use std::io::Write as _;
 
-use super::terminal::{self, Style};
 use super::ci;
+use super::terminal::{self, Style};
 use crate::error::Error;
 
 /// `text` as it may reach a terminal or a CI log.
@@ -41,7 +41,9 @@ fn write_out(text: &str, what: &str, style: Style) -> Result<(), Error> {
 
 /// Write diagnostics to stderr; a failure to write them has nowhere to be reported.
 pub fn write_stderr(text: &str, style: Style) {
-    let _ = std::io::stderr().lock().write_all(safe(text, style).as_bytes());
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(safe(text, style).as_bytes());
 }
 
 /// The log's writer (for `tracing_subscriber`): each event goes through [`safe`] on its way to
@@ -94,6 +96,9 @@ mod tests {
             safe("ok\n::add-mask::x\u{1b}]52;c;aGk=\u{7}\n", Style::Escape),
             "ok\n\\::add-mask::x\\u001b]52;c;aGk=\\u0007\n"
         );
-        assert_eq!(safe("\u{1b}[32m+ a\u{1b}[0m\n", Style::Keep), "\u{1b}[32m+ a\u{1b}[0m\n");
+        assert_eq!(
+            safe("\u{1b}[32m+ a\u{1b}[0m\n", Style::Keep),
+            "\u{1b}[32m+ a\u{1b}[0m\n"
+        );
     }
 }

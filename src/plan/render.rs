@@ -233,11 +233,7 @@ fn write_finding(out: &mut String, finding: &Finding, bullet: &str) {
         let scope = finding.account.as_ref().map_or(String::new(), |a| {
             format!(" (account {})", terminal::text(a))
         });
-        let _ = writeln!(
-            out,
-            "{label}{scope}: {}",
-            terminal::text(&finding.message)
-        );
+        let _ = writeln!(out, "{label}{scope}: {}", terminal::text(&finding.message));
         let _ = writeln!(out, "  fix: {}", terminal::text(&finding.fix));
     } else {
         let scope = finding.account.as_ref().map_or(String::new(), |a| {
