@@ -485,7 +485,11 @@ async fn export(args: ExportArgs) -> Result<Exit, Error> {
         args.out.display()
     );
     for skipped in &export.skipped {
-        let _ = writeln!(text, "not exported: {skipped}");
+        let _ = writeln!(
+            text,
+            "not exported: {}",
+            crate::output::terminal::text(&skipped.to_string())
+        );
     }
     write_stdout(&text, "the export summary")?;
     Ok(Exit::OK)

@@ -121,7 +121,14 @@ async fn setup_references(
                 .findings
                 .iter()
                 .filter(|f| f.blocking)
-                .map(|f| format!("{} (fix: {})", f.message, f.fix))
+                .map(|f| {
+                    // Findings quote the tenant: each stays on its own line of the checklist.
+                    format!(
+                        "{} (fix: {})",
+                        crate::output::terminal::text(&f.message),
+                        crate::output::terminal::text(&f.fix)
+                    )
+                })
                 .collect();
             vec![Check {
                 name: "setup rows and companies the configuration relies on".to_owned(),

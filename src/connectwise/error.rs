@@ -366,6 +366,37 @@ mod tests {
     }
 
     #[test]
+    fn a_redacted_body_keeps_no_credential_no_control_and_a_bounded_length() {
+        let secrets = crate::output::redact::Secrets::for_login("acme", "pubKEY123", "privKEY456");
+        let body = format!(
+            r#"{{"code":"InvalidObject","message":"Authorization: Basic YWNtZStwdWJLRVkxMjM6cHJpdktFWTQ1Ng== \u001b[2J{}","errors":[{{"code":"x","message":"privKEY456","field":"pubKEY123"}}]}}"#,
+            "y".repeat(1_000)
+        );
+        let api = ApiError::from_body(body.as_bytes())
+            .unwrap()
+            .redacted(&secrets);
+        let shown = api.to_string();
+        assert!(
+            shown.starts_with("InvalidObject: Authorization: Basic *** \\u{1b}[2J"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("privKEY456") && !shown.contains("pubKEY123"),
+            "{shown}"
+        );
+        assert!(shown.contains("(734 more characters not shown)"), "{shown}");
+        assert!(shown.ends_with("; ***: x ***"), "{shown}");
+        let many = format!(
+            r#"{{"errors":[{}]}}"#,
+            vec![r#"{"message":"m"}"#; 100].join(",")
+        );
+        let api = ApiError::from_body(many.as_bytes())
+            .unwrap()
+            .redacted(&secrets);
+        assert_eq!(api.errors.len(), MAX_FIELD_ERRORS);
+    }
+
+    #[test]
     fn rate_limit_and_null_errors_shapes() {
         let api = ApiError::from_body(
             br#"{"error":"ConnectWiseAPI","message":"Too many requests. Please try again in 30 seconds."}"#,
