@@ -488,7 +488,7 @@ async fn export(args: ExportArgs) -> Result<Exit, Error> {
         let _ = writeln!(
             text,
             "not exported: {}",
-            crate::output::terminal::text(&skipped.to_string())
+            crate::output::terminal::text(skipped)
         );
     }
     write_stdout(&text, "the export summary")?;

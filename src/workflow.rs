@@ -170,7 +170,13 @@ impl Applied {
             match outcome {
                 crate::apply::Outcome::Done { .. } => {}
                 crate::apply::Outcome::Failed { error } => {
-                    let _ = writeln!(out, "  failed  {} {}: {error}", op.action.verb(), op.key);
+                    let _ = writeln!(
+                        out,
+                        "  failed  {} {}: {}",
+                        op.action.verb(),
+                        shown(&op.key),
+                        crate::output::terminal::text(error)
+                    );
                 }
                 crate::apply::Outcome::Skipped { because_of } => {
                     let cause = self
@@ -178,12 +184,12 @@ impl Applied {
                         .plan
                         .ops
                         .get(*because_of)
-                        .map_or_else(String::new, |o| o.key.to_string());
+                        .map_or_else(String::new, |o| shown(&o.key));
                     let _ = writeln!(
                         out,
                         "  skipped {} {}: waits for {cause}",
                         op.action.verb(),
-                        op.key
+                        shown(&op.key)
                     );
                 }
             }
@@ -199,6 +205,11 @@ impl Applied {
         }
         out
     }
+}
+
+/// A key for a line of text: its parts come from outside, so they are escaped.
+fn shown(key: &crate::model::Key) -> String {
+    crate::output::terminal::text(&key.to_string()).into_owned()
 }
 
 /// Why `apply` did not run.

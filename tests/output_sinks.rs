@@ -409,3 +409,48 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn a_configuration_problem_quoting_hostile_text_is_one_annotation_and_no_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("setup.yaml");
+    std::fs::write(
+        &path,
+        "products:\n  - sku: A1R\n    \"x\\n::add-mask::leak\\n\\e]0;t\\a\": 1\n",
+    )
+    .unwrap();
+    let output = common::Cli::new()
+        .args([
+            "validate",
+            "--format",
+            "github",
+            &path.display().to_string(),
+        ])
+        .run();
+    assert_eq!(output.code, 78, "{}", output.transcript());
+    let annotations: Vec<&str> = output
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::error"))
+        .collect();
+    assert!(!annotations.is_empty(), "{}", output.transcript());
+    assert_eq!(
+        ci_commands(&output.stdout),
+        annotations,
+        "only cwrecon's own annotations start a command: {}",
+        output.stdout
+    );
+    assert!(
+        annotations.iter().any(|a| a.contains("::add-mask::leak")),
+        "{}",
+        output.stdout
+    );
+    assert_eq!(
+        ci_commands(&output.stderr),
+        Vec::<&str>::new(),
+        "{}",
+        output.stderr
+    );
+    assert_no_raw_controls("stdout", &output.stdout);
+    assert_no_raw_controls("stderr", &output.stderr);
+}
