@@ -87,6 +87,13 @@ impl Client {
             .build()
             .map_err(|source| Error::ClientBuild { source })?;
         let concurrency = config.concurrency.max(1);
+        let secrets = crate::output::redact::Secrets::for_login(
+            &config.company_id,
+            config.public_key.expose_secret(),
+            config.private_key.expose_secret(),
+        );
+        // Whatever path a secret takes into a message, the output writers still redact it.
+        crate::output::redact::remember(&secrets);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -100,11 +107,7 @@ impl Client {
                 in_flight: Semaphore::new(concurrency),
                 counts: Mutex::new(BTreeMap::new()),
                 retries: std::sync::atomic::AtomicU64::new(0),
-                secrets: crate::output::redact::Secrets::for_login(
-                    &config.company_id,
-                    config.public_key.expose_secret(),
-                    config.private_key.expose_secret(),
-                ),
+                secrets,
             }),
         })
     }

@@ -13,6 +13,10 @@
 //! [`url`] shows a URL (a `CW_SITE` that was refused) with its user info, query values and fragment
 //! replaced by `***`, so the error that refuses credentials in a URL does not print them back.
 //!
+//! Last net: a client [`remember`]s its login's forms for the process, and the stream writers
+//! ([`super::stream`]) replace them in everything printed, so a secret that reached a message by a
+//! path not covered above (a decoding error quoting a response, a log line) is still not shown.
+//!
 //! Refuses to guess: text that merely looks random is left alone; only the forms above are redacted.
 
 use std::fmt;
@@ -72,6 +76,42 @@ impl Secrets {
             }
         }
         out
+    }
+}
+
+/// Every login this process connects with, for the stream writers' last net.
+static REMEMBERED: std::sync::RwLock<Vec<Secrets>> = std::sync::RwLock::new(Vec::new());
+
+/// Keep `secrets` for the process: the stream writers redact them from everything printed.
+pub fn remember(secrets: &Secrets) {
+    let mut all = REMEMBERED
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !all.iter().any(|known| known.same_as(secrets)) {
+        all.push(secrets.clone());
+    }
+}
+
+/// `text` with every remembered secret replaced by `***`.
+pub fn remembered(text: &str) -> String {
+    let all = REMEMBERED
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut out = text.to_owned();
+    for secrets in all.iter() {
+        out = secrets.redact(&out);
+    }
+    out
+}
+
+impl Secrets {
+    fn same_as(&self, other: &Secrets) -> bool {
+        self.needles.len() == other.needles.len()
+            && self
+                .needles
+                .iter()
+                .zip(&other.needles)
+                .all(|(a, b)| a.expose_secret() == b.expose_secret())
     }
 }
 
@@ -222,6 +262,21 @@ mod tests {
             let shown = server_text(&format!("echo: {form}!"), &s);
             assert_eq!(shown, "echo: ***!", "{form}");
         }
+    }
+
+    #[test]
+    fn remembered_secrets_are_redacted_everywhere() {
+        remember(&Secrets::for_login("co", "rememberedPUB", "rememberedPRIV"));
+        remember(&Secrets::for_login("co", "rememberedPUB", "rememberedPRIV"));
+        assert_eq!(remembered("a rememberedPRIV b"), "a *** b");
+        let these = Secrets::for_login("co", "rememberedPUB", "rememberedPRIV");
+        let copies = REMEMBERED
+            .read()
+            .unwrap()
+            .iter()
+            .filter(|known| known.same_as(&these))
+            .count();
+        assert_eq!(copies, 1, "a login is remembered once");
     }
 
     #[test]

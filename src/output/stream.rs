@@ -3,7 +3,9 @@
 //! Everything cwrecon prints goes through here, after its renderer escaped each value for its
 //! sink. These writers apply, to the whole text, the rules that hold for every sink: hidden
 //! characters are escaped ([`terminal::block`]; only cwrecon's own colours stay, and only where
-//! the caller says the output is coloured) and no line can start a CI command ([`ci::neutralise`]).
+//! the caller says the output is coloured), no line can start a CI command ([`ci::neutralise`]),
+//! and the logins the process connected with are replaced by `***`
+//! ([`redact::remembered`](super::redact::remembered)).
 //! A closed pipe (`cwrecon schema | head`) is not an error.
 
 use std::io::Write as _;
@@ -12,9 +14,11 @@ use super::ci;
 use super::terminal::{self, Style};
 use crate::error::Error;
 
-/// `text` as it may reach a terminal or a CI log.
+/// `text` as it may reach a terminal or a CI log: no remembered secret, hidden characters escaped,
+/// no line starting a CI command.
 pub fn safe(text: &str, style: Style) -> String {
-    ci::neutralise(&terminal::block(text, style)).into_owned()
+    let redacted = super::redact::remembered(text);
+    ci::neutralise(&terminal::block(&redacted, style)).into_owned()
 }
 
 /// Write a command's output to stdout. `what` names it in the error ("the plan").
