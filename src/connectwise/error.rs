@@ -114,8 +114,13 @@ impl ApiError {
     }
 }
 
+/// The most characters of a whole server error shown in one message (each text in it is cut
+/// shorter still by [`ApiError::redacted`]).
+const MAX_SHOWN_CHARS: usize = 1_000;
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
         let mut parts = Vec::new();
         if let Some(code) = &self.code {
             parts.push(code.clone());
@@ -123,14 +128,14 @@ impl fmt::Display for ApiError {
         if let Some(message) = &self.message {
             parts.push(message.clone());
         }
-        f.write_str(&parts.join(": "))?;
+        let mut text = parts.join(": ");
         for e in &self.errors {
             let field = e.field.as_deref().unwrap_or("?");
             let code = e.code.as_deref().unwrap_or("");
             let message = e.message.as_deref().unwrap_or("");
-            write!(f, "; {field}: {code} {message}")?;
+            write!(text, "; {field}: {code} {message}")?;
         }
-        Ok(())
+        f.write_str(&crate::output::redact::truncate(&text, MAX_SHOWN_CHARS))
     }
 }
 
@@ -394,6 +399,14 @@ mod tests {
             .unwrap()
             .redacted(&secrets);
         assert_eq!(api.errors.len(), MAX_FIELD_ERRORS);
+        let long = format!(
+            r#"{{"errors":[{}]}}"#,
+            vec![format!(r#"{{"message":"{}"}}"#, "z".repeat(300)); 30].join(",")
+        );
+        let api = ApiError::from_body(long.as_bytes())
+            .unwrap()
+            .redacted(&secrets);
+        assert!(api.to_string().chars().count() < MAX_SHOWN_CHARS + 50);
     }
 
     #[test]
