@@ -535,6 +535,37 @@ mod tests {
     }
 
     #[test]
+    fn hostile_values_stay_in_their_fence_and_out_of_markdown_syntax() {
+        let mut report = sample();
+        let hostile = "x```\n<!--|`";
+        report.plan.ops[1].key.parts[0] = hostile.to_owned();
+        report.plan.ops[1].changes[0].before = Some(Value::Text("a\n````\n<!--".into()));
+        report.plan.revenue[0].account = hostile.to_owned();
+        let md = markdown(&report);
+        assert!(
+            md.contains("<summary>Company x```\\n&lt;!--|`"),
+            "the title is HTML-escaped: {md}"
+        );
+        assert!(
+            md.contains("| x\\`\\`\\`\\\\n&lt;\\!--\\|\\` |"),
+            "the cell is markdown-escaped: {md}"
+        );
+        assert!(
+            md.contains("`````diff\n! ~ update addition"),
+            "the fence outruns the value's backticks: {md}"
+        );
+        assert!(md.contains("        -a\\n````\\n<!--\n"), "{md}");
+        let text = text(&report, false);
+        assert!(text.contains("Company x```\\n<!--|`"), "{text}");
+        assert!(
+            !text
+                .lines()
+                .any(|l| l.starts_with("```") || l.starts_with("<!--")),
+            "a value stays on its line: {text}"
+        );
+    }
+
+    #[test]
     fn markdown_is_capped_with_a_note() {
         let mut report = sample();
         let template = report.plan.ops[1].clone();
