@@ -91,7 +91,7 @@ impl ApiError {
     /// The same error as it may be shown: every text cut to
     /// [`MAX_SERVER_TEXT`](crate::output::redact::MAX_SERVER_TEXT) characters, control characters
     /// visible, `secrets` and `Basic`/`Bearer` tokens replaced by `***`; at most
-    /// [`MAX_FIELD_ERRORS`] field errors.
+    /// 20 field errors.
     #[must_use]
     pub fn redacted(self, secrets: &crate::output::redact::Secrets) -> ApiError {
         let clean =

@@ -4,7 +4,7 @@
 //! (`::add-mask::`, `::error::`, `::stop-commands::`, `::set-output`) or with the older `##[`
 //! form; Azure Pipelines does the same with `##vso[`. GitLab opens and closes log sections with
 //! `section_start:` / `section_end:` markers, which need ESC and CR around them (both shown as
-//! escapes by [`terminal`](super::terminal)), and are neutralised here too when a line starts with one.
+//! escapes by [`terminal`]), and are neutralised here too when a line starts with one.
 //!
 //! Rules:
 //! - [`neutralise`]: a line that would be read as a command gets a `\` before its first visible

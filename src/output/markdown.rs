@@ -1,6 +1,6 @@
 //! Markdown (GitHub- and GitLab-flavoured) for pull-request comments and tickets.
 //!
-//! Three contexts, three rules; each first applies [`terminal::text`](super::terminal::text), so a
+//! Three contexts, three rules; each first applies [`terminal::text`], so a
 //! value stays on its line (`\n` shown, not a line break) and no control character reaches the page:
 //! - [`text`] (and [`cell`]) for a value in markdown prose or a table cell: markdown specials are
 //!   backslash-escaped and `<`, `>`, `&` become entities, so a value cannot start a comment (`<!--`),

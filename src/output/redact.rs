@@ -3,14 +3,14 @@
 //! A server's error message is not cwrecon's text: a proxy may echo the request's headers into it
 //! (the Basic credential), a hostile or broken server may send megabytes or terminal escapes. Before
 //! it is kept in an error, [`server_text`]:
-//! 1. makes control and invisible characters visible ([`terminal::text`](super::terminal::text));
+//! 1. makes control and invisible characters visible ([`terminal::text`]);
 //! 2. replaces the token after `Basic` or `Bearer` with `***`;
 //! 3. replaces every form of the login it knows ([`Secrets`]): the raw
 //!    `companyId+publicKey:privateKey`, its base64 in the standard and URL-safe alphabets, padded and
 //!    unpadded, and each key on its own;
 //! 4. cuts what is left to [`MAX_SERVER_TEXT`] characters, saying how much was cut.
 //!
-//! [`url`] shows a URL (a `CW_SITE` that was refused) with its user info, query values and fragment
+//! [`url()`] shows a URL (a `CW_SITE` that was refused) with its user info, query values and fragment
 //! replaced by `***`, so the error that refuses credentials in a URL does not print them back.
 //!
 //! Last net: a client [`remember`]s its login's forms for the process, and the stream writers

@@ -7,8 +7,9 @@
 //!
 //! Every value from outside (configuration, live tenant) is escaped for its sink by
 //! [`crate::output`]: [`terminal::text`] in text and inside markdown code fences (a value stays on
-//! its line and cannot act on a terminal), [`markdown`] outside them; each group's ops sit in a fence
-//! longer than any backtick run inside, so no value can close it.
+//! its line and cannot act on a terminal), [markdown escaping](crate::output::markdown) outside
+//! them; each group's ops sit in a fence longer than any backtick run inside, so no value can
+//! close it.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
