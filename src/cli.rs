@@ -874,6 +874,9 @@ pub fn report_error(err: &Error) {
     }
     let _ = writeln!(text, "error: {}", failed_to(err));
     if !annotations.is_empty() {
+        // Annotations are meant to start a CI command, so they skip the writer's neutralising; each
+        // was escaped by `output::ci`, and no remembered secret may be in one.
+        let annotations = crate::output::redact::remembered(&annotations);
         let _ = std::io::stdout().lock().write_all(annotations.as_bytes());
     }
     let style = if STDERR_COLORED.load(std::sync::atomic::Ordering::Relaxed) {
