@@ -225,30 +225,19 @@ fn github_annotations() -> bool {
         || std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
 }
 
-/// GitHub's escaping of workflow-command data (`%`, CR, LF) and, in properties, `:` and `,`.
-fn github_escape(text: &str, property: bool) -> String {
-    let mut out = text
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A");
-    if property {
-        out = out.replace(':', "%3A").replace(',', "%2C");
-    }
-    out
-}
-
 /// `::error file=…,line=…,col=…::message` for one problem.
 fn github_annotation(problem: &config::Problem) -> String {
-    let message = github_escape(problem.message(), false);
-    match problem.location() {
-        Some((file, line, col)) => {
-            format!(
-                "::error file={},line={line},col={col}::{message}",
-                github_escape(&file, true)
-            )
-        }
-        None => format!("::error::{message}"),
-    }
+    let location = problem.location();
+    crate::output::ci::github_error(
+        location
+            .as_ref()
+            .map(|(file, line, column)| crate::output::ci::Location {
+                file,
+                line: u64::try_from(*line).ok(),
+                column: u64::try_from(*column).ok(),
+            }),
+        problem.message(),
+    )
 }
 
 /// Arguments of `cwrecon plan`.
@@ -496,7 +485,11 @@ async fn export(args: ExportArgs) -> Result<Exit, Error> {
         args.out.display()
     );
     for skipped in &export.skipped {
-        let _ = writeln!(text, "not exported: {skipped}");
+        let _ = writeln!(
+            text,
+            "not exported: {}",
+            crate::output::terminal::text(skipped)
+        );
     }
     write_stdout(&text, "the export summary")?;
     Ok(Exit::OK)
@@ -577,7 +570,10 @@ fn import(args: &ImportArgs) -> Result<Exit, Error> {
         );
     } else if import.has_changes() {
         let written = crate::import::write(&import).map_err(|failure| {
-            eprintln!("{}", failure.report());
+            crate::output::write_stderr(
+                &format!("{}\n", failure.report()),
+                crate::output::terminal::Style::Escape,
+            );
             Error::WriteFile {
                 path: failure.path,
                 source: failure.source,
@@ -783,18 +779,9 @@ fn print_schema() -> Result<Exit, Error> {
     Ok(Exit::OK)
 }
 
-/// Write to stdout; a closed pipe (`cwrecon schema | head`) is not an error. Every command's
-/// output goes through here.
-pub(crate) fn write_stdout(text: &str, what: &str) -> Result<(), Error> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output {
-            what: format!("{what} to stdout"),
-            source: err,
-        }),
-        _ => Ok(()),
-    }
-}
+/// Every command's output goes through [`crate::output`]'s writer, which escapes it for a
+/// terminal and a CI log; kept here under its old name for the commands below.
+pub(crate) use crate::output::write_stdout;
 
 fn init_logging(verbose: u8, color: ColorChoice) {
     let default = match verbose {
@@ -806,16 +793,19 @@ fn init_logging(verbose: u8, color: ColorChoice) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CWRECON_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     // A second initialisation (tests calling `run` twice) is harmless, so its error is ignored.
+    let colored = color.enabled(std::io::stderr().is_terminal());
+    // Log lines can carry server text: the writer escapes them for a terminal and a CI log.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(color.enabled(std::io::stderr().is_terminal()))
+        .with_writer(crate::output::stream::LogWriter::new(colored))
+        .with_ansi(colored)
         .with_target(false)
         .try_init();
 }
 
 fn set_report_style(color: ColorChoice) {
     let colored = color.enabled(std::io::stderr().is_terminal());
+    STDERR_COLORED.store(colored, std::sync::atomic::Ordering::Relaxed);
     // Errors are the product here: a fixed width keeps them identical on every terminal and in CI.
     let _ = miette::set_hook(Box::new(move |_| {
         let theme = if colored {
@@ -835,65 +825,88 @@ fn set_report_style(color: ColorChoice) {
 /// first mistake (often the cause of the rest).
 const MAX_SHOWN_PROBLEMS: usize = 50;
 
+/// Whether error reports on stderr are coloured (set with the report style): their colours stay,
+/// everything else hidden in them is escaped.
+static STDERR_COLORED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Show an error to a person on stderr: config problems one report each, then a one-line summary.
+/// The text goes through [`crate::output`]'s stderr writer (terminal and CI-log escaping); the
+/// `::error` annotations, which cwrecon means a CI runner to read, are built by `output::ci`.
 pub fn report_error(err: &Error) {
-    let mut stderr = std::io::stderr().lock();
+    let mut text = String::new();
+    let mut annotations = String::new();
     if let Error::Config(config::Error::Invalid { problems }) = err {
         if github_annotations() {
-            let mut stdout = std::io::stdout().lock();
             for problem in problems {
-                let _ = writeln!(stdout, "{}", github_annotation(problem));
+                let _ = writeln!(annotations, "{}", github_annotation(problem));
             }
         }
         for problem in problems.iter().take(MAX_SHOWN_PROBLEMS) {
-            let _ = writeln!(stderr, "{:?}", miette::Report::new(problem.clone()));
+            let _ = writeln!(text, "{:?}", miette::Report::new(problem.clone()));
         }
         if problems.len() > MAX_SHOWN_PROBLEMS {
             let _ = writeln!(
-                stderr,
+                text,
                 "… and {} more problems not shown; fix these first, then run again",
                 problems.len() - MAX_SHOWN_PROBLEMS
             );
         }
     }
     if let Error::VendorExport { path, problems } = err {
+        let file = path.display().to_string();
         for problem in problems {
             if github_annotations() {
+                let location = crate::output::ci::Location {
+                    file: &file,
+                    line: (problem.line > 0).then_some(problem.line),
+                    column: None,
+                };
                 let _ = writeln!(
-                    std::io::stdout().lock(),
-                    "::error file={},line={}::{}",
-                    github_escape(&path.display().to_string(), true),
-                    problem.line,
-                    github_escape(&problem.message, false)
+                    annotations,
+                    "{}",
+                    crate::output::ci::github_error(Some(location), &problem.message)
                 );
             }
+            let message = crate::output::terminal::text(&problem.message);
             let _ = if problem.line == 0 {
-                writeln!(stderr, "{}: {}", path.display(), problem.message)
+                writeln!(text, "{file}: {message}")
             } else {
-                writeln!(
-                    stderr,
-                    "{}:{}: {}",
-                    path.display(),
-                    problem.line,
-                    problem.message
-                )
+                writeln!(text, "{file}:{}: {message}", problem.line)
             };
         }
     }
-    let _ = writeln!(stderr, "error: {}", failed_to(err));
+    let _ = writeln!(text, "error: {}", failed_to(err));
+    if !annotations.is_empty() {
+        // Annotations are meant to start a CI command, so they skip the writer's neutralising; each
+        // was escaped by `output::ci`, and no remembered secret may be in one.
+        let annotations = crate::output::redact::remembered(&annotations);
+        let _ = std::io::stdout().lock().write_all(annotations.as_bytes());
+    }
+    let style = if STDERR_COLORED.load(std::sync::atomic::Ordering::Relaxed) {
+        crate::output::terminal::Style::Keep
+    } else {
+        crate::output::terminal::Style::Escape
+    };
+    crate::output::write_stderr(&text, style);
 }
 
-/// "failed to <message>", followed by the chain of causes.
+/// "failed to <message>", followed by the chain of causes, each kept to one line and a bounded
+/// length: a cause may quote a server or a file.
 fn failed_to(err: &Error) -> String {
     let mut text = format!("failed to {err}");
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
         text.push_str(": ");
-        text.push_str(&cause.to_string());
+        let cause_text = cause.to_string();
+        let shown = crate::output::terminal::text(&cause_text);
+        text.push_str(&crate::output::redact::truncate(&shown, MAX_CAUSE_CHARS));
         source = cause.source();
     }
     text
 }
+
+/// The most characters of one cause shown in an error line.
+const MAX_CAUSE_CHARS: usize = 1_000;
 
 /// Print clap's message and choose the exit code: help and version are successes, everything else
 /// is a usage error (64), never clap's default 2, which would read as "changes present".

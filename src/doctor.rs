@@ -121,7 +121,14 @@ async fn setup_references(
                 .findings
                 .iter()
                 .filter(|f| f.blocking)
-                .map(|f| format!("{} (fix: {})", f.message, f.fix))
+                .map(|f| {
+                    // Findings quote the tenant: each stays on its own line of the checklist.
+                    format!(
+                        "{} (fix: {})",
+                        crate::output::terminal::text(&f.message),
+                        crate::output::terminal::text(&f.fix)
+                    )
+                })
                 .collect();
             vec![Check {
                 name: "setup rows and companies the configuration relies on".to_owned(),
@@ -150,6 +157,6 @@ pub fn report(checks: &[Check]) -> Result<Exit, Error> {
     }
     let failed = checks.iter().filter(|c| c.problem.is_some()).count();
     let _ = writeln!(out, "{} checks, {failed} failed", checks.len());
-    crate::cli::write_stdout(&out, "the checklist")?;
+    crate::output::write_stdout(&out, "the checklist")?;
     Ok(if failed == 0 { Exit::OK } else { Exit::FAILURE })
 }

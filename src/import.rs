@@ -123,7 +123,7 @@ impl Import {
                 "  {}:{}  {}",
                 change.path.display(),
                 change.line,
-                change.message
+                crate::output::terminal::text(&change.message)
             );
         }
         for (title, notices) in [
@@ -138,9 +138,11 @@ impl Import {
                 let _ = writeln!(text, "{title}");
             }
             for notice in notices {
+                // A notice quotes the export: each stays on its line and cannot act on a terminal.
+                let message = crate::output::terminal::text(&notice.message);
                 let _ = match notice.line {
-                    Some(line) => writeln!(text, "  {export_name}:{line}  {}", notice.message),
-                    None => writeln!(text, "  {}", notice.message),
+                    Some(line) => writeln!(text, "  {export_name}:{line}  {message}"),
+                    None => writeln!(text, "  {message}"),
                 };
             }
         }

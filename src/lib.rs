@@ -22,6 +22,7 @@ pub mod export;
 pub mod import;
 pub mod live;
 pub mod model;
+pub mod output;
 pub mod plan;
 pub mod reconcile;
 pub mod sim;

@@ -13,6 +13,10 @@
 //! counts are imported and applied. A price the configuration sets and ConnectWise does not have yet
 //! makes the line "not applied". Monthly amounts count recurring items only; a one-time item (a
 //! setup fee) shows its counts and no monthly amount.
+//!
+//! The account, company and item of a line come from outside (the export, the configuration, the
+//! tenant); each rendering escapes them for its sink through [`crate::output`]: terminal text,
+//! markdown table cells, and CSV cells a spreadsheet cannot run as formulas.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -416,7 +420,15 @@ fn summary(reconciliation: &Reconciliation) -> String {
 /// A plain-text table for a terminal (of the differing lines only, when asked), then the totals
 /// over every line.
 pub fn text(reconciliation: &Reconciliation, only_differences: bool) -> String {
-    let rows: Vec<Vec<String>> = reconciliation.shown(only_differences).map(cells).collect();
+    let rows: Vec<Vec<String>> = reconciliation
+        .shown(only_differences)
+        .map(|line| {
+            cells(line)
+                .iter()
+                .map(|c| crate::output::terminal::text(c).into_owned())
+                .collect()
+        })
+        .collect();
     let mut widths = HEADERS.map(|h| h.chars().count());
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -450,7 +462,6 @@ pub fn text(reconciliation: &Reconciliation, only_differences: bool) -> String {
 /// A markdown table for a pull request or a ticket (of the differing lines only, when asked), then
 /// the totals over every line.
 pub fn markdown(reconciliation: &Reconciliation, only_differences: bool) -> String {
-    let escape = |cell: &str| cell.replace('|', "\\|");
     let mut out = String::from("### Billing reconciliation\n\n");
     let _ = writeln!(out, "| {} |", HEADERS.join(" | "));
     let _ = writeln!(
@@ -467,7 +478,10 @@ pub fn markdown(reconciliation: &Reconciliation, only_differences: bool) -> Stri
             .collect::<String>()
     );
     for line in reconciliation.shown(only_differences) {
-        let cells: Vec<String> = cells(line).iter().map(|c| escape(c)).collect();
+        let cells: Vec<String> = cells(line)
+            .iter()
+            .map(|c| crate::output::markdown::cell(c))
+            .collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     let _ = writeln!(out, "\n{}", summary(reconciliation));
@@ -494,6 +508,10 @@ pub fn csv(reconciliation: &Reconciliation, only_differences: bool) -> Result<St
     ])?;
     for line in reconciliation.shown(only_differences) {
         let mut record = identity_and_counts(line, "").to_vec();
+        // Account, company and item are text from outside; counts and amounts are cwrecon's numbers.
+        for text in record.iter_mut().take(3) {
+            *text = crate::output::spreadsheet::cell(text).into_owned();
+        }
         record.extend([
             line.recurring.to_string(),
             format!("{:.2}", line.billed_monthly.value()),

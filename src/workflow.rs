@@ -110,11 +110,14 @@ pub async fn plan<S: Source>(
 
 fn show(report: &Report, options: &PlanOptions) -> Result<(), Error> {
     let text = match options.format {
-        Format::Text => render::text(report, options.color),
+        Format::Text if options.color => {
+            return crate::output::write_stdout_styled(&render::text(report, true), "the plan");
+        }
+        Format::Text => render::text(report, false),
         Format::Markdown => render::markdown(report),
         Format::Json => render::json(report),
     };
-    crate::cli::write_stdout(&text, "the plan")
+    crate::output::write_stdout(&text, "the plan")
 }
 
 fn decide(report: &Report, options: &PlanOptions) -> Exit {
@@ -167,7 +170,13 @@ impl Applied {
             match outcome {
                 crate::apply::Outcome::Done { .. } => {}
                 crate::apply::Outcome::Failed { error } => {
-                    let _ = writeln!(out, "  failed  {} {}: {error}", op.action.verb(), op.key);
+                    let _ = writeln!(
+                        out,
+                        "  failed  {} {}: {}",
+                        op.action.verb(),
+                        shown(&op.key),
+                        crate::output::terminal::text(error)
+                    );
                 }
                 crate::apply::Outcome::Skipped { because_of } => {
                     let cause = self
@@ -175,12 +184,12 @@ impl Applied {
                         .plan
                         .ops
                         .get(*because_of)
-                        .map_or_else(String::new, |o| o.key.to_string());
+                        .map_or_else(String::new, |o| shown(&o.key));
                     let _ = writeln!(
                         out,
                         "  skipped {} {}: waits for {cause}",
                         op.action.verb(),
-                        op.key
+                        shown(&op.key)
                     );
                 }
             }
@@ -196,6 +205,11 @@ impl Applied {
         }
         out
     }
+}
+
+/// A key for a line of text: its parts come from outside, so they are escaped.
+fn shown(key: &crate::model::Key) -> String {
+    crate::output::terminal::text(&key.to_string()).into_owned()
 }
 
 /// Why `apply` did not run.
@@ -327,7 +341,7 @@ fn confirm(count: usize) -> bool {
 }
 
 fn print(text: &str) -> Result<(), Error> {
-    crate::cli::write_stdout(text, "apply output")
+    crate::output::write_stdout(text, "apply output")
 }
 
 /// `cwrecon apply`: from a configuration (plan, show, confirm) or from a saved plan (check it is
@@ -355,7 +369,12 @@ pub async fn apply_command<S: Source, T: crate::apply::Target>(
             ))?;
         }
     } else if options.format == Format::Text {
-        print(&render::text(&report, options.color))?;
+        let shown = render::text(&report, options.color);
+        if options.color {
+            crate::output::write_stdout_styled(&shown, "apply output")?;
+        } else {
+            print(&shown)?;
+        }
     }
     if report.is_blocked_by_findings() {
         return Err(Error::Preflight {
@@ -367,7 +386,8 @@ pub async fn apply_command<S: Source, T: crate::apply::Target>(
             for breach in &report.breaches {
                 print(&format!(
                     "BLOCKED by safety rail {}: {}\n",
-                    breach.rail, breach.message
+                    breach.rail,
+                    crate::output::terminal::text(&breach.message)
                 ))?;
             }
         }
@@ -427,7 +447,12 @@ fn refuse_unless_saved_matches(
             "The saved plan is stale; it was not applied. Changed since it was made:\n",
         );
         for s in stale.iter().take(SHOWN) {
-            let _ = writeln!(text, "  {}: {}", s.key, s.reason);
+            let _ = writeln!(
+                text,
+                "  {}: {}",
+                crate::output::terminal::text(&s.key.to_string()),
+                crate::output::terminal::text(&s.reason)
+            );
         }
         if stale.len() > SHOWN {
             let _ = writeln!(text, "  … and {} more", stale.len() - SHOWN);
@@ -444,7 +469,7 @@ fn refuse_unless_saved_matches(
         "The saved plan does not match a plan made now from its configuration and ConnectWise; it was not applied.\n",
     );
     for line in &differences {
-        let _ = writeln!(text, "  {line}");
+        let _ = writeln!(text, "  {}", crate::output::terminal::text(line));
     }
     text.push_str(
         "A saved plan is applied only as it was made. If the file was edited, or made on another day, plan again and review the new plan.\n",

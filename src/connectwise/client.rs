@@ -6,8 +6,9 @@
 //! never headers); and counting requests by kind. Refuses to build URLs or bodies (that is
 //! [`request`](super::request)) and to know any resource's shape.
 //!
-//! Invariant: the keys are read once, in [`Client::new`], into a header value marked sensitive, and
-//! appear nowhere else — not in `Debug`, spans, logs or errors.
+//! Invariant: the keys are read once, in [`Client::new`], into a header value marked sensitive and
+//! into the redaction list for a server's messages, and appear nowhere else — not in `Debug`,
+//! spans, logs or errors.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -43,6 +44,8 @@ struct Inner {
     in_flight: Semaphore,
     counts: Mutex<BTreeMap<String, u64>>,
     retries: std::sync::atomic::AtomicU64,
+    /// The login in every form it could be echoed back in, to redact from a server's messages.
+    secrets: crate::output::redact::Secrets,
 }
 
 /// A successful response: status, the `Link` header and the body.
@@ -84,6 +87,13 @@ impl Client {
             .build()
             .map_err(|source| Error::ClientBuild { source })?;
         let concurrency = config.concurrency.max(1);
+        let secrets = crate::output::redact::Secrets::for_login(
+            &config.company_id,
+            config.public_key.expose_secret(),
+            config.private_key.expose_secret(),
+        );
+        // Whatever path a secret takes into a message, the output writers still redact it.
+        crate::output::redact::remember(&secrets);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -97,6 +107,7 @@ impl Client {
                 in_flight: Semaphore::new(concurrency),
                 counts: Mutex::new(BTreeMap::new()),
                 retries: std::sync::atomic::AtomicU64::new(0),
+                secrets,
             }),
         })
     }
@@ -206,7 +217,14 @@ impl Client {
                     }
                     tokio::time::sleep(wait).await;
                 }
-                Decision::Stop => return Err(failure.into_error(request, attempt, committed)),
+                Decision::Stop => {
+                    return Err(failure.into_error(
+                        request,
+                        attempt,
+                        committed,
+                        &self.inner.secrets,
+                    ));
+                }
             }
         }
     }
@@ -329,7 +347,14 @@ impl Failure {
         }
     }
 
-    fn into_error(self, request: &Request, attempts: u32, committed: Commit) -> Error {
+    /// The error to return; a server's message is kept only redacted with `secrets`.
+    fn into_error(
+        self,
+        request: &Request,
+        attempts: u32,
+        committed: Commit,
+        secrets: &crate::output::redact::Secrets,
+    ) -> Error {
         let call = Box::new(request.call.clone());
         match self {
             Failure::Status(StatusCode::TOO_MANY_REQUESTS, retry_after, _) => Error::RateLimited {
@@ -340,7 +365,7 @@ impl Failure {
             Failure::Status(status, _, body) => Error::Http {
                 call,
                 status,
-                body: ApiError::from_body(&body).map(Box::new),
+                body: ApiError::from_body(&body).map(|api| Box::new(api.redacted(secrets))),
                 attempts,
                 committed,
             },

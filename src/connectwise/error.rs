@@ -5,7 +5,9 @@
 //! [`Error::may_have_committed`] (a write may have taken effect although no success was seen, so the
 //! object must be looked up by its natural key before the write is tried again).
 //! Refuses to carry credentials: no variant holds a header, and [`Call`] names only the method, the
-//! path and the page.
+//! path and the page. A server's own words ([`ApiError`]) are kept only after
+//! [`ApiError::redacted`]: each cut to a bounded length, control characters shown as escapes, and
+//! the login and keys replaced by `***` (a proxy may echo the Authorization header into its body).
 
 use std::fmt;
 use std::time::Duration;
@@ -75,6 +77,9 @@ fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<FieldErro
     Ok(Option::<Vec<FieldError>>::deserialize(d)?.unwrap_or_default())
 }
 
+/// The most field errors kept from one body: enough to fix the data, bounded against a flood.
+pub(super) const MAX_FIELD_ERRORS: usize = 20;
+
 impl ApiError {
     /// Decode an error body; `None` when it is not one of ConnectWise's shapes.
     pub fn from_body(body: &[u8]) -> Option<ApiError> {
@@ -82,10 +87,40 @@ impl ApiError {
         (parsed.code.is_some() || parsed.message.is_some() || !parsed.errors.is_empty())
             .then_some(parsed)
     }
+
+    /// The same error as it may be shown: every text cut to
+    /// [`MAX_SERVER_TEXT`](crate::output::redact::MAX_SERVER_TEXT) characters, control characters
+    /// visible, `secrets` and `Basic`/`Bearer` tokens replaced by `***`; at most
+    /// 20 field errors.
+    #[must_use]
+    pub fn redacted(self, secrets: &crate::output::redact::Secrets) -> ApiError {
+        let clean =
+            |text: Option<String>| text.map(|t| crate::output::redact::server_text(&t, secrets));
+        ApiError {
+            code: clean(self.code),
+            message: clean(self.message),
+            errors: self
+                .errors
+                .into_iter()
+                .take(MAX_FIELD_ERRORS)
+                .map(|e| FieldError {
+                    code: clean(e.code),
+                    message: clean(e.message),
+                    resource: clean(e.resource),
+                    field: clean(e.field),
+                })
+                .collect(),
+        }
+    }
 }
+
+/// The most characters of a whole server error shown in one message (each text in it is cut
+/// shorter still by [`ApiError::redacted`]).
+const MAX_SHOWN_CHARS: usize = 1_000;
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
         let mut parts = Vec::new();
         if let Some(code) = &self.code {
             parts.push(code.clone());
@@ -93,14 +128,14 @@ impl fmt::Display for ApiError {
         if let Some(message) = &self.message {
             parts.push(message.clone());
         }
-        f.write_str(&parts.join(": "))?;
+        let mut text = parts.join(": ");
         for e in &self.errors {
             let field = e.field.as_deref().unwrap_or("?");
             let code = e.code.as_deref().unwrap_or("");
             let message = e.message.as_deref().unwrap_or("");
-            write!(f, "; {field}: {code} {message}")?;
+            write!(text, "; {field}: {code} {message}")?;
         }
-        Ok(())
+        f.write_str(&crate::output::redact::truncate(&text, MAX_SHOWN_CHARS))
     }
 }
 
@@ -120,7 +155,7 @@ pub enum Error {
     /// The site (`CW_SITE`) is not a usable base URL.
     #[error("use ConnectWise site `{site}`: {reason}")]
     InvalidSite {
-        /// The site as given.
+        /// The site as given, with user info, query values and fragment replaced by `***`.
         site: String,
         /// Why it was refused.
         reason: String,
@@ -333,6 +368,45 @@ mod tests {
             err.to_string(),
             "create companies (POST /company/companies): 400 Bad Request InvalidObject: company object is invalid; identifier: ObjectExists Company ID already in use."
         );
+    }
+
+    #[test]
+    fn a_redacted_body_keeps_no_credential_no_control_and_a_bounded_length() {
+        let secrets = crate::output::redact::Secrets::for_login("acme", "pubKEY123", "privKEY456");
+        let body = format!(
+            r#"{{"code":"InvalidObject","message":"Authorization: Basic YWNtZStwdWJLRVkxMjM6cHJpdktFWTQ1Ng== \u001b[2J{}","errors":[{{"code":"x","message":"privKEY456","field":"pubKEY123"}}]}}"#,
+            "y".repeat(1_000)
+        );
+        let api = ApiError::from_body(body.as_bytes())
+            .unwrap()
+            .redacted(&secrets);
+        let shown = api.to_string();
+        assert!(
+            shown.starts_with("InvalidObject: Authorization: Basic *** \\u{1b}[2J"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("privKEY456") && !shown.contains("pubKEY123"),
+            "{shown}"
+        );
+        assert!(shown.contains("(734 more characters not shown)"), "{shown}");
+        assert!(shown.ends_with("; ***: x ***"), "{shown}");
+        let many = format!(
+            r#"{{"errors":[{}]}}"#,
+            vec![r#"{"message":"m"}"#; 100].join(",")
+        );
+        let api = ApiError::from_body(many.as_bytes())
+            .unwrap()
+            .redacted(&secrets);
+        assert_eq!(api.errors.len(), MAX_FIELD_ERRORS);
+        let long = format!(
+            r#"{{"errors":[{}]}}"#,
+            vec![format!(r#"{{"message":"{}"}}"#, "z".repeat(300)); 30].join(",")
+        );
+        let api = ApiError::from_body(long.as_bytes())
+            .unwrap()
+            .redacted(&secrets);
+        assert!(api.to_string().chars().count() < MAX_SHOWN_CHARS + 50);
     }
 
     #[test]

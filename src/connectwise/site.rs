@@ -3,7 +3,9 @@
 //! Owns the rules of API-NOTES.md §1.1: a bare host (`api-na.myconnectwise.net`) means
 //! `https://HOST/v4_6_release/apis/3.0`; a full URL is taken as given, without its trailing slash.
 //! Refuses plain `http` except to a loopback address (the simulator), since Basic credentials would
-//! cross the network in clear text; refuses URLs with user info, a query or a fragment.
+//! cross the network in clear text; refuses URLs with user info, a query or a fragment. An error
+//! shows the site with its user info, query values and fragment replaced by `***`
+//! ([`output::redact::url`](crate::output::redact::url)): the refusal must not print them back.
 
 use std::fmt;
 use std::net::IpAddr;
@@ -27,7 +29,7 @@ impl BaseUrl {
     /// a non-loopback host, or carries user info, a query or a fragment.
     pub fn from_site(site: &str) -> Result<BaseUrl, Error> {
         let invalid = |reason: &str| Error::InvalidSite {
-            site: site.to_owned(),
+            site: crate::output::redact::url(site),
             reason: reason.to_owned(),
         };
         let trimmed = site.trim();
@@ -169,6 +171,10 @@ mod tests {
         assert!(err("ftp://x.example").contains("scheme"));
         assert!(err("https://user:pw@x.example").contains("credentials"));
         assert!(err("https://x.example/?a=1").contains("query"));
+        assert_eq!(
+            err("https://user:pw@x.example/p?token=abc#f"),
+            "use ConnectWise site `https://***@x.example/p?token=***#***`: credentials do not belong in the URL; use the key variables"
+        );
         assert!(err("x.example/path").contains("bare host"));
         assert!(err("https://").contains("not a URL"));
     }

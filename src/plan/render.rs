@@ -4,6 +4,12 @@
 //! Owns presentation only; never changes what a plan says. Text and markdown put the totals first
 //! (counts, then revenue), then the ops grouped by kind for tenant-wide objects and by company for
 //! the rest, each with before → after for every changed field; long text is shown as a line diff.
+//!
+//! Every value from outside (configuration, live tenant) is escaped for its sink by
+//! [`crate::output`]: [`terminal::text`] in text and inside markdown code fences (a value stays on
+//! its line and cannot act on a terminal), [markdown escaping](crate::output::markdown) outside
+//! them; each group's ops sit in a fence longer than any backtick run inside, so no value can
+//! close it.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -13,6 +19,8 @@ use serde::{Deserialize, Serialize};
 use super::op::{Action, Change, Op, Plan, Revenue};
 use super::revenue::Breach;
 use crate::model::{Finding, Kind, Money, Value};
+use crate::output::markdown;
+use crate::output::terminal;
 
 /// The largest markdown output, to fit a GitHub comment (65,536) with room for a header.
 pub const MARKDOWN_LIMIT: usize = 60_000;
@@ -195,14 +203,15 @@ pub fn text(report: &Report, color: bool) -> String {
         let _ = writeln!(
             out,
             "BLOCKED by safety rail {}: {}",
-            breach.rail, breach.message
+            breach.rail,
+            terminal::text(&breach.message)
         );
     }
     for finding in &report.findings {
         write_finding(&mut out, finding, "");
     }
     for (title, revenue, ops) in groups(plan) {
-        let _ = write!(out, "\n{title}");
+        let _ = write!(out, "\n{}", terminal::text(&title));
         if let Some(r) = revenue {
             let _ = write!(
                 out,
@@ -218,20 +227,24 @@ pub fn text(report: &Report, color: bool) -> String {
     out
 }
 
+/// A finding as text (`bullet` empty) or as a markdown list item (`bullet` `- `).
 fn write_finding(out: &mut String, finding: &Finding, bullet: &str) {
     let label = if finding.blocking { "problem" } else { "note" };
-    let scope = finding
-        .account
-        .as_ref()
-        .map_or(String::new(), |a| format!(" (account {a})"));
     if bullet.is_empty() {
-        let _ = writeln!(out, "{label}{scope}: {}", finding.message);
-        let _ = writeln!(out, "  fix: {}", finding.fix);
+        let scope = finding.account.as_ref().map_or(String::new(), |a| {
+            format!(" (account {})", terminal::text(a))
+        });
+        let _ = writeln!(out, "{label}{scope}: {}", terminal::text(&finding.message));
+        let _ = writeln!(out, "  fix: {}", terminal::text(&finding.fix));
     } else {
+        let scope = finding.account.as_ref().map_or(String::new(), |a| {
+            format!(" (account {})", markdown::text(a))
+        });
         let _ = writeln!(
             out,
             "{bullet}**{label}**{scope}: {} (fix: {})",
-            finding.message, finding.fix
+            markdown::text(&finding.message),
+            markdown::text(&finding.fix)
         );
     }
 }
@@ -248,7 +261,12 @@ fn paint(text: &str, action: Action, color: bool) -> String {
     format!("\u{1b}[{code}m{text}\u{1b}[0m")
 }
 
+/// The op's object, for a line of text (values escaped).
 fn object_name(op: &Op) -> String {
+    terminal::text(&raw_object_name(op)).into_owned()
+}
+
+fn raw_object_name(op: &Op) -> String {
     match op.key.account() {
         // Company-scoped keys start with the account, already in the group title.
         Some(_) => {
@@ -276,13 +294,17 @@ fn write_op(out: &mut String, op: &Op, color: bool) {
     }
     if op.action == Action::Create {
         for (field, value) in &op.create_only {
-            let _ = writeln!(out, "      {field}: {value}");
+            let _ = writeln!(out, "      {field}: {}", terminal::text(&value.to_string()));
         }
     }
 }
 
+/// A value for a line of text: escaped, or `(unset)`.
 fn show(value: Option<&Value>) -> String {
-    value.map_or_else(|| "(unset)".to_owned(), ToString::to_string)
+    value.map_or_else(
+        || "(unset)".to_owned(),
+        |v| terminal::text(&v.to_string()).into_owned(),
+    )
 }
 
 fn is_long(value: Option<&Value>) -> bool {
@@ -332,7 +354,8 @@ pub fn markdown(report: &Report) -> String {
         let _ = writeln!(
             head,
             "> **Blocked by safety rail `{}`:** {}\n",
-            breach.rail, breach.message
+            breach.rail,
+            markdown::text(&breach.message)
         );
     }
     if !plan.revenue.is_empty() {
@@ -348,7 +371,7 @@ pub fn markdown(report: &Report) -> String {
             let _ = writeln!(
                 head,
                 "| {} | {} | {} | {} |",
-                r.account,
+                markdown::cell(&r.account),
                 money(r.before),
                 money(r.after),
                 signed(delta)
@@ -365,20 +388,18 @@ pub fn markdown(report: &Report) -> String {
     let mut body = String::new();
     let cut_note = "\n> Output cut to fit a comment; run `cwrecon plan` for the full plan.\n";
     for (title, _, ops) in groups(plan) {
-        let mut section = format!(
-            "<details><summary>{title} ({} change{})</summary>\n\n```diff\n",
-            ops.len(),
-            if ops.len() == 1 { "" } else { "s" }
-        );
-        for op in ops {
-            write_op(&mut section, op, false);
+        let mut code = String::new();
+        for op in &ops {
+            write_op(&mut code, op, false);
         }
-        section.push_str("```\n</details>\n\n");
-        // Diff markers: `+`/`-` lines colour in GitHub's diff highlighting.
-        let section = section
-            .replace("  ~ update", "! ~ update")
-            .replace("  + create", "+ create")
-            .replace("  - delete", "- delete");
+        let code = diff_markers(&code);
+        let section = format!(
+            "<details><summary>{} ({} change{})</summary>\n\n{}</details>\n\n",
+            markdown::html(&title),
+            ops.len(),
+            if ops.len() == 1 { "" } else { "s" },
+            markdown::fence("diff", &code)
+        );
         if head.len() + body.len() + section.len() + cut_note.len() > MARKDOWN_LIMIT {
             body.push_str(cut_note);
             break;
@@ -386,6 +407,24 @@ pub fn markdown(report: &Report) -> String {
         body.push_str(&section);
     }
     head + &body
+}
+
+/// Op lines that start with a diff marker, so GitHub's diff highlighting colours them: `+` create,
+/// `-` delete, `!` update. Only line starts change; values inside lines are left as they are.
+fn diff_markers(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + 64);
+    for line in code.lines() {
+        let marked = [
+            ("  ~ update", "! ~ update"),
+            ("  + create", "+ create"),
+            ("  - delete", "- delete"),
+        ]
+        .iter()
+        .find_map(|(from, to)| line.strip_prefix(from).map(|rest| format!("{to}{rest}")));
+        out.push_str(marked.as_deref().unwrap_or(line));
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]
@@ -493,6 +532,37 @@ mod tests {
         assert!(
             out.contains('-') && out.contains('+') && out.contains("100"),
             "{out}"
+        );
+    }
+
+    #[test]
+    fn hostile_values_stay_in_their_fence_and_out_of_markdown_syntax() {
+        let mut report = sample();
+        let hostile = "x```\n<!--|`";
+        report.plan.ops[1].key.parts[0] = hostile.to_owned();
+        report.plan.ops[1].changes[0].before = Some(Value::Text("a\n````\n<!--".into()));
+        report.plan.revenue[0].account = hostile.to_owned();
+        let md = markdown(&report);
+        assert!(
+            md.contains("<summary>Company x```\\n&lt;!--|`"),
+            "the title is HTML-escaped: {md}"
+        );
+        assert!(
+            md.contains("| x\\`\\`\\`\\\\n&lt;\\!--\\|\\` |"),
+            "the cell is markdown-escaped: {md}"
+        );
+        assert!(
+            md.contains("`````diff\n! ~ update addition"),
+            "the fence outruns the value's backticks: {md}"
+        );
+        assert!(md.contains("        -a\\n````\\n<!--\n"), "{md}");
+        let text = text(&report, false);
+        assert!(text.contains("Company x```\\n<!--|`"), "{text}");
+        assert!(
+            !text
+                .lines()
+                .any(|l| l.starts_with("```") || l.starts_with("<!--")),
+            "a value stays on its line: {text}"
         );
     }
 
