@@ -69,6 +69,9 @@ pub enum Error {
         /// What is wrong, by line.
         problems: Vec<crate::vendor::intermedia::Problem>,
     },
+    /// The tenant's apply lock could not be taken, or `unlock` found no such lock.
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
     /// A bug: an invariant of cwrecon itself did not hold.
     #[error("internal error (a bug in cwrecon, please report it): {message}")]
     Internal {
@@ -83,6 +86,10 @@ impl Error {
         match self {
             Error::Config(_) | Error::Credentials(_) | Error::VendorExport { .. } => Exit::CONFIG,
             Error::Usage { .. } => Exit::USAGE,
+            Error::Lock(crate::lock::LockError::Held { .. }) => Exit::LOCKED,
+            Error::Lock(
+                crate::lock::LockError::Request { .. } | crate::lock::LockError::NoSuchLock { .. },
+            ) => Exit::FAILURE,
             Error::ConnectWise(_)
             | Error::Sim(_)
             | Error::Read(_)

@@ -35,6 +35,10 @@ pub trait Target: Sync {
     /// List the records matching a natural-key lookup.
     fn find(&self, lookup: &Lookup)
     -> impl Future<Output = Result<Vec<Json>, WriteFailure>> + Send;
+    /// Why no further op may start (the apply lock was lost, the run interrupted); `None` to go on.
+    fn halted(&self) -> Option<String> {
+        None
+    }
 }
 
 /// What happened to one op.
@@ -57,6 +61,11 @@ pub enum Outcome {
     Skipped {
         /// The index of the op it waited for.
         because_of: usize,
+    },
+    /// Not attempted because the run stopped before it (the apply lock was lost, Ctrl-C).
+    Stopped {
+        /// Why the run stopped.
+        reason: String,
     },
 }
 
@@ -158,6 +167,9 @@ fn blocked_by(op: &Op, outcomes: &[Option<Outcome>]) -> Option<usize> {
 }
 
 async fn run_op<T: Target>(op: &Op, refs: &Refs, target: &T) -> Outcome {
+    if let Some(reason) = target.halted() {
+        return Outcome::Stopped { reason };
+    }
     let write = match write_for(op, refs) {
         Ok(write) => write,
         Err(missing) => {
@@ -241,7 +253,7 @@ pub fn tally(outcomes: &[Outcome]) -> BTreeMap<&'static str, usize> {
         let name = match outcome {
             Outcome::Done { .. } => "done",
             Outcome::Failed { .. } => "failed",
-            Outcome::Skipped { .. } => "skipped",
+            Outcome::Skipped { .. } | Outcome::Stopped { .. } => "skipped",
         };
         *counts.entry(name).or_insert(0) += 1;
     }

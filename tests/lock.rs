@@ -1,0 +1,319 @@
+//! One writer per tenant (issue #11, point 1): the apply lock kept in ConnectWise, over the real
+//! binary and the simulator over HTTP.
+// See: issue #11
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::tenant::{Tenant, tenant};
+use serde_json::{Value, json};
+
+const SOLUTIONS: &str = "/company/managementItSolutions";
+
+async fn hand_made() -> Tenant {
+    let t = tenant().await;
+    t.with_example_companies().await;
+    t
+}
+
+/// A lock row as another apply (or a person) would have left it.
+async fn plant(t: &Tenant, url: &str) -> i64 {
+    t.post(
+        SOLUTIONS,
+        json!({
+            "name": "cwrecon-lock",
+            "managementItSolutionType": "Custom",
+            "managementSolutionName": "cwrecon-lock",
+            "managementServerUrl": url,
+            "noDisplayFlag": true,
+        }),
+    )
+    .await
+}
+
+async fn lock_rows(t: &Tenant) -> Vec<Value> {
+    t.list(SOLUTIONS, "name = \"cwrecon-lock\"").await
+}
+
+fn apply(t: &Tenant, extra: &[&str]) -> common::Output {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl").display().to_string();
+    let mut args = vec![
+        "apply",
+        "examples/intermedia",
+        "--auto-approve",
+        "--journal",
+        &journal,
+    ];
+    args.extend_from_slice(extra);
+    t.cli(&args).run()
+}
+
+/// How many records share each natural key, for the kinds without a unique key in ConnectWise.
+async fn copies(t: &Tenant) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    let mut count = |key: String| *counts.entry(key).or_insert(0) += 1;
+    for agreement in t.list("/finance/agreements", "").await {
+        let company = agreement["company"]["id"].as_i64().unwrap();
+        let id = agreement["id"].as_i64().unwrap();
+        count(format!("agreement {company} {}", agreement["name"]));
+        for addition in t
+            .list(&format!("/finance/agreements/{id}/additions"), "")
+            .await
+        {
+            count(format!(
+                "addition {company} {} {}",
+                agreement["name"], addition["product"]["id"]
+            ));
+        }
+    }
+    for company in t.list("/company/companies", "").await {
+        let id = company["id"].as_i64().unwrap();
+        for link in t
+            .list(
+                &format!("/company/companies/{id}/managementSummaryReports"),
+                "",
+            )
+            .await
+        {
+            count(format!("link {id} {}", link["groupIdentifier"]));
+        }
+    }
+    for mdi in t.list("/company/managedDevicesIntegrations", "").await {
+        let id = mdi["id"].as_i64().unwrap();
+        for x in t
+            .list(
+                &format!("/company/managedDevicesIntegrations/{id}/crossReferences"),
+                "",
+            )
+            .await
+        {
+            count(format!("cross-reference {id} {}", x["vendorType"]));
+        }
+    }
+    counts
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_applies_at_once_leave_exactly_one_copy_of_everything() {
+    let t = hand_made().await;
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| apply(&t, &[]));
+        let b = s.spawn(|| apply(&t, &[]));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    for output in [&a, &b] {
+        match output.code {
+            0 => {}
+            4 => {
+                assert!(
+                    output.stderr.contains("locked by another apply")
+                        && output.stderr.contains("held by ")
+                        && output.stderr.contains("cwrecon unlock "),
+                    "{}",
+                    output.transcript()
+                );
+            }
+            _ => panic!("{}", output.transcript()),
+        }
+    }
+    assert!(a.code == 0 || b.code == 0, "one of them applied");
+    let copies = copies(&t).await;
+    assert!(copies.len() > 5, "{copies:#?}");
+    let doubled: Vec<_> = copies.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(doubled.is_empty(), "billed twice: {doubled:#?}");
+    assert!(lock_rows(&t).await.is_empty(), "both released the lock");
+    // The loser, run again, finds nothing to change.
+    let again = apply(&t, &[]);
+    assert_eq!(again.code, 0, "{}", again.transcript());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_apply_runs_after_the_holder_and_finds_nothing_left() {
+    let t = hand_made().await;
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| apply(&t, &["--lock-timeout", "5m"]));
+        let b = s.spawn(|| apply(&t, &["--lock-timeout", "5m"]));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    assert_eq!(a.code, 0, "{}", a.transcript());
+    assert_eq!(b.code, 0, "{}", b.transcript());
+    let doubled: Vec<_> = copies(&t)
+        .await
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .collect();
+    assert!(doubled.is_empty(), "billed twice: {doubled:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_held_lock_stops_apply_with_exit_4_naming_the_holder_and_unlock_breaks_it() {
+    let t = hand_made().await;
+    let planted = plant(
+        &t,
+        "cwrecon-lock://00c0ffee00c0ffee?holder=ci%40runner-7+pid+42&since=2026-12-02T07:00:00Z&expires=2999-01-01T00:00:00Z",
+    )
+    .await;
+    let before = t.writes();
+    let locked = apply(&t, &[]);
+    assert_eq!(locked.code, 4, "{}", locked.transcript());
+    for needle in [
+        "held by ci@runner-7 pid 42",
+        "since 2026-12-02T07:00:00Z",
+        "expires 2999-01-01T00:00:00Z",
+        "lock id 00c0ffee00c0ffee",
+        "cwrecon unlock 00c0ffee00c0ffee",
+    ] {
+        assert!(
+            locked.stderr.contains(needle),
+            "{needle}: {}",
+            locked.stderr
+        );
+    }
+    assert_eq!(t.writes(), before, "a locked-out apply writes nothing");
+
+    let wrong = t.cli(&["unlock", "0123456789abcdef", "--force"]).run();
+    assert_eq!(wrong.code, 1, "{}", wrong.transcript());
+    assert!(
+        wrong.stderr.contains("no lock with that id") && wrong.stderr.contains("00c0ffee00c0ffee"),
+        "{}",
+        wrong.stderr
+    );
+    assert_eq!(lock_rows(&t).await.len(), 1, "a wrong id deletes nothing");
+
+    let unasked = t.cli(&["unlock", "00c0ffee00c0ffee"]).run();
+    assert_eq!(unasked.code, 64, "{}", unasked.transcript());
+    assert!(unasked.stderr.contains("--force"), "{}", unasked.stderr);
+    assert_eq!(lock_rows(&t).await.len(), 1);
+
+    let right = t.cli(&["unlock", "00c0ffee00c0ffee", "--force"]).run();
+    assert_eq!(right.code, 0, "{}", right.transcript());
+    assert!(right.stdout.contains("Unlocked"), "{}", right.stdout);
+    assert!(
+        !lock_rows(&t).await.iter().any(|r| r["id"] == planted),
+        "the lock row is gone"
+    );
+    let applied = apply(&t, &[]);
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_lock_of_a_crashed_apply_is_taken_over() {
+    let t = hand_made().await;
+    plant(
+        &t,
+        "cwrecon-lock://deadbeefdeadbeef?holder=crashed&since=2026-01-01T00:00:00Z&expires=2026-01-01T00:10:00Z",
+    )
+    .await;
+    let output = apply(&t, &[]);
+    assert_eq!(output.code, 0, "{}", output.transcript());
+    assert!(lock_rows(&t).await.is_empty(), "{:?}", lock_rows(&t).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_lock_is_held_by_unknown_never_free() {
+    let t = hand_made().await;
+    plant(&t, "not a lock record at all").await;
+    let output = apply(&t, &[]);
+    assert_eq!(output.code, 4, "{}", output.transcript());
+    assert!(
+        output.stderr.contains("held by unknown") && output.stderr.contains("cwrecon unlock row-"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_lock_record_is_reported_bounded_and_clean() {
+    let t = hand_made().await;
+    plant(
+        &t,
+        "cwrecon-lock://abcabc?holder=MARKER&expires=2999-01-01T00:00:00Z",
+    )
+    .await;
+    // Longer than ConnectWise would store, with terminal escapes and a workflow command: planted
+    // in the simulator's state directly.
+    let hostile = format!(
+        "{}\u{1b}]0;pwned\u{7}\n::error::owned\u{202e}{}",
+        "\u{1b}[31m".repeat(10),
+        "A".repeat(100_000)
+    );
+    let encoded: String = url::form_urlencoded::byte_serialize(hostile.as_bytes()).collect();
+    let state = serde_json::to_string(&t.store.state())
+        .unwrap()
+        .replace("MARKER", &encoded);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    std::fs::write(&path, state).unwrap();
+    t.store.load(&path).unwrap();
+    let output = apply(&t, &[]);
+    assert_eq!(output.code, 4, "{}", output.transcript());
+    assert!(
+        output.stderr.len() < 2_000,
+        "bounded: {} bytes",
+        output.stderr.len()
+    );
+    assert!(
+        !output
+            .stderr
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+        "{:?}",
+        output.stderr
+    );
+    assert!(
+        !output
+            .stderr
+            .lines()
+            .any(|l| l.trim_start().starts_with("::")),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("lock id abcabc"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lock_row_is_never_a_configured_solution() {
+    let t = hand_made().await;
+    let applied = apply(&t, &[]);
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    plant(
+        &t,
+        "cwrecon-lock://00c0ffee00c0ffee?holder=x&expires=2999-01-01T00:00:00Z",
+    )
+    .await;
+    let plan = t
+        .cli(&["plan", "examples/intermedia", "--detailed-exitcode"])
+        .run();
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    assert!(!plan.stdout.contains("cwrecon-lock"), "{}", plan.stdout);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let export = t.cli(&["export", "--out", &out]).run();
+    assert_eq!(export.code, 0, "{}", export.transcript());
+    let setup = std::fs::read_to_string(dir.path().join("setup.yaml")).unwrap();
+    assert!(!setup.contains("cwrecon-lock"), "{setup}");
+}
+
+#[test]
+fn unlock_help_has_an_example_and_apply_documents_exit_4() {
+    let help = common::Cli::new().args(["unlock", "--help"]).run();
+    assert_eq!(help.code, 0);
+    assert!(
+        help.stdout.contains("cwrecon unlock 3f9c2a7d41b0e865"),
+        "{}",
+        help.stdout
+    );
+    let help = common::Cli::new().args(["apply", "--help"]).run();
+    assert!(help.stdout.contains("--lock-timeout"), "{}", help.stdout);
+    assert!(
+        help.stdout.contains("4 locked by another apply"),
+        "{}",
+        help.stdout
+    );
+}
