@@ -165,6 +165,16 @@ impl Applied {
         );
         for (op, outcome) in self.report.plan.ops.iter().zip(&self.outcomes) {
             match outcome {
+                crate::apply::Outcome::Done {
+                    already_existed: true,
+                    ..
+                } => {
+                    let _ = writeln!(
+                        out,
+                        "  adopted {}: it already existed (made after the plan), so it was not created again",
+                        op.key
+                    );
+                }
                 crate::apply::Outcome::Done { .. } => {}
                 crate::apply::Outcome::Failed { error } => {
                     let _ = writeln!(out, "  failed  {} {}: {error}", op.action.verb(), op.key);

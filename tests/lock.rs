@@ -317,3 +317,104 @@ fn unlock_help_has_an_example_and_apply_documents_exit_4() {
         help.stdout
     );
 }
+
+/// Another writer creates each agreement after the plan, just before cwrecon's look-up and create.
+struct RacedBy<'a> {
+    inner: cwrecon::apply::ClientTarget,
+    tenant: &'a Tenant,
+}
+
+impl RacedBy<'_> {
+    /// Make the agreement `name = "X" and company/id = N` asks for, as a person would.
+    async fn make_agreement(&self, conditions: &str) {
+        let name = conditions
+            .strip_prefix("name = \"")
+            .and_then(|rest| rest.split("\" and company/id = ").next())
+            .unwrap();
+        let company: i64 = conditions.rsplit(' ').next().unwrap().parse().unwrap();
+        let t = self.tenant;
+        let kind = t
+            .list("/finance/agreements/types", "name = \"Intermedia\"")
+            .await[0]["id"]
+            .clone();
+        let contact = t
+            .list("/company/contacts", &format!("company/id = {company}"))
+            .await[0]["id"]
+            .clone();
+        t.post(
+            "/finance/agreements",
+            json!({"name": name, "type": {"id": kind}, "company": {"id": company}, "contact": {"id": contact}}),
+        )
+        .await;
+    }
+}
+
+impl cwrecon::apply::Target for RacedBy<'_> {
+    async fn write(
+        &self,
+        write: &cwrecon::apply::Write,
+    ) -> Result<Value, cwrecon::apply::WriteFailure> {
+        if let cwrecon::apply::Write::Post { path, body, .. } = write
+            && path == "/finance/agreements"
+            && self
+                .tenant
+                .list(path, &format!("name = {}", body["name"]))
+                .await
+                .is_empty()
+        {
+            // Without a look-up first: this is where the other writer's copy lands.
+            let company = body["company"]["id"].clone();
+            self.make_agreement(&format!(
+                "name = {} and company/id = {company}",
+                body["name"]
+            ))
+            .await;
+        }
+        self.inner.write(write).await
+    }
+
+    async fn find(
+        &self,
+        lookup: &cwrecon::apply::Lookup,
+    ) -> Result<Vec<Value>, cwrecon::apply::WriteFailure> {
+        if lookup.path == "/finance/agreements" {
+            self.make_agreement(&lookup.conditions).await;
+        }
+        self.inner.find(lookup).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agreement_that_appeared_between_plan_and_write_is_adopted_not_duplicated() {
+    let t = hand_made().await;
+    let config = cwrecon::config::load(&["examples/intermedia".into()]).unwrap();
+    let source = cwrecon::live::ClientSource::new(t.client.clone(), 4);
+    let target = RacedBy {
+        inner: cwrecon::apply::ClientTarget::new(t.client.clone()),
+        tenant: &t,
+    };
+    let today = cwrecon::model::Date::parse("2026-11-25").unwrap();
+    let applied = Box::pin(cwrecon::workflow::apply(
+        &config, &source, &target, today, false, 4,
+    ))
+    .await
+    .unwrap()
+    .unwrap();
+    let summary = applied.summary();
+    let doubled: Vec<_> = copies(&t)
+        .await
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .collect();
+    assert!(doubled.is_empty(), "billed twice: {doubled:#?}\n{summary}");
+    assert!(summary.contains("adopted agreement"), "{summary}");
+    assert!(
+        !applied
+            .after
+            .plan
+            .ops
+            .iter()
+            .any(|op| op.action == cwrecon::plan::Action::Create),
+        "{summary}"
+    );
+}

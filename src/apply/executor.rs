@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use super::write::{Lookup, Refs, Write, lookup_for, write_for};
+use crate::model::Kind;
 use crate::plan::{Action, Op, Plan};
 
 /// A failed write, as the executor needs to see it.
@@ -51,6 +52,10 @@ pub enum Outcome {
         id: Option<i64>,
         /// Found by natural key after a lost response, not re-created.
         recovered: bool,
+        /// Not created: found by its natural key just before the create (another writer made it
+        /// after the plan), and adopted.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        already_existed: bool,
     },
     /// ConnectWise refused it, or it kept failing.
     Failed {
@@ -183,6 +188,7 @@ async fn run_op<T: Target>(op: &Op, refs: &Refs, target: &T) -> Outcome {
             Ok(record) => Outcome::Done {
                 id: record_id(&record).or(op.assumed.id),
                 recovered: false,
+                already_existed: false,
             },
             Err(failure) => Outcome::Failed {
                 error: failure.message,
@@ -192,8 +198,36 @@ async fn run_op<T: Target>(op: &Op, refs: &Refs, target: &T) -> Outcome {
     create(op, refs, &write, target).await
 }
 
-/// Create, and after a lost response, look before trying again.
+/// Kinds ConnectWise keeps no unique key for: a create of one is preceded by a look-up by its
+/// natural key, so a record another writer made after the plan is adopted, not duplicated (a
+/// duplicate agreement or addition bills a customer twice).
+fn has_no_unique_key(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Agreement | Kind::Addition | Kind::CrossReference | Kind::CompanyLink | Kind::Contact
+    )
+}
+
+/// Create, and after a lost response, look before trying again. Kinds without a unique key are
+/// looked up before the first try as well.
 async fn create<T: Target>(op: &Op, refs: &Refs, write: &Write, target: &T) -> Outcome {
+    if has_no_unique_key(op.kind()) {
+        match find_existing(op, refs, target).await {
+            Ok(Some(id)) => {
+                tracing::warn!(
+                    "{} already exists (id {id}): adopted, not created again",
+                    op.key
+                );
+                return Outcome::Done {
+                    id: Some(id),
+                    recovered: false,
+                    already_existed: true,
+                };
+            }
+            Ok(None) => {}
+            Err(error) => return Outcome::Failed { error },
+        }
+    }
     let mut last_error = String::new();
     for _ in 0..CREATE_ATTEMPTS {
         match target.write(write).await {
@@ -201,6 +235,7 @@ async fn create<T: Target>(op: &Op, refs: &Refs, write: &Write, target: &T) -> O
                 return Outcome::Done {
                     id: record_id(&record),
                     recovered: false,
+                    already_existed: false,
                 };
             }
             Err(failure) if !failure.may_have_committed => {
@@ -215,6 +250,7 @@ async fn create<T: Target>(op: &Op, refs: &Refs, write: &Write, target: &T) -> O
                 return Outcome::Done {
                     id: Some(id),
                     recovered: true,
+                    already_existed: false,
                 };
             }
             Ok(None) => {}
@@ -235,7 +271,7 @@ async fn find_existing<T: Target>(op: &Op, refs: &Refs, target: &T) -> Result<Op
         [] => Ok(None),
         [one] => Ok(record_id(one)),
         many => Err(format!(
-            "{} matching records found for {} after a lost response; resolve the duplicates in ConnectWise",
+            "{} matching records found for {} (looked up before creating it, or after a lost response); resolve the duplicates in ConnectWise",
             many.len(),
             op.key
         )),
@@ -279,6 +315,8 @@ mod tests {
         next: Mutex<i64>,
         refuse_path_containing: Option<&'static str>,
         lose_first_response_of: Option<&'static str>,
+        /// Lookups under this path find a record (another writer made it after the plan).
+        exists_under: Option<&'static str>,
         log: Mutex<Vec<String>>,
     }
 
@@ -288,6 +326,7 @@ mod tests {
                 next: Mutex::new(1),
                 refuse_path_containing: None,
                 lose_first_response_of: None,
+                exists_under: None,
                 log: Mutex::new(Vec::new()),
             }
         }
@@ -341,7 +380,16 @@ mod tests {
                 .lock()
                 .unwrap()
                 .push(format!("find {} {}", lookup.path, lookup.conditions));
-            Ok(vec![json!({ "id": 999 })])
+            // Only the lost create is there to be found; nothing exists before it is created.
+            if self
+                .lose_first_response_of
+                .is_some_and(|p| lookup.path.contains(p))
+                || self.exists_under == Some(lookup.path.as_str())
+            {
+                Ok(vec![json!({ "id": 999 })])
+            } else {
+                Ok(Vec::new())
+            }
         }
     }
 
@@ -426,9 +474,45 @@ mod tests {
             o,
             Outcome::Done {
                 id: Some(999),
-                recovered: true
+                recovered: true,
+                ..
             }
         )));
         assert!(outcomes.iter().all(|o| matches!(o, Outcome::Done { .. })));
+    }
+
+    #[tokio::test]
+    async fn an_agreement_made_after_the_plan_is_adopted_and_its_additions_go_on_it() {
+        let plan = plan();
+        let mut target = Scripted::new();
+        target.exists_under = Some("/finance/agreements");
+        let outcomes = execute(&plan, refs(), &target, 1).await;
+        let log = target.log.lock().unwrap().clone();
+        assert!(
+            !log.iter().any(|l| l == "write /finance/agreements"),
+            "no agreement is created: {log:#?}"
+        );
+        assert!(
+            log.iter()
+                .any(|l| l.starts_with("write /finance/agreements/999/additions")),
+            "{log:#?}"
+        );
+        let adopted = plan
+            .ops
+            .iter()
+            .zip(&outcomes)
+            .filter(|(op, o)| {
+                op.kind() == Kind::Agreement
+                    && matches!(
+                        o,
+                        Outcome::Done {
+                            id: Some(999),
+                            already_existed: true,
+                            ..
+                        }
+                    )
+            })
+            .count();
+        assert_eq!(adopted, 2, "{outcomes:#?}");
     }
 }
