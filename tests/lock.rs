@@ -418,3 +418,116 @@ async fn an_agreement_that_appeared_between_plan_and_write_is_adopted_not_duplic
         "{summary}"
     );
 }
+
+/// Acme's monthly revenue as `plan --format json` reports it, with the plan's exit code.
+fn acme_revenue(t: &Tenant) -> (i32, serde_json::Value) {
+    let plan = t
+        .cli(&["plan", "examples/intermedia", "--format", "json"])
+        .run();
+    let json: Value =
+        serde_json::from_str(&plan.stdout).unwrap_or_else(|e| panic!("{e}: {}", plan.transcript()));
+    let acme = json["revenue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["account"] == "1002345")
+        .cloned()
+        .unwrap();
+    (
+        plan.code,
+        json!({"before": acme["before"], "findings": json["findings"]}),
+    )
+}
+
+fn money(value: &Value) -> f64 {
+    value
+        .as_str()
+        .map_or_else(|| value.as_f64().unwrap(), |s| s.parse().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_owned_agreements_of_one_name_block_the_plan_and_both_count_in_revenue() {
+    let t = hand_made().await;
+    let applied = apply(&t, &[]);
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    let (code, before) = acme_revenue(&t);
+    assert_eq!(code, 0, "{before}");
+
+    // A second apply (before the lock) left Acme's agreement twice, with one line of 10 mailboxes.
+    let first = t
+        .list("/finance/agreements", "name = \"Intermedia - Acme\"")
+        .await
+        .remove(0);
+    let first_id = first["id"].as_i64().unwrap();
+    let second_id = t
+        .post(
+            "/finance/agreements",
+            json!({"name": "Intermedia - Acme", "type": {"id": first["type"]["id"]},
+                   "company": {"id": first["company"]["id"]}, "contact": {"id": first["contact"]["id"]}}),
+        )
+        .await;
+    let mailbox = t
+        .list("/procurement/catalog", "identifier = \"MXS10C01SUNR_7.25\"")
+        .await
+        .remove(0);
+    t.post(
+        &format!("/finance/agreements/{second_id}/additions"),
+        json!({"product": {"id": mailbox["id"]}, "quantity": 10, "unitPrice": 12, "billCustomer": "Billable"}),
+    )
+    .await;
+
+    let (code, after) = acme_revenue(&t);
+    assert_eq!(code, 1, "a blocking finding: {after}");
+    let finding = after["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["blocking"] == true)
+        .unwrap_or_else(|| panic!("{after}"));
+    let message = finding["message"].as_str().unwrap();
+    for needle in [
+        "AcmeCorp".to_owned(),
+        "Intermedia - Acme".to_owned(),
+        first_id.to_string(),
+        second_id.to_string(),
+    ] {
+        assert!(message.contains(&needle), "{needle}: {message}");
+    }
+    assert!(
+        finding["fix"]
+            .as_str()
+            .unwrap()
+            .contains(&second_id.to_string()),
+        "{finding}"
+    );
+    assert!(
+        (money(&after["before"]) - money(&before["before"]) - 120.0).abs() < 0.001,
+        "the second agreement's 10 × 12.00 is billed too: {before} → {after}"
+    );
+
+    let reconcile = t
+        .cli(&[
+            "reconcile",
+            "intermedia",
+            "examples/billing/intermedia-export.csv",
+            "examples/intermedia",
+            "--format",
+            "csv",
+        ])
+        .run();
+    assert_eq!(reconcile.code, 0, "{}", reconcile.transcript());
+    let mut reader = csv::Reader::from_reader(reconcile.stdout.as_bytes());
+    let mailboxes = reader
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == "1002345" && &r[2] == "MXS10C01SUNR_7.25")
+        .unwrap();
+    assert_eq!(&mailboxes[5], "52", "42 + 10 live: {mailboxes:?}");
+    let applied = apply(&t, &[]);
+    assert_eq!(
+        applied.code,
+        1,
+        "apply refuses too: {}",
+        applied.transcript()
+    );
+}
