@@ -839,7 +839,7 @@ mod tests {
 
     #[test]
     fn our_holder_text_stays_plain() {
-        assert_eq!(safe_holder("a\u{1b}[b c\n"), "a_[b c_");
+        assert_eq!(safe_holder("a\u{1b}[b c\n"), "a__b c_");
         assert!(is_lock_id(&new_lock_id()));
     }
 }
