@@ -531,3 +531,43 @@ async fn two_owned_agreements_of_one_name_block_the_plan_and_both_count_in_reven
         applied.transcript()
     );
 }
+
+// The heartbeat finds the lock gone (broken by `cwrecon unlock`): no new write starts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_broken_under_a_running_apply_stops_its_writes() {
+    use cwrecon::apply::Target as _;
+    let t = tenant().await;
+    let target = cwrecon::apply::ClientTarget::new(t.client.clone());
+    let options = cwrecon::lock::LockOptions {
+        ttl: std::time::Duration::from_secs(3),
+        ..cwrecon::lock::LockOptions::default()
+    };
+    let held = cwrecon::lock::acquire(&target, &options).await.unwrap();
+    let guarded = held.guard(&target);
+    let lock_id = held.record().lock_id.clone();
+    let stopped = held
+        .hold(&target, async {
+            let unlock = t.cli(&["unlock", &lock_id, "--force"]);
+            let broken = tokio::task::spawn_blocking(move || unlock.run())
+                .await
+                .unwrap();
+            assert_eq!(broken.code, 0, "{}", broken.transcript());
+            // Wait for the heartbeat (every second here) to notice; no bound on how long it takes.
+            loop {
+                if let Some(reason) = guarded.halted() {
+                    break reason;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        })
+        .await;
+    assert!(stopped.starts_with("lock lost"), "{stopped}");
+    let write = cwrecon::apply::Write::Post {
+        kind: "agreements",
+        path: "/finance/agreements".to_owned(),
+        body: json!({"name": "x"}),
+    };
+    let refused = guarded.write(&write).await.unwrap_err();
+    assert!(refused.message.contains("lock lost"), "{}", refused.message);
+    held.release(&target).await.unwrap();
+}

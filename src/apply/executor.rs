@@ -515,4 +515,36 @@ mod tests {
             .count();
         assert_eq!(adopted, 2, "{outcomes:#?}");
     }
+
+    /// A target whose run was stopped (the apply lock lost).
+    struct Halted(Scripted);
+
+    impl Target for Halted {
+        async fn write(&self, write: &Write) -> Result<Json, WriteFailure> {
+            self.0.write(write).await
+        }
+        async fn find(&self, lookup: &Lookup) -> Result<Vec<Json>, WriteFailure> {
+            self.0.find(lookup).await
+        }
+        fn halted(&self) -> Option<String> {
+            Some("lock lost: the lock row was deleted".to_owned())
+        }
+    }
+
+    #[tokio::test]
+    async fn once_the_run_is_halted_no_op_starts_and_each_says_why() {
+        let plan = plan();
+        let target = Halted(Scripted::new());
+        let outcomes = execute(&plan, refs(), &target, 4).await;
+        assert!(target.0.log.lock().unwrap().is_empty(), "nothing written");
+        assert!(
+            outcomes.iter().all(|o| match o {
+                Outcome::Stopped { reason } => reason.starts_with("lock lost"),
+                Outcome::Skipped { .. } => true,
+                _ => false,
+            }),
+            "{outcomes:#?}"
+        );
+        assert_eq!(tally(&outcomes).get("skipped"), Some(&plan.ops.len()));
+    }
 }
