@@ -89,8 +89,8 @@ impl Error {
             Error::Lock(crate::lock::LockError::Held { .. }) => Exit::LOCKED,
             Error::Lock(
                 crate::lock::LockError::Request { .. } | crate::lock::LockError::NoSuchLock { .. },
-            ) => Exit::FAILURE,
-            Error::ConnectWise(_)
+            )
+            | Error::ConnectWise(_)
             | Error::Sim(_)
             | Error::Read(_)
             | Error::Preflight { .. }

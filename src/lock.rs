@@ -38,6 +38,7 @@
 //! Refuses to talk HTTP itself: it writes and lists through an [`apply::Target`](crate::apply::Target),
 //! so every apply path (CLI, library, demo) locks the same way.
 
+use std::fmt::Write as _;
 use std::future::Future;
 use std::hash::{BuildHasher as _, Hasher as _};
 use std::sync::{Arc, OnceLock};
@@ -52,7 +53,7 @@ use crate::apply::{Lookup, Target, Write, WriteFailure};
 /// The lock row's name (the `name` field, at most 30 characters in ConnectWise).
 pub const LOCK_NAME: &str = "cwrecon-lock";
 /// How long a lock lives without a heartbeat: a crashed apply blocks others at most this long.
-pub const TTL: Duration = Duration::from_secs(10 * 60);
+pub const TTL: Duration = Duration::from_mins(10);
 /// How often a waiting apply looks again.
 pub const POLL: Duration = Duration::from_secs(5);
 
@@ -109,10 +110,9 @@ impl Record {
     }
 
     fn url_with(&self, holder: &str) -> String {
-        let mut url = match url::Url::parse(&format!("{SCHEME}://{}", self.lock_id)) {
-            Ok(url) => url,
-            // The lock id is our own hex, so this cannot fail; a record that says so is still valid.
-            Err(_) => return format!("{SCHEME}://invalid"),
+        // The lock id is our own hex, so this cannot fail; a record that says so is still valid.
+        let Ok(mut url) = url::Url::parse(&format!("{SCHEME}://{}", self.lock_id)) else {
+            return format!("{SCHEME}://invalid");
         };
         url.query_pairs_mut()
             .append_pair("holder", holder)
@@ -258,9 +258,9 @@ pub fn local_holder() -> String {
         .unwrap_or_else(|| "unknown-host".to_owned());
     let mut holder = format!("{user}@{host} pid {}", std::process::id());
     if let (Some(repo), Some(run)) = (var("GITHUB_REPOSITORY"), var("GITHUB_RUN_ID")) {
-        holder.push_str(&format!(" github {repo} run {run}"));
+        let _ = write!(holder, " github {repo} run {run}");
     } else if let (Some(project), Some(job)) = (var("CI_PROJECT_PATH"), var("CI_JOB_ID")) {
-        holder.push_str(&format!(" gitlab {project} job {job}"));
+        let _ = write!(holder, " gitlab {project} job {job}");
     }
     safe_holder(&holder)
 }
@@ -505,7 +505,10 @@ pub async fn acquire<T: Target>(target: &T, options: &LockOptions) -> Result<Hel
                     told = true;
                 }
                 let jitter = Duration::from_millis(u64::from(std::process::id() % 500));
-                tokio::time::sleep((options.poll + jitter).min(options.timeout - waited)).await;
+                tokio::time::sleep(
+                    (options.poll + jitter).min(options.timeout.saturating_sub(waited)),
+                )
+                .await;
             }
         }
     }
@@ -562,10 +565,10 @@ impl Held {
             }
             match self.renew(target).await {
                 Ok(renewed) => expires = renewed,
-                Err(Renewal::Lost(reason)) => self.stop(reason),
-                Err(Renewal::Failed(message)) if now() + interval >= expires => self.stop(format!(
-                    "lock lost: it could not be renewed before it lapses ({message})"
-                )),
+                Err(Renewal::Lost(reason)) => self.stop(&reason),
+                Err(Renewal::Failed(message)) if now() + interval >= expires => self.stop(
+                    &format!("lock lost: it could not be renewed before it lapses ({message})"),
+                ),
                 Err(Renewal::Failed(message)) => {
                     tracing::warn!("renewing the apply lock failed, will retry: {message}");
                 }
@@ -587,14 +590,14 @@ impl Held {
                         std::process::exit(130);
                     }
                     eprintln!("Interrupted: no new op starts; finishing those in flight, then releasing the apply lock (Ctrl-C again to exit at once).");
-                    self.stop("interrupted (Ctrl-C)".to_owned());
+                    self.stop("interrupted (Ctrl-C)");
                 }
             }
         }
     }
 
-    fn stop(&self, reason: String) {
-        if self.lost.set(reason.clone()).is_ok() {
+    fn stop(&self, reason: &str) {
+        if self.lost.set(reason.to_owned()).is_ok() {
             eprintln!("Stopping: {reason}; ops not yet started are skipped.");
         }
     }
@@ -830,8 +833,8 @@ mod tests {
     fn durations_are_seconds_minutes_or_hours() {
         assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
         assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
-        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
-        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("10m"), Ok(Duration::from_mins(10)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_hours(1)));
         assert!(parse_duration("ten").is_err());
         assert!(parse_duration("5d").is_err());
         assert!(parse_duration("99999999999999999999h").is_err());

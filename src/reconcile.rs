@@ -179,7 +179,7 @@ pub fn reconcile(
                 } else {
                     sources.live = Some(addition);
                 }
-                sources.extra.extend(extra.into_iter().flatten().cloned());
+                sources.extra.extend(extra.into_iter().flatten().copied());
             }
         }
     }

@@ -1,6 +1,10 @@
 //! One writer per tenant (issue #11, point 1): the apply lock kept in ConnectWise, over the real
 //! binary and the simulator over HTTP.
 // See: issue #11
+#![expect(
+    clippy::unwrap_used,
+    reason = "test setup: a failure here is a failed test"
+)]
 
 mod common;
 
