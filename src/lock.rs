@@ -20,9 +20,8 @@
 //! given two properties of the server: reads see every write that finished before them, and record
 //! ids grow with creation order. Say A's row has the lower id. Then A's row was created before B's,
 //! so B's list (made after B's create finished) shows A's row and B loses; A, whatever its list
-//! shows, only ever loses to a lower id. So at most one apply wins. Both may lose (each sees the
-//! other's row before it is deleted); both then wait and try again, so a timeout of zero can give a
-//! false "held", never a false "free".
+//! shows, only ever loses to a lower id. So at most one apply wins, and the owner of the lowest live
+//! row always does: two applies at once never both lose.
 //!
 //! **Keeping it.** While the apply runs, a heartbeat re-checks that our row is still ours and moves
 //! its expiry ([`TTL`] ahead, every third of it). If the row is gone or carries another lock id, or

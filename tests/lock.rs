@@ -99,14 +99,37 @@ async fn copies(t: &Tenant) -> BTreeMap<String, usize> {
     counts
 }
 
+/// Setup tables and products applied already (the companies' objects not yet): the state in which
+/// two applies racing each other would each create every agreement, addition and link.
+async fn set_up() -> Tenant {
+    let t = hand_made().await;
+    let output = t
+        .cli(&[
+            "apply",
+            "examples/intermedia/integration.yaml",
+            "examples/intermedia/setup.yaml",
+            "examples/intermedia/products.yaml",
+            "--auto-approve",
+            "--journal",
+            "/dev/null",
+        ])
+        .run();
+    assert_eq!(output.code, 0, "{}", output.transcript());
+    t
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_applies_at_once_leave_exactly_one_copy_of_everything() {
-    let t = hand_made().await;
+    let t = set_up().await;
     let (a, b) = std::thread::scope(|s| {
         let a = s.spawn(|| apply(&t, &[]));
         let b = s.spawn(|| apply(&t, &[]));
         (a.join().unwrap(), b.join().unwrap())
     });
+    let copies = copies(&t).await;
+    assert!(copies.len() > 5, "{copies:#?}");
+    let doubled: Vec<_> = copies.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(doubled.is_empty(), "billed twice: {doubled:#?}");
     for output in [&a, &b] {
         match output.code {
             0 => {}
@@ -123,10 +146,6 @@ async fn two_applies_at_once_leave_exactly_one_copy_of_everything() {
         }
     }
     assert!(a.code == 0 || b.code == 0, "one of them applied");
-    let copies = copies(&t).await;
-    assert!(copies.len() > 5, "{copies:#?}");
-    let doubled: Vec<_> = copies.iter().filter(|(_, n)| **n > 1).collect();
-    assert!(doubled.is_empty(), "billed twice: {doubled:#?}");
     assert!(lock_rows(&t).await.is_empty(), "both released the lock");
     // The loser, run again, finds nothing to change.
     let again = apply(&t, &[]);
@@ -135,7 +154,7 @@ async fn two_applies_at_once_leave_exactly_one_copy_of_everything() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_waiting_apply_runs_after_the_holder_and_finds_nothing_left() {
-    let t = hand_made().await;
+    let t = set_up().await;
     let (a, b) = std::thread::scope(|s| {
         let a = s.spawn(|| apply(&t, &["--lock-timeout", "5m"]));
         let b = s.spawn(|| apply(&t, &["--lock-timeout", "5m"]));
@@ -176,6 +195,14 @@ async fn a_held_lock_stops_apply_with_exit_4_naming_the_holder_and_unlock_breaks
         );
     }
     assert_eq!(t.writes(), before, "a locked-out apply writes nothing");
+    let doctor = t.cli(&["doctor"]).run();
+    assert!(
+        doctor
+            .stdout
+            .contains("apply lock: held by ci@runner-7 pid 42"),
+        "{}",
+        doctor.transcript()
+    );
 
     let wrong = t.cli(&["unlock", "0123456789abcdef", "--force"]).run();
     assert_eq!(wrong.code, 1, "{}", wrong.transcript());
