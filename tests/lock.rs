@@ -440,13 +440,9 @@ async fn an_agreement_that_appeared_between_plan_and_write_is_adopted_not_duplic
     assert!(doubled.is_empty(), "billed twice: {doubled:#?}\n{summary}");
     assert!(summary.contains("adopted agreement"), "{summary}");
     assert!(
-        !applied
-            .after
-            .plan
-            .ops
-            .iter()
-            .any(|op| op.action == cwrecon::plan::Action::Create),
-        "{summary}"
+        applied.is_complete(),
+        "the adopted agreements were given the configured fields: {summary}\n{}",
+        cwrecon::plan::render::text(&applied.after, false)
     );
 }
 

@@ -213,17 +213,7 @@ fn has_no_unique_key(kind: Kind) -> bool {
 async fn create<T: Target>(op: &Op, refs: &Refs, write: &Write, target: &T) -> Outcome {
     if has_no_unique_key(op.kind()) {
         match find_existing(op, refs, target).await {
-            Ok(Some(id)) => {
-                tracing::warn!(
-                    "{} already exists (id {id}): adopted, not created again",
-                    op.key
-                );
-                return Outcome::Done {
-                    id: Some(id),
-                    recovered: false,
-                    already_existed: true,
-                };
-            }
+            Ok(Some(id)) => return adopt(op, refs, id, target).await,
             Ok(None) => {}
             Err(error) => return Outcome::Failed { error },
         }
@@ -261,6 +251,40 @@ async fn create<T: Target>(op: &Op, refs: &Refs, write: &Write, target: &T) -> O
         error: format!(
             "{last_error} (tried {CREATE_ATTEMPTS} times; the object was not found by its key after any of them)"
         ),
+    }
+}
+
+/// Adopt the record another writer made: give it the op's declared fields (one PATCH), so the
+/// apply converges as if it had created it.
+async fn adopt<T: Target>(op: &Op, refs: &Refs, id: i64, target: &T) -> Outcome {
+    tracing::warn!(
+        "{} already exists (id {id}): adopted, not created again",
+        op.key
+    );
+    let mut update = op.clone();
+    update.action = Action::Update;
+    update.assumed.id = Some(id);
+    update.changes.retain(|c| c.after.is_some());
+    let done = Outcome::Done {
+        id: Some(id),
+        recovered: false,
+        already_existed: true,
+    };
+    if update.changes.is_empty() {
+        return done;
+    }
+    let written = match write_for(&update, refs) {
+        Ok(write) => target.write(&write).await.map_err(|f| f.message),
+        Err(missing) => Err(missing.to_string()),
+    };
+    match written {
+        Ok(_) => done,
+        Err(error) => Outcome::Failed {
+            error: format!(
+                "{} already existed (id {id}) and was adopted, but setting its fields failed: {error}",
+                op.key
+            ),
+        },
     }
 }
 
@@ -340,7 +364,12 @@ mod tests {
                 }
                 Write::Delete { path, .. } => (path.clone(), Json::Null),
             };
-            self.log.lock().unwrap().push(format!("write {path}"));
+            let verb = if matches!(write, Write::Patch { .. }) {
+                "patch"
+            } else {
+                "write"
+            };
+            self.log.lock().unwrap().push(format!("{verb} {path}"));
             if self
                 .refuse_path_containing
                 .is_some_and(|p| path.contains(p) && body.get("name") == Some(&json!("Y")))
@@ -491,6 +520,13 @@ mod tests {
         assert!(
             !log.iter().any(|l| l == "write /finance/agreements"),
             "no agreement is created: {log:#?}"
+        );
+        assert_eq!(
+            log.iter()
+                .filter(|l| *l == "patch /finance/agreements")
+                .count(),
+            2,
+            "each adopted agreement is given the configured fields: {log:#?}"
         );
         assert!(
             log.iter()
