@@ -483,8 +483,25 @@ pub async fn acquire<T: Target>(target: &T, options: &LockOptions) -> Result<Hel
     let started = std::time::Instant::now();
     let lock_id = new_lock_id();
     let mut told = false;
+    let mut failures = 0;
     loop {
-        match try_once(target, &lock_id, options).await? {
+        let attempt = match try_once(target, &lock_id, options).await {
+            Ok(attempt) => attempt,
+            Err(err) => {
+                // A refused or failed lock request (a 500, a lost response): never leave our own row
+                // behind to block others for a whole TTL, and try again a few times, as the rest of
+                // an apply retries its writes.
+                forget(target, &lock_id).await;
+                failures += 1;
+                if failures >= LOCK_REQUEST_ATTEMPTS {
+                    return Err(err);
+                }
+                tracing::warn!("taking the apply lock failed, trying again: {err}");
+                tokio::time::sleep(Duration::from_millis(500) * failures).await;
+                continue;
+            }
+        };
+        match attempt {
             Attempt::Won(row) => {
                 tracing::info!("took the apply lock ({})", row.record);
                 return Ok(Held {
@@ -509,6 +526,21 @@ pub async fn acquire<T: Target>(target: &T, options: &LockOptions) -> Result<Hel
                 )
                 .await;
             }
+        }
+    }
+}
+
+/// How many times taking the lock is tried when a lock request fails.
+const LOCK_REQUEST_ATTEMPTS: u32 = 3;
+
+/// Delete any row carrying `lock_id`, best effort: a failure here only means the row lapses later.
+async fn forget<T: Target>(target: &T, lock_id: &str) {
+    let Ok(rows) = rows(target).await else {
+        return;
+    };
+    for row in rows.iter().filter(|r| r.record.lock_id == lock_id) {
+        if let Err(failure) = delete(target, row.id).await {
+            tracing::warn!("could not delete our lock row {}: {failure}", row.id);
         }
     }
 }
@@ -655,6 +687,22 @@ impl Held {
     /// When ConnectWise cannot be listed or the row cannot be deleted; the lock then lapses at its
     /// expiry.
     pub async fn release<T: Target>(self, target: &T) -> Result<(), LockError> {
+        let mut failures = 0;
+        loop {
+            match self.release_once(target).await {
+                Ok(()) => return Ok(()),
+                Err(err) => {
+                    failures += 1;
+                    if failures >= LOCK_REQUEST_ATTEMPTS {
+                        return Err(err);
+                    }
+                    tokio::time::sleep(Duration::from_millis(500) * failures).await;
+                }
+            }
+        }
+    }
+
+    async fn release_once<T: Target>(&self, target: &T) -> Result<(), LockError> {
         let rows = rows(target).await?;
         if let Some(row) = rows
             .iter()
