@@ -21,7 +21,7 @@ Examples:
   cwrecon sim --listen 127.0.0.1:8080           serve a ConnectWise-compatible API locally
 
 Exit codes: 0 ok, 1 runtime failure, 2 changes present (plan --detailed-exitcode),
-3 blocked by a safety rail, 64 usage error, 78 invalid configuration.";
+3 blocked by a safety rail, 4 locked by another apply, 64 usage error, 78 invalid configuration.";
 
 /// Declarative config-as-code reconciler for ConnectWise Manage (PSA).
 ///
@@ -113,9 +113,25 @@ Examples:
 A saved plan applies without asking, after checking that every object it planned against is
 unchanged (and the configuration files too); otherwise it is refused. Every op and its outcome
 goes to a journal (--journal, default .cwrecon/journal-<time>.jsonl).
+One apply at a time per tenant: apply holds a lock kept in ConnectWise (see docs/security/lock.md)
+from before it reads the tenant until it has verified the result; another apply waits up to
+--lock-timeout for it (default 0s: fail at once), then exits 4 naming the holder.
 Exit codes: 0 all applied and verified, 1 something failed or is left, 3 blocked by a safety rail,
-64 no confirmation possible (no terminal, no --auto-approve), 78 invalid configuration.")]
+4 locked by another apply, 64 no confirmation possible (no terminal, no --auto-approve),
+78 invalid configuration.")]
     Apply(ApplyArgs),
+    /// Break the apply lock of an apply that died (like Terraform's force-unlock).
+    #[command(after_help = "\
+Examples:
+  cwrecon unlock 3f9c2a7d41b0e865            asks first on a terminal
+  cwrecon unlock 3f9c2a7d41b0e865 --force    for pipelines
+
+The lock id is in the message of the apply that found the tenant locked. Only the lock with that
+id is deleted; break a lock only when you know its apply is no longer running (a crashed apply's
+lock also lapses by itself, 10 minutes after its last heartbeat).
+Exit codes: 0 unlocked (or declined), 1 no lock with that id or ConnectWise refused, 64 no
+confirmation possible (no terminal, no --force), 78 invalid configuration.")]
+    Unlock(UnlockArgs),
     /// Check, read-only, what a first apply needs, and say how to fix each miss.
     #[command(after_help = "\
 Examples:
@@ -388,6 +404,23 @@ pub struct ApplyArgs {
     /// Requests in flight at once.
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub concurrency: usize,
+    /// How long to wait for another apply's lock on the tenant (e.g. 0s, 90s, 10m).
+    #[arg(long, default_value = "0s", value_name = "DURATION", value_parser = crate::lock::parse_duration)]
+    pub lock_timeout: std::time::Duration,
+}
+
+/// Arguments of `cwrecon unlock`.
+#[derive(Debug, clap::Args)]
+pub struct UnlockArgs {
+    /// The lock id, as the locked-out apply printed it.
+    #[arg(value_name = "LOCK_ID")]
+    pub lock_id: String,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub force: bool,
+    /// Configuration whose `connection` section to use (the CW_* variables otherwise).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
 /// `--kind` values: the kinds' names in kebab case (`catalog-item`, `addition`).
@@ -426,6 +459,7 @@ pub async fn execute(cli: Cli) -> Result<Exit, Error> {
         Command::Doctor { paths } => Box::pin(doctor(paths)).await,
         Command::Plan(args) => Box::pin(plan(args, cli.color)).await,
         Command::Apply(args) => Box::pin(apply(args, cli.color)).await,
+        Command::Unlock(args) => Box::pin(unlock(args)).await,
         Command::Sim(args) => Ok(crate::sim::serve(args).await?),
     }
 }
@@ -693,6 +727,11 @@ async fn apply(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Error> {
             .journal
             .unwrap_or_else(crate::workflow::default_journal),
         today: today()?,
+        lock: crate::lock::LockOptions {
+            timeout: args.lock_timeout,
+            stop_on_interrupt: true,
+            ..crate::lock::LockOptions::default()
+        },
     };
     Box::pin(crate::workflow::apply_command(
         &config,
@@ -703,6 +742,40 @@ async fn apply(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Error> {
         &|| client.retries(),
     ))
     .await
+}
+
+async fn unlock(args: UnlockArgs) -> Result<Exit, Error> {
+    let config = if args.paths.is_empty() {
+        config::load_texts([("(defaults)", "")])?
+    } else {
+        config::load(&args.paths)?
+    };
+    let client = connect(&config, 900, 1)?;
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if !args.force && !interactive {
+        return Err(Error::Usage {
+            message: "unlock needs confirmation, and there is no terminal to ask on; make sure the apply holding the lock is no longer running, then pass --force".to_owned(),
+        });
+    }
+    let target = crate::apply::ClientTarget::new(client);
+    let broken = crate::lock::unlock(&target, &args.lock_id, |record| {
+        use std::io::BufRead as _;
+        if args.force {
+            return true;
+        }
+        eprint!("Break the apply lock {record}? Only 'yes' is accepted: ");
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer).is_ok() && answer.trim() == "yes"
+    })
+    .await?;
+    match broken {
+        Some(record) => write_stdout(
+            &format!("Unlocked: deleted the apply lock {record}.\n"),
+            "the result",
+        )?,
+        None => write_stdout("Not unlocked.\n", "the result")?,
+    }
+    Ok(Exit::OK)
 }
 
 async fn plan(args: PlanArgs, color: ColorChoice) -> Result<Exit, Error> {

@@ -97,6 +97,7 @@ pub async fn checks(
             return checks;
         }
     }
+    checks.push(apply_lock(client).await);
     if let Some(config) = config {
         checks.extend(setup_references(client, config, today).await);
     }
@@ -105,6 +106,36 @@ pub async fn checks(
         problem: None,
     });
     checks
+}
+
+/// Whether an apply holds the tenant's lock: information, not a failure (an apply may be running).
+async fn apply_lock(client: &Client) -> Check {
+    let target = crate::apply::ClientTarget::new(client.clone());
+    let now = time::OffsetDateTime::now_utc();
+    match crate::lock::current(&target).await {
+        Ok(records) if records.is_empty() => Check {
+            name: "apply lock: free".to_owned(),
+            problem: None,
+        },
+        Ok(records) => Check {
+            name: records
+                .iter()
+                .map(|r| {
+                    if r.is_expired(now) {
+                        format!("apply lock: lapsed ({r}); the next apply takes it over")
+                    } else {
+                        format!("apply lock: {r}; an apply is running, or break a dead one: cwrecon unlock {}", r.lock_id)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n      "),
+            problem: None,
+        },
+        Err(err) => Check {
+            name: "apply lock".to_owned(),
+            problem: Some(err.to_string()),
+        },
+    }
 }
 
 /// The setup rows the configuration references but does not declare must exist in the tenant.

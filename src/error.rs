@@ -77,6 +77,9 @@ pub enum Error {
         /// What is wrong, by line.
         problems: Vec<crate::vendor::intermedia::Problem>,
     },
+    /// The tenant's apply lock could not be taken, or `unlock` found no such lock.
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
     /// A bug: an invariant of cwrecon itself did not hold.
     #[error("internal error (a bug in cwrecon, please report it): {message}")]
     Internal {
@@ -91,7 +94,11 @@ impl Error {
         match self {
             Error::Config(_) | Error::Credentials(_) | Error::VendorExport { .. } => Exit::CONFIG,
             Error::Usage { .. } => Exit::USAGE,
-            Error::ConnectWise(_)
+            Error::Lock(crate::lock::LockError::Held { .. }) => Exit::LOCKED,
+            Error::Lock(
+                crate::lock::LockError::Request { .. } | crate::lock::LockError::NoSuchLock { .. },
+            )
+            | Error::ConnectWise(_)
             | Error::Sim(_)
             | Error::Read(_)
             | Error::Preflight { .. }

@@ -21,6 +21,7 @@ pub mod exit;
 pub mod export;
 pub mod import;
 pub mod live;
+pub mod lock;
 pub mod model;
 pub mod output;
 pub mod plan;

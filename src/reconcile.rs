@@ -172,10 +172,18 @@ pub fn reconcile(
             if is_config {
                 sources.config = Some(addition);
             } else {
-                sources.live = Some(addition);
-                if let Some(extra) = addition.id.and_then(|id| extras.get(&id)) {
-                    sources.extra.clone_from(extra);
+                let extra = addition.id.and_then(|id| extras.get(&id));
+                if sources.live.is_some() {
+                    // The same item on a second agreement of the company (a duplicate agreement):
+                    // billed too, so counted as an extra.
+                    sources.extra.push((
+                        quantity_of(Some(addition)).unwrap_or_default(),
+                        price_of(Some(addition)),
+                    ));
+                } else {
+                    sources.live = Some(addition);
                 }
+                sources.extra.extend(extra.into_iter().flatten().copied());
             }
         }
     }

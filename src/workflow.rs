@@ -168,6 +168,16 @@ impl Applied {
         );
         for (op, outcome) in self.report.plan.ops.iter().zip(&self.outcomes) {
             match outcome {
+                crate::apply::Outcome::Done {
+                    already_existed: true,
+                    ..
+                } => {
+                    let _ = writeln!(
+                        out,
+                        "  adopted {}: it already existed (made after the plan), so it was not created again",
+                        op.key
+                    );
+                }
                 crate::apply::Outcome::Done { .. } => {}
                 crate::apply::Outcome::Failed { error } => {
                     let _ = writeln!(
@@ -177,6 +187,9 @@ impl Applied {
                         shown(&op.key),
                         crate::output::terminal::text(error)
                     );
+                }
+                crate::apply::Outcome::Stopped { reason } => {
+                    let _ = writeln!(out, "  skipped {} {}: {reason}", op.action.verb(), op.key);
                 }
                 crate::apply::Outcome::Skipped { because_of } => {
                     let cause = self
@@ -223,8 +236,35 @@ pub enum ApplyRefused {
     Rails(String),
 }
 
-/// Plan, apply, and plan again to prove the result.
+/// Plan, apply, and plan again to prove the result, holding the tenant's apply lock
+/// ([`crate::lock`], default options: no waiting) from before the read until after the proof.
 pub async fn apply<S: Source, T: crate::apply::Target>(
+    config: &Config,
+    source: &S,
+    target: &T,
+    today: Date,
+    allow_destructive: bool,
+    concurrency: usize,
+) -> Result<Result<Applied, ApplyRefused>, Error> {
+    let held = crate::lock::acquire(target, &crate::lock::LockOptions::default()).await?;
+    let guarded = held.guard(target);
+    let applied = Box::pin(held.hold(
+        target,
+        apply_locked(
+            config,
+            source,
+            &guarded,
+            today,
+            allow_destructive,
+            concurrency,
+        ),
+    ))
+    .await;
+    held.release_or_warn(target).await;
+    applied
+}
+
+async fn apply_locked<S: Source, T: crate::apply::Target>(
     config: &Config,
     source: &S,
     target: &T,
@@ -287,6 +327,8 @@ pub struct ApplyOptions {
     pub journal: PathBuf,
     /// The day the plan is made.
     pub today: Date,
+    /// How the tenant's apply lock is taken (`--lock-timeout`).
+    pub lock: crate::lock::LockOptions,
 }
 
 /// How `apply` gets the go-ahead for a plan it made itself (a saved plan was reviewed already).
@@ -346,7 +388,27 @@ fn print(text: &str) -> Result<(), Error> {
 
 /// `cwrecon apply`: from a configuration (plan, show, confirm) or from a saved plan (check it is
 /// still current), then write in order, journal every op, and plan again to prove the result.
+/// All of it under the tenant's apply lock, released on every path (a declined prompt, an error).
 pub async fn apply_command<S: Source, T: crate::apply::Target>(
+    config: &Config,
+    source: &S,
+    target: &T,
+    saved: Option<render::JsonPlan>,
+    options: &ApplyOptions,
+    retries: &(dyn Fn() -> u64 + Sync),
+) -> Result<Exit, Error> {
+    let held = crate::lock::acquire(target, &options.lock).await?;
+    let guarded = held.guard(target);
+    let exit = Box::pin(held.hold(
+        target,
+        apply_command_locked(config, source, &guarded, saved, options, retries),
+    ))
+    .await;
+    held.release_or_warn(target).await;
+    exit
+}
+
+async fn apply_command_locked<S: Source, T: crate::apply::Target>(
     config: &Config,
     source: &S,
     target: &T,

@@ -119,6 +119,7 @@ async fn one_refused_agreement_leaves_every_other_company_applied() {
                 skipped.push((op.key.to_string(), ops[*because_of].key.to_string()));
             }
             Outcome::Done { .. } => {}
+            Outcome::Stopped { reason } => panic!("the run stopped: {reason}"),
         }
     }
     assert_eq!(failed.len(), 1, "{failed:#?}");

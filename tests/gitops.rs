@@ -48,7 +48,13 @@ async fn pull_request_plan_merge_apply_and_nightly_drift() {
     let dir = tempfile::tempdir().unwrap();
 
     // Pull request: a markdown plan for the comment (with its marker) and a saved plan.
-    let (code, _, err) = step(&t, "plan.sh", dir.path(), &[]);
+    let merged = "0123456789abcdef0123456789abcdef01234567".to_owned();
+    let (code, _, err) = step(
+        &t,
+        "plan.sh",
+        dir.path(),
+        &[("CWRECON_COMMIT", merged.clone())],
+    );
     assert_eq!(code, 0, "{err}");
     let comment = std::fs::read_to_string(dir.path().join("plan.md")).unwrap();
     assert!(comment.starts_with("### cwrecon plan:"), "{comment}");
@@ -65,7 +71,11 @@ async fn pull_request_plan_merge_apply_and_nightly_drift() {
         &t,
         "apply.sh",
         dir.path(),
-        &[("CWRECON_PLAN", plan.clone()), ("CWRECON_JOURNAL", journal)],
+        &[
+            ("CWRECON_PLAN", plan.clone()),
+            ("CWRECON_JOURNAL", journal),
+            ("CWRECON_COMMIT", merged.clone()),
+        ],
     );
     assert_eq!(code, 0, "{out}{err}");
     assert!(
@@ -104,8 +114,109 @@ async fn pull_request_plan_merge_apply_and_nightly_drift() {
     assert!(out.contains("quantity: 41 → 42"), "{out}");
 
     // The saved plan from before is now stale: a merge would refuse it.
-    let (code, out, _) = step(&t, "apply.sh", dir.path(), &[("CWRECON_PLAN", plan)]);
+    let (code, out, _) = step(
+        &t,
+        "apply.sh",
+        dir.path(),
+        &[("CWRECON_PLAN", plan), ("CWRECON_COMMIT", merged)],
+    );
     assert_ne!(code, 0, "{out}");
+}
+
+// See: issue #11
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_apply_step_applies_only_the_plan_of_the_commit_being_applied() {
+    let t = tenant().await;
+    t.with_example_companies().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = step(
+        &t,
+        "plan.sh",
+        dir.path(),
+        &[("CWRECON_COMMIT", "aaaaaaa".to_owned())],
+    );
+    assert_eq!(code, 0, "{err}");
+    let plan = dir.path().join("plan.json").display().to_string();
+    let before = t.writes();
+    // A plan of another commit (an earlier merge, the pull request's head) is refused.
+    let (code, _, err) = step(
+        &t,
+        "apply.sh",
+        dir.path(),
+        &[
+            ("CWRECON_PLAN", plan.clone()),
+            ("CWRECON_COMMIT", "bbbbbbb".to_owned()),
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("made from commit aaaaaaa, not from bbbbbbb"),
+        "{err}"
+    );
+    // As is a plan that does not say which commit it was made from, or no commit given.
+    std::fs::remove_file(dir.path().join("plan.sha")).unwrap();
+    let (code, _, err) = step(
+        &t,
+        "apply.sh",
+        dir.path(),
+        &[
+            ("CWRECON_PLAN", plan.clone()),
+            ("CWRECON_COMMIT", "aaaaaaa".to_owned()),
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    let (code, _, _) = step(&t, "apply.sh", dir.path(), &[("CWRECON_PLAN", plan)]);
+    assert_ne!(code, 0);
+    assert_eq!(t.writes(), before, "nothing was applied");
+}
+
+// See: issue #11
+#[test]
+fn the_workflows_allow_one_apply_at_a_time_and_apply_the_merged_commits_plan() {
+    let github =
+        std::fs::read_to_string(common::root().join("examples/gitops/github/cwrecon.yml")).unwrap();
+    let gitlab =
+        std::fs::read_to_string(common::root().join("examples/gitops/gitlab-ci.yml")).unwrap();
+    let github: serde_json::Value = serde_saphyr::from_str(&github).unwrap();
+    let gitlab: serde_json::Value = serde_saphyr::from_str(&gitlab).unwrap();
+    // GitHub: one group for every push run, never cancelled in progress.
+    let group = github["concurrency"]["group"].as_str().unwrap();
+    assert!(group.contains("'cwrecon-connectwise'"), "{group}");
+    let cancel = github["concurrency"]["cancel-in-progress"]
+        .as_str()
+        .unwrap();
+    assert_eq!(cancel, "${{ github.event_name == 'pull_request' }}");
+    let apply = &github["jobs"]["apply"];
+    assert_eq!(apply["needs"], "plan-merged");
+    let steps = apply["steps"].as_array().unwrap();
+    let fetch = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.contains("download-artifact"))
+        })
+        .unwrap();
+    assert_eq!(fetch["with"]["name"], "cwrecon-plan-${{ github.sha }}");
+    let run = steps
+        .iter()
+        .find(|s| s["run"].as_str().is_some_and(|r| r.contains("apply.sh")))
+        .unwrap();
+    assert_eq!(run["env"]["CWRECON_COMMIT"], "${{ github.sha }}");
+    // GitLab: the plan of the merged commit and its apply share one resource group.
+    for job in ["cwrecon-plan-merged", "cwrecon-apply"] {
+        assert_eq!(gitlab[job]["resource_group"], "connectwise", "{job}");
+        assert_eq!(
+            gitlab[job]["variables"]["CWRECON_COMMIT"], "$CI_COMMIT_SHA",
+            "{job}"
+        );
+    }
+    assert_eq!(gitlab["cwrecon-apply"]["needs"][0], "cwrecon-plan-merged");
+    let script = gitlab["cwrecon-apply"]["script"].to_string();
+    assert!(
+        !script.contains("--auto-approve"),
+        "never an unreviewed apply: {script}"
+    );
 }
 
 #[test]

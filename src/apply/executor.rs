@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use super::write::{Lookup, Refs, Write, lookup_for, write_for};
+use crate::model::Kind;
 use crate::plan::{Action, Op, Plan};
 
 /// A failed write, as the executor needs to see it.
@@ -35,6 +36,10 @@ pub trait Target: Sync {
     /// List the records matching a natural-key lookup.
     fn find(&self, lookup: &Lookup)
     -> impl Future<Output = Result<Vec<Json>, WriteFailure>> + Send;
+    /// Why no further op may start (the apply lock was lost, the run interrupted); `None` to go on.
+    fn halted(&self) -> Option<String> {
+        None
+    }
 }
 
 /// What happened to one op.
@@ -47,6 +52,10 @@ pub enum Outcome {
         id: Option<i64>,
         /// Found by natural key after a lost response, not re-created.
         recovered: bool,
+        /// Not created: found by its natural key just before the create (another writer made it
+        /// after the plan), and adopted.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        already_existed: bool,
     },
     /// ConnectWise refused it, or it kept failing.
     Failed {
@@ -57,6 +66,11 @@ pub enum Outcome {
     Skipped {
         /// The index of the op it waited for.
         because_of: usize,
+    },
+    /// Not attempted because the run stopped before it (the apply lock was lost, Ctrl-C).
+    Stopped {
+        /// Why the run stopped.
+        reason: String,
     },
 }
 
@@ -158,6 +172,9 @@ fn blocked_by(op: &Op, outcomes: &[Option<Outcome>]) -> Option<usize> {
 }
 
 async fn run_op<T: Target>(op: &Op, refs: &Refs, target: &T) -> Outcome {
+    if let Some(reason) = target.halted() {
+        return Outcome::Stopped { reason };
+    }
     let write = match write_for(op, refs) {
         Ok(write) => write,
         Err(missing) => {
@@ -171,6 +188,7 @@ async fn run_op<T: Target>(op: &Op, refs: &Refs, target: &T) -> Outcome {
             Ok(record) => Outcome::Done {
                 id: record_id(&record).or(op.assumed.id),
                 recovered: false,
+                already_existed: false,
             },
             Err(failure) => Outcome::Failed {
                 error: failure.message,
@@ -180,8 +198,26 @@ async fn run_op<T: Target>(op: &Op, refs: &Refs, target: &T) -> Outcome {
     create(op, refs, &write, target).await
 }
 
-/// Create, and after a lost response, look before trying again.
+/// Kinds ConnectWise keeps no unique key for: a create of one is preceded by a look-up by its
+/// natural key, so a record another writer made after the plan is adopted, not duplicated (a
+/// duplicate agreement or addition bills a customer twice).
+fn has_no_unique_key(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Agreement | Kind::Addition | Kind::CrossReference | Kind::CompanyLink | Kind::Contact
+    )
+}
+
+/// Create, and after a lost response, look before trying again. Kinds without a unique key are
+/// looked up before the first try as well.
 async fn create<T: Target>(op: &Op, refs: &Refs, write: &Write, target: &T) -> Outcome {
+    if has_no_unique_key(op.kind()) {
+        match find_existing(op, refs, target).await {
+            Ok(Some(id)) => return adopt(op, refs, id, target).await,
+            Ok(None) => {}
+            Err(error) => return Outcome::Failed { error },
+        }
+    }
     let mut last_error = String::new();
     for _ in 0..CREATE_ATTEMPTS {
         match target.write(write).await {
@@ -189,6 +225,7 @@ async fn create<T: Target>(op: &Op, refs: &Refs, write: &Write, target: &T) -> O
                 return Outcome::Done {
                     id: record_id(&record),
                     recovered: false,
+                    already_existed: false,
                 };
             }
             Err(failure) if !failure.may_have_committed => {
@@ -203,6 +240,7 @@ async fn create<T: Target>(op: &Op, refs: &Refs, write: &Write, target: &T) -> O
                 return Outcome::Done {
                     id: Some(id),
                     recovered: true,
+                    already_existed: false,
                 };
             }
             Ok(None) => {}
@@ -216,6 +254,40 @@ async fn create<T: Target>(op: &Op, refs: &Refs, write: &Write, target: &T) -> O
     }
 }
 
+/// Adopt the record another writer made: give it the op's declared fields (one PATCH), so the
+/// apply converges as if it had created it.
+async fn adopt<T: Target>(op: &Op, refs: &Refs, id: i64, target: &T) -> Outcome {
+    tracing::warn!(
+        "{} already exists (id {id}): adopted, not created again",
+        op.key
+    );
+    let mut update = op.clone();
+    update.action = Action::Update;
+    update.assumed.id = Some(id);
+    update.changes.retain(|c| c.after.is_some());
+    let done = Outcome::Done {
+        id: Some(id),
+        recovered: false,
+        already_existed: true,
+    };
+    if update.changes.is_empty() {
+        return done;
+    }
+    let written = match write_for(&update, refs) {
+        Ok(write) => target.write(&write).await.map_err(|f| f.message),
+        Err(missing) => Err(missing.to_string()),
+    };
+    match written {
+        Ok(_) => done,
+        Err(error) => Outcome::Failed {
+            error: format!(
+                "{} already existed (id {id}) and was adopted, but setting its fields failed: {error}",
+                op.key
+            ),
+        },
+    }
+}
+
 async fn find_existing<T: Target>(op: &Op, refs: &Refs, target: &T) -> Result<Option<i64>, String> {
     let lookup = lookup_for(op, refs).map_err(|e| e.to_string())?;
     let found = target.find(&lookup).await.map_err(|f| f.message)?;
@@ -223,7 +295,7 @@ async fn find_existing<T: Target>(op: &Op, refs: &Refs, target: &T) -> Result<Op
         [] => Ok(None),
         [one] => Ok(record_id(one)),
         many => Err(format!(
-            "{} matching records found for {} after a lost response; resolve the duplicates in ConnectWise",
+            "{} matching records found for {} (looked up before creating it, or after a lost response); resolve the duplicates in ConnectWise",
             many.len(),
             op.key
         )),
@@ -241,7 +313,7 @@ pub fn tally(outcomes: &[Outcome]) -> BTreeMap<&'static str, usize> {
         let name = match outcome {
             Outcome::Done { .. } => "done",
             Outcome::Failed { .. } => "failed",
-            Outcome::Skipped { .. } => "skipped",
+            Outcome::Skipped { .. } | Outcome::Stopped { .. } => "skipped",
         };
         *counts.entry(name).or_insert(0) += 1;
     }
@@ -267,6 +339,8 @@ mod tests {
         next: Mutex<i64>,
         refuse_path_containing: Option<&'static str>,
         lose_first_response_of: Option<&'static str>,
+        /// Lookups under this path find a record (another writer made it after the plan).
+        exists_under: Option<&'static str>,
         log: Mutex<Vec<String>>,
     }
 
@@ -276,6 +350,7 @@ mod tests {
                 next: Mutex::new(1),
                 refuse_path_containing: None,
                 lose_first_response_of: None,
+                exists_under: None,
                 log: Mutex::new(Vec::new()),
             }
         }
@@ -289,7 +364,12 @@ mod tests {
                 }
                 Write::Delete { path, .. } => (path.clone(), Json::Null),
             };
-            self.log.lock().unwrap().push(format!("write {path}"));
+            let verb = if matches!(write, Write::Patch { .. }) {
+                "patch"
+            } else {
+                "write"
+            };
+            self.log.lock().unwrap().push(format!("{verb} {path}"));
             if self
                 .refuse_path_containing
                 .is_some_and(|p| path.contains(p) && body.get("name") == Some(&json!("Y")))
@@ -329,7 +409,16 @@ mod tests {
                 .lock()
                 .unwrap()
                 .push(format!("find {} {}", lookup.path, lookup.conditions));
-            Ok(vec![json!({ "id": 999 })])
+            // Only the lost create is there to be found; nothing exists before it is created.
+            if self
+                .lose_first_response_of
+                .is_some_and(|p| lookup.path.contains(p))
+                || self.exists_under == Some(lookup.path.as_str())
+            {
+                Ok(vec![json!({ "id": 999 })])
+            } else {
+                Ok(Vec::new())
+            }
         }
     }
 
@@ -414,9 +503,84 @@ mod tests {
             o,
             Outcome::Done {
                 id: Some(999),
-                recovered: true
+                recovered: true,
+                ..
             }
         )));
         assert!(outcomes.iter().all(|o| matches!(o, Outcome::Done { .. })));
+    }
+
+    #[tokio::test]
+    async fn an_agreement_made_after_the_plan_is_adopted_and_its_additions_go_on_it() {
+        let plan = plan();
+        let mut target = Scripted::new();
+        target.exists_under = Some("/finance/agreements");
+        let outcomes = execute(&plan, refs(), &target, 1).await;
+        let log = target.log.lock().unwrap().clone();
+        assert!(
+            !log.iter().any(|l| l == "write /finance/agreements"),
+            "no agreement is created: {log:#?}"
+        );
+        assert_eq!(
+            log.iter()
+                .filter(|l| *l == "patch /finance/agreements")
+                .count(),
+            2,
+            "each adopted agreement is given the configured fields: {log:#?}"
+        );
+        assert!(
+            log.iter()
+                .any(|l| l.starts_with("write /finance/agreements/999/additions")),
+            "{log:#?}"
+        );
+        let adopted = plan
+            .ops
+            .iter()
+            .zip(&outcomes)
+            .filter(|(op, o)| {
+                op.kind() == Kind::Agreement
+                    && matches!(
+                        o,
+                        Outcome::Done {
+                            id: Some(999),
+                            already_existed: true,
+                            ..
+                        }
+                    )
+            })
+            .count();
+        assert_eq!(adopted, 2, "{outcomes:#?}");
+    }
+
+    /// A target whose run was stopped (the apply lock lost).
+    struct Halted(Scripted);
+
+    impl Target for Halted {
+        async fn write(&self, write: &Write) -> Result<Json, WriteFailure> {
+            self.0.write(write).await
+        }
+        async fn find(&self, lookup: &Lookup) -> Result<Vec<Json>, WriteFailure> {
+            self.0.find(lookup).await
+        }
+        fn halted(&self) -> Option<String> {
+            Some("lock lost: the lock row was deleted".to_owned())
+        }
+    }
+
+    #[tokio::test]
+    async fn once_the_run_is_halted_no_op_starts_and_each_says_why() {
+        let plan = plan();
+        let target = Halted(Scripted::new());
+        let outcomes = execute(&plan, refs(), &target, 4).await;
+        assert!(target.0.log.lock().unwrap().is_empty(), "nothing written");
+        assert!(
+            outcomes.iter().all(|o| match o {
+                Outcome::Stopped { reason } => reason.starts_with("lock lost"),
+                Outcome::Skipped { .. } => true,
+                _ => false,
+            }),
+            "{outcomes:#?}"
+        );
+        assert_eq!(tally(&outcomes).get("skipped"), Some(&plan.ops.len()));
     }
 }

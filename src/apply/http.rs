@@ -98,7 +98,7 @@ impl Target for ClientTarget {
     async fn find(&self, lookup: &Lookup) -> Result<Vec<Json>, WriteFailure> {
         let params = ListParams::new()
             .conditions(Conditions::raw(lookup.conditions.clone()))
-            .fields(["id"]);
+            .fields(lookup.fields.iter().copied());
         self.client
             .raw_endpoint(lookup.kind, lookup.path.clone())
             .list_all(&params)

@@ -114,6 +114,8 @@ pub struct Lookup {
     pub path: String,
     /// Conditions selecting exactly the object.
     pub conditions: String,
+    /// The fields to read of each match.
+    pub fields: &'static [&'static str],
 }
 
 /// A reference the write needs but no id is known for.
@@ -447,6 +449,7 @@ pub fn lookup_for(op: &Op, refs: &Refs) -> Result<Lookup, MissingRef> {
         kind,
         path,
         conditions,
+        fields: &["id"],
     })
 }
 

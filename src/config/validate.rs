@@ -539,6 +539,17 @@ impl<'a> Checker<'a> {
         }
         for solution in &setup.management_it_solutions {
             let src = solution.source.as_ref();
+            let name = &solution.item.name;
+            if fold_name(name) == fold_name(crate::lock::LOCK_NAME) {
+                self.push(
+                    Problem::new(
+                        "reserved",
+                        format!("Management IT solution name `{}` is reserved: it is the row that holds cwrecon's apply lock", name.as_str()),
+                    )
+                    .at_opt(src, name.span, "reserved name")
+                    .help("choose another name (see docs/security/lock.md)"),
+                );
+            }
             self.opt_text(
                 src,
                 "solution name",

@@ -579,31 +579,81 @@ fn company_children(
         .agreements
         .get(&company_id)
         .map_or(&[][..], Vec::as_slice);
-    agreements(config, account, agreements_of_company, snapshot, out);
+    let identifier = text(company, "identifier").unwrap_or_default();
+    agreements(
+        config,
+        (account, identifier),
+        agreements_of_company,
+        snapshot,
+        out,
+    );
+}
+
+/// A second agreement with the key of one already projected (same company, type and name).
+/// ConnectWise bills both, but cwrecon can manage only one: the lowest id is managed; the other
+/// is projected under a key of its own, unowned (never changed), so that revenue and `reconcile`
+/// still count what it bills. Of the integration's type, it is a blocking finding.
+fn duplicate_agreement(
+    (account, identifier): (&str, &str),
+    key: &Key,
+    agreement: &Json,
+    owned: bool,
+    out: &mut Projection,
+) -> Option<String> {
+    let first = out.state.get(key)?.id;
+    let parts = &key.parts;
+    let name = parts.get(2).map_or("", String::as_str);
+    let this = id(agreement);
+    let shown = |id: Option<i64>| id.map_or_else(|| "?".to_owned(), |i| i.to_string());
+    out.findings.push(Finding {
+        blocking: owned,
+        account: Some(account.to_owned()),
+        message: format!(
+            "company `{identifier}` has two agreements named `{name}` of type `{}` (ids {} and {}); ConnectWise bills both, and cwrecon cannot tell which one to manage",
+            parts.get(1).map_or("", String::as_str),
+            shown(first),
+            shown(this)
+        ),
+        fix: format!(
+            "keep one: cancel agreement {} in ConnectWise (or rename it, or move its additions to agreement {}), then plan again",
+            shown(this),
+            shown(first)
+        ),
+    });
+    Some(format!("{name} (duplicate, id {})", shown(this)))
 }
 
 fn agreements(
     config: &Config,
-    account: &str,
+    (account, identifier): (&str, &str),
     company_agreements: &[&Json],
     snapshot: &Snapshot,
     out: &mut Projection,
 ) {
     let owned_type = fold_name(&config.integration.item.agreement_type);
-    for &agreement in company_agreements {
-        let (Some(agreement_name), Some(agreement_type)) =
+    // The lowest id is the one managed when names repeat, whatever order the list came in.
+    let mut company_agreements = company_agreements.to_vec();
+    company_agreements.sort_by_key(|a| id(a));
+    for agreement in company_agreements {
+        let (Some(found_name), Some(agreement_type)) =
             (text(agreement, "name"), text(agreement, "type/name"))
         else {
             continue;
         };
+        let mut owned = fold_name(agreement_type) == owned_type;
+        let key = Key::new(Kind::Agreement, [account, agreement_type, found_name]);
+        let duplicate = duplicate_agreement((account, identifier), &key, agreement, owned, out);
+        let agreement_name = duplicate.as_deref().unwrap_or(found_name);
+        if duplicate.is_some() {
+            owned = false;
+        }
         let key = Key::new(Kind::Agreement, [account, agreement_type, agreement_name]);
         let mut o = object(key, agreement)
-            .with("name", Value::Text(agreement_name.trim().to_owned()))
+            .with("name", Value::Text(found_name.trim().to_owned()))
             .with("type", Value::Name(agreement_type.trim().to_owned()))
             .with_opt("startDate", date(agreement, "startDate"))
             .with_opt("billingCycle", name(text(agreement, "billingCycle/name")));
-        o.owned = fold_name(agreement_type) == owned_type;
-        let owned = o.owned;
+        o.owned = owned;
         out.state.insert(o);
         for addition in id(agreement)
             .and_then(|i| snapshot.additions.get(&i))

@@ -216,7 +216,11 @@ async fn read_setup<S: Source>(source: &S) -> Result<Snapshot, ReadError> {
         units_of_measure,
         categories,
         subcategories,
-        management_it_solutions: solutions,
+        // The apply lock is a Management IT row too (crate::lock): never a configured solution.
+        management_it_solutions: solutions
+            .into_iter()
+            .filter(|row| !crate::lock::is_lock_row(row))
+            .collect(),
         managed_devices_integrations: integrations,
         api_members,
         ..Snapshot::default()

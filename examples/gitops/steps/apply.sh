@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
-# Merge: apply the plan that was reviewed on the pull request. `cwrecon apply plan.json` refuses it
-# (exit 1) when ConnectWise or the configuration changed since, so nothing unreviewed is applied;
-# plan again on a new pull request in that case.
+# Merge: apply the saved plan made from the merged commit, and nothing else.
+#   CWRECON_PLAN    the plan.json that plan.sh made (its plan.sha beside it)
+#   CWRECON_COMMIT  the commit being applied (GitHub: github.sha; GitLab: CI_COMMIT_SHA)
+# Refused (exit 1, nothing written) when the plan was made from another commit (an artifact of an
+# earlier merge, or of the pull request's head) or has no plan.sha. `cwrecon apply plan.json`
+# itself refuses a plan whose configuration files or ConnectWise objects changed since it was made,
+# and waits up to CWRECON_LOCK_TIMEOUT (default 15m) for another apply's lock on the tenant
+# (exit 4 after that, naming the holder).
 set -euo pipefail
-plan="${CWRECON_PLAN:?set CWRECON_PLAN to the reviewed plan.json}"
+plan="${CWRECON_PLAN:?set CWRECON_PLAN to the saved plan.json}"
+commit="${CWRECON_COMMIT:?set CWRECON_COMMIT to the commit being applied}"
 journal="${CWRECON_JOURNAL:-.cwrecon/journal.jsonl}"
-cwrecon apply "$plan" --journal "$journal"
+sha_file="$(dirname "$plan")/plan.sha"
+made_from="$(head -n 1 "$sha_file" 2>/dev/null || true)"
+if [ -z "$made_from" ] || [ "$made_from" != "$commit" ]; then
+  echo "Refusing to apply $plan: it was made from commit ${made_from:-(unknown: no plan.sha)}, not from $commit, the commit being applied. Plan this commit and apply that plan." >&2
+  exit 1
+fi
+cwrecon apply "$plan" --journal "$journal" --lock-timeout "${CWRECON_LOCK_TIMEOUT:-15m}"
