@@ -14,6 +14,7 @@ use serde_json::Value as Json;
 
 use super::snapshot::{Snapshot, field, id, text, typed};
 use crate::config::Config;
+use crate::model::input::{account_key, visible};
 use crate::model::{Date, Finding, Key, Kind, Money, Object, Quantity, State, Value, fold_name};
 
 /// The live state and what projecting it found.
@@ -331,7 +332,9 @@ fn check_cross_references(
 struct CompanyIndex<'a> {
     /// Account → the first live company with a link to it under the integration's solution, and
     /// that company's first such link.
-    linked: HashMap<&'a str, (&'a Json, &'a Json)>,
+    /// Keyed by the account as `model::input::account_key` reads it (NFKC, without invisible
+    /// characters), so a Manage ID typed with full-width digits still finds its account.
+    linked: HashMap<String, (&'a Json, &'a Json)>,
     /// Folded identifier → the first live company with it.
     by_identifier: HashMap<String, &'a Json>,
     /// Company id → its contacts.
@@ -363,7 +366,7 @@ impl<'a> CompanyIndex<'a> {
                 {
                     index
                         .linked
-                        .entry(account.trim())
+                        .entry(account_key(account))
                         .or_insert((company, link));
                 }
             }
@@ -399,6 +402,9 @@ fn companies(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
         let c = &placed.item;
         let account = c.account.trim();
         let linked = index.linked.get(account).copied();
+        if let Some((company, link)) = linked {
+            look_alike_link(account, company, link, &mut out.findings);
+        }
         let by_identifier = || index.by_identifier.get(&fold_name(&c.identifier)).copied();
         let company = match linked {
             Some((company, link)) => {
@@ -433,6 +439,27 @@ fn companies(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
             None => unmatched(placed, snapshot, out),
         }
     }
+}
+
+/// A Manage ID in ConnectWise that reads as the account only once normalised: matched, and
+/// worth fixing at the source, since the vendor's own sync compares it as written.
+fn look_alike_link(account: &str, company: &Json, link: &Json, findings: &mut Vec<Finding>) {
+    let Some(written) = text(link, "groupIdentifier") else {
+        return;
+    };
+    if written.trim() == account {
+        return;
+    }
+    findings.push(Finding {
+        blocking: false,
+        account: Some(account.to_owned()),
+        message: format!(
+            "company `{}` is linked to account {account} by the Manage ID `{}`, written with look-alike or invisible characters; cwrecon reads it as {account}",
+            text(company, "identifier").unwrap_or_default(),
+            visible(written)
+        ),
+        fix: format!("retype the Manage ID as {account} in ConnectWise (Company > Management), or the vendor's sync may not find it"),
+    });
 }
 
 fn unmatched(
