@@ -105,7 +105,13 @@ async fn a_huge_live_quantity_is_a_finding_naming_the_addition_not_a_panic() {
 
     let plan = t.cli(&["plan", &config]).run();
     assert_no_panic(&plan);
-    assert_eq!(plan.code, 3, "a blocking finding: {}", plan.transcript());
+    // A blocking finding: the documented exit for problems in ConnectWise (1), as for any other.
+    assert_eq!(plan.code, 1, "{}", plan.transcript());
+    assert!(
+        plan.stderr.contains("must be fixed first"),
+        "{}",
+        plan.transcript()
+    );
     let shown = plan.transcript();
     assert!(shown.contains("MXS10C01SUNR_7.25"), "{shown}");
     assert!(shown.contains("Intermedia - Acme"), "{shown}");

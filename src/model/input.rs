@@ -202,6 +202,26 @@ fn amount_out_of_bounds(value: Decimal, max: Decimal, what: &str) -> Option<Stri
     None
 }
 
+/// The sum of amounts, never panicking: a total beyond `Decimal`'s range (±7.9 × 10^28) saturates
+/// there. Within the bounds above no total comes near it; beyond them the value that made it is
+/// already refused (configuration, export) or a blocking finding (live tenant), so a saturated
+/// total is only ever shown, never acted on.
+pub fn sum(values: impl IntoIterator<Item = Decimal>) -> Decimal {
+    values
+        .into_iter()
+        .fold(Decimal::ZERO, Decimal::saturating_add)
+}
+
+/// `count × price`, saturating like [`sum`].
+pub fn line_total(count: Decimal, price: Decimal) -> Decimal {
+    count.saturating_mul(price)
+}
+
+/// `a − b`, saturating like [`sum`].
+pub fn difference(a: Decimal, b: Decimal) -> Decimal {
+    a.saturating_sub(b)
+}
+
 /// A short name for the hidden characters people meet, else the category.
 fn name_of(ch: char) -> &'static str {
     match ch {
