@@ -39,7 +39,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             "--repeats" => repeats = args.next().unwrap_or_default().parse()?,
             "--bench" => {}
-            other => return Err(format!("unknown option {other}; use --rows N,M --repeats N").into()),
+            other => {
+                return Err(format!("unknown option {other}; use --rows N,M --repeats N").into());
+            }
         }
     }
     let dir = tempfile::tempdir()?;
@@ -67,21 +69,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let import = median(repeats, || {
             let _ = cwrecon::import::import(&config, &texts, &parsed, &options);
         });
-        report(rows, text.len(), "import: match rows to the configuration", import);
+        report(
+            rows,
+            text.len(),
+            "import: match rows to the configuration",
+            import,
+        );
         let snapshot = Snapshot::default();
         let reconcile = median(repeats, || {
             let _ = cwrecon::reconcile::reconcile(&config, &parsed, &snapshot, today);
         });
-        report(rows, text.len(), "reconcile: compare rows, configuration, tenant", reconcile);
+        report(
+            rows,
+            text.len(),
+            "reconcile: compare rows, configuration, tenant",
+            reconcile,
+        );
     }
     Ok(())
 }
 
 fn report(rows: usize, bytes: usize, step: &str, time: Duration) {
-    #[expect(
-        clippy::cast_precision_loss,
-        reason = "a row count shown as a rate"
-    )]
+    #[expect(clippy::cast_precision_loss, reason = "a row count shown as a rate")]
     let rate = rows as f64 / time.as_secs_f64().max(1e-9);
     println!(
         "| {rows} | {bytes} | {step} | {:.3} | {rate:.0} |",

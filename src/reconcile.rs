@@ -107,12 +107,16 @@ pub struct Reconciliation {
 impl Reconciliation {
     /// Billed per month now, over every line.
     pub fn billed_monthly(&self) -> Money {
-        Money::new(input::sum(self.lines.iter().map(|l| l.billed_monthly.value())))
+        Money::new(input::sum(
+            self.lines.iter().map(|l| l.billed_monthly.value()),
+        ))
     }
 
     /// Per month at the vendor's counts.
     pub fn vendor_monthly(&self) -> Money {
-        Money::new(input::sum(self.lines.iter().map(|l| l.vendor_monthly.value())))
+        Money::new(input::sum(
+            self.lines.iter().map(|l| l.vendor_monthly.value()),
+        ))
     }
 
     /// The lines to show: every one, or only those that differ.
@@ -327,12 +331,10 @@ fn line(
         live: live_total,
         unit_price,
         recurring,
-        billed_monthly: Money::new(
-            input::sum([
-                monthly(live_count, live_price.or(unit_price), live_billed).value(),
-                extra_billed,
-            ]),
-        ),
+        billed_monthly: Money::new(input::sum([
+            monthly(live_count, live_price.or(unit_price), live_billed).value(),
+            extra_billed,
+        ])),
         vendor_monthly: monthly(
             vendor,
             unit_price,

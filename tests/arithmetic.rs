@@ -80,7 +80,11 @@ fn snapshot(amounts: &[Value; 5]) -> Snapshot {
     s
 }
 
-fn row(quantity: rust_decimal::Decimal, cost: rust_decimal::Decimal, price: rust_decimal::Decimal) -> Row {
+fn row(
+    quantity: rust_decimal::Decimal,
+    cost: rust_decimal::Decimal,
+    price: rust_decimal::Decimal,
+) -> Row {
     Row {
         line: 2,
         account: "1".to_owned(),

@@ -40,9 +40,7 @@ fn all_examples() -> tempfile::TempDir {
 }
 
 fn validate(dir: &Path) -> common::Output {
-    Cli::new()
-        .args(["validate", dir.to_str().unwrap()])
-        .run()
+    Cli::new().args(["validate", dir.to_str().unwrap()]).run()
 }
 
 fn import(csv: &Path, config: &Path, extra: &[&str]) -> common::Output {
@@ -222,7 +220,11 @@ fn two_accounts_equal_after_normalisation_are_one_account_named_at_both_places()
     assert_eq!(out.code, 78, "{}", out.transcript());
     assert!(out.stderr.contains("one.yaml:2:"), "{}", out.stderr);
     assert!(out.stderr.contains("two.yaml:2:"), "{}", out.stderr);
-    assert!(out.stderr.contains("duplicate vendor account"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("duplicate vendor account"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -253,11 +255,15 @@ fn import_never_adds_a_company_for_a_look_alike_account() {
         "export.csv",
         "Account ID,Company Name,SKU,Unit Cost,Retail Price,Quantity,Country\n\u{ff11}\u{ff10}\u{ff10}\u{ff12}\u{ff13}\u{ff14}\u{ff15},Acme Corp,MXS10C01SUNR,7.25,12.00,44,United States\n",
     );
-    let before = std::fs::read_dir(dir.path().join("companies")).unwrap().count();
+    let before = std::fs::read_dir(dir.path().join("companies"))
+        .unwrap()
+        .count();
     let out = import(&export, dir.path(), &["--add-unknown"]);
     assert_eq!(out.code, 0, "{}", out.transcript());
     assert_eq!(
-        std::fs::read_dir(dir.path().join("companies")).unwrap().count(),
+        std::fs::read_dir(dir.path().join("companies"))
+            .unwrap()
+            .count(),
         before,
         "no new company file: {}",
         out.transcript()
@@ -284,7 +290,9 @@ fn import_never_adds_a_company_for_a_look_alike_account() {
         out.stderr
     );
     assert_eq!(
-        std::fs::read_dir(dir.path().join("companies")).unwrap().count(),
+        std::fs::read_dir(dir.path().join("companies"))
+            .unwrap()
+            .count(),
         4
     );
 }

@@ -159,7 +159,13 @@ impl<'a> Checker<'a> {
     /// `input::MAX_MONEY`.
     fn money(&mut self, src: Src<'_>, what: &str, value: &Spanned<Money>) {
         if value.value() > input::MAX_MONEY {
-            self.push(too_large(src, what, value.value(), value.span, input::MAX_MONEY));
+            self.push(too_large(
+                src,
+                what,
+                value.value(),
+                value.span,
+                input::MAX_MONEY,
+            ));
         }
         if value.is_negative() {
             self.push(
@@ -219,14 +225,17 @@ impl<'a> Checker<'a> {
         for (key, src, value) in entries {
             if let Some((first_src, first)) = seen.get(&key) {
                 self.push(
-                    Problem::new("duplicate", format!("duplicate {what} `{}`", input::visible(value)))
-                        .at_opt(src, value.span, "defined again here")
-                        .at_opt(
-                            *first_src,
-                            first.span,
-                            format!("first defined here as `{}`", input::visible(first)),
-                        )
-                        .help(help.to_owned()),
+                    Problem::new(
+                        "duplicate",
+                        format!("duplicate {what} `{}`", input::visible(value)),
+                    )
+                    .at_opt(src, value.span, "defined again here")
+                    .at_opt(
+                        *first_src,
+                        first.span,
+                        format!("first defined here as `{}`", input::visible(first)),
+                    )
+                    .help(help.to_owned()),
                 );
             } else {
                 seen.insert(key, (src, value));

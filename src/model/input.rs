@@ -253,8 +253,21 @@ mod tests {
     #[test]
     fn controls_format_characters_and_separators_are_hidden() {
         for c in [
-            '\u{0}', '\u{7}', '\t', '\n', '\u{7f}', '\u{85}', '\u{ad}', '\u{200b}', '\u{200d}',
-            '\u{202e}', '\u{2066}', '\u{2028}', '\u{2029}', '\u{feff}', '\u{e0041}',
+            '\u{0}',
+            '\u{7}',
+            '\t',
+            '\n',
+            '\u{7f}',
+            '\u{85}',
+            '\u{ad}',
+            '\u{200b}',
+            '\u{200d}',
+            '\u{202e}',
+            '\u{2066}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{feff}',
+            '\u{e0041}',
         ] {
             assert!(is_hidden(c), "U+{:04X}", u32::from(c));
         }
@@ -284,10 +297,7 @@ mod tests {
             normalize_account("1\u{200b}2"),
             Err(AccountError::Hidden(_))
         ));
-        assert_eq!(
-            normalize_account("a b"),
-            Err(AccountError::Charset(' '))
-        );
+        assert_eq!(normalize_account("a b"), Err(AccountError::Charset(' ')));
         assert_eq!(normalize_account(""), Err(AccountError::Empty));
         assert_eq!(
             normalize_account(&"1".repeat(101)),

@@ -142,7 +142,10 @@ fn signed(delta: Money) -> String {
 }
 
 fn revenue_line(before: Money, after: Money) -> String {
-    let delta = Money::new(crate::model::input::difference(after.value(), before.value()));
+    let delta = Money::new(crate::model::input::difference(
+        after.value(),
+        before.value(),
+    ));
     format!("{} → {} ({})", money(before), money(after), signed(delta))
 }
 

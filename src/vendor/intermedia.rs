@@ -607,10 +607,26 @@ mod tests {
         assert_eq!(rows.len(), 1);
         let lines: Vec<u64> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [3, 4, 5], "{problems:#?}");
-        assert!(problems[0].message.contains("U+202E"), "{}", problems[0].message);
-        assert!(problems[0].message.contains("Acme<U+202E>Corp"), "{}", problems[0].message);
-        assert!(problems[1].message.contains("U+200B"), "{}", problems[1].message);
-        assert!(problems[2].message.contains("U+000A"), "{}", problems[2].message);
+        assert!(
+            problems[0].message.contains("U+202E"),
+            "{}",
+            problems[0].message
+        );
+        assert!(
+            problems[0].message.contains("Acme<U+202E>Corp"),
+            "{}",
+            problems[0].message
+        );
+        assert!(
+            problems[1].message.contains("U+200B"),
+            "{}",
+            problems[1].message
+        );
+        assert!(
+            problems[2].message.contains("U+000A"),
+            "{}",
+            problems[2].message
+        );
     }
 
     #[test]
@@ -622,7 +638,11 @@ mod tests {
         assert_eq!(rows[1].account_written, None);
         assert_eq!(problems.len(), 1, "{problems:#?}");
         assert_eq!(problems[0].line, 4);
-        assert!(problems[0].message.contains("holds `/`"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("holds `/`"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]
@@ -632,7 +652,11 @@ mod tests {
         assert_eq!(rows.len(), 1, "{problems:#?}");
         let lines: Vec<u64> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [2, 3, 4, 5], "{problems:#?}");
-        assert!(problems[0].message.contains("at most 1000000"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("at most 1000000"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]
@@ -668,7 +692,11 @@ mod tests {
         let (rows, problems) = parse(&text);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(rows.len(), 10_000);
-        assert_eq!(rows[101].line, 2 + 101 + 4, "two blank lines after rows 0 and 100 count");
+        assert_eq!(
+            rows[101].line,
+            2 + 101 + 4,
+            "two blank lines after rows 0 and 100 count"
+        );
     }
 
     #[test]
