@@ -14,6 +14,7 @@
 //! Each is run `--repeats` times (default 3); the median is reported with rows per second.
 //! `--rows 100000,1000000` chooses the sizes.
 
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use cwrecon::config::ConfigText;
@@ -122,9 +123,10 @@ fn export(rows: usize) -> String {
         let account = 1_000_000 + i / SKUS;
         let sku = sku(i % SKUS);
         let quantity = i % 50 + 1;
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "{account},Company {account},{sku},Item {sku},2.50,4.00,{quantity},United States\r\n"
-        ));
+        );
         if i % 1_000 == 999 {
             text.push_str("\r\n");
         }
@@ -138,23 +140,26 @@ fn configuration(
 ) -> Result<(cwrecon::config::Config, Vec<ConfigText>), Box<dyn std::error::Error>> {
     let mut products = String::from("products:\n");
     for i in 0..SKUS {
-        products.push_str(&format!(
-            "  - {{ sku: {}, unit_cost: 2.50, retail_price: 4.00, description: Item {i} }}\n",
+        let _ = writeln!(
+            products,
+            "  - {{ sku: {}, unit_cost: 2.50, retail_price: 4.00, description: Item {i} }}",
             sku(i)
-        ));
+        );
     }
     std::fs::write(dir.join("products.yaml"), products)?;
     let mut companies = String::from("companies:\n");
     for c in 0..CONFIG_COMPANIES {
         let account = 1_000_000 + c;
-        companies.push_str(&format!(
+        let _ = write!(
+            companies,
             "  - account: \"{account}\"\n    identifier: C{account}\n    agreement:\n      name: Intermedia - {account}\n      start_date: 2026-01-01\n      additions:\n"
-        ));
+        );
         for i in 0..SKUS {
-            companies.push_str(&format!(
-                "        - {{ product: {}_2.5, quantity: 1 }}\n",
+            let _ = writeln!(
+                companies,
+                "        - {{ product: {}_2.5, quantity: 1 }}",
                 sku(i)
-            ));
+            );
         }
     }
     std::fs::write(dir.join("companies.yaml"), companies)?;

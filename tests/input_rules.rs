@@ -1,6 +1,6 @@
 //! Issue 11, points 3 and 4, run as the binary: strings that hide characters, look-alike accounts
-//! and amounts too large to bill are refused by place (configuration file:line:column, export
-//! file:line) or reported as a finding, and never make cwrecon panic (exit 101).
+//! and amounts too large to bill are refused by place (configuration `file:line:column`, export
+//! `file:line`) or reported as a finding, and never make cwrecon panic (exit 101).
 #![expect(
     clippy::unwrap_used,
     reason = "test setup: a failure here is a failed test"

@@ -24,6 +24,8 @@
 //! Refuses nothing itself: it answers questions; each reader says where the value was and how to
 //! fix it.
 
+use std::fmt::Write as _;
+
 use rust_decimal::Decimal;
 use unicode_general_category::{GeneralCategory, get_general_category};
 use unicode_normalization::UnicodeNormalization as _;
@@ -102,7 +104,7 @@ pub fn visible(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if is_hidden(c) {
-            out.push_str(&format!("<U+{:04X}>", u32::from(c)));
+            let _ = write!(out, "<U+{:04X}>", u32::from(c));
         } else {
             out.push(c);
         }
