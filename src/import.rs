@@ -350,15 +350,33 @@ impl<'a> Importer<'a> {
             .iter()
             .map(|c| fold_name(&c.item.identifier))
             .collect();
+        // Each known account without its leading zeros, looked up once per export account (a
+        // scan of every company for each account would make a large import quadratic).
+        let mut unpadded_accounts: BTreeMap<&str, &str> = BTreeMap::new();
+        for account in companies.keys() {
+            unpadded_accounts
+                .entry(account.trim_start_matches('0'))
+                .or_insert(account);
+        }
+        for row in rows {
+            if let Some(written) = &row.account_written {
+                // Look-alike characters are read as the account they look like: one customer.
+                self.out.info.push(Notice {
+                    line: Some(row.line),
+                    message: format!(
+                        "account `{written}` is written with look-alike characters (full-width digits, say); it is read as account {} (Unicode NFKC), never as a new company",
+                        row.account
+                    ),
+                });
+            }
+        }
         for (account, account_rows) in &by_account {
             let rows: Vec<(&Row, &str)> = account_rows
                 .iter()
                 .filter_map(|r| item_ids.get(&item_of(r)).map(|id| (*r, id.as_str())))
                 .collect();
-            let unpadded = account.trim_start_matches('0');
-            let padded_twin = companies
-                .keys()
-                .find(|k| k.trim_start_matches('0') == unpadded)
+            let padded_twin = unpadded_accounts
+                .get(account.trim_start_matches('0'))
                 .copied();
             match companies.get(account) {
                 Some(company) => self.counts(company, &rows),
@@ -490,13 +508,18 @@ impl<'a> Importer<'a> {
         let place = self.place_of(company.source.as_ref());
         let mut seen: BTreeSet<String> = BTreeSet::new();
         let mut new_additions: Vec<(String, &Row)> = Vec::new();
+        // The first addition of each product, found once (a scan per row would make a company
+        // with many items quadratic).
+        let mut by_product: BTreeMap<String, &Spanned<Addition>> = BTreeMap::new();
+        for addition in &agreement.additions {
+            by_product
+                .entry(fold_name(&addition.product))
+                .or_insert(addition);
+        }
         for &(row, product) in rows {
             let product = product.to_owned();
             seen.insert(fold_name(&product));
-            let written = agreement
-                .additions
-                .iter()
-                .find(|a| fold_name(&a.product) == fold_name(&product));
+            let written = by_product.get(&fold_name(&product)).copied();
             match written {
                 Some(addition) if addition.quantity.value == row.quantity => {}
                 Some(addition) => self.quantity(

@@ -25,6 +25,7 @@ use rust_decimal::Decimal;
 
 use crate::config::Config;
 use crate::live::{Snapshot, project};
+use crate::model::input;
 use crate::model::{Date, Kind, Money, Object, Quantity, State, Value, fold_name};
 use crate::plan::{Desired, desired};
 use crate::vendor::intermedia::Row;
@@ -93,7 +94,10 @@ pub struct Line {
 impl Line {
     /// Vendor monthly minus billed monthly: positive means the customer is under-billed.
     pub fn difference(&self) -> Money {
-        Money::new(self.vendor_monthly.value() - self.billed_monthly.value())
+        Money::new(input::difference(
+            self.vendor_monthly.value(),
+            self.billed_monthly.value(),
+        ))
     }
 }
 
@@ -107,12 +111,16 @@ pub struct Reconciliation {
 impl Reconciliation {
     /// Billed per month now, over every line.
     pub fn billed_monthly(&self) -> Money {
-        Money::new(self.lines.iter().map(|l| l.billed_monthly.value()).sum())
+        Money::new(input::sum(
+            self.lines.iter().map(|l| l.billed_monthly.value()),
+        ))
     }
 
     /// Per month at the vendor's counts.
     pub fn vendor_monthly(&self) -> Money {
-        Money::new(self.lines.iter().map(|l| l.vendor_monthly.value()).sum())
+        Money::new(input::sum(
+            self.lines.iter().map(|l| l.vendor_monthly.value()),
+        ))
     }
 
     /// The lines to show: every one, or only those that differ.
@@ -286,7 +294,10 @@ fn line(
             return Money::default();
         }
         let price = price.map_or(Decimal::ZERO, Money::value);
-        Money::new(count.map_or(Decimal::ZERO, Quantity::value) * price)
+        Money::new(input::line_total(
+            count.map_or(Decimal::ZERO, Quantity::value),
+            price,
+        ))
     };
     let both = sources.config.is_some() && sources.live.is_some();
     let price_differs = both && matches!((config_price, live_price), (Some(c), Some(l)) if c != l);
@@ -295,8 +306,8 @@ fn line(
     let live_bill = bill_customer(sources.live);
     let bill_differs =
         both && config_bill.is_some_and(|c| !live_bill.is_some_and(|l| l.eq_ignore_ascii_case(c)));
-    let extra_count: Decimal = sources.extra.iter().map(|(q, _)| q.value()).sum();
-    let live_total = live_count.map(|q| Quantity::new(q.value() + extra_count));
+    let extra_count = input::sum(sources.extra.iter().map(|(q, _)| q.value()));
+    let live_total = live_count.map(|q| Quantity::new(input::sum([q.value(), extra_count])));
     let zero = Quantity::default();
     let status = match (vendor, config) {
         _ if !sources.extra.is_empty() => Status::DuplicateInConnectWise,
@@ -314,11 +325,12 @@ fn line(
     };
     let live_billed = crate::plan::bills(live_bill);
     let extra_billed: Decimal = if recurring && live_billed {
-        sources
-            .extra
-            .iter()
-            .map(|(q, p)| q.value() * p.or(live_price).map_or(Decimal::ZERO, Money::value))
-            .sum()
+        input::sum(sources.extra.iter().map(|(q, p)| {
+            input::line_total(
+                q.value(),
+                p.or(live_price).map_or(Decimal::ZERO, Money::value),
+            )
+        }))
     } else {
         Decimal::ZERO
     };
@@ -331,9 +343,10 @@ fn line(
         live: live_total,
         unit_price,
         recurring,
-        billed_monthly: Money::new(
-            monthly(live_count, live_price.or(unit_price), live_billed).value() + extra_billed,
-        ),
+        billed_monthly: Money::new(input::sum([
+            monthly(live_count, live_price.or(unit_price), live_billed).value(),
+            extra_billed,
+        ])),
         vendor_monthly: monthly(
             vendor,
             unit_price,
@@ -407,7 +420,7 @@ fn cells(line: &Line) -> Vec<String> {
 fn summary(reconciliation: &Reconciliation) -> String {
     let billed = reconciliation.billed_monthly();
     let vendor = reconciliation.vendor_monthly();
-    let difference = Money::new(vendor.value() - billed.value());
+    let difference = Money::new(input::difference(vendor.value(), billed.value()));
     let meaning = match difference.value().cmp(&Decimal::ZERO) {
         std::cmp::Ordering::Greater => {
             " (under-billed: the vendor counts more than ConnectWise bills)"

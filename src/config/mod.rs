@@ -107,7 +107,7 @@ fn from_raw(raw_files: &[load::RawFile], mut problems: Vec<Problem>) -> Result<C
             (_, Err(problem)) => problems.push(problem),
         }
     }
-    let (config, merge_problems) = merged::merge(parsed);
+    let (mut config, merge_problems) = merged::merge(parsed);
     problems.extend(merge_problems);
     problems.extend(validate::validate(&config));
     // In the order they stand in the files, the files in the order they were read.
@@ -123,9 +123,20 @@ fn from_raw(raw_files: &[load::RawFile], mut problems: Vec<Problem>) -> Result<C
             })
     });
     if problems.is_empty() {
+        normalize_accounts(&mut config);
         Ok(config)
     } else {
         Err(Error::Invalid { problems })
+    }
+}
+
+/// Every account in its one canonical form (NFKC, trimmed), so that everything after loading
+/// compares accounts as plain strings. Runs only once validation found every account valid.
+fn normalize_accounts(config: &mut Config) {
+    for company in &mut config.companies {
+        if let Ok(normal) = crate::model::input::normalize_account(&company.item.account) {
+            company.item.value.account.value = normal;
+        }
     }
 }
 

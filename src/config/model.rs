@@ -547,7 +547,9 @@ pub enum Billing {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub struct Company {
-    /// The vendor's account id, recorded on the company as its Manage ID (max 100).
+    /// The vendor's account id, recorded on the company as its Manage ID: after Unicode NFKC
+    /// normalisation (full-width digits read as digits), 1 to 100 ASCII letters, digits, `-`, `_`
+    /// and `.`. Two accounts equal after normalisation are one account.
     pub account: Spanned<String>,
     /// The ConnectWise company identifier ("Company ID", max 25): matched when no company carries
     /// the account's Manage ID yet.

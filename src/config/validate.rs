@@ -15,8 +15,10 @@ use std::sync::Arc;
 use super::error::{Problem, SourceFile};
 use super::merged::{Config, Placed};
 use super::model::{Address, Agreement, Company, Connection, EffectiveDate, Product};
-use super::span::Spanned;
+use super::span::{Span, Spanned};
+use crate::model::input::{self, AccountError, Hidden};
 use crate::model::{Money, fold_name};
+use rust_decimal::Decimal;
 
 /// ConnectWise's length limits (spec "Max length" notes), in characters.
 mod limits {
@@ -91,8 +93,24 @@ impl<'a> Checker<'a> {
 
     // ----- generic checks -------------------------------------------------------------------
 
-    /// A name or text field: not empty, no outer spaces, within ConnectWise's limit.
+    /// A name or text field: not empty, no outer spaces, no hidden characters, within
+    /// ConnectWise's limit.
     fn text(&mut self, src: Src<'_>, what: &str, value: &Spanned<String>, max: usize) {
+        self.line_of_text(src, what, value);
+        self.text_rules(src, what, value, max);
+    }
+
+    /// A text of several lines (a customer description): like [`Checker::text`], but line feeds
+    /// and tabs are allowed.
+    fn lines_of_text(&mut self, src: Src<'_>, what: &str, value: &Spanned<String>, max: usize) {
+        if let Some(hidden) = input::hidden_in_lines(value) {
+            self.push(hidden_character(src, what, value, hidden));
+        }
+        self.text_rules(src, what, value, max);
+    }
+
+    /// Not empty, no outer spaces, within ConnectWise's limit.
+    fn text_rules(&mut self, src: Src<'_>, what: &str, value: &Spanned<String>, max: usize) {
         let chars = value.chars().count();
         if value.trim().is_empty() {
             self.push(
@@ -124,14 +142,31 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A line of text holds no control, format or separator character (`model::input`).
+    fn line_of_text(&mut self, src: Src<'_>, what: &str, value: &Spanned<String>) {
+        if let Some(hidden) = input::hidden_in_line(value) {
+            self.push(hidden_character(src, what, value, hidden));
+        }
+    }
+
     fn opt_text(&mut self, src: Src<'_>, what: &str, value: Option<&Spanned<String>>, max: usize) {
         if let Some(value) = value {
             self.text(src, what, value, max);
         }
     }
 
-    /// Money: not negative, at most two decimals once trailing zeros are dropped.
+    /// Money: not negative, at most two decimals once trailing zeros are dropped, at most
+    /// `input::MAX_MONEY`.
     fn money(&mut self, src: Src<'_>, what: &str, value: &Spanned<Money>) {
+        if value.value() > input::MAX_MONEY {
+            self.push(too_large(
+                src,
+                what,
+                value.value(),
+                value.span,
+                input::MAX_MONEY,
+            ));
+        }
         if value.is_negative() {
             self.push(
                 Problem::new("negative", format!("{what} is negative ({})", value.value))
@@ -164,6 +199,7 @@ impl<'a> Checker<'a> {
         declared: &Declared,
         section: &str,
     ) {
+        self.line_of_text(src, kind, value);
         if !declared.resolves(value) {
             self.push(
                 Problem::new(
@@ -189,14 +225,17 @@ impl<'a> Checker<'a> {
         for (key, src, value) in entries {
             if let Some((first_src, first)) = seen.get(&key) {
                 self.push(
-                    Problem::new("duplicate", format!("duplicate {what} `{value}`"))
-                        .at_opt(src, value.span, "defined again here")
-                        .at_opt(
-                            *first_src,
-                            first.span,
-                            format!("first defined here as `{first}`"),
-                        )
-                        .help(help.to_owned()),
+                    Problem::new(
+                        "duplicate",
+                        format!("duplicate {what} `{}`", input::visible(value)),
+                    )
+                    .at_opt(src, value.span, "defined again here")
+                    .at_opt(
+                        *first_src,
+                        first.span,
+                        format!("first defined here as `{}`", input::visible(first)),
+                    )
+                    .help(help.to_owned()),
                 );
             } else {
                 seen.insert(key, (src, value));
@@ -350,6 +389,7 @@ impl<'a> Checker<'a> {
     }
 
     fn identifier_format(&mut self, src: Src<'_>, format: &Spanned<String>) {
+        self.line_of_text(src, "identifier format", format);
         let without = format.replace("{sku}", "").replace("{unit_cost}", "");
         let ok = format.matches("{sku}").count() == 1
             && format.matches("{unit_cost}").count() == 1
@@ -642,6 +682,7 @@ impl<'a> Checker<'a> {
                     &xref.vendor_type,
                     limits::VENDOR_TYPE,
                 );
+                self.line_of_text(src, "cross-reference product", &xref.product);
                 if !products.contains(&fold_name(&xref.product)) {
                     self.push(unknown_product(src, &xref.product, "cross-reference"));
                 }
@@ -719,12 +760,14 @@ impl<'a> Checker<'a> {
             &product.description,
             limits::DESCRIPTION,
         );
-        self.opt_text(
-            src,
-            "customer description",
-            product.customer_description.as_ref(),
-            limits::CUSTOMER_DESCRIPTION,
-        );
+        if let Some(customer_description) = &product.customer_description {
+            self.lines_of_text(
+                src,
+                "customer description",
+                customer_description,
+                limits::CUSTOMER_DESCRIPTION,
+            );
+        }
         let identifier = self.config.catalog_identifier(product);
         let chars = identifier.chars().count();
         if chars > limits::CATALOG_IDENTIFIER {
@@ -813,12 +856,12 @@ impl<'a> Checker<'a> {
             "vendor account",
             companies.iter().map(|c| {
                 (
-                    c.item.account.trim().to_owned(),
+                    input::account_key(&c.item.account),
                     c.source.as_ref(),
                     &c.item.account,
                 )
             }),
-            "one vendor account is one company: merge the two entries",
+            "one vendor account is one company: merge the two entries (accounts are compared after Unicode NFKC normalisation without invisible characters, so `１００２` is `1002`)",
         );
         self.unique(
             "company identifier",
@@ -829,6 +872,7 @@ impl<'a> Checker<'a> {
 
     fn company(&mut self, src: Src<'_>, company: &Spanned<Company>) {
         self.text(src, "vendor account", &company.account, limits::MANAGE_ID);
+        self.account(src, &company.account);
         self.text(
             src,
             "company identifier",
@@ -903,6 +947,34 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// An account id is one ConnectWise Manage ID: NFKC-normalised, within the documented
+    /// character set (hidden characters, emptiness and the raw length are `text`'s to report).
+    fn account(&mut self, src: Src<'_>, account: &Spanned<String>) {
+        let problem = match input::normalize_account(account) {
+            Err(err @ AccountError::Charset(_)) => err,
+            Err(err @ AccountError::TooLong(_)) if account.chars().count() <= limits::MANAGE_ID => {
+                err
+            }
+            _ => return,
+        };
+        self.push(
+            Problem::new(
+                "account",
+                format!(
+                    "vendor account `{}` {}",
+                    input::visible(account),
+                    problem.explain()
+                ),
+            )
+            .at_opt(src, account.span, "not an account id")
+            .help(format!(
+                "write the account id as the vendor's export shows it: {}, at most {} characters",
+                input::ACCOUNT_CHARSET,
+                input::MAX_ACCOUNT_CHARS
+            )),
+        );
+    }
+
     /// A company cwrecon may create needs a country (the vendor's export fails without one) and
     /// every field within ConnectWise's limits.
     fn address(&mut self, src: Src<'_>, address: &Spanned<Address>) {
@@ -974,6 +1046,7 @@ impl<'a> Checker<'a> {
             }
         }
         for addition in &agreement.additions {
+            self.line_of_text(src, "addition product", &addition.product);
             if !products.contains_key(&fold_name(&addition.product)) {
                 self.push(unknown_product(src, &addition.product, "addition"));
             }
@@ -991,6 +1064,15 @@ impl<'a> Checker<'a> {
                     .at_opt(src, addition.quantity.span, "too precise")
                     .help("vendor counts are whole units; ConnectWise keeps 2 decimals"),
                 );
+            }
+            if addition.quantity.value() > input::MAX_QUANTITY {
+                self.push(too_large(
+                    src,
+                    &format!("quantity of `{}`", addition.product.value),
+                    addition.quantity.value(),
+                    addition.quantity.span,
+                    input::MAX_QUANTITY,
+                ));
             }
             if addition.quantity.is_negative() {
                 self.push(
@@ -1028,6 +1110,46 @@ fn names<T>(
     rows.iter()
         .map(|r| (r.source.as_ref(), name(&r.item)))
         .collect()
+}
+
+/// An amount above its bound (`model::input`).
+fn too_large(src: Src<'_>, what: &str, value: Decimal, span: Span, max: Decimal) -> Problem {
+    Problem::new(
+        "out-of-range",
+        format!("{what} is {value}; cwrecon accepts at most {max}"),
+    )
+    .at_opt(src, span, format!("above {max}"))
+    .help(format!(
+        "amounts are 0 to {max} with at most 2 decimals (docs/security/input.md); a larger value is a typo or a corrupt export"
+    ))
+}
+
+/// A hidden character in a line of text, pointed at where it stands when the value is written
+/// as it reads (no escapes), else at the value.
+fn hidden_character(src: Src<'_>, what: &str, value: &Spanned<String>, hidden: Hidden) -> Problem {
+    let span = src
+        .and_then(|source| {
+            source
+                .text()
+                .get(value.span.offset..value.span.offset.saturating_add(value.span.len))
+        })
+        .and_then(|written| written.find(value.as_str()))
+        .map_or(value.span, |at| Span {
+            offset: value.span.offset + at + hidden.byte,
+            len: hidden.ch.len_utf8(),
+            ..value.span
+        });
+    Problem::new(
+        "hidden-character",
+        format!(
+            "{what} `{}` holds the invisible or control character {} at character {}",
+            input::visible(value),
+            hidden.describe(),
+            hidden.position
+        ),
+    )
+    .at_opt(src, span, format!("{} here", hidden.describe()))
+    .help("retype the value without it: control and invisible characters (zero-width spaces, bidi overrides, soft hyphens, line separators) make two values that look the same differ, or a value read differently from what it is")
 }
 
 fn unknown_product(src: Src<'_>, product: &Spanned<String>, what: &str) -> Problem {

@@ -14,6 +14,7 @@ use serde_json::Value as Json;
 
 use super::snapshot::{Snapshot, field, id, text, typed};
 use crate::config::Config;
+use crate::model::input::{self, account_key, visible};
 use crate::model::{Date, Finding, Key, Kind, Money, Object, Quantity, State, Value, fold_name};
 
 /// The live state and what projecting it found.
@@ -227,10 +228,56 @@ fn catalog(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
             )
             .with_opt("taxableFlag", flag(record, "taxableFlag"));
         o.owned = text(record, "type/name").is_some_and(|t| fold_name(t) == product_type);
+        check_amounts(
+            record,
+            &[("cost", Amount::Money), ("price", Amount::Money)],
+            (None, &format!("catalog item `{identifier}`")),
+            &mut out.findings,
+        );
         out.state.insert(o);
     }
     check_subcategory_placement(config, &out.state, &mut out.findings);
     check_cross_references(config, snapshot, &out.state, &mut out.findings);
+}
+
+/// Which bounds a live amount is held to (`model::input`).
+#[derive(Clone, Copy)]
+enum Amount {
+    Quantity,
+    Money,
+}
+
+/// A live amount out of bounds, or present but unreadable, is a blocking finding naming the
+/// object: a plan or reconciliation on it would bill nonsense (issue 11: a count of 7 × 10^28 made
+/// `plan` panic). The value stays in the state, so the plan shows it; arithmetic on it saturates.
+fn check_amounts(
+    record: &Json,
+    fields: &[(&str, Amount)],
+    (account, what): (Option<&str>, &str),
+    findings: &mut Vec<Finding>,
+) {
+    for &(name, amount) in fields {
+        let Some(raw) = field(record, name) else {
+            continue;
+        };
+        let rule = match amount {
+            Amount::Quantity => typed::<Quantity>(record, name).map(input::quantity_out_of_bounds),
+            Amount::Money => typed::<Money>(record, name).map(input::money_out_of_bounds),
+        };
+        let rule = match rule {
+            Some(None) => continue,
+            Some(Some(rule)) => rule,
+            None => "it is not a number cwrecon can read exactly".to_owned(),
+        };
+        findings.push(Finding {
+            blocking: true,
+            account: account.map(str::to_owned),
+            message: format!("{what} has {name} {raw} in ConnectWise, out of bounds: {rule}"),
+            fix: format!(
+                "correct {name} in ConnectWise (or, if the value is real, raise it with the cwrecon maintainers: the bounds are in docs/security/input.md)"
+            ),
+        });
+    }
 }
 
 /// The integration's sub-category must sit in its category, or catalog creates fail.
@@ -377,7 +424,9 @@ fn vendor_type_of(identifier: &str) -> &str {
 struct CompanyIndex<'a> {
     /// Account → the first live company with a link to it under the integration's solution, and
     /// that company's first such link.
-    linked: HashMap<&'a str, (&'a Json, &'a Json)>,
+    /// Keyed by the account as `model::input::account_key` reads it (NFKC, without invisible
+    /// characters), so a Manage ID typed with full-width digits still finds its account.
+    linked: HashMap<String, (&'a Json, &'a Json)>,
     /// Folded identifier → the first live company with it.
     by_identifier: HashMap<String, &'a Json>,
     /// Company id → its contacts.
@@ -409,7 +458,7 @@ impl<'a> CompanyIndex<'a> {
                 {
                     index
                         .linked
-                        .entry(account.trim())
+                        .entry(account_key(account))
                         .or_insert((company, link));
                 }
             }
@@ -445,6 +494,9 @@ fn companies(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
         let c = &placed.item;
         let account = c.account.trim();
         let linked = index.linked.get(account).copied();
+        if let Some((company, link)) = linked {
+            look_alike_link(account, company, link, &mut out.findings);
+        }
         let by_identifier = || index.by_identifier.get(&fold_name(&c.identifier)).copied();
         let company = match linked {
             Some((company, link)) => {
@@ -479,6 +531,27 @@ fn companies(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
             None => unmatched(placed, snapshot, out),
         }
     }
+}
+
+/// A Manage ID in ConnectWise that reads as the account only once normalised: matched, and
+/// worth fixing at the source, since the vendor's own sync compares it as written.
+fn look_alike_link(account: &str, company: &Json, link: &Json, findings: &mut Vec<Finding>) {
+    let Some(written) = text(link, "groupIdentifier") else {
+        return;
+    };
+    if written.trim() == account {
+        return;
+    }
+    findings.push(Finding {
+        blocking: false,
+        account: Some(account.to_owned()),
+        message: format!(
+            "company `{}` is linked to account {account} by the Manage ID `{}`, written with look-alike or invisible characters; cwrecon reads it as {account}",
+            text(company, "identifier").unwrap_or_default(),
+            visible(written)
+        ),
+        fix: format!("retype the Manage ID as {account} in ConnectWise (Company > Management), or the vendor's sync may not find it"),
+    });
 }
 
 fn unmatched(
@@ -680,6 +753,13 @@ fn agreements(
                 });
                 continue;
             }
+            let what = format!("addition `{product}` on agreement `{agreement_name}`");
+            check_amounts(
+                addition,
+                &[("quantity", Amount::Quantity), ("unitPrice", Amount::Money)],
+                (Some(account), &what),
+                &mut out.findings,
+            );
             let mut o = object(key, addition)
                 .with("product", Value::Name(product.trim().to_owned()))
                 .with(

@@ -426,7 +426,11 @@ impl Resolver {
                     && text(link, "managementSolution/name")
                         .is_some_and(|s| fold_name(s) == solution)
                 {
-                    linked.entry(account.trim().to_owned()).or_insert(*company);
+                    // As the projection reads it: a full-width or invisibly padded Manage ID
+                    // is still its account's link.
+                    linked
+                        .entry(crate::model::input::account_key(account))
+                        .or_insert(*company);
                 }
             }
         }

@@ -127,6 +127,7 @@ macro_rules! decimal_newtype {
                 schemars::json_schema!({
                     "type": "number",
                     "minimum": 0,
+                    "maximum": 1_000_000,
                     "description": $schema_description,
                 })
             }
@@ -137,13 +138,13 @@ macro_rules! decimal_newtype {
 decimal_newtype!(
     /// An amount of money in the tenant's currency, exact to the cent.
     Money,
-    "An amount of money, at most 2 decimals once trailing zeros are dropped (7.25, 12, 0.5)."
+    "An amount of money, 0 to 1000000, at most 2 decimals once trailing zeros are dropped (7.25, 12, 0.5)."
 );
 
 decimal_newtype!(
     /// A count of billable units; usually whole, but ConnectWise stores it as a decimal.
     Quantity,
-    "A quantity of units; not negative."
+    "A quantity of units, 0 to 1000000, at most 2 decimals."
 );
 
 impl Money {

@@ -5,6 +5,7 @@
 
 mod date;
 mod decimal;
+pub mod input;
 mod name;
 mod state;
 

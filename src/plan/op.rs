@@ -128,8 +128,11 @@ impl Plan {
 
     /// Total monthly recurring revenue before and after.
     pub fn total_revenue(&self) -> (Money, Money) {
-        let sum =
-            |f: fn(&Revenue) -> Money| Money::new(self.revenue.iter().map(|r| f(r).value()).sum());
+        let sum = |f: fn(&Revenue) -> Money| {
+            Money::new(crate::model::input::sum(
+                self.revenue.iter().map(|r| f(r).value()),
+            ))
+        };
         (sum(|r| r.before), sum(|r| r.after))
     }
 

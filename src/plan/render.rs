@@ -150,7 +150,10 @@ fn signed(delta: Money) -> String {
 }
 
 fn revenue_line(before: Money, after: Money) -> String {
-    let delta = Money::new(after.value() - before.value());
+    let delta = Money::new(crate::model::input::difference(
+        after.value(),
+        before.value(),
+    ));
     format!("{} → {} ({})", money(before), money(after), signed(delta))
 }
 
@@ -367,7 +370,10 @@ pub fn markdown(report: &Report) -> String {
         );
         head.push_str("| company | before | after | change |\n|---|---:|---:|---:|\n");
         for r in plan.revenue.iter().filter(|r| r.before != r.after) {
-            let delta = Money::new(r.after.value() - r.before.value());
+            let delta = Money::new(crate::model::input::difference(
+                r.after.value(),
+                r.before.value(),
+            ));
             let _ = writeln!(
                 head,
                 "| {} | {} | {} | {} |",

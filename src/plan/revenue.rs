@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use super::desired::Desired;
 use super::op::{Action, Plan, Revenue};
 use crate::config::model::Safety;
+use crate::model::input;
 use crate::model::{Key, Kind, Money, Object, State, Value};
 
 /// The live state with the plan's ops applied.
@@ -74,7 +75,9 @@ fn monthly(desired: &Desired, live: &State, state: &State) -> BTreeMap<String, M
             Some(Value::Money(m)) => m.value(),
             _ => catalog_price(desired, live, product),
         };
-        *total += quantity * price;
+        // Checked: a live count or price out of bounds is a blocking finding (projection), and
+        // the total saturates instead of panicking.
+        *total = input::sum([*total, input::line_total(quantity, price)]);
     }
     totals
         .into_iter()
@@ -167,8 +170,13 @@ pub fn safety_breaches(plan: &Plan, live: &State, safety: &Safety) -> Vec<Breach
     let (before, after) = plan.total_revenue();
     let (before, after) = (before.value(), after.value());
     let limit = Decimal::from(*safety.max_revenue_drop_percent);
-    if before > Decimal::ZERO && (before - after) * Decimal::from(100) > before * limit {
-        let drop = ((before - after) * Decimal::from(100) / before).round_dp(1);
+    let hundred = Decimal::ONE_HUNDRED;
+    let drop_times_100 = input::line_total(input::difference(before, after), hundred);
+    if before > Decimal::ZERO && drop_times_100 > input::line_total(before, limit) {
+        let drop = drop_times_100
+            .checked_div(before)
+            .unwrap_or(Decimal::MAX)
+            .round_dp(1);
         breaches.push(Breach {
             rail: "revenue_drop".to_owned(),
             message: format!(

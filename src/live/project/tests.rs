@@ -260,3 +260,53 @@ fn r7_many_companies_each_get_their_own_contact_agreement_and_additions() {
         );
     }
 }
+
+#[test]
+fn a_manage_id_with_look_alike_or_invisible_characters_still_finds_its_account() {
+    for written in ["\u{ff11}\u{ff10}\u{ff10}", "10\u{200b}0", " 100\u{feff}"] {
+        let mut s = snapshot();
+        s.links.insert(1, vec![link(written, "Intermedia")]);
+        let p = project(&config(), &s);
+        assert_eq!(
+            p.state.get(&Key::new(Kind::Company, ["100"])).unwrap().id,
+            Some(1),
+            "{written:?}"
+        );
+        assert!(p.state.get(&Key::new(Kind::CompanyLink, ["100"])).is_some());
+        assert!(
+            p.findings
+                .iter()
+                .any(|f| !f.blocking && f.message.contains("look-alike or invisible")),
+            "{:#?}",
+            p.findings
+        );
+    }
+}
+
+#[test]
+fn a_live_amount_out_of_bounds_is_a_blocking_finding_naming_the_object() {
+    let mut s = snapshot();
+    s.additions.insert(
+        10,
+        vec![json!({"id": 20, "product": {"id": 1, "identifier": "A1R_7.5"}, "quantity": 7e28, "unitPrice": 12.0})],
+    );
+    s.catalog[0]["price"] = json!(1e300);
+    let p = project(&config(), &s);
+    let blocking: Vec<&str> = p
+        .findings
+        .iter()
+        .filter(|f| f.blocking)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert!(
+        blocking.iter().any(|m| m
+            .contains("addition `A1R_7.5` on agreement `Intermedia - Acme` has quantity 7e+28")),
+        "{blocking:#?}"
+    );
+    assert!(
+        blocking
+            .iter()
+            .any(|m| m.contains("catalog item `A1R_7.5` has price") && m.contains("not a number")),
+        "{blocking:#?}"
+    );
+}
