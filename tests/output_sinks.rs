@@ -291,7 +291,9 @@ async fn reconcile_neutralises_formulas_and_escapes_vendor_text_in_every_format(
     }
     rows.push([
         "9000005",
-        "Pipe | Co ```\n<!-- x \u{1b}[2J ::add-mask::y",
+        // Control characters in a vendor's CSV are refused by the reader (input rules, tested in
+        // input_rules.rs); what a reader lets through must still not break a sink.
+        "Pipe | Co ``` <!-- x ::add-mask::y",
         "MXS10C01SUNR",
         "1",
     ]);
