@@ -540,20 +540,32 @@ async fn export(args: ExportArgs) -> Result<Exit, Error> {
     let source = crate::live::ClientSource::new(client, args.concurrency);
     let snapshot = Box::pin(crate::live::read_owned_tenant(&source, &config)).await?;
     let export = crate::export::export(&config.integration.item, &snapshot);
-    crate::export::write(&args.out, &export).map_err(|source| Error::WriteFile {
-        path: args.out.clone(),
-        source,
-    })?;
+    let failed = crate::export::write(&args.out, &export);
     let mut text = format!(
         "wrote {} files to {}\n",
-        export.files.len(),
+        export.files.len() - failed.len(),
         args.out.display()
     );
     for skipped in &export.skipped {
         let _ = writeln!(text, "not exported: {skipped}");
     }
+    for not_written in &failed {
+        let _ = writeln!(
+            text,
+            "not written: {}: {}",
+            not_written.path.display(),
+            not_written.source
+        );
+    }
     write_stdout(&text, "the export summary")?;
-    Ok(Exit::OK)
+    // Nothing lost silently: a file that could not be written fails the command.
+    match failed.into_iter().next() {
+        Some(first) => Err(Error::WriteFile {
+            path: first.path,
+            source: first.source,
+        }),
+        None => Ok(Exit::OK),
+    }
 }
 
 /// The largest export read: far beyond any MSP's billing file, small enough to refuse a device.
@@ -684,10 +696,12 @@ async fn reconcile(args: ReconcileArgs) -> Result<Exit, Error> {
         }
     };
     match &args.out {
-        Some(path) => std::fs::write(path, report).map_err(|source| Error::WriteFile {
-            path: path.clone(),
-            source,
-        })?,
+        Some(path) => {
+            crate::files::replace(path, report.as_bytes()).map_err(|source| Error::WriteFile {
+                path: path.clone(),
+                source,
+            })?
+        }
         None => write_stdout(&report, "the reconciliation")?,
     }
     Ok(if args.detailed_exitcode && differences > 0 {

@@ -95,9 +95,11 @@ pub async fn plan<S: Source>(
     if (exit == Exit::OK || exit == Exit::CHANGES)
         && let Some(path) = &options.out
     {
-        std::fs::write(path, render::json(&report)).map_err(|source| Error::WriteFile {
-            path: path.clone(),
-            source,
+        crate::files::replace(path, render::json(&report).as_bytes()).map_err(|source| {
+            Error::WriteFile {
+                path: path.clone(),
+                source,
+            }
         })?;
     }
     if report.is_blocked_by_findings() {
@@ -151,9 +153,25 @@ impl Applied {
 
     /// A summary of what succeeded, failed and was skipped, and why.
     pub fn summary(&self) -> String {
-        use std::fmt::Write as _;
+        let mut out = outcome_summary(&self.report, &self.outcomes);
+        if self.after.plan.is_empty() {
+            let _ = writeln!(out, "Verified: a new plan finds nothing left to change.");
+        } else {
+            let _ = writeln!(
+                out,
+                "Not converged: a new plan still finds {}.",
+                render::headline(&self.after.plan)
+            );
+        }
+        out
+    }
+}
+
+/// What succeeded, failed and was skipped, and why (the summary before its verification line).
+fn outcome_summary(report: &Report, outcomes: &[crate::apply::Outcome]) -> String {
+    {
         let mut out = String::new();
-        let tally = crate::apply::tally(&self.outcomes);
+        let tally = crate::apply::tally(outcomes);
         let count = |k: &str| tally.get(k).copied().unwrap_or(0);
         let _ = writeln!(
             out,
@@ -161,17 +179,16 @@ impl Applied {
             count("done"),
             count("failed"),
             count("skipped"),
-            self.outcomes.len()
+            outcomes.len()
         );
-        for (op, outcome) in self.report.plan.ops.iter().zip(&self.outcomes) {
+        for (op, outcome) in report.plan.ops.iter().zip(outcomes) {
             match outcome {
                 crate::apply::Outcome::Done { .. } => {}
                 crate::apply::Outcome::Failed { error } => {
                     let _ = writeln!(out, "  failed  {} {}: {error}", op.action.verb(), op.key);
                 }
                 crate::apply::Outcome::Skipped { because_of } => {
-                    let cause = self
-                        .report
+                    let cause = report
                         .plan
                         .ops
                         .get(*because_of)
@@ -184,15 +201,6 @@ impl Applied {
                     );
                 }
             }
-        }
-        if self.after.plan.is_empty() {
-            let _ = writeln!(out, "Verified: a new plan finds nothing left to change.");
-        } else {
-            let _ = writeln!(
-                out,
-                "Not converged: a new plan still finds {}.",
-                render::headline(&self.after.plan)
-            );
         }
         out
     }
@@ -394,20 +402,65 @@ pub async fn apply_command<S: Source, T: crate::apply::Target>(
         }
         report.plan
     };
-    let outcomes = run_journaled(&plan, &live.state, &snapshot, target, options, retries).await?;
+    let (outcomes, journal) =
+        run_journaled(&plan, &live.state, &snapshot, target, options, retries).await?;
     let report = Report {
         plan,
         ..Report::default()
     };
-    let applied = Box::pin(verified(config, source, options.today, report, outcomes)).await?;
+    // Kept for when the verification cannot run (the command's deadline): what was done is still
+    // reported.
+    let unverified = outcome_summary(&report, &outcomes);
+    let applied = match Box::pin(verified(config, source, options.today, report, outcomes)).await {
+        Ok(applied) => applied,
+        Err(err) => {
+            if options.format == Format::Text {
+                print(&unverified)?;
+                print("Not verified: ConnectWise could not be read again after applying.\n")?;
+            }
+            journal.report(&options.journal);
+            return Err(err);
+        }
+    };
     if options.format == Format::Text {
         print(&applied.summary())?;
+    }
+    // A journal that lost events fails the command, after the apply has run its course.
+    if let Some(source) = journal.report(&options.journal) {
+        return Err(Error::WriteFile {
+            path: options.journal.clone(),
+            source,
+        });
     }
     Ok(if applied.is_complete() {
         Exit::OK
     } else {
         Exit::FAILURE
     })
+}
+
+/// Journal lines that could not be written, and the first reason.
+#[derive(Debug, Default)]
+struct JournalLoss {
+    /// `#index action key` of each lost event, in the order they happened.
+    lost: Vec<String>,
+    first_error: Option<std::io::Error>,
+}
+
+impl JournalLoss {
+    /// Say on stderr which events the journal at `path` is missing; the first error, if any.
+    fn report(self, path: &std::path::Path) -> Option<std::io::Error> {
+        let error = self.first_error?;
+        eprintln!(
+            "The journal {} is missing {} event(s) ({error}); the apply itself went on. Not journaled:",
+            path.display(),
+            self.lost.len()
+        );
+        for event in &self.lost {
+            eprintln!("  {event}");
+        }
+        Some(error)
+    }
 }
 
 async fn run_journaled<T: crate::apply::Target>(
@@ -417,7 +470,7 @@ async fn run_journaled<T: crate::apply::Target>(
     target: &T,
     options: &ApplyOptions,
     retries: &(dyn Fn() -> u64 + Sync),
-) -> Result<Vec<crate::apply::Outcome>, Error> {
+) -> Result<(Vec<crate::apply::Outcome>, JournalLoss), Error> {
     let write_err = |source| Error::WriteFile {
         path: options.journal.clone(),
         source,
@@ -429,13 +482,8 @@ async fn run_journaled<T: crate::apply::Target>(
     {
         std::fs::create_dir_all(dir).map_err(write_err)?;
     }
-    let journal = std::sync::Mutex::new(
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&options.journal)
-            .map_err(write_err)?,
-    );
+    let journal = std::sync::Mutex::new(crate::files::append(&options.journal).map_err(write_err)?);
+    let loss = std::sync::Mutex::new(JournalLoss::default());
     let json_events = options.format == Format::Json;
     let bar = if options.progress {
         let bar = indicatif::ProgressBar::new(plan.ops.len() as u64);
@@ -465,9 +513,18 @@ async fn run_journaled<T: crate::apply::Target>(
             outcome,
         };
         if let Ok(line) = serde_json::to_string(&event) {
-            if let Ok(mut file) = journal.lock() {
-                // A journal write failure must not stop the apply; it is reported below.
-                let _ = writeln!(file, "{line}");
+            // A journal write failure must not stop the apply; it is reported when it ends.
+            let written = journal
+                .lock()
+                .map_err(|_| std::io::Error::other("the journal's lock was poisoned"))
+                .and_then(|mut file| writeln!(file, "{line}"));
+            if let Err(err) = written {
+                let mut loss = loss
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                loss.lost
+                    .push(format!("#{index} {} {}", op.action.verb(), op.key));
+                loss.first_error.get_or_insert(err);
             }
             if json_events {
                 let _ = print(&format!("{line}\n"));
@@ -478,5 +535,8 @@ async fn run_journaled<T: crate::apply::Target>(
     let outcomes =
         crate::apply::execute_with(plan, refs, target, options.concurrency, &record).await;
     bar.finish_and_clear();
-    Ok(outcomes)
+    let loss = loss
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    Ok((outcomes, loss))
 }
