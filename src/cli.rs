@@ -700,7 +700,7 @@ async fn reconcile(args: ReconcileArgs) -> Result<Exit, Error> {
             crate::files::replace(path, report.as_bytes()).map_err(|source| Error::WriteFile {
                 path: path.clone(),
                 source,
-            })?
+            })?;
         }
         None => write_stdout(&report, "the reconciliation")?,
     }

@@ -212,13 +212,13 @@ pub fn format_duration(duration: Duration) -> String {
     let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
     let mut out = String::new();
     if h > 0 {
-        out.push_str(&format!("{h}h"));
+        out = format!("{h}h");
     }
     if m > 0 {
-        out.push_str(&format!("{m}m"));
+        out = format!("{out}{m}m");
     }
     if s > 0 || out.is_empty() {
-        out.push_str(&format!("{s}s"));
+        out = format!("{out}{s}s");
     }
     out
 }
@@ -282,7 +282,7 @@ mod tests {
     #[test]
     fn durations_read_and_print_as_people_write_them() {
         let d = |s| parse_duration(s).unwrap();
-        assert_eq!(d("300"), Duration::from_secs(300));
+        assert_eq!(d("300"), Duration::from_mins(5));
         assert_eq!(d("90s"), Duration::from_secs(90));
         assert_eq!(d("15m"), Duration::from_mins(15));
         assert_eq!(d("2h"), Duration::from_hours(2));
