@@ -373,8 +373,8 @@ fn agreement(
     let start = text(a, "startDate")
         .and_then(|d| d.get(..10))
         .and_then(|d| Date::parse(d).ok());
-    let cycle = text(a, "billingCycle/name")
-        .filter(|c| fold_name(c) != fold_name(&integration.billing_cycle));
+    let live_cycle = text(a, "billingCycle/name");
+    let cycle = live_cycle.filter(|c| fold_name(c) != fold_name(&integration.billing_cycle));
     let additions = id(a)
         .and_then(|i| snapshot.additions.get(&i))
         .cloned()
@@ -384,6 +384,8 @@ fn agreement(
         agreement_type: None,
         start_date: Spanned::unwritten(start.unwrap_or_else(|| Date::from_date(time::Date::MIN))),
         billing_cycle: cycle.map(s),
+        // No cycle in ConnectWise: say so, or the plan would set the integration's default.
+        keep_billing_cycle: live_cycle.is_none(),
         effective_date: None,
         removed_additions: None,
         additions: additions

@@ -1009,6 +1009,7 @@ fn new_company(
             agreement_type: None,
             start_date: Spanned::unwritten(Date::from_date(start)),
             billing_cycle: None,
+            keep_billing_cycle: false,
             effective_date: None,
             removed_additions: None,
             additions: rows

@@ -247,24 +247,22 @@ fn agreement_objects(
         Kind::Agreement,
         [account, agreement_type, agreement.name.as_str()],
     );
+    let billing_cycle = agreement
+        .billing_cycle
+        .as_ref()
+        .map_or(integration.billing_cycle.as_str(), |b| b.as_str());
+    // `keep_billing_cycle` (what export writes for an agreement that has none, issue 11): the
+    // cycle is left as ConnectWise has it, and only a new agreement gets the default.
+    let managed_cycle = agreement.billing_cycle.is_some() || !agreement.keep_billing_cycle;
     let start = agreement.start_date.value;
-    // The agreement's own billing cycle is managed; the integration's default is what a new
-    // agreement gets, and is not forced onto an existing one (issue 11: an agreement without a
-    // billing cycle exported to a configuration whose plan wanted to give it one).
     let object = Object::new(key.clone())
         .with("name", text(&agreement.name))
         .with("type", name(agreement_type))
         .with("startDate", Value::Date(start))
-        .with_opt(
-            "billingCycle",
-            agreement.billing_cycle.as_ref().map(|b| name(b)),
-        )
+        .with_opt("billingCycle", managed_cycle.then(|| name(billing_cycle)))
         .with_create_only(
             "billingCycle",
-            agreement
-                .billing_cycle
-                .is_none()
-                .then(|| name(&integration.billing_cycle)),
+            (!managed_cycle).then(|| name(billing_cycle)),
         );
     out.state.insert(object);
     out.removal.insert(
