@@ -371,8 +371,8 @@ impl Client {
                 Err(err) => Attempt::Transport(err),
             }
         } else {
-            let body = match read_capped(&mut response, MAX_ERROR_BODY_BYTES).await {
-                Ok(body) => body.unwrap_or_default(),
+            let body = match read_prefix(&mut response, MAX_ERROR_BODY_BYTES).await {
+                Ok(body) => body,
                 Err(err) => return Attempt::Transport(err),
             };
             Attempt::Failed {
@@ -434,6 +434,22 @@ async fn read_capped(
         body.extend_from_slice(&chunk);
     }
     Ok(Some(body))
+}
+
+/// The first `cap` bytes of a body; the rest is not read.
+async fn read_prefix(
+    response: &mut reqwest::Response,
+    cap: u64,
+) -> Result<Vec<u8>, reqwest::Error> {
+    let cap = usize::try_from(cap).unwrap_or(usize::MAX);
+    let mut body = Vec::new();
+    while body.len() < cap
+        && let Some(chunk) = response.chunk().await?
+    {
+        let room = cap - body.len();
+        body.extend_from_slice(chunk.get(..room).unwrap_or(&chunk));
+    }
+    Ok(body)
 }
 
 /// Decode a JSON body for a request.
