@@ -419,7 +419,10 @@ async fn capping_proxy(upstream: String, cap: usize) -> String {
             })
             .collect();
         let url = format!("{}{path}?{}", p.upstream, query.join("&"));
-        let mut outgoing = p.http.request(parts.method.clone(), url).body(body.to_vec());
+        let mut outgoing = p
+            .http
+            .request(parts.method.clone(), url)
+            .body(body.to_vec());
         for (name, value) in &parts.headers {
             if name != "host" && name != "content-length" {
                 outgoing = outgoing.header(name, value);
@@ -458,14 +461,72 @@ async fn a_plan_through_a_page_capping_proxy_wants_no_duplicates() {
     let t = common::tenant::tenant().await;
     t.with_example_companies().await;
     let applied = t
-        .cli(&["apply", "examples/intermedia", "--auto-approve", "--journal", "/dev/null"])
+        .cli(&[
+            "apply",
+            "examples/intermedia",
+            "--auto-approve",
+            "--journal",
+            "/dev/null",
+        ])
         .run();
     assert_eq!(applied.code, 0, "{}", applied.transcript());
     let proxy = capping_proxy(t.running.api_url(), 3).await;
     let cli = t
         .cli(&["plan", "examples/intermedia", "--detailed-exitcode"])
         .env("CW_SITE", &proxy);
-    let output = tokio::task::spawn_blocking(move || cli.run()).await.unwrap();
+    let output = tokio::task::spawn_blocking(move || cli.run())
+        .await
+        .unwrap();
     assert_eq!(output.code, 0, "{}", output.transcript());
-    assert!(output.stdout.contains("no changes"), "{}", output.transcript());
+    assert!(
+        output.stdout.contains("no changes"),
+        "{}",
+        output.transcript()
+    );
+}
+
+/// Past the command's deadline, apply sends no write: every op fails naming the deadline (and is
+/// reported so), and the tenant is unchanged. (The reads here go through a client without a
+/// deadline, so the plan is made and the result read back.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_the_deadline_apply_sends_no_write_and_says_why_each_op_was_not_done() {
+    let t = common::tenant::tenant().await;
+    t.with_example_companies().await;
+    let config = cwrecon::config::load(&["examples/intermedia".into()]).unwrap();
+    let c = cwrecon::sim::Credentials::defaults();
+    let late = Client::new(
+        ClientConfig::new(
+            BaseUrl::from_site(&t.running.api_url()).unwrap(),
+            c.company_id.clone(),
+            c.public_key.clone(),
+            c.private_key.clone(),
+            c.client_id.clone(),
+        )
+        .with_deadline(Duration::ZERO),
+    )
+    .unwrap();
+    let source = cwrecon::live::ClientSource::new(t.client.clone(), 4);
+    let target = cwrecon::apply::ClientTarget::new(late);
+    let writes = t.writes();
+    let applied = Box::pin(cwrecon::workflow::apply(
+        &config,
+        &source,
+        &target,
+        cwrecon::model::Date::parse("2026-11-25").unwrap(),
+        false,
+        4,
+    ))
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(t.writes(), writes, "no write was sent");
+    assert!(!applied.is_complete());
+    let summary = applied.summary();
+    assert!(summary.contains("Applied: 0 done"), "{summary}");
+    assert!(
+        summary.contains(
+            "the command's deadline (0s) passed; give it longer with --timeout or CWRECON_TIMEOUT"
+        ),
+        "{summary}"
+    );
 }
