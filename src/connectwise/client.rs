@@ -207,7 +207,11 @@ impl Client {
         let mut sent_at = Instant::now();
         loop {
             attempt += 1;
-            if let Some(err) = self.past_deadline(request, Instant::now()) {
+            // A pause in force (another request's 429) that ends past the deadline is not
+            // waited for either.
+            let now = Instant::now();
+            let ready = self.inner.limiter.paused_until(now).unwrap_or(now);
+            if let Some(err) = self.past_deadline(request, ready) {
                 return Err(err);
             }
             let result = self.attempt(request, attempt).await;
