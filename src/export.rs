@@ -438,3 +438,21 @@ pub fn write(dir: &Path, export: &Export) -> Vec<NotWritten> {
     }
     failed
 }
+
+#[cfg(test)]
+mod tests {
+    use super::UniqueStems;
+
+    #[test]
+    fn colliding_file_names_get_numbered_suffixes_case_insensitively() {
+        let mut stems = UniqueStems::default();
+        let names: Vec<String> = ["Acme.1", "Acme_1", "acme 1", "Beta", "BETA", "Acme_1-2"]
+            .iter()
+            .map(|i| stems.claim(i))
+            .collect();
+        assert_eq!(
+            names,
+            ["Acme_1", "Acme_1-2", "acme_1-3", "Beta", "BETA-2", "Acme_1-2-2"]
+        );
+    }
+}
