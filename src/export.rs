@@ -452,7 +452,14 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["Acme_1", "Acme_1-2", "acme_1-3", "Beta", "BETA-2", "Acme_1-2-2"]
+            [
+                "Acme_1",
+                "Acme_1-2",
+                "acme_1-3",
+                "Beta",
+                "BETA-2",
+                "Acme_1-2-2"
+            ]
         );
     }
 }
