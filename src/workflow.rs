@@ -169,41 +169,39 @@ impl Applied {
 
 /// What succeeded, failed and was skipped, and why (the summary before its verification line).
 fn outcome_summary(report: &Report, outcomes: &[crate::apply::Outcome]) -> String {
-    {
-        let mut out = String::new();
-        let tally = crate::apply::tally(outcomes);
-        let count = |k: &str| tally.get(k).copied().unwrap_or(0);
-        let _ = writeln!(
-            out,
-            "Applied: {} done, {} failed, {} skipped (of {} ops)",
-            count("done"),
-            count("failed"),
-            count("skipped"),
-            outcomes.len()
-        );
-        for (op, outcome) in report.plan.ops.iter().zip(outcomes) {
-            match outcome {
-                crate::apply::Outcome::Done { .. } => {}
-                crate::apply::Outcome::Failed { error } => {
-                    let _ = writeln!(out, "  failed  {} {}: {error}", op.action.verb(), op.key);
-                }
-                crate::apply::Outcome::Skipped { because_of } => {
-                    let cause = report
-                        .plan
-                        .ops
-                        .get(*because_of)
-                        .map_or_else(String::new, |o| o.key.to_string());
-                    let _ = writeln!(
-                        out,
-                        "  skipped {} {}: waits for {cause}",
-                        op.action.verb(),
-                        op.key
-                    );
-                }
+    let mut out = String::new();
+    let tally = crate::apply::tally(outcomes);
+    let count = |k: &str| tally.get(k).copied().unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "Applied: {} done, {} failed, {} skipped (of {} ops)",
+        count("done"),
+        count("failed"),
+        count("skipped"),
+        outcomes.len()
+    );
+    for (op, outcome) in report.plan.ops.iter().zip(outcomes) {
+        match outcome {
+            crate::apply::Outcome::Done { .. } => {}
+            crate::apply::Outcome::Failed { error } => {
+                let _ = writeln!(out, "  failed  {} {}: {error}", op.action.verb(), op.key);
+            }
+            crate::apply::Outcome::Skipped { because_of } => {
+                let cause = report
+                    .plan
+                    .ops
+                    .get(*because_of)
+                    .map_or_else(String::new, |o| o.key.to_string());
+                let _ = writeln!(
+                    out,
+                    "  skipped {} {}: waits for {cause}",
+                    op.action.verb(),
+                    op.key
+                );
             }
         }
-        out
     }
+    out
 }
 
 /// Why `apply` did not run.
