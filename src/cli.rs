@@ -143,6 +143,9 @@ Exit codes: 0 every check passed, 1 a check failed, 78 invalid configuration.")]
         /// Configuration files or folders (optional).
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// Read bounds and deadline.
+        #[command(flatten)]
+        limits: ReadLimits,
     },
     /// Write the YAML that describes what the integration owns in a live tenant.
     #[command(after_help = "\
@@ -286,6 +289,27 @@ pub struct PlanArgs {
     /// Requests in flight at once.
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub concurrency: usize,
+    /// Read bounds and the command's deadline.
+    #[command(flatten)]
+    pub limits: ReadLimits,
+}
+
+/// The bounds on what one command reads from ConnectWise and how long it may take (issue 11).
+/// Each is a flag and an environment variable, the flag winning.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReadLimits {
+    /// The largest response body read, in bytes; a larger one stops the command with an error
+    /// rather than being held in memory.
+    #[arg(long, env = "CWRECON_MAX_RESPONSE_BYTES", value_name = "BYTES", default_value_t = crate::connectwise::ClientConfig::DEFAULT_MAX_RESPONSE_BYTES)]
+    pub max_response_bytes: u64,
+    /// The most records one list may hold; past it the command stops with an error (never a
+    /// silent truncation).
+    #[arg(long, env = "CWRECON_MAX_RECORDS", value_name = "N", default_value_t = crate::connectwise::ClientConfig::DEFAULT_MAX_RECORDS)]
+    pub max_records: u64,
+    /// The whole command's deadline (e.g. 300, 90s, 15m, 2h); past it no request is sent and the
+    /// command stops with exit 1 (apply first reports what was and was not done).
+    #[arg(long, env = "CWRECON_TIMEOUT", value_name = "DURATION", default_value = "2h", value_parser = crate::connectwise::parse_duration)]
+    pub timeout: std::time::Duration,
 }
 
 /// Arguments of `cwrecon export`.
@@ -304,6 +328,9 @@ pub struct ExportArgs {
     /// Requests in flight at once.
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub concurrency: usize,
+    /// Read bounds and the command's deadline.
+    #[command(flatten)]
+    pub limits: ReadLimits,
 }
 
 /// A vendor whose billing export cwrecon reads.
@@ -378,6 +405,9 @@ pub struct ReconcileArgs {
     /// Requests in flight at once.
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub concurrency: usize,
+    /// Read bounds and the command's deadline.
+    #[command(flatten)]
+    pub limits: ReadLimits,
 }
 
 /// Arguments of `cwrecon apply`.
@@ -405,8 +435,11 @@ pub struct ApplyArgs {
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub concurrency: usize,
     /// How long to wait for another apply's lock on the tenant (e.g. 0s, 90s, 10m).
-    #[arg(long, default_value = "0s", value_name = "DURATION", value_parser = crate::lock::parse_duration)]
+    #[arg(long, default_value = "0s", value_name = "DURATION", value_parser = crate::connectwise::parse_duration)]
     pub lock_timeout: std::time::Duration,
+    /// Read bounds and the command's deadline.
+    #[command(flatten)]
+    pub limits: ReadLimits,
 }
 
 /// Arguments of `cwrecon unlock`.
@@ -421,6 +454,9 @@ pub struct UnlockArgs {
     /// Configuration whose `connection` section to use (the CW_* variables otherwise).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Read bounds and the command's deadline.
+    #[command(flatten)]
+    pub limits: ReadLimits,
 }
 
 /// `--kind` values: the kinds' names in kebab case (`catalog-item`, `addition`).
@@ -456,7 +492,7 @@ pub async fn execute(cli: Cli) -> Result<Exit, Error> {
         Command::Export(args) => Box::pin(export(args)).await,
         Command::Import(args) => import(&args),
         Command::Reconcile(args) => Box::pin(reconcile(args)).await,
-        Command::Doctor { paths } => Box::pin(doctor(paths)).await,
+        Command::Doctor { paths, limits } => Box::pin(doctor(paths, &limits)).await,
         Command::Plan(args) => Box::pin(plan(args, cli.color)).await,
         Command::Apply(args) => Box::pin(apply(args, cli.color)).await,
         Command::Unlock(args) => Box::pin(unlock(args)).await,
@@ -479,22 +515,38 @@ fn connect(
     config: &config::Config,
     requests_per_minute: u32,
     concurrency: usize,
+    limits: &ReadLimits,
 ) -> Result<crate::connectwise::Client, Error> {
     let credentials =
         config::Credentials::resolve(&config.connection.item, |name| std::env::var(name).ok())?;
     let client_config = crate::connectwise::ClientConfig::from_credentials(&credentials)?
         .with_requests_per_minute(requests_per_minute)
-        .with_concurrency(concurrency);
+        .with_concurrency(concurrency)
+        .with_max_response_bytes(limits.max_response_bytes)
+        .with_max_records(limits.max_records)
+        .with_deadline(limits.timeout)
+        .with_throttle_notice(announce_throttling);
     Ok(crate::connectwise::Client::new(client_config)?)
 }
 
-async fn doctor(paths: Vec<PathBuf>) -> Result<Exit, Error> {
+/// Say on stderr, once per pause, that ConnectWise is throttling, when the pause is long enough
+/// for a person to wonder why nothing moves.
+fn announce_throttling(pause: std::time::Duration) {
+    if pause >= std::time::Duration::from_secs(2) {
+        eprintln!(
+            "ConnectWise is throttling; waiting {}s (Retry-After)",
+            pause.as_secs()
+        );
+    }
+}
+
+async fn doctor(paths: Vec<PathBuf>, limits: &ReadLimits) -> Result<Exit, Error> {
     let config = if paths.is_empty() {
         config::load_texts([("(defaults)", "")])?
     } else {
         config::load(&paths)?
     };
-    let client = connect(&config, 900, 4)?;
+    let client = connect(&config, 900, 4, limits)?;
     let given = (!paths.is_empty()).then_some(&config);
     let checks = Box::pin(crate::doctor::checks(&client, given, today()?)).await;
     crate::doctor::report(&checks)
@@ -505,17 +557,19 @@ async fn export(args: ExportArgs) -> Result<Exit, Error> {
         Some(path) => config::load(std::slice::from_ref(path))?,
         None => config::load_texts([("(defaults)", "")])?,
     };
-    let client = connect(&config, args.requests_per_minute, args.concurrency)?;
+    let client = connect(
+        &config,
+        args.requests_per_minute,
+        args.concurrency,
+        &args.limits,
+    )?;
     let source = crate::live::ClientSource::new(client, args.concurrency);
     let snapshot = Box::pin(crate::live::read_owned_tenant(&source, &config)).await?;
     let export = crate::export::export(&config.integration.item, &snapshot);
-    crate::export::write(&args.out, &export).map_err(|source| Error::WriteFile {
-        path: args.out.clone(),
-        source,
-    })?;
+    let failed = crate::export::write(&args.out, &export);
     let mut text = format!(
         "wrote {} files to {}\n",
-        export.files.len(),
+        export.files.len() - failed.len(),
         args.out.display()
     );
     for skipped in &export.skipped {
@@ -525,8 +579,23 @@ async fn export(args: ExportArgs) -> Result<Exit, Error> {
             crate::output::terminal::text(skipped)
         );
     }
+    for not_written in &failed {
+        let _ = writeln!(
+            text,
+            "not written: {}: {}",
+            not_written.path.display(),
+            not_written.source
+        );
+    }
     write_stdout(&text, "the export summary")?;
-    Ok(Exit::OK)
+    // Nothing lost silently: a file that could not be written fails the command.
+    match failed.into_iter().next() {
+        Some(first) => Err(Error::WriteFile {
+            path: first.path,
+            source: first.source,
+        }),
+        None => Ok(Exit::OK),
+    }
 }
 
 /// The largest export read: far beyond any MSP's billing file, small enough to refuse a device.
@@ -639,7 +708,12 @@ async fn reconcile(args: ReconcileArgs) -> Result<Exit, Error> {
     let Vendor::Intermedia = args.vendor;
     let config = config::load(&args.paths)?;
     let rows = read_export(&args.export)?;
-    let client = connect(&config, args.requests_per_minute, args.concurrency)?;
+    let client = connect(
+        &config,
+        args.requests_per_minute,
+        args.concurrency,
+        &args.limits,
+    )?;
     let source = crate::live::ClientSource::new(client, args.concurrency);
     let snapshot = Box::pin(crate::live::read_snapshot(&source, &config)).await?;
     let reconciliation = crate::reconcile::reconcile(&config, &rows, &snapshot, today()?);
@@ -655,10 +729,12 @@ async fn reconcile(args: ReconcileArgs) -> Result<Exit, Error> {
         }
     };
     match &args.out {
-        Some(path) => std::fs::write(path, report).map_err(|source| Error::WriteFile {
-            path: path.clone(),
-            source,
-        })?,
+        Some(path) => {
+            crate::files::replace(path, report.as_bytes()).map_err(|source| Error::WriteFile {
+                path: path.clone(),
+                source,
+            })?;
+        }
         None => write_stdout(&report, "the reconciliation")?,
     }
     Ok(if args.detailed_exitcode && differences > 0 {
@@ -707,7 +783,12 @@ async fn apply(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Error> {
         None => (args.paths.clone(), None),
     };
     let config = config::load(&config_paths)?;
-    let client = connect(&config, args.requests_per_minute, args.concurrency)?;
+    let client = connect(
+        &config,
+        args.requests_per_minute,
+        args.concurrency,
+        &args.limits,
+    )?;
     let source = crate::live::ClientSource::new(client.clone(), args.concurrency);
     let target = crate::apply::ClientTarget::new(client.clone());
     let options = crate::workflow::ApplyOptions {
@@ -750,7 +831,7 @@ async fn unlock(args: UnlockArgs) -> Result<Exit, Error> {
     } else {
         config::load(&args.paths)?
     };
-    let client = connect(&config, 900, 1)?;
+    let client = connect(&config, 900, 1, &args.limits)?;
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if !args.force && !interactive {
         return Err(Error::Usage {
@@ -781,7 +862,12 @@ async fn unlock(args: UnlockArgs) -> Result<Exit, Error> {
 async fn plan(args: PlanArgs, color: ColorChoice) -> Result<Exit, Error> {
     let mut config = config::load(&args.paths)?;
     crate::workflow::narrow_companies(&mut config, &args.companies)?;
-    let client = connect(&config, args.requests_per_minute, args.concurrency)?;
+    let client = connect(
+        &config,
+        args.requests_per_minute,
+        args.concurrency,
+        &args.limits,
+    )?;
     // A saved plan records its configuration, so `apply plan.json` can refuse changed files.
     // A narrowed plan records none: applying it would skip what was narrowed away unseen.
     let config_source = if args.out.is_some() && args.companies.is_empty() && args.kinds.is_empty()

@@ -5,7 +5,10 @@
 //! Owns the reverse mapping, live records → configuration, and its limits: a catalog item whose
 //! identifier does not follow `<SKU>_<UNIT_COST>`, and a company with an owned agreement but no
 //! Manage ID link, cannot be written as configuration; they are reported, not guessed. Writes only
-//! into the folder it is given.
+//! into the folder it is given, never through a link planted there ([`crate::files`]), and loses
+//! nothing silently (issue 11): two companies whose identifiers map to one file name (`Acme.1` and
+//! `Acme_1`, or `ACME` and `acme` on a case-insensitive disk) get `-2`, `-3`… in identifier order,
+//! and a file that cannot be written is listed, the others still written.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -86,17 +89,41 @@ pub fn export(integration: &Integration, snapshot: &Snapshot) -> Export {
     };
     out.files
         .push(("products.yaml".into(), header(1) + &yaml(&products_file)));
-    for (identifier, company) in companies(&integration, snapshot, &prices, &mut out.skipped) {
+    let mut companies = companies(&integration, snapshot, &prices, &mut out.skipped);
+    // Identifier order (then account), so the suffixes do not depend on the order of the reads.
+    companies.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.account.cmp(&y.account)));
+    let mut stems = UniqueStems::default();
+    for (identifier, company) in companies {
         let file = ConfigFile {
             companies: vec![Spanned::unwritten(company)],
             ..ConfigFile::default()
         };
         out.files.push((
-            PathBuf::from("companies").join(format!("{}.yaml", file_stem(&identifier))),
+            PathBuf::from("companies").join(format!("{}.yaml", stems.claim(&identifier))),
             header(2) + &yaml(&file),
         ));
     }
     out
+}
+
+/// File names handed out so far, compared case-insensitively (macOS and Windows disks are).
+#[derive(Debug, Default)]
+struct UniqueStems {
+    taken: std::collections::BTreeSet<String>,
+}
+
+impl UniqueStems {
+    /// `identifier`'s file stem, with `-2`, `-3`… when an earlier company has it already.
+    fn claim(&mut self, identifier: &str) -> String {
+        let stem = file_stem(identifier);
+        let mut candidate = stem.clone();
+        let mut n = 1u32;
+        while !self.taken.insert(candidate.to_lowercase()) {
+            n += 1;
+            candidate = format!("{stem}-{n}");
+        }
+        candidate
+    }
 }
 
 /// A configuration file as YAML.
@@ -346,8 +373,8 @@ fn agreement(
     let start = text(a, "startDate")
         .and_then(|d| d.get(..10))
         .and_then(|d| Date::parse(d).ok());
-    let cycle = text(a, "billingCycle/name")
-        .filter(|c| fold_name(c) != fold_name(&integration.billing_cycle));
+    let live_cycle = text(a, "billingCycle/name");
+    let cycle = live_cycle.filter(|c| fold_name(c) != fold_name(&integration.billing_cycle));
     let additions = id(a)
         .and_then(|i| snapshot.additions.get(&i))
         .cloned()
@@ -357,6 +384,8 @@ fn agreement(
         agreement_type: None,
         start_date: Spanned::unwritten(start.unwrap_or_else(|| Date::from_date(time::Date::MIN))),
         billing_cycle: cycle.map(s),
+        // No cycle in ConnectWise: say so, or the plan would set the integration's default.
+        keep_billing_cycle: live_cycle.is_none(),
         effective_date: None,
         removed_additions: None,
         additions: additions
@@ -382,14 +411,55 @@ fn agreement(
     }
 }
 
-/// Write the export into `dir` (created if needed); existing files of the same names are replaced.
-pub fn write(dir: &Path, export: &Export) -> std::io::Result<()> {
+/// A file of the export that could not be written.
+#[derive(Debug)]
+pub struct NotWritten {
+    /// The file.
+    pub path: PathBuf,
+    /// Why.
+    pub source: std::io::Error,
+}
+
+/// Write the export into `dir` (created if needed); existing files of the same names are replaced,
+/// a link at any of the paths (or at `companies/`) is refused. Every file that can be written is;
+/// the ones that cannot are returned.
+pub fn write(dir: &Path, export: &Export) -> Vec<NotWritten> {
+    let mut failed = Vec::new();
     for (relative, text) in &export.files {
         let path = dir.join(relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+        let written = match path.parent() {
+            Some(parent) => crate::files::create_dir(parent),
+            None => Ok(()),
         }
-        std::fs::write(path, text)?;
+        .and_then(|()| crate::files::replace(&path, text.as_bytes()));
+        if let Err(source) = written {
+            failed.push(NotWritten { path, source });
+        }
     }
-    Ok(())
+    failed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UniqueStems;
+
+    #[test]
+    fn colliding_file_names_get_numbered_suffixes_case_insensitively() {
+        let mut stems = UniqueStems::default();
+        let names: Vec<String> = ["Acme.1", "Acme_1", "acme 1", "Beta", "BETA", "Acme_1-2"]
+            .iter()
+            .map(|i| stems.claim(i))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Acme_1",
+                "Acme_1-2",
+                "acme_1-3",
+                "Beta",
+                "BETA-2",
+                "Acme_1-2-2"
+            ]
+        );
+    }
 }

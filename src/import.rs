@@ -1034,6 +1034,7 @@ fn new_company(
             agreement_type: None,
             start_date: Spanned::unwritten(Date::from_date(start)),
             billing_cycle: None,
+            keep_billing_cycle: false,
             effective_date: None,
             removed_additions: None,
             additions: rows
@@ -1385,8 +1386,9 @@ impl WriteFailure {
 
 /// Write the updated files in two steps, so that a failure leaves a known state: first every new
 /// text goes to a temporary file beside its target (a failure here removes them all, and no file
-/// has changed), then each is renamed over its target. A file's permissions are kept, and a file
-/// reached through a symbolic link is written where the link points.
+/// has changed), then each is renamed over its target. A file's permissions are kept. A symbolic
+/// link at a path is never written through (issue 11): it is refused, naming the path
+/// ([`crate::files`]).
 pub fn write(import: &Import) -> Result<Vec<PathBuf>, WriteFailure> {
     let all: Vec<PathBuf> = import.files.iter().map(|f| f.path.clone()).collect();
     let failure = |path: &Path, source, written: Vec<PathBuf>| WriteFailure {
@@ -1413,7 +1415,7 @@ pub fn write(import: &Import) -> Result<Vec<PathBuf>, WriteFailure> {
     }
     let mut written = Vec::new();
     for (index, (temporary, target, shown)) in staged.iter().enumerate() {
-        if let Err(source) = std::fs::rename(temporary, target) {
+        if let Err(source) = crate::files::commit(temporary, target) {
             for (temporary, _, _) in staged.iter().skip(index) {
                 let _ = std::fs::remove_file(temporary);
             }
@@ -1424,24 +1426,14 @@ pub fn write(import: &Import) -> Result<Vec<PathBuf>, WriteFailure> {
     Ok(written)
 }
 
-/// Write `text` to a temporary file beside where `path` really is; returns it and that target.
+/// Write `text` to a new temporary file beside `path`; returns it and the target. A link at
+/// `path` is refused, never followed.
 fn stage(path: &Path, text: &str) -> std::io::Result<(PathBuf, PathBuf)> {
-    let target = if path.exists() {
-        std::fs::canonicalize(path)?
-    } else {
-        path.to_path_buf()
-    };
-    let dir = target.parent().unwrap_or_else(|| Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = target
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let temporary = dir.join(format!(".{name}.cwrecon-import"));
-    std::fs::write(&temporary, text)?;
-    if let Ok(meta) = std::fs::metadata(&target) {
-        std::fs::set_permissions(&temporary, meta.permissions())?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
     }
-    Ok((temporary, target))
+    let temporary = crate::files::stage(path, text.as_bytes())?;
+    Ok((temporary, path.to_path_buf()))
 }
 
 /// The changes as unified diffs, for `--dry-run`.

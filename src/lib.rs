@@ -19,6 +19,7 @@ pub mod doctor;
 mod error;
 pub mod exit;
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod live;
 pub mod lock;

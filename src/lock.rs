@@ -774,34 +774,6 @@ pub async fn unlock<T: Target>(
     Ok(Some(row.record.clone()))
 }
 
-/// Parse a duration as typed on the command line: `0`, `30s`, `5m`, `1h` (a bare number is seconds).
-///
-/// # Errors
-/// A message saying what is accepted.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let (number, unit) = text
-        .find(|c: char| !c.is_ascii_digit())
-        .map_or((text, ""), |at| text.split_at(at));
-    let seconds_per = match unit.trim() {
-        "" | "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        _ => 0,
-    };
-    number
-        .parse::<u64>()
-        .ok()
-        .filter(|_| seconds_per > 0)
-        .and_then(|n| n.checked_mul(seconds_per))
-        .map(Duration::from_secs)
-        .ok_or_else(|| {
-            format!(
-                "`{text}` is not a duration; give seconds, minutes or hours, e.g. 0s, 90s, 10m, 1h"
-            )
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -878,13 +850,22 @@ mod tests {
 
     #[test]
     fn durations_are_seconds_minutes_or_hours() {
-        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
-        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
-        assert_eq!(parse_duration("10m"), Ok(Duration::from_mins(10)));
-        assert_eq!(parse_duration("1h"), Ok(Duration::from_hours(1)));
-        assert!(parse_duration("ten").is_err());
-        assert!(parse_duration("5d").is_err());
-        assert!(parse_duration("99999999999999999999h").is_err());
+        assert_eq!(crate::connectwise::parse_duration("0"), Ok(Duration::ZERO));
+        assert_eq!(
+            crate::connectwise::parse_duration("90s"),
+            Ok(Duration::from_secs(90))
+        );
+        assert_eq!(
+            crate::connectwise::parse_duration("10m"),
+            Ok(Duration::from_mins(10))
+        );
+        assert_eq!(
+            crate::connectwise::parse_duration("1h"),
+            Ok(Duration::from_hours(1))
+        );
+        assert!(crate::connectwise::parse_duration("ten").is_err());
+        assert!(crate::connectwise::parse_duration("5d").is_err());
+        assert!(crate::connectwise::parse_duration("99999999999999999999h").is_err());
     }
 
     #[test]

@@ -95,9 +95,11 @@ pub async fn plan<S: Source>(
     if (exit == Exit::OK || exit == Exit::CHANGES)
         && let Some(path) = &options.out
     {
-        std::fs::write(path, render::json(&report)).map_err(|source| Error::WriteFile {
-            path: path.clone(),
-            source,
+        crate::files::replace(path, render::json(&report).as_bytes()).map_err(|source| {
+            Error::WriteFile {
+                path: path.clone(),
+                source,
+            }
         })?;
     }
     if report.is_blocked_by_findings() {
@@ -154,59 +156,7 @@ impl Applied {
 
     /// A summary of what succeeded, failed and was skipped, and why.
     pub fn summary(&self) -> String {
-        use std::fmt::Write as _;
-        let mut out = String::new();
-        let tally = crate::apply::tally(&self.outcomes);
-        let count = |k: &str| tally.get(k).copied().unwrap_or(0);
-        let _ = writeln!(
-            out,
-            "Applied: {} done, {} failed, {} skipped (of {} ops)",
-            count("done"),
-            count("failed"),
-            count("skipped"),
-            self.outcomes.len()
-        );
-        for (op, outcome) in self.report.plan.ops.iter().zip(&self.outcomes) {
-            match outcome {
-                crate::apply::Outcome::Done {
-                    already_existed: true,
-                    ..
-                } => {
-                    let _ = writeln!(
-                        out,
-                        "  adopted {}: it already existed (made after the plan), so it was not created again",
-                        op.key
-                    );
-                }
-                crate::apply::Outcome::Done { .. } => {}
-                crate::apply::Outcome::Failed { error } => {
-                    let _ = writeln!(
-                        out,
-                        "  failed  {} {}: {}",
-                        op.action.verb(),
-                        shown(&op.key),
-                        crate::output::terminal::text(error)
-                    );
-                }
-                crate::apply::Outcome::Stopped { reason } => {
-                    let _ = writeln!(out, "  skipped {} {}: {reason}", op.action.verb(), op.key);
-                }
-                crate::apply::Outcome::Skipped { because_of } => {
-                    let cause = self
-                        .report
-                        .plan
-                        .ops
-                        .get(*because_of)
-                        .map_or_else(String::new, |o| shown(&o.key));
-                    let _ = writeln!(
-                        out,
-                        "  skipped {} {}: waits for {cause}",
-                        op.action.verb(),
-                        shown(&op.key)
-                    );
-                }
-            }
-        }
+        let mut out = outcome_summary(&self.report, &self.outcomes);
         if self.after.plan.is_empty() {
             let _ = writeln!(out, "Verified: a new plan finds nothing left to change.");
         } else {
@@ -223,6 +173,62 @@ impl Applied {
 /// A key for a line of text: its parts come from outside, so they are escaped.
 fn shown(key: &crate::model::Key) -> String {
     crate::output::terminal::text(&key.to_string()).into_owned()
+}
+
+/// What succeeded, failed and was skipped, and why (the summary before its verification line).
+fn outcome_summary(report: &Report, outcomes: &[crate::apply::Outcome]) -> String {
+    let mut out = String::new();
+    let tally = crate::apply::tally(outcomes);
+    let count = |k: &str| tally.get(k).copied().unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "Applied: {} done, {} failed, {} skipped (of {} ops)",
+        count("done"),
+        count("failed"),
+        count("skipped"),
+        outcomes.len()
+    );
+    for (op, outcome) in report.plan.ops.iter().zip(outcomes) {
+        match outcome {
+            crate::apply::Outcome::Done {
+                already_existed: true,
+                ..
+            } => {
+                let _ = writeln!(
+                    out,
+                    "  adopted {}: it already existed (made after the plan), so it was not created again",
+                    op.key
+                );
+            }
+            crate::apply::Outcome::Done { .. } => {}
+            crate::apply::Outcome::Failed { error } => {
+                let _ = writeln!(
+                    out,
+                    "  failed  {} {}: {}",
+                    op.action.verb(),
+                    shown(&op.key),
+                    crate::output::terminal::text(error)
+                );
+            }
+            crate::apply::Outcome::Stopped { reason } => {
+                let _ = writeln!(out, "  skipped {} {}: {reason}", op.action.verb(), op.key);
+            }
+            crate::apply::Outcome::Skipped { because_of } => {
+                let cause = report
+                    .plan
+                    .ops
+                    .get(*because_of)
+                    .map_or_else(String::new, |o| shown(&o.key));
+                let _ = writeln!(
+                    out,
+                    "  skipped {} {}: waits for {cause}",
+                    op.action.verb(),
+                    shown(&op.key)
+                );
+            }
+        }
+    }
+    out
 }
 
 /// Why `apply` did not run.
@@ -478,14 +484,35 @@ async fn apply_command_locked<S: Source, T: crate::apply::Target>(
         }
     }
     let plan = report.plan;
-    let outcomes = run_journaled(&plan, &live.state, &snapshot, target, options, retries).await?;
+    let (outcomes, journal) =
+        run_journaled(&plan, &live.state, &snapshot, target, options, retries).await?;
     let report = Report {
         plan,
         ..Report::default()
     };
-    let applied = Box::pin(verified(config, source, options.today, report, outcomes)).await?;
+    // Kept for when the verification cannot run (the command's deadline): what was done is still
+    // reported.
+    let unverified = outcome_summary(&report, &outcomes);
+    let applied = match Box::pin(verified(config, source, options.today, report, outcomes)).await {
+        Ok(applied) => applied,
+        Err(err) => {
+            if options.format == Format::Text {
+                print(&unverified)?;
+                print("Not verified: ConnectWise could not be read again after applying.\n")?;
+            }
+            journal.report(&options.journal);
+            return Err(err);
+        }
+    };
     if options.format == Format::Text {
         print(&applied.summary())?;
+    }
+    // A journal that lost events fails the command, after the apply has run its course.
+    if let Some(source) = journal.report(&options.journal) {
+        return Err(Error::WriteFile {
+            path: options.journal.clone(),
+            source,
+        });
     }
     Ok(if applied.is_complete() {
         Exit::OK
@@ -542,6 +569,30 @@ fn refuse_unless_saved_matches(
     })
 }
 
+/// Journal lines that could not be written, and the first reason.
+#[derive(Debug, Default)]
+struct JournalLoss {
+    /// `#index action key` of each lost event, in the order they happened.
+    lost: Vec<String>,
+    first_error: Option<std::io::Error>,
+}
+
+impl JournalLoss {
+    /// Say on stderr which events the journal at `path` is missing; the first error, if any.
+    fn report(self, path: &std::path::Path) -> Option<std::io::Error> {
+        let error = self.first_error?;
+        eprintln!(
+            "The journal {} is missing {} event(s) ({error}); the apply itself went on. Not journaled:",
+            path.display(),
+            self.lost.len()
+        );
+        for event in &self.lost {
+            eprintln!("  {event}");
+        }
+        Some(error)
+    }
+}
+
 async fn run_journaled<T: crate::apply::Target>(
     plan: &crate::plan::Plan,
     live: &crate::model::State,
@@ -549,7 +600,7 @@ async fn run_journaled<T: crate::apply::Target>(
     target: &T,
     options: &ApplyOptions,
     retries: &(dyn Fn() -> u64 + Sync),
-) -> Result<Vec<crate::apply::Outcome>, Error> {
+) -> Result<(Vec<crate::apply::Outcome>, JournalLoss), Error> {
     let write_err = |source| Error::WriteFile {
         path: options.journal.clone(),
         source,
@@ -561,13 +612,8 @@ async fn run_journaled<T: crate::apply::Target>(
     {
         std::fs::create_dir_all(dir).map_err(write_err)?;
     }
-    let journal = std::sync::Mutex::new(
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&options.journal)
-            .map_err(write_err)?,
-    );
+    let journal = std::sync::Mutex::new(crate::files::append(&options.journal).map_err(write_err)?);
+    let loss = std::sync::Mutex::new(JournalLoss::default());
     let json_events = options.format == Format::Json;
     let bar = if options.progress {
         let bar = indicatif::ProgressBar::new(plan.ops.len() as u64);
@@ -597,9 +643,18 @@ async fn run_journaled<T: crate::apply::Target>(
             outcome,
         };
         if let Ok(line) = serde_json::to_string(&event) {
-            if let Ok(mut file) = journal.lock() {
-                // A journal write failure must not stop the apply; it is reported below.
-                let _ = writeln!(file, "{line}");
+            // A journal write failure must not stop the apply; it is reported when it ends.
+            let written = journal
+                .lock()
+                .map_err(|_| std::io::Error::other("the journal's lock was poisoned"))
+                .and_then(|mut file| writeln!(file, "{line}"));
+            if let Err(err) = written {
+                let mut loss = loss
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                loss.lost
+                    .push(format!("#{index} {} {}", op.action.verb(), op.key));
+                loss.first_error.get_or_insert(err);
             }
             if json_events {
                 let _ = print(&format!("{line}\n"));
@@ -610,5 +665,8 @@ async fn run_journaled<T: crate::apply::Target>(
     let outcomes =
         crate::apply::execute_with(plan, refs, target, options.concurrency, &record).await;
     bar.finish_and_clear();
-    Ok(outcomes)
+    let loss = loss
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    Ok((outcomes, loss))
 }

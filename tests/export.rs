@@ -33,7 +33,8 @@ async fn round_trip(
         .unwrap();
     let export = cwrecon::export::export(&integration, &snapshot);
     let dir = tempfile::tempdir().unwrap();
-    cwrecon::export::write(dir.path(), &export).unwrap();
+    let not_written = cwrecon::export::write(dir.path(), &export);
+    assert!(not_written.is_empty(), "{not_written:?}");
     let config = cwrecon::config::load(&[dir.path().to_path_buf()])
         .unwrap_or_else(|e| panic!("exported files must validate: {e:?}"));
     let snapshot = Box::pin(cwrecon::live::read_snapshot(&source, &config))

@@ -265,7 +265,9 @@ async fn protocol_errors() {
         (reqwest::Method::GET, "/system/bundles"),
         (reqwest::Method::POST, "/finance/agreements/types/1"),
     ] {
-        let answer = sim.send(sim.request(method.clone(), path).json(&json!({}))).await;
+        let answer = sim
+            .send(sim.request(method.clone(), path).json(&json!({})))
+            .await;
         assert_eq!(answer.status, 405, "{method} {path}: {answer:?}");
     }
     snap!(

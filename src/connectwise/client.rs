@@ -6,13 +6,20 @@
 //! never headers); and counting requests by kind. Refuses to build URLs or bodies (that is
 //! [`request`](super::request)) and to know any resource's shape.
 //!
+//! Owns the bounds of a read too (issue 11): a body is read a chunk at a time and refused as soon
+//! as it passes [`ClientConfig::max_response_bytes`] (a declared `Content-Length` over the cap is
+//! refused before any of it is read); and the command's deadline: no request is sent, retried or
+//! paused for past it, and a read still in flight at the deadline is cut. A write already sent is
+//! never cut by the deadline, so whether it committed stays knowable.
+//!
 //! Invariant: the keys are read once, in [`Client::new`], into a header value marked sensitive and
-//! into the redaction list for a server's messages, and appear nowhere else — not in `Debug`,
-//! spans, logs or errors.
+//! into the redaction list for a server's messages, and appear nowhere else — not in `Debug`, spans, logs or errors.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
+
+use tokio::time::Instant;
 
 use base64::Engine as _;
 use reqwest::StatusCode;
@@ -22,8 +29,9 @@ use serde::de::DeserializeOwned;
 use tokio::sync::Semaphore;
 use tracing::Instrument as _;
 
+use super::config::ThrottleNotice;
 use super::error::{ApiError, Commit};
-use super::limiter::RateLimiter;
+use super::limiter::{PauseStart, RateLimiter};
 use super::request::Request;
 use super::retry::{self, Decision, Outcome};
 use super::{BaseUrl, ClientConfig, Error, RetryPolicy};
@@ -46,7 +54,17 @@ struct Inner {
     retries: std::sync::atomic::AtomicU64,
     /// The login in every form it could be echoed back in, to redact from a server's messages.
     secrets: crate::output::redact::Secrets,
+    attempt_timeout: Duration,
+    max_response_bytes: u64,
+    max_records: u64,
+    /// When the command must stop, and its whole allowance (for the message).
+    deadline: Option<(Instant, Duration)>,
+    throttle_notice: Option<ThrottleNotice>,
 }
+
+/// The most of an error body read: enough for any message ConnectWise sends; the rest is dropped
+/// (it only feeds a diagnostic, never data).
+const MAX_ERROR_BODY_BYTES: u64 = 64 * 1024;
 
 /// A successful response: status, the `Link` header and the body.
 #[derive(Debug, Clone)]
@@ -66,8 +84,12 @@ enum Attempt {
         status: StatusCode,
         retry_after: Option<Duration>,
         body: Vec<u8>,
+        /// When the request went out (a 429 joins a pause that began after it).
+        sent_at: Instant,
     },
     Transport(reqwest::Error),
+    /// The body passed the cap; reading stopped there.
+    TooLarge,
 }
 
 impl Client {
@@ -108,6 +130,13 @@ impl Client {
                 counts: Mutex::new(BTreeMap::new()),
                 retries: std::sync::atomic::AtomicU64::new(0),
                 secrets,
+                attempt_timeout: config.timeout,
+                max_response_bytes: config.max_response_bytes,
+                max_records: config.max_records,
+                deadline: config
+                    .deadline
+                    .map(|(at, timeout)| (Instant::from_std(at), timeout)),
+                throttle_notice: config.throttle_notice,
             }),
         })
     }
@@ -136,6 +165,21 @@ impl Client {
         self.inner
             .retries
             .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The cap on the records of one list.
+    pub fn max_records(&self) -> u64 {
+        self.inner.max_records
+    }
+
+    /// The error for `request` when the command's deadline has passed at `now` (or would have by
+    /// the end of a wait until `until`).
+    fn past_deadline(&self, request: &Request, until: Instant) -> Option<Error> {
+        let (at, timeout) = self.inner.deadline?;
+        (until >= at).then(|| Error::Deadline {
+            call: Box::new(request.call.clone()),
+            timeout,
+        })
     }
 
     /// All requests sent so far.
@@ -170,19 +214,49 @@ impl Client {
     pub async fn send(&self, request: &Request) -> Result<Response, Error> {
         let mut committed = Commit::No;
         let mut attempt = 0;
+        let mut sent_at = Instant::now();
         loop {
             attempt += 1;
+            // A pause in force (another request's 429) that ends past the deadline is not
+            // waited for either.
+            let now = Instant::now();
+            let ready = self.inner.limiter.paused_until(now).unwrap_or(now);
+            if let Some(err) = self.past_deadline(request, ready) {
+                return Err(err);
+            }
             let result = self.attempt(request, attempt).await;
             let (outcome, failure) = match result {
                 Attempt::Done(response) => return Ok(response),
+                Attempt::TooLarge => {
+                    return Err(Error::ResponseTooLarge {
+                        call: Box::new(request.call.clone()),
+                        limit: self.inner.max_response_bytes,
+                    });
+                }
                 Attempt::Failed {
                     status,
                     retry_after,
                     body,
-                } => (
-                    Outcome::Status(status, retry_after),
-                    Failure::Status(status, retry_after, body),
-                ),
+                    sent_at: sent,
+                } => {
+                    sent_at = sent;
+                    (
+                        Outcome::Status(status, retry_after),
+                        Failure::Status(status, retry_after, body),
+                    )
+                }
+                Attempt::Transport(err) if !request.is_write() => {
+                    // A read cut at the deadline is the deadline's failure, not the network's.
+                    if let Some(err) = self.past_deadline(request, Instant::now()) {
+                        return Err(err);
+                    }
+                    let outcome = if err.is_connect() {
+                        Outcome::ConnectFailed
+                    } else {
+                        Outcome::ResponseLost
+                    };
+                    (outcome, Failure::Transport(err))
+                }
                 Attempt::Transport(err) => {
                     let outcome = if err.is_connect() {
                         Outcome::ConnectFailed
@@ -204,18 +278,27 @@ impl Client {
                     self.inner
                         .retries
                         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    tracing::warn!(
-                        method = %request.call.method,
-                        path = %request.call.path,
-                        attempt,
-                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                        reason = %failure.reason(),
-                        "retrying ConnectWise request"
-                    );
-                    if matches!(outcome, Outcome::Status(StatusCode::TOO_MANY_REQUESTS, _)) {
-                        self.inner.limiter.pause_for(wait);
+                    let throttled =
+                        matches!(outcome, Outcome::Status(StatusCode::TOO_MANY_REQUESTS, _));
+                    // A 429 is announced once per pause (the notice); its retries are not news.
+                    let reason = failure.reason();
+                    let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+                    if throttled {
+                        tracing::info!(method = %request.call.method, path = %request.call.path, attempt, wait_ms, reason = %reason, "retrying ConnectWise request");
+                    } else {
+                        tracing::warn!(method = %request.call.method, path = %request.call.path, attempt, wait_ms, reason = %reason, "retrying ConnectWise request");
                     }
-                    tokio::time::sleep(wait).await;
+                    if throttled {
+                        // The retry waits in the limiter, with every other request, for the
+                        // shared pause to end.
+                        self.throttled(request, wait, sent_at)?;
+                    } else {
+                        let until = Instant::now() + wait;
+                        if let Some(err) = self.past_deadline(request, until) {
+                            return Err(err);
+                        }
+                        tokio::time::sleep_until(until).await;
+                    }
                 }
                 Decision::Stop => {
                     return Err(failure.into_error(
@@ -227,6 +310,20 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// A 429 asked for `wait`: begin or join the client's pause, announce a new one, and refuse
+    /// to wait past the deadline.
+    fn throttled(&self, request: &Request, wait: Duration, sent_at: Instant) -> Result<(), Error> {
+        let now = Instant::now();
+        let pause = self.inner.limiter.pause_at(now, wait, sent_at);
+        if let Some(err) = self.past_deadline(request, pause.until()) {
+            return Err(err);
+        }
+        if let (PauseStart::Began(_), Some(notice)) = (pause, &self.inner.throttle_notice) {
+            notice(wait);
+        }
+        Ok(())
     }
 
     async fn attempt(&self, request: &Request, attempt: u32) -> Attempt {
@@ -256,6 +353,7 @@ impl Client {
                     tracing::Span::current().record("status", status.as_u16());
                 }
                 Attempt::Transport(err) => tracing::debug!(error = %err, "no response"),
+                Attempt::TooLarge => tracing::debug!("response over the cap"),
             }
             tracing::debug!("done");
             result
@@ -270,7 +368,16 @@ impl Client {
         if let Some(body) = &request.body {
             builder = builder.json(body);
         }
-        let response = match builder.send().await {
+        // A read may be cut at the deadline; a write, once sent, is waited for (its outcome
+        // decides whether it committed).
+        if let Some((at, _)) = self.inner.deadline
+            && !request.is_write()
+        {
+            let left = at.saturating_duration_since(Instant::now());
+            builder = builder.timeout(left.min(self.inner.attempt_timeout));
+        }
+        let sent_at = Instant::now();
+        let mut response = match builder.send().await {
             Ok(r) => r,
             Err(err) => return Attempt::Transport(err),
         };
@@ -278,17 +385,22 @@ impl Client {
         let link = header_text(response.headers(), header::LINK);
         let retry_after = header_text(response.headers(), header::RETRY_AFTER)
             .and_then(|v| retry::parse_retry_after(&v, SystemTime::now()));
-        let body = match response.bytes().await {
-            Ok(b) => b.to_vec(),
-            Err(err) => return Attempt::Transport(err),
-        };
         if status.is_success() {
-            Attempt::Done(Response { status, link, body })
+            match read_capped(&mut response, self.inner.max_response_bytes).await {
+                Ok(Some(body)) => Attempt::Done(Response { status, link, body }),
+                Ok(None) => Attempt::TooLarge,
+                Err(err) => Attempt::Transport(err),
+            }
         } else {
+            let body = match read_prefix(&mut response, MAX_ERROR_BODY_BYTES).await {
+                Ok(body) => body,
+                Err(err) => return Attempt::Transport(err),
+            };
             Attempt::Failed {
                 status,
                 retry_after,
                 body,
+                sent_at,
             }
         }
     }
@@ -324,6 +436,41 @@ impl Client {
         self.send_json(&Request::get_singleton("systemInfo", "/system/info"))
             .await
     }
+}
+
+/// Read a body a chunk at a time; `None` as soon as it passes `cap` bytes (or declares more), so
+/// a huge body is never held whole.
+async fn read_capped(
+    response: &mut reqwest::Response,
+    cap: u64,
+) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    if response.content_length().is_some_and(|n| n > cap) {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if u64::try_from(body.len() + chunk.len()).unwrap_or(u64::MAX) > cap {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
+}
+
+/// The first `cap` bytes of a body; the rest is not read.
+async fn read_prefix(
+    response: &mut reqwest::Response,
+    cap: u64,
+) -> Result<Vec<u8>, reqwest::Error> {
+    let cap = usize::try_from(cap).unwrap_or(usize::MAX);
+    let mut body = Vec::new();
+    while body.len() < cap
+        && let Some(chunk) = response.chunk().await?
+    {
+        let room = cap - body.len();
+        body.extend_from_slice(chunk.get(..room).unwrap_or(&chunk));
+    }
+    Ok(body)
 }
 
 /// Decode a JSON body for a request.

@@ -2,9 +2,16 @@
 //!
 //! Owns the typed verbs — `get`, `get_opt`, `list_all`, `list_page`, `count`, `create`, `patch`,
 //! `put`, `delete` — and paging: `list_all` follows the `Link` header's `rel="next"` page number with
-//! `pageSize=1000`, and, when a server sends no `Link` header, reads on while pages come back full.
-//! Refuses to send anything itself: every request goes through [`Client::send`].
+//! `pageSize=1000`, and, when a server sends no `Link` header, reads on until a page comes back
+//! empty. A short page does not end a list (issue 11: a proxy that serves fewer rows than asked
+//! would otherwise cut every list short, and the plan would create duplicates).
+//!
+//! Refuses to page forever: a list stops with an error at the client's record cap
+//! ([`Error::TooManyRecords`]), at a `next` that does not move forward ([`Error::Paging`]), and at
+//! a page that repeats the previous page's records ([`Error::PageRepeats`]). Refuses to send
+//! anything itself: every request goes through [`Client::send`].
 
+use std::hash::{BuildHasher as _, RandomState};
 use std::marker::PhantomData;
 
 use super::client::decode;
@@ -148,18 +155,27 @@ impl<K: serde::Serialize + serde::de::DeserializeOwned> Endpoint<K> {
     /// # Errors
     /// As [`Client::send_json`].
     pub async fn list_page(&self, params: &ListParams, page: u32) -> Result<Page<K>, Error> {
+        self.fetch_page(params, page).await.map(|(page, _)| page)
+    }
+
+    /// One page, and the fingerprint that tells whether it repeats the page before it.
+    async fn fetch_page(
+        &self,
+        params: &ListParams,
+        page: u32,
+    ) -> Result<(Page<K>, Fingerprint), Error> {
         let request = Request::list(self.kind, &self.path, params, page);
         let response = self.client.send(&request).await?;
         let records: Vec<K> = decode(&request, &response.body)?;
-        let full = u32::try_from(records.len()).unwrap_or(u32::MAX)
-            >= params.page_size.clamp(1, super::request::MAX_PAGE_SIZE);
         let next = match next_page(response.link.as_deref()) {
             NextPage::Page(n) => Some(n),
             NextPage::None => None,
-            // No usable `Link`: a full page may have a successor; an empty or short one has none.
-            NextPage::Unknown => full.then_some(page + 1),
+            // No usable `Link`: only an empty page ends the list. A short page may come from a
+            // proxy that caps page sizes; stopping there would lose the rest.
+            NextPage::Unknown => (!records.is_empty()).then_some(page + 1),
         };
-        Ok(Page { records, next })
+        let fingerprint = Fingerprint::of(&response.body);
+        Ok((Page { records, next }, fingerprint))
     }
 
     /// Read every matching record, page after page (1000 a page unless `params` says otherwise).
@@ -193,6 +209,8 @@ impl<K: serde::Serialize + serde::de::DeserializeOwned> Endpoint<K> {
             params,
             next: Some(1),
             pages: 0,
+            records: 0,
+            previous: None,
         }
     }
 
@@ -297,6 +315,40 @@ pub struct Pager<K> {
     params: ListParams,
     next: Option<u32>,
     pages: u32,
+    /// Records read so far, against the client's cap.
+    records: u64,
+    /// The last page's fingerprint, to catch a server that serves one page forever.
+    previous: Option<Fingerprint>,
+}
+
+/// What a page holds, for comparing it with the next: its records' ids in order, or, for records
+/// without ids, a hash of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Fingerprint {
+    Ids(Vec<i64>),
+    Body(u64),
+}
+
+/// Only the `id` of a record; everything else is skipped unread.
+#[derive(serde::Deserialize)]
+struct IdOnly {
+    #[serde(default)]
+    id: Option<i64>,
+}
+
+impl Fingerprint {
+    fn of(body: &[u8]) -> Fingerprint {
+        let ids: Vec<i64> = serde_json::from_slice::<Vec<IdOnly>>(body)
+            .map(|rows| rows.into_iter().filter_map(|r| r.id).collect())
+            .unwrap_or_default();
+        if ids.is_empty() {
+            // One fixed hasher per process: the same bytes always hash alike within a read.
+            static HASHER: std::sync::OnceLock<RandomState> = std::sync::OnceLock::new();
+            Fingerprint::Body(HASHER.get_or_init(RandomState::new).hash_one(body))
+        } else {
+            Fingerprint::Ids(ids)
+        }
+    }
 }
 
 impl<K: serde::Serialize + serde::de::DeserializeOwned> Pager<K> {
@@ -314,7 +366,8 @@ impl<K: serde::Serialize + serde::de::DeserializeOwned> Pager<K> {
     ///
     /// # Errors
     /// As [`Endpoint::list_page`]; [`Error::Paging`] when the server's `next` links do not move
-    /// forward or paging goes on past 100,000 pages.
+    /// forward or paging goes on past 100,000 pages; [`Error::PageRepeats`] when a page holds the
+    /// previous page's records again; [`Error::TooManyRecords`] past the client's record cap.
     pub async fn next_page(&mut self) -> Result<Option<Vec<K>>, Error> {
         let Some(page) = self.next else {
             return Ok(None);
@@ -322,8 +375,25 @@ impl<K: serde::Serialize + serde::de::DeserializeOwned> Pager<K> {
         if self.pages >= MAX_PAGES {
             return Err(self.paging_error(page));
         }
-        let Page { records, next } = self.endpoint.list_page(&self.params, page).await?;
+        let (Page { records, next }, fingerprint) =
+            self.endpoint.fetch_page(&self.params, page).await?;
         self.pages += 1;
+        if !records.is_empty() && self.previous.as_ref() == Some(&fingerprint) {
+            return Err(Error::PageRepeats {
+                call: Box::new(self.call(page)),
+            });
+        }
+        self.previous = Some(fingerprint);
+        self.records = self
+            .records
+            .saturating_add(u64::try_from(records.len()).unwrap_or(u64::MAX));
+        let cap = self.endpoint.client.max_records();
+        if self.records > cap {
+            return Err(Error::TooManyRecords {
+                call: Box::new(self.call(page)),
+                limit: cap,
+            });
+        }
         self.next = match next {
             // An empty page ends the list whatever the links say.
             Some(_) if records.is_empty() => None,
@@ -334,11 +404,13 @@ impl<K: serde::Serialize + serde::de::DeserializeOwned> Pager<K> {
         Ok(Some(records))
     }
 
+    fn call(&self, page: u32) -> super::Call {
+        Request::list(self.endpoint.kind, &self.endpoint.path, &self.params, page).call
+    }
+
     fn paging_error(&self, page: u32) -> Error {
         Error::Paging {
-            call: Box::new(
-                Request::list(self.endpoint.kind, &self.endpoint.path, &self.params, page).call,
-            ),
+            call: Box::new(self.call(page)),
             pages: self.pages,
         }
     }

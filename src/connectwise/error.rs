@@ -238,6 +238,43 @@ pub enum Error {
         /// How many pages were read.
         pages: u32,
     },
+    /// A page held exactly the records of the page before it: the server ignores `page`, and
+    /// reading on would never end.
+    #[error(
+        "{call}: the page repeats the previous page's records, so paging would never end (is a proxy ignoring `page`?)"
+    )]
+    PageRepeats {
+        /// The page that repeated.
+        call: Box<Call>,
+    },
+    /// A response body was larger than the cap on one response; reading stopped at the cap.
+    #[error(
+        "{call}: the response is larger than {limit} bytes, the cap on one response; if the tenant really sends this much, raise it with --max-response-bytes or CWRECON_MAX_RESPONSE_BYTES"
+    )]
+    ResponseTooLarge {
+        /// What was being attempted.
+        call: Box<Call>,
+        /// The cap, in bytes.
+        limit: u64,
+    },
+    /// A list had more records than the cap on one list; reading stopped at the cap.
+    #[error(
+        "{call}: the list has more than {limit} records, the cap on one list; if the tenant really holds this many, raise it with --max-records or CWRECON_MAX_RECORDS"
+    )]
+    TooManyRecords {
+        /// The page that passed the cap.
+        call: Box<Call>,
+        /// The cap, in records.
+        limit: u64,
+    },
+    /// The command's deadline passed before the request could be sent or answered.
+    #[error("{call}: the command's deadline ({}) passed; give it longer with --timeout or CWRECON_TIMEOUT", crate::connectwise::config::format_duration(*timeout))]
+    Deadline {
+        /// What was being attempted.
+        call: Box<Call>,
+        /// The command's whole time allowance.
+        timeout: Duration,
+    },
 }
 
 /// ` (after 3 attempts)` when a request was tried more than once.
@@ -299,6 +336,11 @@ impl Error {
             Error::Http { body, .. } => body.as_deref(),
             _ => None,
         }
+    }
+
+    /// Whether the command's deadline stopped this request.
+    pub fn is_deadline(&self) -> bool {
+        matches!(self, Error::Deadline { .. })
     }
 
     /// Whether this is a 404 Not Found.

@@ -5,9 +5,15 @@
 //! refilled at the full rate would allow the rate *plus* the burst in one minute, and ConnectWise
 //! answers the excess with 429s and a long `Retry-After` (issue 7's benchmark saw them). So the
 //! steady rate is the limit less the burst. Each call reserves the next free slot under a short lock and sleeps
-//! outside it, so waiting tasks do not hold each other up. A 429 pauses the whole client
-//! ([`RateLimiter::pause_for`]) because ConnectWise throttles the integration, not one request.
-//! Refuses to bound concurrency: that is the client's semaphore.
+//! outside it, so waiting tasks do not hold each other up.
+//!
+//! Owns the 429 pause too. ConnectWise throttles the integration, not one request, so a 429 pauses
+//! the whole client ([`RateLimiter::pause_at`]); every request waiting then wakes at the pause's end
+//! and goes out together, as far as the bucket allows (issue 11: the pause used to use up the burst,
+//! so the retries went one interval apart). A 429 answered to a request sent before the current
+//! pause began belongs to the same throttling episode: it joins that pause rather than starting or
+//! stretching one, so several requests refused at once cost one pause, announced once. Refuses to
+//! bound concurrency: that is the client's semaphore.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -21,8 +27,33 @@ pub struct RateLimiter {
     tolerance: Duration,
     /// The theoretical arrival time of the next request.
     next: Mutex<Instant>,
-    /// No request may start before this (set by a 429's `Retry-After`).
-    paused_until: Mutex<Option<Instant>>,
+    /// The current (or last) 429 pause.
+    pause: Mutex<Option<Pause>>,
+}
+
+/// A 429 pause: no request may start before `until`.
+#[derive(Debug, Clone, Copy)]
+struct Pause {
+    began: Instant,
+    until: Instant,
+}
+
+/// What a 429 did to the shared pause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PauseStart {
+    /// A new pause began, ending at this instant: announce it.
+    Began(Instant),
+    /// The request was refused in a throttling episode whose pause is already running.
+    Joined(Instant),
+}
+
+impl PauseStart {
+    /// When the pause ends.
+    pub fn until(self) -> Instant {
+        match self {
+            PauseStart::Began(until) | PauseStart::Joined(until) => until,
+        }
+    }
 }
 
 impl RateLimiter {
@@ -42,7 +73,7 @@ impl RateLimiter {
             interval,
             tolerance: interval * burst.saturating_sub(1),
             next: Mutex::new(Instant::now()),
-            paused_until: Mutex::new(None),
+            pause: Mutex::new(None),
         }
     }
 
@@ -58,50 +89,66 @@ impl RateLimiter {
         earliest.saturating_duration_since(now)
     }
 
-    /// Wait for a slot. A slot reserved before a pause began is given up when the pause is
-    /// noticed, and a new one is reserved after it, so a 429 holds back every queued task too.
+    /// Wait for a slot. A pause in force is waited out first, so no slot is used up while
+    /// waiting; a pause that began while the caller slept for its slot is waited out too.
     pub async fn acquire(&self) {
         loop {
-            let wait = self.reserve(Instant::now());
-            if !wait.is_zero() {
-                tokio::time::sleep(wait).await;
+            if let Some(until) = self.paused_until(Instant::now()) {
+                tokio::time::sleep_until(until).await;
+                continue;
             }
-            match self.paused_until(Instant::now()) {
-                Some(until) => tokio::time::sleep_until(until).await,
-                None => return,
+            let wait = self.reserve(Instant::now());
+            if wait.is_zero() {
+                return;
+            }
+            tokio::time::sleep(wait).await;
+            if self.paused_until(Instant::now()).is_none() {
+                return;
             }
         }
     }
 
     /// The end of a pause still in force at `now`.
-    fn paused_until(&self, now: Instant) -> Option<Instant> {
-        let paused = self
-            .paused_until
+    pub fn paused_until(&self, now: Instant) -> Option<Instant> {
+        let pause = self
+            .pause
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        paused.filter(|until| *until > now)
+        pause.map(|p| p.until).filter(|until| *until > now)
     }
 
-    /// Hold every request back for `pause` (after a 429 with `Retry-After`).
-    pub fn pause_for(&self, pause: Duration) {
+    /// Hold every request back for `pause` (after a 429 with `Retry-After`), from now.
+    pub fn pause_for(&self, pause: Duration) -> PauseStart {
+        let now = Instant::now();
+        self.pause_at(now, pause, now)
+    }
+
+    /// A 429 arrived at `now` for a request sent at `sent_at`, asking for `pause`. If a pause
+    /// that began after the request was sent is still in force, the 429 is part of that episode
+    /// and joins it; otherwise a new pause begins. The bucket is not drained by the pause: its
+    /// next slot moves to the pause's end at the latest, so the waiters can go out together.
+    pub fn pause_at(&self, now: Instant, pause: Duration, sent_at: Instant) -> PauseStart {
+        let mut current = self
+            .pause
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(p) = *current
+            && p.began >= sent_at
+            && p.until > now
+        {
+            return PauseStart::Joined(p.until);
+        }
+        let until = now + pause;
+        *current = Some(Pause { began: now, until });
+        drop(current);
         let mut next = self
             .next
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let now = Instant::now();
-        let until = now + pause + self.tolerance;
         if until > *next {
             *next = until;
         }
-        drop(next);
-        let mut paused = self
-            .paused_until
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let end = now + pause;
-        if paused.is_none_or(|current| current < end) {
-            *paused = Some(end);
-        }
+        PauseStart::Began(until)
     }
 }
 
@@ -158,6 +205,34 @@ mod tests {
         let limiter = RateLimiter::new(0, 1);
         let now = Instant::now();
         assert!((0..1000).all(|_| limiter.reserve(now).is_zero()));
+    }
+
+    /// Issue 11: when a 429 pause ends, every waiting request proceeds at once (up to the
+    /// burst), not one per interval as if the pause had used up the burst.
+    #[test]
+    fn after_a_pause_the_waiters_go_together() {
+        let limiter = RateLimiter::new(900, 8);
+        limiter.pause_for(Duration::from_secs(1));
+        let after = Instant::now() + Duration::from_secs(1); // when the pause ends
+        let waits: Vec<Duration> = (0..8).map(|_| limiter.reserve(after)).collect();
+        assert_eq!(waits, [Duration::ZERO; 8]);
+    }
+
+    #[test]
+    fn a_429_from_before_the_pause_joins_it_and_one_after_begins_another() {
+        let limiter = RateLimiter::new(0, 1);
+        let t0 = Instant::now();
+        let second = Duration::from_secs(1);
+        // Three requests sent at t0 are refused one after another: one pause, not three.
+        let first = limiter.pause_at(t0 + second / 10, second, t0);
+        assert_eq!(first, PauseStart::Began(t0 + second / 10 + second));
+        let later = limiter.pause_at(t0 + second / 5, second * 5, t0);
+        assert_eq!(later, PauseStart::Joined(first.until()));
+        assert_eq!(limiter.paused_until(t0 + second), Some(first.until()));
+        // A request sent after the pause ended and refused again starts a new episode.
+        let resent = first.until() + second / 10;
+        let again = limiter.pause_at(resent + second / 10, second, resent);
+        assert_eq!(again, PauseStart::Began(resent + second / 10 + second));
     }
 
     #[test]

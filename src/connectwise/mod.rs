@@ -33,10 +33,10 @@ pub mod types;
 
 pub use bundle::{BundleGet, BundleOutcome, BundleResult, bundle_request};
 pub use client::{Client, Response};
-pub use config::{API_VERSION, ClientConfig};
+pub use config::{API_VERSION, ClientConfig, ThrottleNotice, format_duration, parse_duration};
 pub use endpoint::{Endpoint, Page, Pager};
 pub use error::{ApiError, Call, Commit, Error, FieldError};
-pub use limiter::RateLimiter;
+pub use limiter::{PauseStart, RateLimiter};
 pub use query::{CmpOp, Conditions, Literal};
 pub use request::{ListParams, MAX_PAGE_SIZE, PatchKind, PatchOp, Request};
 pub use resource::{ParentId, Resource};

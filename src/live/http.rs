@@ -124,8 +124,13 @@ impl Source for ClientSource {
                 }
                 BundleOutcome::Results(results) => {
                     for (&parent, result) in chunk.iter().zip(results) {
+                        // A full first page, or a `count` above what came back (a server
+                        // that caps pages), may have more: that parent is read page by page.
                         let full = result.entities.len() >= MAX_PAGE_SIZE as usize;
-                        if result.is_success() && !full {
+                        let counted_more = result.count.is_some_and(|count| {
+                            usize::try_from(count).map_or(true, |c| c > result.entities.len())
+                        });
+                        if result.is_success() && !full && !counted_more {
                             out.insert(parent, result.entities);
                         } else {
                             // A failed or full first page: read that parent's list in full.

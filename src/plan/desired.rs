@@ -251,12 +251,19 @@ fn agreement_objects(
         .billing_cycle
         .as_ref()
         .map_or(integration.billing_cycle.as_str(), |b| b.as_str());
+    // `keep_billing_cycle` (what export writes for an agreement that has none, issue 11): the
+    // cycle is left as ConnectWise has it, and only a new agreement gets the default.
+    let managed_cycle = agreement.billing_cycle.is_some() || !agreement.keep_billing_cycle;
     let start = agreement.start_date.value;
     let object = Object::new(key.clone())
         .with("name", text(&agreement.name))
         .with("type", name(agreement_type))
         .with("startDate", Value::Date(start))
-        .with("billingCycle", name(billing_cycle));
+        .with_opt("billingCycle", managed_cycle.then(|| name(billing_cycle)))
+        .with_create_only(
+            "billingCycle",
+            (!managed_cycle).then(|| name(billing_cycle)),
+        );
     out.state.insert(object);
     out.removal.insert(
         key,

@@ -178,17 +178,15 @@ impl Store {
         Ok(())
     }
 
-    /// Write all records to `path` (atomically: a temporary file renamed over it).
+    /// Write all records to `path` (atomically: a temporary file renamed over it; never through
+    /// a link at `path`).
     pub fn save(&self, path: &Path) -> Result<(), StateError> {
         // A JSON `Value` always serialises.
         let text = serde_json::to_string_pretty(&self.state()).unwrap_or_default();
-        let tmp = path.with_extension("tmp");
-        let io = |source| StateError::Io {
+        crate::files::replace(path, text.as_bytes()).map_err(|source| StateError::Io {
             path: path.display().to_string(),
             source,
-        };
-        std::fs::write(&tmp, text).map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(io)
+        })
     }
 
     /// All records as a state document (`{"version":1,"tables":{…}}`).
