@@ -206,7 +206,7 @@ fn is_lock_id(text: &str) -> bool {
 fn clean(text: &str) -> String {
     let kept: String = text
         .chars()
-        .filter(|c| !c.is_control() && !is_invisible(*c))
+        .filter(|c| !crate::output::terminal::is_hidden(*c))
         .collect();
     let kept = kept.trim();
     if kept.chars().count() > MAX_HOLDER {
@@ -218,11 +218,6 @@ fn clean(text: &str) -> String {
     } else {
         kept.to_owned()
     }
-}
-
-/// Zero-width, direction-changing and other format characters that hide or reorder text.
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{00ad}' | '\u{061c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
 }
 
 /// Our own holder text: a plain character set, so the URL stays short and readable.
@@ -839,7 +834,7 @@ mod tests {
             !record
                 .holder
                 .chars()
-                .any(|c| c.is_control() || is_invisible(c)),
+                .any(crate::output::terminal::is_hidden),
             "{:?}",
             record.holder
         );

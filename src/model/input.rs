@@ -27,7 +27,6 @@
 use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
-use unicode_general_category::{GeneralCategory, get_general_category};
 use unicode_normalization::UnicodeNormalization as _;
 
 use super::{Money, Quantity};
@@ -67,15 +66,8 @@ impl Hidden {
 }
 
 /// Whether a character is hidden: a control, a format character, or a line or paragraph separator.
-pub fn is_hidden(ch: char) -> bool {
-    matches!(
-        get_general_category(ch),
-        GeneralCategory::Control
-            | GeneralCategory::Format
-            | GeneralCategory::LineSeparator
-            | GeneralCategory::ParagraphSeparator
-    )
-}
+/// One rule for what input refuses and what output makes visible.
+pub use crate::output::terminal::is_hidden;
 
 /// The first hidden character in a line of text.
 pub fn hidden_in_line(text: &str) -> Option<Hidden> {
