@@ -533,10 +533,10 @@ fn connect(
 /// for a person to wonder why nothing moves.
 fn announce_throttling(pause: std::time::Duration) {
     if pause >= std::time::Duration::from_secs(2) {
-        eprintln!(
+        crate::output::notice(&format!(
             "ConnectWise is throttling; waiting {}s (Retry-After)",
             pause.as_secs()
-        );
+        ));
     }
 }
 
@@ -659,7 +659,7 @@ fn import(args: &ImportArgs) -> Result<Exit, Error> {
         config_paths: args.paths.clone(),
     };
     let import = crate::import::import(&config, &texts, &rows, &options).inspect_err(|_| {
-        eprintln!(
+        crate::output::notice(
             "The import was refused and nothing was written. The configuration as it would be written:"
         );
     })?;

@@ -512,7 +512,7 @@ pub async fn acquire<T: Target>(target: &T, options: &LockOptions) -> Result<Hel
                     return Err(LockError::Held { record, waited });
                 }
                 if !told {
-                    eprintln!("Waiting for the apply lock ({record}).");
+                    crate::output::notice(&format!("Waiting for the apply lock ({record})."));
                     told = true;
                 }
                 let jitter = Duration::from_millis(u64::from(std::process::id() % 500));
@@ -612,10 +612,10 @@ impl Held {
             signal = tokio::signal::ctrl_c() => {
                 if signal.is_ok() {
                     if self.stopped().is_some() {
-                        eprintln!("Interrupted again: exiting now. The apply lock stays until it lapses or `cwrecon unlock {}`.", self.record.lock_id);
+                        crate::output::notice(&format!("Interrupted again: exiting now. The apply lock stays until it lapses or `cwrecon unlock {}`.", self.record.lock_id));
                         std::process::exit(130);
                     }
-                    eprintln!("Interrupted: no new op starts; finishing those in flight, then releasing the apply lock (Ctrl-C again to exit at once).");
+                    crate::output::notice("Interrupted: no new op starts; finishing those in flight, then releasing the apply lock (Ctrl-C again to exit at once).");
                     self.stop("interrupted (Ctrl-C)");
                 }
             }
@@ -624,7 +624,9 @@ impl Held {
 
     fn stop(&self, reason: &str) {
         if self.lost.set(reason.to_owned()).is_ok() {
-            eprintln!("Stopping: {reason}; ops not yet started are skipped.");
+            crate::output::notice(&format!(
+                "Stopping: {reason}; ops not yet started are skipped."
+            ));
         }
     }
 
@@ -670,9 +672,9 @@ impl Held {
     pub async fn release_or_warn<T: Target>(self, target: &T) {
         let lock_id = self.record.lock_id.clone();
         if let Err(err) = self.release(target).await {
-            eprintln!(
+            crate::output::notice(&format!(
                 "warning: the apply lock could not be released ({err}); it lapses by itself, or break it now: cwrecon unlock {lock_id}"
-            );
+            ));
         }
     }
 

@@ -581,13 +581,13 @@ impl JournalLoss {
     /// Say on stderr which events the journal at `path` is missing; the first error, if any.
     fn report(self, path: &std::path::Path) -> Option<std::io::Error> {
         let error = self.first_error?;
-        eprintln!(
+        crate::output::notice(&format!(
             "The journal {} is missing {} event(s) ({error}); the apply itself went on. Not journaled:",
             path.display(),
             self.lost.len()
-        );
+        ));
         for event in &self.lost {
-            eprintln!("  {event}");
+            crate::output::notice(&format!("  {event}"));
         }
         Some(error)
     }

@@ -50,6 +50,11 @@ pub fn write_stderr(text: &str, style: Style) {
         .write_all(safe(text, style).as_bytes());
 }
 
+/// One line to stderr (a notice, a prompt's reason), through the same net as every other output.
+pub fn notice(line: &str) {
+    write_stderr(&format!("{line}\n"), Style::Escape);
+}
+
 /// The log's writer (for `tracing_subscriber`): each event goes through [`safe`] on its way to
 /// stderr, so server text in a log line cannot act on a terminal or a CI runner.
 #[derive(Debug, Clone, Copy)]
