@@ -110,15 +110,20 @@ Examples:
   cwrecon apply examples/intermedia --auto-approve   for pipelines
   cwrecon plan examples/intermedia --out plan.json && cwrecon apply plan.json
 
-A saved plan applies without asking, after checking that every object it planned against is
-unchanged (and the configuration files too); otherwise it is refused. Every op and its outcome
-goes to a journal (--journal, default .cwrecon/journal-<time>.jsonl).
-One apply at a time per tenant: apply holds a lock kept in ConnectWise (see docs/security/lock.md)
+  cwrecon apply my-config --company 1002345          one company first (and what it needs)
+
+A saved plan applies without asking, but is never trusted: cwrecon plans again from its
+configuration and ConnectWise and applies only when the ops are exactly the saved ones, under
+the safety rails of the plan made now; otherwise it is refused and nothing is written. Every op
+and its outcome goes to a journal (--journal, default .cwrecon/journal-<time>.jsonl), whose path
+apply prints. Reads ConnectWise with CW_SITE, CW_COMPANY_ID, CW_PUBLIC_KEY, CW_PRIVATE_KEY and
+CW_CLIENT_ID.
+One apply at a time per tenant: apply holds a lock kept in ConnectWise (see docs/security.md)
 from before it reads the tenant until it has verified the result; another apply waits up to
 --lock-timeout for it (default 0s: fail at once), then exits 4 naming the holder.
 Exit codes: 0 all applied and verified, 1 something failed or is left, 3 blocked by a safety rail,
-4 locked by another apply, 64 no confirmation possible (no terminal, no --auto-approve),
-78 invalid configuration.")]
+4 locked by another apply, 5 declined at the prompt (nothing written), 64 no confirmation possible
+(no terminal, no --auto-approve), 78 invalid configuration.")]
     Apply(ApplyArgs),
     /// Break the apply lock of an apply that died (like Terraform's force-unlock).
     #[command(after_help = "\
@@ -138,6 +143,9 @@ Examples:
   cwrecon doctor
   cwrecon doctor examples/intermedia     also check the rows the configuration relies on
 
+Connects with CW_SITE, CW_COMPANY_ID, CW_PUBLIC_KEY, CW_PRIVATE_KEY and CW_CLIENT_ID (or the
+configuration's `connection:` references). Write access is reported as not checked: probing it
+would change data.
 Exit codes: 0 every check passed, 1 a check failed, 78 invalid configuration.")]
     Doctor {
         /// Configuration files or folders (optional).
@@ -155,7 +163,8 @@ Examples:
 
 Writes integration.yaml, setup.yaml, products.yaml and companies/<identifier>.yaml, the layout of
 examples/intermedia; planning the folder right away shows no changes. Reads ConnectWise with the
-same credentials as plan; changes nothing there.")]
+same credentials as plan (CW_SITE, CW_COMPANY_ID, CW_PUBLIC_KEY, CW_PRIVATE_KEY, CW_CLIENT_ID);
+changes nothing there.")]
     Export(ExportArgs),
     /// Write the vendor's billing export (CSV) into the configuration: counts, retail prices, and
     /// with --add-unknown the products and companies it does not have yet.
@@ -416,6 +425,10 @@ pub struct ApplyArgs {
     /// Configuration files or folders, or one saved plan (`plan --out FILE`).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Only this company (vendor account or ConnectWise identifier), with the setup rows and
+    /// catalog items it needs; repeatable. Not with a saved plan, which is applied whole.
+    #[arg(long = "company", value_name = "ACCOUNT_OR_IDENTIFIER")]
+    pub companies: Vec<String>,
     /// Apply without asking for confirmation.
     #[arg(long)]
     pub auto_approve: bool,
@@ -782,7 +795,13 @@ async fn apply(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Error> {
         }
         None => (args.paths.clone(), None),
     };
-    let config = config::load(&config_paths)?;
+    if saved.is_some() && !args.companies.is_empty() {
+        return Err(Error::Usage {
+            message: "a saved plan is applied whole; --company narrows the plan apply makes itself (cwrecon apply CONFIG --company …)".to_owned(),
+        });
+    }
+    let mut config = config::load(&config_paths)?;
+    crate::workflow::narrow_companies(&mut config, &args.companies)?;
     let client = connect(
         &config,
         args.requests_per_minute,

@@ -18,8 +18,26 @@ use crate::exit::Exit;
 pub struct Check {
     /// What was checked.
     pub name: String,
-    /// `None` when it passed; otherwise what is wrong and how to fix it.
-    pub problem: Option<String>,
+    /// How it came out.
+    pub status: Status,
+}
+
+/// How a check came out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// It passed.
+    Ok,
+    /// It failed: what is wrong and how to fix it.
+    Failed(String),
+    /// It was not checked (it cannot be, read-only): never reported as passed.
+    NotChecked,
+}
+
+impl Status {
+    /// Passed when there is no problem.
+    fn from_problem(problem: Option<String>) -> Status {
+        problem.map_or(Status::Ok, Status::Failed)
+    }
 }
 
 /// Every kind cwrecon reads, with its list path.
@@ -71,12 +89,12 @@ pub async fn checks(
                 "site answers ({})",
                 info.version.as_deref().unwrap_or("version not reported")
             ),
-            problem: None,
+            status: Status::Ok,
         }),
         Err(err) => {
             checks.push(Check {
                 name: "site answers".to_owned(),
-                problem: Some(format!("{err}; check CW_SITE (a cloud host needs the api- prefix, e.g. api-na.myconnectwise.net)")),
+                status: Status::Failed(format!("{err}; check CW_SITE (a cloud host needs the api- prefix, e.g. api-na.myconnectwise.net)")),
             });
             return checks;
         }
@@ -90,7 +108,7 @@ pub async fn checks(
             .is_some_and(|e| matches!(e.status().map(|s| s.as_u16()), Some(401)));
         checks.push(Check {
             name: format!("read {kind}"),
-            problem: result.err().map(|e| fix_for(kind, &e)),
+            status: Status::from_problem(result.err().map(|e| fix_for(kind, &e))),
         });
         if refused {
             // Bad credentials fail every read the same way: one report is enough.
@@ -102,8 +120,8 @@ pub async fn checks(
         checks.extend(setup_references(client, config, today).await);
     }
     checks.push(Check {
-        name: "write access (not probed: it would change data; the first apply reports any refusal per op)".to_owned(),
-        problem: None,
+        name: "write access: not checked (probing it would change data); the first apply reports a refused right per op, naming the kind".to_owned(),
+        status: Status::NotChecked,
     });
     checks
 }
@@ -115,7 +133,7 @@ async fn apply_lock(client: &Client) -> Check {
     match crate::lock::current(&target).await {
         Ok(records) if records.is_empty() => Check {
             name: "apply lock: free".to_owned(),
-            problem: None,
+            status: Status::Ok,
         },
         Ok(records) => Check {
             name: records
@@ -129,11 +147,11 @@ async fn apply_lock(client: &Client) -> Check {
                 })
                 .collect::<Vec<_>>()
                 .join("\n      "),
-            problem: None,
+            status: Status::Ok,
         },
         Err(err) => Check {
             name: "apply lock".to_owned(),
-            problem: Some(err.to_string()),
+            status: Status::Failed(err.to_string()),
         },
     }
 }
@@ -163,12 +181,12 @@ async fn setup_references(
                 .collect();
             vec![Check {
                 name: "setup rows and companies the configuration relies on".to_owned(),
-                problem: (!missing.is_empty()).then(|| missing.join("\n    ")),
+                status: Status::from_problem((!missing.is_empty()).then(|| missing.join("\n    "))),
             }]
         }
         Err(err) => vec![Check {
             name: "read the tenant for the configuration".to_owned(),
-            problem: Some(err.to_string()),
+            status: Status::Failed(err.to_string()),
         }],
     }
 }
@@ -177,17 +195,26 @@ async fn setup_references(
 pub fn report(checks: &[Check]) -> Result<Exit, Error> {
     let mut out = String::new();
     for check in checks {
-        match &check.problem {
-            None => {
+        match &check.status {
+            Status::Ok => {
                 let _ = writeln!(out, "ok    {}", check.name);
             }
-            Some(problem) => {
+            Status::NotChecked => {
+                let _ = writeln!(out, "--    {}", check.name);
+            }
+            Status::Failed(problem) => {
                 let _ = writeln!(out, "FAIL  {}\n    {problem}", check.name);
             }
         }
     }
-    let failed = checks.iter().filter(|c| c.problem.is_some()).count();
-    let _ = writeln!(out, "{} checks, {failed} failed", checks.len());
+    let count = |f: fn(&Status) -> bool| checks.iter().filter(|c| f(&c.status)).count();
+    let failed = count(|s| matches!(s, Status::Failed(_)));
+    let not_checked = count(|s| matches!(s, Status::NotChecked));
+    let _ = writeln!(
+        out,
+        "{} checks, {failed} failed, {not_checked} not checked",
+        checks.len()
+    );
     crate::output::write_stdout(&out, "the checklist")?;
     Ok(if failed == 0 { Exit::OK } else { Exit::FAILURE })
 }

@@ -19,6 +19,8 @@ impl Exit {
     pub const BLOCKED: Exit = Exit(3);
     /// `apply`: another apply holds the tenant's lock, still after `--lock-timeout`.
     pub const LOCKED: Exit = Exit(4);
+    /// `apply`: a person answered anything but `yes` at the prompt; nothing was applied.
+    pub const DECLINED: Exit = Exit(5);
     /// The command line was wrong (unknown flag, missing argument). Follows BSD `EX_USAGE`.
     pub const USAGE: Exit = Exit(64);
     /// The configuration is invalid (YAML syntax, unknown field, failed check). Follows BSD `EX_CONFIG`.
@@ -48,10 +50,11 @@ mod tests {
             Exit::CHANGES,
             Exit::BLOCKED,
             Exit::LOCKED,
+            Exit::DECLINED,
             Exit::USAGE,
             Exit::CONFIG,
         ];
         let codes: Vec<u8> = all.iter().map(|e| e.code()).collect();
-        assert_eq!(codes, [0, 1, 2, 3, 4, 64, 78]);
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 64, 78]);
     }
 }

@@ -477,8 +477,8 @@ async fn apply_command_locked<S: Source, T: crate::apply::Target>(
             }
             Confirmation::Ask => {
                 if !confirm(report.plan.ops.len()) {
-                    print("Not applied.\n")?;
-                    return Ok(Exit::FAILURE);
+                    print("Not applied: only 'yes' applies. Nothing was written.\n")?;
+                    return Ok(Exit::DECLINED);
                 }
             }
         }
@@ -506,6 +506,10 @@ async fn apply_command_locked<S: Source, T: crate::apply::Target>(
     };
     if options.format == Format::Text {
         print(&applied.summary())?;
+        print(&format!(
+            "Journal: {} (one line per op and its outcome)\n",
+            crate::output::terminal::text(&options.journal.display().to_string())
+        ))?;
     }
     // A journal that lost events fails the command, after the apply has run its course.
     if let Some(source) = journal.report(&options.journal) {

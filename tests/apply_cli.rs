@@ -192,3 +192,93 @@ async fn a_declared_bill_customer_converges() {
     let plan = t.cli(&["plan", config, "--detailed-exitcode"]).run();
     assert_eq!(plan.code, 0, "{}", plan.transcript());
 }
+
+/// Answering anything but `yes` at apply's prompt (on a terminal: `script` gives it one) writes
+/// nothing and exits 5, its own code, so a wrapper can tell "declined" from "failed".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_prompt_writes_nothing_and_exits_5() {
+    let t = hand_made().await;
+    let before = t.writes();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl").display().to_string();
+    let command = format!(
+        "{} apply examples/intermedia --journal {journal} --color never",
+        env!("CARGO_BIN_EXE_cwrecon")
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(common::root())
+        .envs(t.env())
+        .env("CWRECON_TODAY", "2026-11-25")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs the command on a terminal");
+    {
+        use std::io::Write as _;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"no\n").unwrap();
+    }
+    let output = child.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(5), "{shown}");
+    assert!(shown.contains("Only 'yes' is accepted"), "{shown}");
+    assert!(shown.contains("Not applied"), "{shown}");
+    assert_eq!(t.writes(), before, "a declined apply writes nothing");
+}
+
+/// `apply --company` applies one company (and the setup and catalog it needs), leaving the others
+/// for a later apply; it prints where its journal went.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_narrowed_to_one_company_leaves_the_others_and_names_its_journal() {
+    let t = hand_made().await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl").display().to_string();
+    let one = t
+        .cli(&[
+            "apply",
+            "examples/intermedia",
+            "--company",
+            "1002417",
+            "--auto-approve",
+            "--journal",
+            &journal,
+        ])
+        .run();
+    assert_eq!(one.code, 0, "{}", one.transcript());
+    assert!(
+        one.stdout.contains(&format!("Journal: {journal}")),
+        "{}",
+        one.stdout
+    );
+    assert!(!one.stdout.contains("Company 1002345"), "{}", one.stdout);
+    let delta = t
+        .cli(&[
+            "plan",
+            "examples/intermedia",
+            "--company",
+            "1002417",
+            "--detailed-exitcode",
+        ])
+        .run();
+    assert_eq!(delta.code, 0, "Delta is done: {}", delta.transcript());
+    let rest = t
+        .cli(&["plan", "examples/intermedia", "--detailed-exitcode"])
+        .run();
+    assert_eq!(
+        rest.code,
+        2,
+        "the other companies are left: {}",
+        rest.transcript()
+    );
+    assert!(!rest.stdout.contains("Company 1002417"), "{}", rest.stdout);
+
+    let saved = dir.path().join("plan.json").display().to_string();
+    let made = t
+        .cli(&["plan", "examples/intermedia", "--out", &saved])
+        .run();
+    assert_eq!(made.code, 0, "{}", made.transcript());
+    let refused = t.cli(&["apply", &saved, "--company", "1002417"]).run();
+    assert_eq!(refused.code, 64, "{}", refused.transcript());
+}

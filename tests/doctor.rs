@@ -16,6 +16,17 @@ async fn a_healthy_tenant_passes_and_problems_are_named_with_their_fix() {
         healthy.stdout
     );
     assert!(healthy.stdout.contains("0 failed"), "{}", healthy.stdout);
+    // Write access cannot be probed read-only: it is said so, never reported as passed.
+    let write = healthy
+        .stdout
+        .lines()
+        .find(|l| l.contains("write access"))
+        .unwrap_or_default();
+    assert!(
+        write.contains("not checked") && !write.starts_with("ok"),
+        "{}",
+        healthy.stdout
+    );
 
     let bad_keys = t.cli(&["doctor"]).env("CW_PRIVATE_KEY", "wrong-key").run();
     assert_eq!(bad_keys.code, 1, "{}", bad_keys.transcript());
