@@ -241,6 +241,28 @@ fn completions_and_man_page_come_from_the_command_definitions() {
         "{}",
         man.stdout
     );
+    // One page, whole: it carries every command's help and refers to no page it does not install.
+    assert!(
+        !man.stdout.contains("cwrecon\\-") && !man.stdout.contains("(1)"),
+        "{}",
+        man.stdout
+    );
+    for command in [
+        "plan",
+        "apply",
+        "unlock",
+        "doctor",
+        "export",
+        "import",
+        "reconcile",
+    ] {
+        assert!(
+            man.stdout.contains(&format!(".SS \"cwrecon {command}\"")),
+            "{command}: {}",
+            man.stdout
+        );
+    }
+    assert!(man.stdout.contains("--lock-timeout"), "{}", man.stdout);
 }
 
 #[test]
