@@ -542,9 +542,21 @@ impl<'a> Importer<'a> {
         }
         for addition in &agreement.additions {
             // A count of 0 is how an item the customer no longer has is kept on file.
-            if !seen.contains(&fold_name(&addition.product))
-                && addition.quantity.value != crate::model::Quantity::default()
+            if seen.contains(&fold_name(&addition.product))
+                || addition.quantity.value == crate::model::Quantity::default()
             {
+                continue;
+            }
+            if self.config.is_one_time(&addition.product) {
+                // The billing report lists recurring items only: a setup fee is never in it.
+                self.out.info.push(Notice {
+                    line: None,
+                    message: format!(
+                        "{identifier} {}: a one-time item, which the vendor's billing report never lists; left as it is",
+                        addition.product.value
+                    ),
+                });
+            } else {
                 self.out.not_in_export.push(Notice {
                     line: None,
                     message: format!(

@@ -47,6 +47,9 @@ pub enum Status {
     NotApplied,
     /// The configuration has an item the export does not list.
     NotInExport,
+    /// A one-time item (a setup fee) the export does not list: vendors' billing reports list
+    /// recurring items only, so this is expected, moves no money, and is no difference.
+    OneTimeNotInExport,
 }
 
 impl Status {
@@ -59,7 +62,15 @@ impl Status {
             Status::ConfigDiffers => "config differs: import",
             Status::NotApplied => "not applied: apply",
             Status::NotInExport => "not in export",
+            Status::OneTimeNotInExport => "one-time: never in export",
         }
+    }
+
+    /// Whether the line asks for something to be done (`--only-differences`, the difference count
+    /// and `--detailed-exitcode`): not when everything agrees, nor for a one-time item the export
+    /// cannot list.
+    pub fn is_difference(self) -> bool {
+        !matches!(self, Status::Match | Status::OneTimeNotInExport)
     }
 }
 
@@ -127,14 +138,14 @@ impl Reconciliation {
     pub fn shown(&self, only_differences: bool) -> impl Iterator<Item = &Line> {
         self.lines
             .iter()
-            .filter(move |l| !only_differences || l.status != Status::Match)
+            .filter(move |l| !only_differences || l.status.is_difference())
     }
 
     /// Lines that do not match.
     pub fn differences(&self) -> usize {
         self.lines
             .iter()
-            .filter(|l| l.status != Status::Match)
+            .filter(|l| l.status.is_difference())
             .count()
     }
 }
@@ -319,6 +330,8 @@ fn line(
         {
             Status::NotApplied
         }
+        // The vendor's billing report lists recurring items only.
+        (None, Some(c)) if c != zero && !recurring => Status::OneTimeNotInExport,
         // A count set to 0 is how a customer that no longer has an item is kept on file.
         (None, Some(c)) if c != zero => Status::NotInExport,
         _ => Status::Match,

@@ -173,14 +173,14 @@ fn import_changes_only_the_counts_and_keeps_every_hand_written_line() {
     // What is not imported is said, with the export's line.
     assert!(
         out.stdout.contains(&format!(
-            "{EXPORT}:17  SKU FAX10C01SUNR at unit cost 0.5 (account 1002417): no product"
+            "{EXPORT}:16  SKU FAX10C01SUNR at unit cost 0.5 (account 1002417): no product"
         )),
         "{}",
         out.stdout
     );
     assert!(
         out.stdout.contains(&format!(
-            "{EXPORT}:18  account 1002452 (Echo Dental Group), 2 row(s): no company"
+            "{EXPORT}:17  account 1002452 (Echo Dental Group), 2 row(s): no company"
         )),
         "{}",
         out.stdout
@@ -862,6 +862,43 @@ fn a_count_of_zero_missing_from_the_export_is_in_order() {
         &["--dry-run", "--detailed-exitcode"],
     );
     assert_eq!(out.code, 0, "{}", out.transcript());
+}
+
+/// The vendor's billing report lists recurring items only: a one-time item (a setup fee) missing
+/// from it is expected, noted as such, and not a difference for `--detailed-exitcode`; a recurring
+/// one missing is.
+#[test]
+fn a_one_time_item_missing_from_the_export_is_expected() {
+    let company = "companies:\n  - account: \"1\"\n    identifier: One\n    agreement:\n      name: Intermedia - One\n      start_date: 2026-01-01\n      additions:\n        - { product: A1R_1, quantity: 2 }\n        - { product: SET1O_0, quantity: 2 }\n";
+    let products = format!(
+        "{PRODUCTS}  - {{ sku: SET1O, unit_cost: 0, retail_price: 25, description: Setup fee }}\n"
+    );
+    let (out, _after, _dir) = import_into(
+        &[("products.yaml", &products), ("one.yaml", company)],
+        "Account,SKU,Cost,Qty\n1,A1R,1,2\n",
+        &["--dry-run", "--detailed-exitcode"],
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(
+        out.stdout.contains(
+            "One SET1O_0: a one-time item, which the vendor's billing report never lists"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("not in the export"), "{}", out.stdout);
+
+    let (recurring, _after, _dir) = import_into(
+        &[("products.yaml", &products), ("one.yaml", company)],
+        "Account,SKU,Cost,Qty\n1,SET1O,0,2\n",
+        &["--dry-run", "--detailed-exitcode"],
+    );
+    assert_eq!(recurring.code, 2, "{}", recurring.transcript());
+    assert!(
+        recurring.stdout.contains("One A1R_1: not in the export"),
+        "{}",
+        recurring.stdout
+    );
 }
 
 #[test]

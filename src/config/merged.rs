@@ -102,6 +102,16 @@ impl Config {
         )
     }
 
+    /// Whether the declared product with this catalog identifier bills once (a setup fee). Vendors'
+    /// billing reports list recurring items only, so a one-time item is never in an export.
+    pub fn is_one_time(&self, identifier: &str) -> bool {
+        let wanted = crate::model::fold_name(identifier);
+        self.products.iter().any(|p| {
+            crate::model::fold_name(&self.catalog_identifier(&p.item)) == wanted
+                && Config::billing(&p.item) == Some(Billing::OneTime)
+        })
+    }
+
     /// Whether a product bills every cycle or once: as declared, else by the SKU's last letter.
     pub fn billing(product: &Product) -> Option<Billing> {
         product.billing.as_ref().map(|b| b.value).or_else(|| {
