@@ -940,7 +940,7 @@ fn completions(shell: clap_complete::Shell) -> Result<Exit, Error> {
 }
 
 /// One man page, whole: the top-level sections, then every command's full help under COMMANDS.
-/// clap_mangen's own SUBCOMMANDS section refers to a page per command (`cwrecon-plan(1)`), which
+/// `clap_mangen`'s own SUBCOMMANDS section refers to a page per command (`cwrecon-plan(1)`), which
 /// this command does not install, so the page carries the commands itself and names no other page.
 fn man() -> Result<Exit, Error> {
     let mut command = <Cli as clap::CommandFactory>::command();
