@@ -65,3 +65,62 @@ fn all_problems_in_all_files_are_reported_in_one_run() {
         output.stderr
     );
 }
+
+/// One mistake, one error: a products file that cannot be read is reported once, and the additions
+/// and cross-references naming its products are not reported as undeclared on top of it.
+#[test]
+fn a_file_that_cannot_be_read_gives_its_own_error_and_no_knock_on_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = root().join("examples/intermedia");
+    for file in ["integration.yaml", "setup.yaml", "products.yaml"] {
+        std::fs::copy(examples.join(file), dir.path().join(file)).unwrap();
+    }
+    std::fs::copy(
+        examples.join("companies/acme.yaml"),
+        dir.path().join("acme.yaml"),
+    )
+    .unwrap();
+    let products = dir.path().join("products.yaml");
+    let text = std::fs::read_to_string(&products).unwrap().replacen(
+        "unit_cost: 7.25",
+        "unit_cost: 7.2.5",
+        1,
+    );
+    std::fs::write(&products, text).unwrap();
+    let output = Cli::new()
+        .args(["validate", dir.path().to_str().unwrap()])
+        .run();
+    assert_eq!(output.code, 78, "{}", output.transcript());
+    assert!(
+        output.stderr.contains("products.yaml") && output.stderr.contains("7.2.5"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        !output.stderr.contains("not declared"),
+        "no knock-on errors: {}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("1 problem found"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// An unknown reference suggests the closest declared name.
+#[test]
+fn an_unknown_reference_suggests_the_closest_declared_name() {
+    let output = Cli::new()
+        .args([
+            "validate",
+            "tests/fixtures/invalid/addition-unknown-product.yaml",
+        ])
+        .run();
+    assert_eq!(output.code, 78);
+    assert!(
+        output.stderr.contains("did you mean `MXS10C01SUNR_7.25`?"),
+        "{}",
+        output.stderr
+    );
+}

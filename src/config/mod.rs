@@ -101,15 +101,21 @@ pub fn load_texts<'a>(
 
 fn from_raw(raw_files: &[load::RawFile], mut problems: Vec<Problem>) -> Result<Config, Error> {
     let mut parsed: Vec<(Arc<SourceFile>, model::ConfigFile)> = Vec::new();
+    // A file that cannot be read may declare anything: references to what it would have declared
+    // cannot be judged, and reporting them would bury its one error under knock-on ones.
+    let mut complete = problems.is_empty();
     for raw in raw_files {
         match load::parse(raw) {
             (source, Ok(file)) => parsed.push((source, file)),
-            (_, Err(problem)) => problems.push(problem),
+            (_, Err(problem)) => {
+                complete = false;
+                problems.push(problem);
+            }
         }
     }
     let (mut config, merge_problems) = merged::merge(parsed);
     problems.extend(merge_problems);
-    problems.extend(validate::validate(&config));
+    problems.extend(validate::validate(&config, complete));
     // In the order they stand in the files, the files in the order they were read.
     let order: std::collections::HashMap<&str, usize> = raw_files
         .iter()

@@ -9,7 +9,7 @@
 //! a reference to a kind of setup row the configuration does not declare at all is taken to exist in
 //! ConnectWise already.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::error::{Problem, SourceFile};
@@ -45,10 +45,14 @@ mod limits {
 }
 
 /// Run every check.
-pub(crate) fn validate(config: &Config) -> Vec<Problem> {
+///
+/// `complete` says every file was read: when one could not be, a name it may have declared is not
+/// reported as undeclared (one mistake, one error).
+pub(crate) fn validate(config: &Config, complete: bool) -> Vec<Problem> {
     let mut checker = Checker {
         config,
         problems: Vec::new(),
+        complete,
     };
     checker.integration();
     checker.connection();
@@ -59,25 +63,51 @@ pub(crate) fn validate(config: &Config) -> Vec<Problem> {
     checker.problems
 }
 
-/// The names declared for one kind of setup row, folded; `None` when the kind is not declared at all.
-struct Declared(Option<HashSet<String>>);
+/// The names declared for one kind of setup row, folded to as written; `None` when the kind is not
+/// declared at all.
+struct Declared<'a>(Option<HashMap<String, &'a str>>);
 
-impl Declared {
-    fn of<'a>(names: impl Iterator<Item = &'a Spanned<String>>) -> Declared {
-        let set: HashSet<String> = names.map(|n| fold_name(n)).collect();
-        Declared((!set.is_empty()).then_some(set))
+impl<'a> Declared<'a> {
+    fn of(names: impl Iterator<Item = &'a Spanned<String>>) -> Declared<'a> {
+        let map: HashMap<String, &'a str> =
+            names.map(|n| (fold_name(n), n.value.as_str())).collect();
+        Declared((!map.is_empty()).then_some(map))
     }
 
     fn resolves(&self, name: &str) -> bool {
         self.0
             .as_ref()
-            .is_none_or(|set| set.contains(&fold_name(name)))
+            .is_none_or(|map| map.contains_key(&fold_name(name)))
     }
+
+    /// The declared name closest to `name`, when one is close enough to be a typo of it.
+    fn closest(&self, name: &str) -> Option<&'a str> {
+        closest(name, self.0.as_ref()?.values().copied())
+    }
+}
+
+/// The candidate closest to `name` (case-insensitively), when it is close enough to be a typo:
+/// at most a third of its characters, and never fewer than 2, edited away.
+fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    let wanted = fold_name(name);
+    let budget = (wanted.chars().count() / 3).max(2);
+    candidates
+        .map(|c| (strsim::damerau_levenshtein(&wanted, &fold_name(c)), c))
+        .filter(|(distance, _)| *distance <= budget)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+/// "Did you mean …?" for a help text, or nothing.
+fn did_you_mean(suggestion: Option<&str>) -> String {
+    suggestion.map_or_else(String::new, |s| format!("did you mean `{s}`? "))
 }
 
 struct Checker<'a> {
     config: &'a Config,
     problems: Vec<Problem>,
+    /// Every file was read, so an undeclared name is really undeclared.
+    complete: bool,
 }
 
 /// Where a value sits: its file and span.
@@ -196,11 +226,12 @@ impl<'a> Checker<'a> {
         src: Src<'_>,
         value: &Spanned<String>,
         kind: &str,
-        declared: &Declared,
+        declared: &Declared<'_>,
         section: &str,
     ) {
         self.line_of_text(src, kind, value);
-        if !declared.resolves(value) {
+        if self.complete && !declared.resolves(value) {
+            let hint = did_you_mean(declared.closest(value));
             self.push(
                 Problem::new(
                     "unknown-reference",
@@ -208,7 +239,7 @@ impl<'a> Checker<'a> {
                 )
                 .at_opt(src, value.span, format!("no such {kind}"))
                 .help(format!(
-                    "add it under `{section}`, or fix the name (names match case-insensitively)"
+                    "{hint}add it under `{section}`, or fix the name (names match case-insensitively)"
                 )),
             );
         }
@@ -326,7 +357,7 @@ impl<'a> Checker<'a> {
         ];
         for (value, kind, declared_names, section) in checks {
             let declared = Declared::of(declared_names.iter().map(|(_, n)| *n));
-            if declared.resolves(value) {
+            if !self.complete || declared.resolves(value) {
                 continue;
             }
             let src = if value.span.is_written() { src } else { None };
@@ -350,8 +381,9 @@ impl<'a> Checker<'a> {
                     format!("{section} declared here, without `{value}`"),
                 );
             }
+            let hint = did_you_mean(declared.closest(value));
             self.push(problem.help(format!(
-                "add `{value}` under `{section}`, or set the integration's {kind} to one that is declared"
+                "{hint}add `{value}` under `{section}`, or set the integration's {kind} to one that is declared"
             )));
         }
         // The sub-category must sit within the integration's category.
@@ -407,7 +439,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn agreement_types(&self) -> Declared {
+    fn agreement_types(&self) -> Declared<'a> {
         Declared::of(
             self.config
                 .setup
@@ -417,7 +449,7 @@ impl<'a> Checker<'a> {
         )
     }
 
-    fn categories(&self) -> Declared {
+    fn categories(&self) -> Declared<'a> {
         Declared::of(self.config.setup.categories.iter().map(|r| &r.item.name))
     }
 
@@ -651,7 +683,11 @@ impl<'a> Checker<'a> {
         let setup = &self.config.setup;
         let solutions = Declared::of(setup.management_it_solutions.iter().map(|r| &r.item.name));
         let agreement_types = self.agreement_types();
-        let products: HashSet<String> = self.product_identifiers().into_keys().collect();
+        let products: HashMap<String, String> = self
+            .product_identifiers()
+            .into_iter()
+            .map(|(folded, p)| (folded, self.config.catalog_identifier(&p.item)))
+            .collect();
         for mdi in &setup.managed_devices_integrations {
             let src = mdi.source.as_ref();
             let m = &mdi.item;
@@ -683,8 +719,9 @@ impl<'a> Checker<'a> {
                     limits::VENDOR_TYPE,
                 );
                 self.line_of_text(src, "cross-reference product", &xref.product);
-                if !products.contains(&fold_name(&xref.product)) {
-                    self.push(unknown_product(src, &xref.product, "cross-reference"));
+                if self.complete && !products.contains_key(&fold_name(&xref.product)) {
+                    let near = closest(&xref.product, products.values().map(String::as_str));
+                    self.push(unknown_product(src, &xref.product, "cross-reference", near));
                 }
                 if let Some(agreement_type) = &xref.agreement_type {
                     self.reference(
@@ -715,6 +752,22 @@ impl<'a> Checker<'a> {
     }
 
     /// Every declared product by folded catalog identifier.
+    /// An addition's product is declared; else the closest declared one is suggested.
+    fn addition_product(
+        &mut self,
+        src: Src<'_>,
+        product: &Spanned<String>,
+        products: &HashMap<String, &Placed<Product>>,
+    ) {
+        if !self.complete || products.contains_key(&fold_name(product)) {
+            return;
+        }
+        let near = closest(product, products.keys().map(String::as_str))
+            .and_then(|folded| products.get(folded))
+            .map(|p| self.config.catalog_identifier(&p.item));
+        self.push(unknown_product(src, product, "addition", near.as_deref()));
+    }
+
     fn product_identifiers(&self) -> HashMap<String, &'a Placed<Product>> {
         let config: &'a Config = self.config;
         config
@@ -1003,7 +1056,7 @@ impl<'a> Checker<'a> {
         src: Src<'_>,
         agreement: &Spanned<Agreement>,
         products: &HashMap<String, &Placed<Product>>,
-        agreement_types: &Declared,
+        agreement_types: &Declared<'_>,
     ) {
         self.text(
             src,
@@ -1047,9 +1100,7 @@ impl<'a> Checker<'a> {
         }
         for addition in &agreement.additions {
             self.line_of_text(src, "addition product", &addition.product);
-            if !products.contains_key(&fold_name(&addition.product)) {
-                self.push(unknown_product(src, &addition.product, "addition"));
-            }
+            self.addition_product(src, &addition.product, products);
             if addition.quantity.decimals() > 2 {
                 self.push(
                     Problem::new(
@@ -1152,8 +1203,14 @@ fn hidden_character(src: Src<'_>, what: &str, value: &Spanned<String>, hidden: H
     .help("retype the value without it: control and invisible characters (zero-width spaces, bidi overrides, soft hyphens, line separators) make two values that look the same differ, or a value read differently from what it is")
 }
 
-fn unknown_product(src: Src<'_>, product: &Spanned<String>, what: &str) -> Problem {
+fn unknown_product(
+    src: Src<'_>,
+    product: &Spanned<String>,
+    what: &str,
+    near: Option<&str>,
+) -> Problem {
+    let hint = did_you_mean(near);
     Problem::new("unknown-product", format!("{what} names product `{}`, which is not declared", product.value))
         .at_opt(src, product.span, "no such product")
-        .help("declare it under `products` (its identifier is `<SKU>_<UNIT_COST>`, cost without trailing zeros, e.g. MXS10C01SUNR_7.25)")
+        .help(format!("{hint}declare it under `products` (its identifier is `<SKU>_<UNIT_COST>`, cost without trailing zeros, e.g. MXS10C01SUNR_7.25)"))
 }

@@ -189,11 +189,59 @@ fn groups(plan: &Plan) -> Vec<(String, Option<&Revenue>, Vec<&Op>)> {
     out
 }
 
+/// Accounts with a blocking finding: their ops cannot be made until it is fixed, so they are not
+/// listed as if they could.
+fn blocked_accounts(report: &Report) -> BTreeMap<&str, usize> {
+    let mut accounts: BTreeMap<&str, usize> = report
+        .findings
+        .iter()
+        .filter(|f| f.blocking)
+        .filter_map(|f| f.account.as_deref())
+        .map(|a| (a, 0))
+        .collect();
+    for op in &report.plan.ops {
+        if let Some(count) = op.key.account().and_then(|a| accounts.get_mut(a)) {
+            *count += 1;
+        }
+    }
+    accounts
+}
+
+/// ` (N of them wait for problems to be fixed)` after the headline, when some ops cannot be made.
+fn waiting_note(report: &Report) -> String {
+    let waiting: usize = blocked_accounts(report).values().sum();
+    if waiting == 0 {
+        String::new()
+    } else {
+        format!(" ({waiting} of them wait for the problems listed to be fixed)")
+    }
+}
+
+/// The last lines of a plan that cannot go on: its blocking problems, one line each.
+fn blocking_summary(report: &Report, show: impl Fn(&str) -> String) -> String {
+    let blocking: Vec<&Finding> = report.findings.iter().filter(|f| f.blocking).collect();
+    if blocking.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "Cannot apply yet: {} problem(s) must be fixed first, then plan again:\n",
+        blocking.len()
+    );
+    for finding in blocking {
+        let scope = finding
+            .account
+            .as_deref()
+            .map_or_else(String::new, |a| format!("account {}: ", show(a)));
+        let _ = writeln!(out, "- {scope}{}", show(&finding.message));
+    }
+    out
+}
+
 /// Render as text; `color` adds ANSI colours for a terminal.
 pub fn text(report: &Report, color: bool) -> String {
     let plan = &report.plan;
     let mut out = String::new();
-    let _ = writeln!(out, "Plan: {}", headline(plan));
+    let _ = writeln!(out, "Plan: {}{}", headline(plan), waiting_note(report));
     if !plan.revenue.is_empty() {
         let (before, after) = plan.total_revenue();
         let _ = writeln!(
@@ -213,8 +261,20 @@ pub fn text(report: &Report, color: bool) -> String {
     for finding in &report.findings {
         write_finding(&mut out, finding, "");
     }
+    let blocked = blocked_accounts(report);
     for (title, revenue, ops) in groups(plan) {
         let _ = write!(out, "\n{}", terminal::text(&title));
+        if let Some(waiting) = ops
+            .first()
+            .and_then(|op| op.key.account())
+            .and_then(|a| blocked.get(a))
+        {
+            let _ = writeln!(
+                out,
+                "  (blocked: {waiting} op(s) wait for this account's problem to be fixed)"
+            );
+            continue;
+        }
         if let Some(r) = revenue {
             let _ = write!(
                 out,
@@ -226,6 +286,11 @@ pub fn text(report: &Report, color: bool) -> String {
         for op in ops {
             write_op(&mut out, op, color);
         }
+    }
+    let summary = blocking_summary(report, |t| terminal::text(t).into_owned());
+    if !summary.is_empty() {
+        out.push('\n');
+        out.push_str(&summary);
     }
     out
 }
@@ -352,7 +417,11 @@ fn write_change(out: &mut String, change: &Change, is_new: bool) {
 /// [`MARKDOWN_LIMIT`] characters with a note when cut.
 pub fn markdown(report: &Report) -> String {
     let plan = &report.plan;
-    let mut head = format!("### cwrecon plan: {}\n\n", headline(plan));
+    let mut head = format!(
+        "### cwrecon plan: {}{}\n\n",
+        headline(plan),
+        waiting_note(report)
+    );
     for breach in &report.breaches {
         let _ = writeln!(
             head,
@@ -391,9 +460,23 @@ pub fn markdown(report: &Report) -> String {
     if !report.findings.is_empty() {
         head.push('\n');
     }
+    let summary = blocking_summary(report, markdown::text);
     let mut body = String::new();
     let cut_note = "\n> Output cut to fit a comment; run `cwrecon plan` for the full plan.\n";
+    let blocked = blocked_accounts(report);
     for (title, _, ops) in groups(plan) {
+        if let Some(waiting) = ops
+            .first()
+            .and_then(|op| op.key.account())
+            .and_then(|a| blocked.get(a))
+        {
+            let _ = writeln!(
+                body,
+                "{} (blocked: {waiting} op(s) wait for this account's problem to be fixed)\n",
+                markdown::text(&title)
+            );
+            continue;
+        }
         let mut code = String::new();
         for op in &ops {
             write_op(&mut code, op, false);
@@ -411,6 +494,9 @@ pub fn markdown(report: &Report) -> String {
             break;
         }
         body.push_str(&section);
+    }
+    if !summary.is_empty() {
+        body.push_str(&summary);
     }
     head + &body
 }
