@@ -524,7 +524,9 @@ fn validate(args: &ValidateArgs) -> Result<Exit, Error> {
 }
 
 /// A client for the configuration's credentials.
-fn connect(
+/// A client for the configured tenant. A site that names no codebase (a bare host, a browser URL)
+/// is resolved by asking the server for the tenant's codebase first.
+async fn connect(
     config: &config::Config,
     requests_per_minute: u32,
     concurrency: usize,
@@ -532,7 +534,9 @@ fn connect(
 ) -> Result<crate::connectwise::Client, Error> {
     let credentials =
         config::Credentials::resolve(&config.connection.item, |name| std::env::var(name).ok())?;
-    let client_config = crate::connectwise::ClientConfig::from_credentials(&credentials)?
+    let site = crate::connectwise::Site::parse(&credentials.site)?;
+    let base = crate::connectwise::resolve_site(&site, &credentials.company_id).await;
+    let client_config = crate::connectwise::ClientConfig::at(base, &credentials)
         .with_requests_per_minute(requests_per_minute)
         .with_concurrency(concurrency)
         .with_max_response_bytes(limits.max_response_bytes)
@@ -559,7 +563,7 @@ async fn doctor(paths: Vec<PathBuf>, limits: &ReadLimits) -> Result<Exit, Error>
     } else {
         config::load(&paths)?
     };
-    let client = connect(&config, 900, 4, limits)?;
+    let client = connect(&config, 900, 4, limits).await?;
     let given = (!paths.is_empty()).then_some(&config);
     let checks = Box::pin(crate::doctor::checks(&client, given, today()?)).await;
     crate::doctor::report(&checks)
@@ -575,7 +579,8 @@ async fn export(args: ExportArgs) -> Result<Exit, Error> {
         args.requests_per_minute,
         args.concurrency,
         &args.limits,
-    )?;
+    )
+    .await?;
     let source = crate::live::ClientSource::new(client, args.concurrency);
     let snapshot = Box::pin(crate::live::read_owned_tenant(&source, &config)).await?;
     let export = crate::export::export(&config.integration.item, &snapshot);
@@ -726,7 +731,8 @@ async fn reconcile(args: ReconcileArgs) -> Result<Exit, Error> {
         args.requests_per_minute,
         args.concurrency,
         &args.limits,
-    )?;
+    )
+    .await?;
     let source = crate::live::ClientSource::new(client, args.concurrency);
     let snapshot = Box::pin(crate::live::read_snapshot(&source, &config)).await?;
     let reconciliation = crate::reconcile::reconcile(&config, &rows, &snapshot, today()?);
@@ -807,7 +813,8 @@ async fn apply(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Error> {
         args.requests_per_minute,
         args.concurrency,
         &args.limits,
-    )?;
+    )
+    .await?;
     let source = crate::live::ClientSource::new(client.clone(), args.concurrency);
     let target = crate::apply::ClientTarget::new(client.clone());
     let options = crate::workflow::ApplyOptions {
@@ -850,7 +857,7 @@ async fn unlock(args: UnlockArgs) -> Result<Exit, Error> {
     } else {
         config::load(&args.paths)?
     };
-    let client = connect(&config, 900, 1, &args.limits)?;
+    let client = connect(&config, 900, 1, &args.limits).await?;
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if !args.force && !interactive {
         return Err(Error::Usage {
@@ -886,7 +893,8 @@ async fn plan(args: PlanArgs, color: ColorChoice) -> Result<Exit, Error> {
         args.requests_per_minute,
         args.concurrency,
         &args.limits,
-    )?;
+    )
+    .await?;
     // A saved plan records its configuration, so `apply plan.json` can refuse changed files.
     // A narrowed plan records none: applying it would skip what was narrowed away unseen.
     let config_source = if args.out.is_some() && args.companies.is_empty() && args.kinds.is_empty()
@@ -1088,6 +1096,13 @@ pub fn report_error(err: &Error) {
         }
     }
     let _ = writeln!(text, "error: {}", failed_to(err));
+    if suggests_wrong_site(err) {
+        let _ = writeln!(
+            text,
+            "hint: {}; `cwrecon doctor` checks the site, the keys and the rights",
+            crate::connectwise::WRONG_SITE_HINT
+        );
+    }
     if !annotations.is_empty() {
         // Annotations are meant to start a CI command, so they skip the writer's neutralising; each
         // was escaped by `output::ci`, and no remembered secret may be in one.
@@ -1100,6 +1115,27 @@ pub fn report_error(err: &Error) {
         crate::output::terminal::Style::Escape
     };
     crate::output::write_stderr(&text, style);
+}
+
+/// Whether a ConnectWise error anywhere in the chain says the site is not the API.
+fn suggests_wrong_site(err: &Error) -> bool {
+    if let Error::Lock(crate::lock::LockError::Request {
+        wrong_site: true, ..
+    }) = err
+    {
+        return true;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(cause) = source {
+        if cause
+            .downcast_ref::<crate::connectwise::Error>()
+            .is_some_and(crate::connectwise::Error::suggests_wrong_site)
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// "failed to <message>", followed by the chain of causes, each kept to one line and a bounded

@@ -94,7 +94,7 @@ pub async fn checks(
         Err(err) => {
             checks.push(Check {
                 name: "site answers".to_owned(),
-                status: Status::Failed(format!("{err}; check CW_SITE (a cloud host needs the api- prefix, e.g. api-na.myconnectwise.net)")),
+                status: Status::Failed(format!("{err}; {}", crate::connectwise::WRONG_SITE_HINT)),
             });
             return checks;
         }

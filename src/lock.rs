@@ -317,6 +317,8 @@ pub enum LockError {
         what: &'static str,
         /// ConnectWise's answer.
         message: String,
+        /// The answer says the site is not ConnectWise's API.
+        wrong_site: bool,
     },
     /// `unlock` was given a lock id that does not hold the tenant.
     #[error(
@@ -336,6 +338,7 @@ impl LockError {
         LockError::Request {
             what,
             message: failure.message,
+            wrong_site: failure.wrong_site,
         }
     }
 }
@@ -446,9 +449,11 @@ async fn try_once<T: Target>(
         if let Some(other) = rows.iter().find(|r| !r.record.is_expired(at)) {
             return Ok(Attempt::HeldBy(other.record.clone()));
         }
+        let failure = created.err();
         return Err(LockError::Request {
             what: "create",
-            message: created.err().map_or_else(
+            wrong_site: failure.as_ref().is_some_and(|f| f.wrong_site),
+            message: failure.map_or_else(
                 || "created, but the new row was not listed".to_owned(),
                 |f| f.message,
             ),
@@ -488,7 +493,15 @@ pub async fn acquire<T: Target>(target: &T, options: &LockOptions) -> Result<Hel
                 // an apply retries its writes.
                 forget(target, &lock_id).await;
                 failures += 1;
-                if failures >= LOCK_REQUEST_ATTEMPTS {
+                // A site that is not the API will not become one: no point asking again.
+                let wrong_site = matches!(
+                    err,
+                    LockError::Request {
+                        wrong_site: true,
+                        ..
+                    }
+                );
+                if failures >= LOCK_REQUEST_ATTEMPTS || wrong_site {
                     return Err(err);
                 }
                 tracing::warn!("taking the apply lock failed, trying again: {err}");
@@ -731,6 +744,7 @@ impl<T: Target> Target for Guarded<'_, T> {
             return Err(WriteFailure {
                 message: format!("not written: {reason}"),
                 may_have_committed: false,
+                wrong_site: false,
             });
         }
         self.target.write(write).await

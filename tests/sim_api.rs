@@ -551,7 +551,7 @@ async fn login_company_info_and_system_info() {
         .json()
         .await
         .unwrap();
-    assert_eq!(info["Codebase"], "v4_6_release/");
+    assert_eq!(info["Codebase"], "v2025_1/");
     assert_eq!(
         sim.http
             .get(sim.admin("/login/companyinfo/other"))

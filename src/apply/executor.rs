@@ -27,6 +27,8 @@ pub struct WriteFailure {
     pub message: String,
     /// The request may have reached ConnectWise and committed (timeout, reset, 5xx after send).
     pub may_have_committed: bool,
+    /// The answer says the site is not ConnectWise's API (`connectwise::Error::suggests_wrong_site`).
+    pub wrong_site: bool,
 }
 
 /// Where writes go: the ConnectWise client, or anything that answers like it.
@@ -377,6 +379,7 @@ mod tests {
                 return Err(WriteFailure {
                     message: "400 InvalidObject: contact: contact is required".into(),
                     may_have_committed: false,
+                    wrong_site: false,
                 });
             }
             let id = {
@@ -399,6 +402,7 @@ mod tests {
                 return Err(WriteFailure {
                     message: "connection reset".into(),
                     may_have_committed: true,
+                    wrong_site: false,
                 });
             }
             Ok(json!({ "id": id }))

@@ -38,6 +38,7 @@ fn failure(err: &Error) -> WriteFailure {
     WriteFailure {
         message,
         may_have_committed: err.may_have_committed(),
+        wrong_site: err.suggests_wrong_site(),
     }
 }
 
@@ -45,6 +46,7 @@ fn patch_ops(body: &Json) -> Result<Vec<PatchOp>, WriteFailure> {
     let invalid = |what: &str| WriteFailure {
         message: format!("internal: malformed patch body ({what})"),
         may_have_committed: false,
+        wrong_site: false,
     };
     body.as_array()
         .ok_or_else(|| invalid("not an array"))?
@@ -67,6 +69,7 @@ fn id32(id: i64) -> Result<i32, WriteFailure> {
     i32::try_from(id).map_err(|_| WriteFailure {
         message: format!("record id {id} does not fit ConnectWise's 32-bit ids"),
         may_have_committed: false,
+        wrong_site: false,
     })
 }
 

@@ -100,13 +100,22 @@ impl ClientConfig {
     /// # Errors
     /// [`Error::InvalidSite`] when `credentials.site` is not a usable base URL.
     pub fn from_credentials(credentials: &Credentials) -> Result<ClientConfig, Error> {
-        Ok(ClientConfig::new(
+        Ok(ClientConfig::at(
             BaseUrl::from_site(&credentials.site)?,
+            credentials,
+        ))
+    }
+
+    /// A configuration with the defaults from resolved credentials, at a base URL already
+    /// resolved (see [`super::resolve_site`], which asks the server for the tenant's codebase).
+    pub fn at(base_url: BaseUrl, credentials: &Credentials) -> ClientConfig {
+        ClientConfig::new(
+            base_url,
             credentials.company_id.clone(),
             credentials.public_key.clone(),
             credentials.private_key.clone(),
             credentials.client_id.clone(),
-        ))
+        )
     }
 
     /// The same configuration with another request rate.

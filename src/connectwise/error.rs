@@ -148,6 +148,10 @@ pub enum Commit {
     Maybe,
 }
 
+/// What to do when an answer suggests `CW_SITE` is not ConnectWise's API
+/// ([`Error::suggests_wrong_site`]).
+pub const WRONG_SITE_HINT: &str = "this does not look like ConnectWise's API: check CW_SITE (the host you log in at, with the `api-` prefix on ConnectWise's cloud, e.g. api-na.myconnectwise.net; a bare host is enough)";
+
 /// A failed ConnectWise request. Messages read after "failed to".
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -319,6 +323,21 @@ impl Error {
                 ..
             }
         )
+    }
+
+    /// The answer looks like a server that is not ConnectWise's API at this base: a read of a
+    /// path the API always has came back 404, or a success was a web page instead of JSON. Both
+    /// mean `CW_SITE` points at the wrong host or codebase (see [`WRONG_SITE_HINT`]).
+    pub fn suggests_wrong_site(&self) -> bool {
+        match self {
+            Error::Http { call, status, .. } => {
+                *status == StatusCode::NOT_FOUND && call.method == Method::GET
+            }
+            Error::Decode { source, .. } => {
+                source.is_syntax() && source.line() == 1 && source.column() <= 1
+            }
+            _ => false,
+        }
     }
 
     /// The HTTP status, when ConnectWise answered.

@@ -29,6 +29,21 @@ use super::write::format_datetime;
 /// The API base path (the `v4_6_release/` codebase, API-NOTES.md §1.1).
 pub const API_BASE: &str = "/v4_6_release/apis/3.0";
 
+/// The tenant's own codebase, as `GET /login/companyinfo/{id}` names it. Like ConnectWise, the
+/// simulator serves the API under it as well as under the `v4_6_release/` router, so a client that
+/// asks for the codebase is seen to use what it was told.
+pub const CODEBASE: &str = "v2025_1/";
+
+/// The API base under [`CODEBASE`].
+pub const VERSIONED_API_BASE: &str = "/v2025_1/apis/3.0";
+
+/// The path below whichever API base a request used.
+fn below_api_base(path: &str) -> &str {
+    path.strip_prefix(API_BASE)
+        .or_else(|| path.strip_prefix(VERSIONED_API_BASE))
+        .unwrap_or_default()
+}
+
 /// Marks a response whose connection must drop before it is sent (an injected fault after a commit).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DropConnection;
@@ -44,6 +59,7 @@ pub fn app(store: Store) -> Router {
     // `route_layer`: faults, rate limit and the log apply to API routes only, not to the fallback.
     let api = Router::new()
         .route(&format!("{API_BASE}/{{*rest}}"), any(api_handler))
+        .route(&format!("{VERSIONED_API_BASE}/{{*rest}}"), any(api_handler))
         .route_layer(middleware::from_fn_with_state(store.clone(), api_layer));
     Router::new()
         .route("/login/companyinfo/{company_id}", get(company_info))
@@ -118,7 +134,7 @@ fn serve_api(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Response, ApiError> {
-    let rest = uri.path().strip_prefix(API_BASE).unwrap_or_default();
+    let rest = below_api_base(uri.path());
     let ctx = Ctx {
         base: base_url(headers),
         now: format_datetime(time::OffsetDateTime::now_utc()),
@@ -182,11 +198,7 @@ fn dispatch(
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.eq_ignore_ascii_case("forward-only"));
             let page = ops::list(&store.data(), route, &q, ctx, forward_only)?;
-            let url = format!(
-                "{}{}",
-                ctx.base,
-                uri.path().strip_prefix(API_BASE).unwrap_or_default()
-            );
+            let url = format!("{}{}", ctx.base, below_api_base(uri.path()));
             let link = if forward_only {
                 page.last_id
                     .map(|last| format!("<{}>; rel=\"next\"", q.page_url(&url, "pageId", last)))
@@ -280,7 +292,7 @@ async fn company_info(State(store): State<Store>, Path(company_id): Path<String>
     }
     axum::Json(json!({
         "CompanyName": "cwrecon simulator",
-        "Codebase": "v4_6_release/",
+        "Codebase": CODEBASE,
         "VersionCode": "v2025.1",
         "VersionNumber": "v4.6.10333",
         "CompanyID": store.credentials().company_id,

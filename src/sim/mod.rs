@@ -32,7 +32,7 @@ mod server;
 mod store;
 mod write;
 
-pub use app::{API_BASE, app};
+pub use app::{API_BASE, CODEBASE, VERSIONED_API_BASE, app};
 pub use args::SimArgs;
 pub use credentials::{
     Credentials, DEFAULT_CLIENT_ID, DEFAULT_COMPANY_ID, DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY,
