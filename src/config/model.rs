@@ -647,8 +647,8 @@ pub struct Agreement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycle: Option<Spanned<String>>,
     /// Leave the live agreement's billing cycle as it is (even none) instead of setting the
-    /// integration's default; a new agreement still gets the default. Ignored when
-    /// `billing_cycle` is given. `export` writes it for an agreement without a billing cycle.
+    /// integration's default; a new agreement still gets the default. Not with `billing_cycle`
+    /// (an error). `export` writes it for an agreement without a billing cycle.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub keep_billing_cycle: bool,
     /// Effective date of new additions; defaults to the policy's.

@@ -752,6 +752,29 @@ impl<'a> Checker<'a> {
     }
 
     /// Every declared product by folded catalog identifier.
+    /// An agreement's billing cycle: within ConnectWise's limit, and either set or kept, not both.
+    fn billing_cycle(&mut self, src: Src<'_>, agreement: &Agreement) {
+        self.opt_text(
+            src,
+            "billing cycle",
+            agreement.billing_cycle.as_ref(),
+            limits::SETUP_NAME,
+        );
+        if let (Some(cycle), true) = (&agreement.billing_cycle, agreement.keep_billing_cycle) {
+            self.push(
+                Problem::new(
+                    "billing-cycle-twice",
+                    format!(
+                        "the agreement sets billing_cycle `{}` and also asks to keep the live one",
+                        cycle.value
+                    ),
+                )
+                .at_opt(src, cycle.span, "a cycle to set")
+                .help("keep one: `billing_cycle` to set it, or `keep_billing_cycle: true` to leave ConnectWise's as it is"),
+            );
+        }
+    }
+
     /// An addition's product is declared; else the closest declared one is suggested.
     fn addition_product(
         &mut self,
@@ -1073,12 +1096,7 @@ impl<'a> Checker<'a> {
                 "setup.agreement_types",
             );
         }
-        self.opt_text(
-            src,
-            "billing cycle",
-            agreement.billing_cycle.as_ref(),
-            limits::SETUP_NAME,
-        );
+        self.billing_cycle(src, agreement);
         let start = agreement.start_date.value;
         let mut dates = agreement
             .additions
