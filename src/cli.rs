@@ -422,7 +422,8 @@ pub struct ReconcileArgs {
 /// Arguments of `cwrecon apply`.
 #[derive(Debug, clap::Args)]
 pub struct ApplyArgs {
-    /// Configuration files or folders, or one saved plan (`plan --out FILE`).
+    /// Configuration files or folders; or a saved plan (`plan --out FILE`), followed by the
+    /// configuration it was made from (required when the plan records paths outside this folder).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Only this company (vendor account or ConnectWise identifier), with the setup rows and
@@ -764,15 +765,16 @@ async fn reconcile(args: ReconcileArgs) -> Result<Exit, Error> {
 }
 
 async fn apply(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Error> {
-    let saved_path = match args.paths.as_slice() {
-        [one]
-            if one
+    // `apply plan.json [CONFIG…]`: a saved plan, with the configuration it was made from.
+    let (saved_path, given_config) = match args.paths.as_slice() {
+        [first, rest @ ..]
+            if first
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
         {
-            Some(one.clone())
+            (Some(first.clone()), rest.to_vec())
         }
-        _ => None,
+        _ => (None, Vec::new()),
     };
     let (config_paths, saved) = match &saved_path {
         Some(path) => {
@@ -786,8 +788,10 @@ async fn apply(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Error> {
                 ),
             })?;
             let paths =
-                crate::plan::saved::config_paths(&source).map_err(|problem| Error::Usage {
-                    message: format!("{}: {problem}", path.display()),
+                crate::plan::saved::config_paths(&source, &given_config).map_err(|problem| {
+                    Error::Usage {
+                        message: format!("{}: {problem}", path.display()),
+                    }
                 })?;
             if config::digest(&paths)? != source.digest {
                 return Err(Error::Usage {

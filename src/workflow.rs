@@ -381,11 +381,19 @@ fn now() -> String {
 }
 
 /// Ask a person to confirm; anything but `yes` declines.
-fn confirm(count: usize) -> bool {
+///
+/// The answer is read on a blocking thread: the apply lock's heartbeat runs in this task, and a
+/// person who takes longer than the lock's TTL to answer must not let the lock lapse to another
+/// apply while the prompt waits.
+async fn confirm(count: usize) -> bool {
     use std::io::BufRead as _;
     eprint!("Apply these {count} changes to ConnectWise? Only 'yes' is accepted: ");
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer).is_ok() && answer.trim() == "yes"
+    tokio::task::spawn_blocking(|| {
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer).is_ok() && answer.trim() == "yes"
+    })
+    .await
+    .unwrap_or(false)
 }
 
 fn print(text: &str) -> Result<(), Error> {
@@ -476,7 +484,7 @@ async fn apply_command_locked<S: Source, T: crate::apply::Target>(
                 });
             }
             Confirmation::Ask => {
-                if !confirm(report.plan.ops.len()) {
+                if !confirm(report.plan.ops.len()).await {
                     print("Not applied: only 'yes' applies. Nothing was written.\n")?;
                     return Ok(Exit::DECLINED);
                 }

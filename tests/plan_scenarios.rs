@@ -354,6 +354,7 @@ fn edit_saved_plan(path: &std::path::Path, edit: impl FnOnce(&mut serde_json::Va
 async fn a_tampered_saved_plan_is_refused_and_nothing_is_written() {
     let (t, dir, plan) = saved_plan_of_a_count_change().await;
     let plan_arg = plan.display().to_string();
+    let config = dir.path().display().to_string();
     let journal = dir.path().join("j.jsonl").display().to_string();
     let pristine = std::fs::read_to_string(&plan).unwrap();
 
@@ -368,7 +369,9 @@ async fn a_tampered_saved_plan_is_refused_and_nothing_is_written() {
         }
     });
     let before = t.writes();
-    let tampered = t.cli(&["apply", &plan_arg, "--journal", &journal]).run();
+    let tampered = t
+        .cli(&["apply", &plan_arg, &config, "--journal", &journal])
+        .run();
     assert_eq!(tampered.code, 1, "{}", tampered.transcript());
     assert!(
         tampered.stdout.contains("does not match"),
@@ -389,14 +392,18 @@ async fn a_tampered_saved_plan_is_refused_and_nothing_is_written() {
         extra["action"] = json!("delete");
         p["ops"].as_array_mut().unwrap().push(extra);
     });
-    let extra = t.cli(&["apply", &plan_arg, "--journal", &journal]).run();
+    let extra = t
+        .cli(&["apply", &plan_arg, &config, "--journal", &journal])
+        .run();
     assert_eq!(extra.code, 1, "{}", extra.transcript());
     assert!(extra.stdout.contains("does not match"), "{}", extra.stdout);
     assert_eq!(t.writes(), before, "an extra op writes nothing");
 
     // The untouched plan still applies.
     std::fs::write(&plan, &pristine).unwrap();
-    let applied = t.cli(&["apply", &plan_arg, "--journal", &journal]).run();
+    let applied = t
+        .cli(&["apply", &plan_arg, &config, "--journal", &journal])
+        .run();
     assert_eq!(applied.code, 0, "{}", applied.transcript());
     assert!(
         applied
@@ -448,7 +455,15 @@ async fn a_saved_plan_past_a_safety_rail_is_blocked_again_at_apply() {
     edit_saved_plan(&plan, |p| p["breaches"] = json!([]));
     let journal = dir.path().join("j.jsonl").display().to_string();
     let before = t.writes();
-    let blocked = t.cli(&["apply", &plan_arg, "--journal", &journal]).run();
+    let blocked = t
+        .cli(&[
+            "apply",
+            &plan_arg,
+            &config.display().to_string(),
+            "--journal",
+            &journal,
+        ])
+        .run();
     assert_eq!(blocked.code, 3, "{}", blocked.transcript());
     assert!(
         blocked.stdout.contains("safety rail"),
@@ -473,7 +488,13 @@ async fn a_saved_plan_naming_a_file_that_is_not_configuration_is_refused_unread(
     let journal = dir.path().join("j.jsonl").display().to_string();
     let before = t.writes();
     let refused = t
-        .cli(&["apply", &plan.display().to_string(), "--journal", &journal])
+        .cli(&[
+            "apply",
+            &plan.display().to_string(),
+            &secret.display().to_string(),
+            "--journal",
+            &journal,
+        ])
         .run();
     assert_eq!(refused.code, 64, "{}", refused.transcript());
     assert!(
@@ -537,4 +558,58 @@ async fn the_cross_reference_note_names_an_entry_that_applies_and_then_ends_clea
     let after = t.cli(&["plan", &config, "--detailed-exitcode"]).run();
     assert_eq!(after.code, 0, "{}", after.transcript());
     assert!(!after.stdout.contains("note:"), "{}", after.stdout);
+}
+
+/// A saved plan cannot choose the configuration it is checked against: one edited to name another
+/// folder (whose plan gives exactly the edited ops) is refused, whether the operator names the
+/// configuration (it must be the recorded one) or not (the recorded one must stay inside the
+/// working folder).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_plan_cannot_choose_its_own_configuration() {
+    let (t, dir, plan) = saved_plan_of_a_count_change().await;
+    // Another configuration, planned and saved by whoever edits the file: 45 becomes 4500.
+    let other = tempfile::tempdir().unwrap();
+    copy_examples(other.path());
+    let acme = other.path().join("companies/acme.yaml");
+    let text = std::fs::read_to_string(&acme)
+        .unwrap()
+        .replace("quantity: 42 }", "quantity: 4500 }");
+    std::fs::write(&acme, text).unwrap();
+    let forged = other.path().join("plan.json");
+    let made = t
+        .cli(&[
+            "plan",
+            &other.path().display().to_string(),
+            "--allow-destructive",
+            "--out",
+            &forged.display().to_string(),
+        ])
+        .run();
+    assert_eq!(made.code, 0, "{}", made.transcript());
+    std::fs::copy(&forged, &plan).unwrap();
+    let journal = dir.path().join("j.jsonl").display().to_string();
+    let before = t.writes();
+
+    let named = t
+        .cli(&[
+            "apply",
+            &plan.display().to_string(),
+            &dir.path().display().to_string(),
+            "--journal",
+            &journal,
+        ])
+        .run();
+    assert_eq!(named.code, 64, "{}", named.transcript());
+    assert!(named.stderr.contains("was made from"), "{}", named.stderr);
+
+    let unnamed = t
+        .cli(&["apply", &plan.display().to_string(), "--journal", &journal])
+        .run();
+    assert_eq!(unnamed.code, 64, "{}", unnamed.transcript());
+    assert!(
+        unnamed.stderr.contains("outside the working folder"),
+        "{}",
+        unnamed.stderr
+    );
+    assert_eq!(t.writes(), before, "nothing written");
 }

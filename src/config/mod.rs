@@ -157,10 +157,21 @@ pub fn digest(paths: &[PathBuf]) -> Result<String, Error> {
         }
     };
     for path in load::discover(paths)? {
-        let text = std::fs::read(&path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
+        // Never more than the loader would read: a device or a huge file named as configuration
+        // is refused here too, not read until memory runs out.
+        let text = load::read_capped(&path, load::MAX_FILE_BYTES)
+            .and_then(|bytes| {
+                bytes.ok_or_else(|| {
+                    std::io::Error::other(format!(
+                        "larger than {} bytes, the most a configuration file may be",
+                        load::MAX_FILE_BYTES
+                    ))
+                })
+            })
+            .map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
         feed(path.display().to_string().as_bytes());
         feed(&[0]);
         feed(&text);

@@ -84,34 +84,86 @@ pub fn load(path: &Path) -> Result<JsonPlan, SavedPlanError> {
     Ok(plan)
 }
 
-/// The configuration paths a saved plan names, checked before anything is read from them.
+/// The configuration to plan a saved plan again from, checked before anything is read from it.
 ///
-/// A path must be a folder or a `.yaml`/`.yml` file, and a file must still be one once symbolic
-/// links are resolved: the loader reads a file given by name whatever it holds, and its diagnostics
-/// quote the lines they point at. A plan file is untrusted, so it may only name configuration.
+/// The paths a plan records are untrusted: whoever can edit the file could point them at another
+/// configuration (an unreviewed folder, one made to give exactly the edited ops) and the re-derived
+/// plan would then "match". So:
+/// - paths given on the command line (`cwrecon apply plan.json CONFIG…`, what a pipeline should do)
+///   are the operator's, and must be the ones the plan records;
+/// - without them, the recorded paths are used only when each is relative, has no `..`, and stays
+///   inside the working folder once links are resolved.
+///
+/// Either way a path must be a folder or a `.yaml`/`.yml` file (also once links are resolved): the
+/// loader reads a file given by name whatever it holds, and its diagnostics quote its lines.
 ///
 /// # Errors
-///
-/// A message naming the first path that is not configuration, and what to do.
-pub fn config_paths(source: &ConfigSource) -> Result<Vec<PathBuf>, String> {
+/// A message naming the first path refused, and what to do.
+pub fn config_paths(source: &ConfigSource, given: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     if source.paths.is_empty() {
         return Err("names no configuration path; plan again with --out".to_owned());
     }
-    source
-        .paths
-        .iter()
-        .map(|text| {
-            let path = PathBuf::from(text);
-            if is_configuration(&path) {
-                Ok(path)
-            } else {
-                Err(format!(
-                    "names {text:?} as configuration, which is neither a folder nor a .yaml/.yml file; \
-                     it was not read. Plan again with --out from your configuration"
-                ))
+    let recorded: Vec<PathBuf> = source.paths.iter().map(PathBuf::from).collect();
+    let paths = if given.is_empty() {
+        for path in &recorded {
+            if !inside_working_folder(path) {
+                return Err(format!(
+                    "names {:?} as its configuration, outside the working folder; give the configuration on the command line: cwrecon apply PLAN.json CONFIG…",
+                    path.display().to_string()
+                ));
             }
-        })
-        .collect()
+        }
+        recorded
+    } else {
+        let same = given.len() == recorded.len()
+            && given.iter().zip(&recorded).all(|(g, r)| same_path(g, r));
+        if !same {
+            return Err(format!(
+                "was made from {:?}, not {:?}; plan again from the configuration you mean to apply",
+                source.paths,
+                given
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+            ));
+        }
+        given.to_vec()
+    };
+    for path in &paths {
+        if !is_configuration(path) {
+            return Err(format!(
+                "names {:?} as configuration, which is neither a folder nor a .yaml/.yml file; it was not read. Plan again with --out from your configuration",
+                path.display().to_string()
+            ));
+        }
+    }
+    Ok(paths)
+}
+
+/// Relative, without `..`, and inside the working folder once links are resolved.
+fn inside_working_folder(path: &Path) -> bool {
+    use std::path::Component;
+    let plain = path
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    let here = std::env::current_dir().and_then(std::fs::canonicalize);
+    let there = std::fs::canonicalize(path);
+    plain
+        && match (here, there) {
+            (Ok(here), Ok(there)) => there.starts_with(here),
+            // Missing: the loader reports it by name, having read nothing.
+            (Ok(_), Err(_)) => true,
+            (Err(_), _) => false,
+        }
+}
+
+/// The same file or folder: equal as written, or once resolved.
+fn same_path(a: &Path, b: &Path) -> bool {
+    a == b
+        || matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
 }
 
 fn is_configuration(path: &Path) -> bool {
@@ -438,12 +490,41 @@ mod tests {
             paths: paths.iter().map(|p| p.display().to_string()).collect(),
             digest: String::new(),
         };
-        assert!(config_paths(&source(&[&yaml, dir.path()])).is_ok());
-        assert!(config_paths(&source(&[&text])).is_err());
+        // Given on the command line, as recorded: taken, if configuration.
+        let both = [yaml.clone(), dir.path().to_path_buf()];
+        assert!(config_paths(&source(&[&yaml, dir.path()]), &both).is_ok());
+        assert!(config_paths(&source(&[&text]), std::slice::from_ref(&text)).is_err());
         assert!(
-            config_paths(&source(&[&disguised])).is_err(),
+            config_paths(&source(&[&disguised]), std::slice::from_ref(&disguised)).is_err(),
             "a .yaml link to another file"
         );
-        assert!(config_paths(&source(&[])).is_err());
+        assert!(config_paths(&source(&[]), &[]).is_err());
+    }
+
+    #[test]
+    fn the_configuration_a_plan_records_is_used_only_inside_the_working_folder_or_as_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = |p: &str| ConfigSource {
+            paths: vec![p.to_owned()],
+            digest: String::new(),
+        };
+        // Recorded outside the working folder (absolute, or through `..`): refused unless given.
+        let absolute = dir.path().display().to_string();
+        assert!(
+            config_paths(&elsewhere(&absolute), &[])
+                .unwrap_err()
+                .contains("outside the working folder")
+        );
+        assert!(config_paths(&elsewhere("../x"), &[]).is_err());
+        assert!(config_paths(&elsewhere(&absolute), &[dir.path().to_path_buf()]).is_ok());
+        // Given, but not what the plan was made from.
+        let other = tempfile::tempdir().unwrap();
+        assert!(
+            config_paths(&elsewhere(&absolute), &[other.path().to_path_buf()])
+                .unwrap_err()
+                .contains("was made from")
+        );
+        // Relative and inside: used as recorded (`src` is a folder of this crate).
+        assert!(config_paths(&elsewhere("src"), &[]).is_ok());
     }
 }
