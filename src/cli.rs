@@ -108,7 +108,7 @@ runtime failure, 78 invalid configuration, 64 usage error.")]
 Examples:
   cwrecon apply examples/intermedia                  plan, show, ask, apply
   cwrecon apply examples/intermedia --auto-approve   for pipelines
-  cwrecon plan examples/intermedia --out plan.json && cwrecon apply plan.json
+  cwrecon plan examples/intermedia --out plan.json && cwrecon apply plan.json examples/intermedia
 
   cwrecon apply my-config --company 1002345          one company first (and what it needs)
 

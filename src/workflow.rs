@@ -197,7 +197,7 @@ fn outcome_summary(report: &Report, outcomes: &[crate::apply::Outcome]) -> Strin
                 let _ = writeln!(
                     out,
                     "  adopted {}: it already existed (made after the plan), so it was not created again",
-                    op.key
+                    shown(&op.key)
                 );
             }
             crate::apply::Outcome::Done { .. } => {}
@@ -211,7 +211,13 @@ fn outcome_summary(report: &Report, outcomes: &[crate::apply::Outcome]) -> Strin
                 );
             }
             crate::apply::Outcome::Stopped { reason } => {
-                let _ = writeln!(out, "  skipped {} {}: {reason}", op.action.verb(), op.key);
+                let _ = writeln!(
+                    out,
+                    "  skipped {} {}: {}",
+                    op.action.verb(),
+                    shown(&op.key),
+                    crate::output::terminal::text(reason)
+                );
             }
             crate::apply::Outcome::Skipped { because_of } => {
                 let cause = report
@@ -622,7 +628,9 @@ async fn run_journaled<T: crate::apply::Target>(
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
     {
-        std::fs::create_dir_all(dir).map_err(write_err)?;
+        // The journal's own folder is refused as a link too (a repository could commit
+        // `.cwrecon` as one, pointing the journal anywhere the runner can write).
+        crate::files::create_dir(dir).map_err(write_err)?;
     }
     let journal = std::sync::Mutex::new(crate::files::append(&options.journal).map_err(write_err)?);
     let loss = std::sync::Mutex::new(JournalLoss::default());
@@ -665,7 +673,7 @@ async fn run_journaled<T: crate::apply::Target>(
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
                 loss.lost
-                    .push(format!("#{index} {} {}", op.action.verb(), op.key));
+                    .push(format!("#{index} {} {}", op.action.verb(), shown(&op.key)));
                 loss.first_error.get_or_insert(err);
             }
             if json_events {

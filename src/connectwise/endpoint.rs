@@ -172,7 +172,9 @@ impl<K: serde::Serialize + serde::de::DeserializeOwned> Endpoint<K> {
             NextPage::None => None,
             // No usable `Link`: only an empty page ends the list. A short page may come from a
             // proxy that caps page sizes; stopping there would lose the rest.
-            NextPage::Unknown => (!records.is_empty()).then_some(page + 1),
+            // The last page number there is ends the list too, never wrapping or panicking (a
+            // server's `Link` may have jumped there).
+            NextPage::Unknown => page.checked_add(1).filter(|_| !records.is_empty()),
         };
         let fingerprint = Fingerprint::of(&response.body);
         Ok((Page { records, next }, fingerprint))

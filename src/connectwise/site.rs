@@ -401,7 +401,7 @@ mod tests {
         assert!(err("https://x.example/v2025_1/apis/3.0?token=1").contains("query"));
         assert_eq!(
             err("https://user:pw@x.example/p?token=abc#f"),
-            "use ConnectWise site `https://***@x.example/p?token=***#***`: credentials do not belong in the URL; use the key variables"
+            "use ConnectWise site `https://***@x.example/***`: credentials do not belong in the URL; use the key variables"
         );
         assert!(err("https://").contains("not a URL"));
     }

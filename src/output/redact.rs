@@ -189,6 +189,15 @@ fn is_token_byte(b: u8) -> bool {
 /// that does not parse as a URL too.
 pub fn url(text: &str) -> String {
     let visible = terminal::text(text);
+    // User info may itself hold `/`, `?` or `#` (`https://user:pa/ss@host`), which would end the
+    // authority early for the rules below; with an `@` anywhere, show only the scheme, `***@`, the
+    // host after the last `@`, and a mark for whatever followed it.
+    if let Some((_, after)) = visible.rsplit_once('@') {
+        let scheme = visible.find("://").map_or("", |i| &visible[..i + 3]);
+        let host_end = after.find(['/', '?', '#']).unwrap_or(after.len());
+        let more = if host_end < after.len() { "/***" } else { "" };
+        return format!("{scheme}{MASK}@{}{more}", &after[..host_end]);
+    }
     let (rest, fragment) = match visible.split_once('#') {
         Some((rest, _)) => (rest, Some(MASK)),
         None => (visible.as_ref(), None),
@@ -312,11 +321,25 @@ mod tests {
     fn a_url_is_shown_without_user_info_query_values_or_fragment() {
         assert_eq!(
             url("https://user:pass@host.example/x?token=abc&flag#frag"),
-            "https://***@host.example/x?token=***&***#***"
+            "https://***@host.example/***"
+        );
+        assert_eq!(
+            url("https://host.example/x?token=abc&flag#frag"),
+            "https://host.example/x?token=***&***#***"
         );
         assert_eq!(url("user:pw@host.example"), "***@host.example");
         assert_eq!(url("https://host.example/a/b"), "https://host.example/a/b");
-        assert_eq!(url("https://a@b@host/x@y"), "https://***@host/x@y");
+        // User info holding `/`, `?` or `#` still never shows.
+        for (site, secret) in [
+            ("https://user:pa/ss@host", "pa/ss"),
+            ("https://u:p?x@host", "p?x"),
+            ("user:se/cret@host", "se/cret"),
+            ("https://a@b@host/x@y", "b@"),
+        ] {
+            let shown = url(site);
+            assert!(!shown.contains(secret), "{site} → {shown}");
+            assert!(shown.contains("***@"), "{site} → {shown}");
+        }
     }
 
     proptest! {
