@@ -31,7 +31,10 @@ pub enum Style {
 }
 
 /// Whether a terminal would act on `c` or a reader would not see it: controls, format characters,
-/// line and paragraph separators.
+/// line and paragraph separators, and the default-ignorable characters of other categories that
+/// render as nothing (the Hangul fillers, the combining grapheme joiner, Khmer inherent vowels,
+/// Mongolian variation selectors, reserved specials). Emoji variation selectors are left: they
+/// only change how the character before them looks.
 pub fn is_hidden(c: char) -> bool {
     matches!(
         get_general_category(c),
@@ -39,6 +42,15 @@ pub fn is_hidden(c: char) -> bool {
             | GeneralCategory::Format
             | GeneralCategory::LineSeparator
             | GeneralCategory::ParagraphSeparator
+    ) || matches!(
+        c,
+        '\u{034F}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{3164}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
     )
 }
 
@@ -125,6 +137,15 @@ fn push_json_escape(out: &mut String, c: char) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn fillers_that_render_as_nothing_are_hidden_and_emoji_selectors_are_not() {
+        for c in ['\u{3164}', '\u{034F}', '\u{115F}', '\u{FFA0}', '\u{180B}', '\u{200B}'] {
+            assert!(is_hidden(c), "U+{:04X}", u32::from(c));
+        }
+        assert!(!is_hidden('\u{FE0F}'));
+        assert!(!is_hidden('é'));
+    }
 
     #[test]
     fn controls_and_invisible_characters_are_shown_as_escapes() {
