@@ -232,24 +232,7 @@ async fn a_company_to_create_without_a_country_is_refused_before_any_request() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_saved_plan_goes_stale_when_the_tenant_changes() {
-    let t = converged().await;
-    let dir = tempfile::tempdir().unwrap();
-    copy_examples(dir.path());
-    let acme = dir.path().join("companies/acme.yaml");
-    let text = std::fs::read_to_string(&acme)
-        .unwrap()
-        .replace("quantity: 42 }", "quantity: 45 }");
-    std::fs::write(&acme, text).unwrap();
-    let out = dir.path().join("plan.json");
-    let saved = t
-        .cli(&[
-            "plan",
-            &dir.path().display().to_string(),
-            "--out",
-            &out.display().to_string(),
-        ])
-        .run();
-    assert_eq!(saved.code, 0, "{}", saved.transcript());
+    let (t, dir, out) = saved_plan_of_a_count_change().await;
     let plan = cwrecon::plan::saved::load(&out).unwrap();
     assert_eq!(plan.ops.len(), 2, "Acme's two 42-seat lines");
 

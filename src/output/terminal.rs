@@ -140,7 +140,9 @@ mod tests {
 
     #[test]
     fn fillers_that_render_as_nothing_are_hidden_and_emoji_selectors_are_not() {
-        for c in ['\u{3164}', '\u{034F}', '\u{115F}', '\u{FFA0}', '\u{180B}', '\u{200B}'] {
+        for c in [
+            '\u{3164}', '\u{034F}', '\u{115F}', '\u{FFA0}', '\u{180B}', '\u{200B}',
+        ] {
             assert!(is_hidden(c), "U+{:04X}", u32::from(c));
         }
         assert!(!is_hidden('\u{FE0F}'));
