@@ -171,23 +171,7 @@ async fn an_addition_no_longer_desired_is_cancelled_and_mass_cancellation_is_blo
     );
 
     // Every company's lines gone at once: blocked (exit 3) unless explicitly allowed.
-    for file in ["acme", "bluebird", "cedar", "delta"] {
-        let p = dir.path().join(format!("companies/{file}.yaml"));
-        let text = std::fs::read_to_string(&p).unwrap();
-        let kept: String = text
-            .lines()
-            .filter(|l| !l.trim_start().starts_with("- { product:"))
-            .fold(String::new(), |mut out, l| {
-                out.push_str(l);
-                out.push('\n');
-                out
-            });
-        std::fs::write(
-            &p,
-            kept.replace("      additions:\n", "      additions: []\n"),
-        )
-        .unwrap();
-    }
+    remove_every_addition(dir.path());
     let blocked = t.cli(&["plan", &path]).run();
     assert_eq!(blocked.code, 3, "{}", blocked.transcript());
     insta::assert_snapshot!(
@@ -283,6 +267,27 @@ async fn a_saved_plan_goes_stale_when_the_tenant_changes() {
         "{}",
         stale[0].reason
     );
+}
+
+/// Every company's additions gone from a copy of the examples: a mass cancellation.
+fn remove_every_addition(config: &std::path::Path) {
+    for file in ["acme", "bluebird", "cedar", "delta"] {
+        let p = config.join(format!("companies/{file}.yaml"));
+        let text = std::fs::read_to_string(&p).unwrap();
+        let kept: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("- { product:"))
+            .fold(String::new(), |mut out, l| {
+                out.push_str(l);
+                out.push('\n');
+                out
+            });
+        std::fs::write(
+            &p,
+            kept.replace("      additions:\n", "      additions: []\n"),
+        )
+        .unwrap();
+    }
 }
 
 fn copy_examples(to: &std::path::Path) {
@@ -404,23 +409,7 @@ async fn a_saved_plan_past_a_safety_rail_is_blocked_again_at_apply() {
     let t = converged().await;
     let dir = tempfile::tempdir().unwrap();
     copy_examples(dir.path());
-    for file in ["acme", "bluebird", "cedar", "delta"] {
-        let p = dir.path().join(format!("companies/{file}.yaml"));
-        let text = std::fs::read_to_string(&p).unwrap();
-        let kept: String = text
-            .lines()
-            .filter(|l| !l.trim_start().starts_with("- { product:"))
-            .fold(String::new(), |mut out, l| {
-                out.push_str(l);
-                out.push('\n');
-                out
-            });
-        std::fs::write(
-            &p,
-            kept.replace("      additions:\n", "      additions: []\n"),
-        )
-        .unwrap();
-    }
+    remove_every_addition(dir.path());
     let config = dir.path().join("companies").parent().unwrap().to_owned();
     let plan = dir.path().join("plan.json");
     let plan_arg = plan.display().to_string();
