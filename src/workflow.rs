@@ -170,6 +170,16 @@ impl Applied {
     }
 }
 
+/// One op's line in the summary: `  failed  create addition …: reason` (the reason already escaped).
+fn op_line(out: &mut String, label: &str, op: &crate::plan::Op, reason: &str) {
+    let _ = writeln!(
+        out,
+        "  {label} {} {}: {reason}",
+        op.action.verb(),
+        shown(&op.key)
+    );
+}
+
 /// A key for a line of text: its parts come from outside, so they are escaped.
 fn shown(key: &crate::model::Key) -> String {
     crate::output::terminal::text(&key.to_string()).into_owned()
@@ -202,21 +212,19 @@ fn outcome_summary(report: &Report, outcomes: &[crate::apply::Outcome]) -> Strin
             }
             crate::apply::Outcome::Done { .. } => {}
             crate::apply::Outcome::Failed { error } => {
-                let _ = writeln!(
-                    out,
-                    "  failed  {} {}: {}",
-                    op.action.verb(),
-                    shown(&op.key),
-                    crate::output::terminal::text(error)
+                op_line(
+                    &mut out,
+                    "failed ",
+                    op,
+                    &crate::output::terminal::text(error),
                 );
             }
             crate::apply::Outcome::Stopped { reason } => {
-                let _ = writeln!(
-                    out,
-                    "  skipped {} {}: {}",
-                    op.action.verb(),
-                    shown(&op.key),
-                    crate::output::terminal::text(reason)
+                op_line(
+                    &mut out,
+                    "skipped",
+                    op,
+                    &crate::output::terminal::text(reason),
                 );
             }
             crate::apply::Outcome::Skipped { because_of } => {
@@ -225,12 +233,7 @@ fn outcome_summary(report: &Report, outcomes: &[crate::apply::Outcome]) -> Strin
                     .ops
                     .get(*because_of)
                     .map_or_else(String::new, |o| shown(&o.key));
-                let _ = writeln!(
-                    out,
-                    "  skipped {} {}: waits for {cause}",
-                    op.action.verb(),
-                    shown(&op.key)
-                );
+                op_line(&mut out, "skipped", op, &format!("waits for {cause}"));
             }
         }
     }
