@@ -959,9 +959,11 @@ fn man() -> Result<Exit, Error> {
     command.build();
     let page = clap_mangen::Man::new(command.clone());
     let mut out = Vec::new();
-    let render_err = |source| Error::Output {
-        what: "the man page".to_owned(),
-        source,
+    let render_err = |source| {
+        Error::from(crate::output::WriteError {
+            what: "the man page".to_owned(),
+            source,
+        })
     };
     page.render_title(&mut out).map_err(render_err)?;
     page.render_name_section(&mut out).map_err(render_err)?;

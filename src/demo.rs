@@ -229,5 +229,5 @@ pub async fn run(today: crate::model::Date) -> Result<Exit, Error> {
 }
 
 fn print(text: &str) -> Result<(), Error> {
-    crate::output::write_stdout(text, "the demo")
+    Ok(crate::output::write_stdout(text, "the demo")?)
 }

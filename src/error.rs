@@ -52,14 +52,8 @@ pub enum Error {
     #[error(transparent)]
     Credentials(#[from] crate::config::CredentialsError),
     /// Writing the command's output failed.
-    #[error("write {what}")]
-    Output {
-        /// What was being written (e.g. "the JSON Schema to stdout").
-        what: String,
-        /// The underlying I/O error.
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Output(#[from] crate::output::WriteError),
     /// Writing a file failed.
     #[error("write {path}", path = path.display())]
     WriteFile {
@@ -104,7 +98,7 @@ impl Error {
             | Error::Preflight { .. }
             | Error::StalePlan { .. }
             | Error::SavedPlanMismatch { .. }
-            | Error::Output { .. }
+            | Error::Output(_)
             | Error::WriteFile { .. }
             | Error::Internal { .. } => Exit::FAILURE,
         }

@@ -50,7 +50,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::apply::{Lookup, Target, Write, WriteFailure};
 
 /// The lock row's name (the `name` field, at most 30 characters in ConnectWise).
-pub const LOCK_NAME: &str = "cwrecon-lock";
+pub const LOCK_NAME: &str = crate::model::LOCK_ROW_NAME;
 /// How long a lock lives without a heartbeat: a crashed apply blocks others at most this long.
 pub const TTL: Duration = Duration::from_mins(10);
 /// How often a waiting apply looks again.
@@ -70,7 +70,7 @@ const MAX_READ: usize = 400;
 pub fn is_lock_row(row: &Json) -> bool {
     row.get("name")
         .and_then(Json::as_str)
-        .is_some_and(|n| n.trim().eq_ignore_ascii_case(LOCK_NAME))
+        .is_some_and(crate::model::is_lock_row_name)
 }
 
 /// The lock's record: who holds it, since when, until when.

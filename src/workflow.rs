@@ -113,13 +113,16 @@ pub async fn plan<S: Source>(
 fn show(report: &Report, options: &PlanOptions) -> Result<(), Error> {
     let text = match options.format {
         Format::Text if options.color => {
-            return crate::output::write_stdout_styled(&render::text(report, true), "the plan");
+            return Ok(crate::output::write_stdout_styled(
+                &render::text(report, true),
+                "the plan",
+            )?);
         }
         Format::Text => render::text(report, false),
         Format::Markdown => render::markdown(report),
         Format::Json => render::json(report),
     };
-    crate::output::write_stdout(&text, "the plan")
+    Ok(crate::output::write_stdout(&text, "the plan")?)
 }
 
 fn decide(report: &Report, options: &PlanOptions) -> Exit {
@@ -406,7 +409,7 @@ async fn confirm(count: usize) -> bool {
 }
 
 fn print(text: &str) -> Result<(), Error> {
-    crate::output::write_stdout(text, "apply output")
+    Ok(crate::output::write_stdout(text, "apply output")?)
 }
 
 /// `cwrecon apply`: from a configuration (plan, show, confirm) or from a saved plan (check it is
