@@ -69,7 +69,7 @@ pub enum Error {
         /// The export file.
         path: PathBuf,
         /// What is wrong, by line.
-        problems: Vec<crate::vendor::intermedia::Problem>,
+        problems: Vec<crate::billing_report::intermedia::Problem>,
     },
     /// The tenant's apply lock could not be taken, or `unlock` found no such lock.
     #[error(transparent)]

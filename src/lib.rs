@@ -11,25 +11,20 @@
 //! commands around the pipeline.
 
 pub mod apply;
+pub mod billing_report;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod connectwise;
-pub mod demo;
-pub mod doctor;
 mod error;
 pub mod exit;
-pub mod export;
 pub mod files;
-pub mod import;
 pub mod live;
 pub mod lock;
 pub mod model;
 pub mod output;
 pub mod plan;
-pub mod reconcile;
 pub mod sim;
-pub mod vendor;
-pub mod workflow;
 
 pub use error::Error;
 pub use exit::Exit;
@@ -38,10 +33,10 @@ pub use exit::Exit;
 ///
 /// Everything the user sees on success goes to stdout; diagnostics go to stderr.
 pub async fn run(cli: cli::Cli) -> Exit {
-    match Box::pin(cli::execute(cli)).await {
+    match Box::pin(commands::execute(cli)).await {
         Ok(exit) => exit,
         Err(err) => {
-            cli::report_error(&err);
+            commands::report::report_error(&err);
             err.exit_code()
         }
     }

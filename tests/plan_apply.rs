@@ -33,11 +33,11 @@ async fn set_up_by_hand(t: &Tenant) {
     t.with_example_companies().await;
 }
 
-async fn apply_examples(t: &Tenant) -> cwrecon::workflow::Applied {
+async fn apply_examples(t: &Tenant) -> cwrecon::commands::workflow::Applied {
     let config = cwrecon::config::load(&["examples/intermedia".into()]).unwrap();
     let source = ClientSource::new(t.client.clone(), 4);
     let target = ClientTarget::new(t.client.clone());
-    cwrecon::workflow::apply(&config, &source, &target, today(), false, 4)
+    cwrecon::commands::workflow::apply(&config, &source, &target, today(), false, 4)
         .await
         .unwrap()
         .unwrap_or_else(|refused| panic!("{refused}"))

@@ -24,7 +24,7 @@ async fn converged() -> Tenant {
     let config = cwrecon::config::load(&["examples/intermedia".into()]).unwrap();
     let source = ClientSource::new(t.client.clone(), 4);
     let target = ClientTarget::new(t.client.clone());
-    let applied = Box::pin(cwrecon::workflow::apply(
+    let applied = Box::pin(cwrecon::commands::workflow::apply(
         &config,
         &source,
         &target,
