@@ -240,6 +240,17 @@ pub enum ErrorFormat {
     Github,
 }
 
+/// How a plan is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For a terminal.
+    Text,
+    /// For a pull-request comment.
+    Markdown,
+    /// Versioned JSON for machines.
+    Json,
+}
+
 /// Arguments of `cwrecon plan`.
 #[derive(Debug, clap::Args)]
 pub struct PlanArgs {
@@ -247,8 +258,8 @@ pub struct PlanArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// How to show the plan.
-    #[arg(long, value_enum, default_value_t = crate::commands::workflow::Format::Text)]
-    pub format: crate::commands::workflow::Format,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     /// Also save the plan as JSON, for `cwrecon apply FILE`.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -409,8 +420,8 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub allow_destructive: bool,
     /// `text` shows the plan and a summary; `json` prints one JSON event per op.
-    #[arg(long, value_enum, default_value_t = crate::commands::workflow::Format::Text)]
-    pub format: crate::commands::workflow::Format,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     /// Where to append the journal of every op and outcome.
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,

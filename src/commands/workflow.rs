@@ -16,16 +16,7 @@ use crate::model::{Date, Kind, fold_name};
 use crate::plan::render::{self, Report};
 use crate::plan::{assemble, keep_kinds};
 
-/// How a plan is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// For a terminal.
-    Text,
-    /// For a pull-request comment.
-    Markdown,
-    /// Versioned JSON for machines.
-    Json,
-}
+pub use crate::cli::Format;
 
 /// What `plan` was asked to do, resolved from the command line.
 #[derive(Debug, Clone)]
