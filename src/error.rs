@@ -63,14 +63,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// The vendor's billing export has rows that cannot be used as they are.
-    #[error("read the vendor export {path}: {} problem(s), listed above; nothing was written", problems.len(), path = path.display())]
-    VendorExport {
-        /// The export file.
-        path: PathBuf,
-        /// What is wrong, by line.
-        problems: Vec<crate::billing_report::intermedia::Problem>,
-    },
+    /// The vendor's billing export cannot be used as it is.
+    #[error(transparent)]
+    VendorExport(#[from] crate::billing_report::ReportError),
     /// The tenant's apply lock could not be taken, or `unlock` found no such lock.
     #[error(transparent)]
     Lock(#[from] crate::lock::LockError),
@@ -86,7 +81,7 @@ impl Error {
     /// The documented exit code for this failure.
     pub fn exit_code(&self) -> Exit {
         match self {
-            Error::Config(_) | Error::Credentials(_) | Error::VendorExport { .. } => Exit::CONFIG,
+            Error::Config(_) | Error::Credentials(_) | Error::VendorExport(_) => Exit::CONFIG,
             Error::Usage { .. } => Exit::USAGE,
             Error::Lock(crate::lock::LockError::Held { .. }) => Exit::LOCKED,
             Error::Lock(

@@ -1178,7 +1178,7 @@ fn unintended_changes(expected: &Config, edited: &Config) -> Vec<String> {
 pub(super) fn run(args: &ImportArgs) -> Result<Exit, Error> {
     let Vendor::Intermedia = args.vendor;
     let (config, texts) = config::load_for_edit(&args.paths)?;
-    let rows = super::read_export(&args.export)?;
+    let rows = crate::billing_report::read(&args.export)?;
     let options = Options {
         add_unknown: args.add_unknown,
         companies_dir: args.companies_dir.clone(),

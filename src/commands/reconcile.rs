@@ -575,7 +575,7 @@ pub fn csv(reconciliation: &Reconciliation, only_differences: bool) -> Result<St
 pub(super) async fn run(args: ReconcileArgs) -> Result<Exit, Error> {
     let Vendor::Intermedia = args.vendor;
     let config = config::load(&args.paths)?;
-    let rows = super::read_export(&args.export)?;
+    let rows = crate::billing_report::read(&args.export)?;
     let client = super::connect(
         &config,
         args.requests_per_minute,

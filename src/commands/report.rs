@@ -64,7 +64,7 @@ pub fn report_error(err: &Error) {
             );
         }
     }
-    if let Error::VendorExport { path, problems } = err {
+    if let Error::VendorExport(crate::billing_report::ReportError { path, problems }) = err {
         let file = path.display().to_string();
         for problem in problems {
             if github_annotations() {
