@@ -334,10 +334,10 @@ pub enum LockError {
 }
 
 impl LockError {
-    fn request(what: &'static str, failure: WriteFailure) -> LockError {
+    fn request(what: &'static str, failure: &WriteFailure) -> LockError {
         LockError::Request {
             what,
-            message: failure.message,
+            message: failure.to_string(),
             wrong_site: failure.wrong_site,
         }
     }
@@ -363,7 +363,7 @@ async fn rows<T: Target>(target: &T) -> Result<Vec<Row>, LockError> {
     let found = target
         .find(&lookup())
         .await
-        .map_err(|f| LockError::request("list", f))?;
+        .map_err(|f| LockError::request("list", &f))?;
     let mut rows: Vec<Row> = found
         .iter()
         .filter(|r| is_lock_row(r))
@@ -455,7 +455,7 @@ async fn try_once<T: Target>(
             wrong_site: failure.as_ref().is_some_and(|f| f.wrong_site),
             message: failure.map_or_else(
                 || "created, but the new row was not listed".to_owned(),
-                |f| f.message,
+                |f| f.to_string(),
             ),
         });
     };
@@ -467,7 +467,7 @@ async fn try_once<T: Target>(
             let holder = w.record.clone();
             delete(target, ours.id)
                 .await
-                .map_err(|f| LockError::request("delete our losing row", f))?;
+                .map_err(|f| LockError::request("delete our losing row", &f))?;
             Ok(Attempt::HeldBy(holder))
         }
         _ => Ok(Attempt::Won(ours)),
@@ -676,7 +676,7 @@ impl Held {
                 body: patch,
             })
             .await
-            .map_err(|f| Renewal::Failed(f.message))?;
+            .map_err(|f| Renewal::Failed(f.to_string()))?;
         Ok(at + self.options.ttl)
     }
 
@@ -720,7 +720,7 @@ impl Held {
         {
             delete(target, row.id)
                 .await
-                .map_err(|f| LockError::request("delete", f))?;
+                .map_err(|f| LockError::request("delete", &f))?;
         }
         Ok(())
     }
@@ -742,7 +742,9 @@ impl<T: Target> Target for Guarded<'_, T> {
     async fn write(&self, write: &Write) -> Result<Json, WriteFailure> {
         if let Some(reason) = self.lost.get() {
             return Err(WriteFailure {
-                message: format!("not written: {reason}"),
+                error: crate::apply::ApplyError::Halted {
+                    reason: reason.clone(),
+                },
                 may_have_committed: false,
                 wrong_site: false,
             });
@@ -781,7 +783,7 @@ pub async fn unlock<T: Target>(
     }
     delete(target, row.id)
         .await
-        .map_err(|f| LockError::request("delete", f))?;
+        .map_err(|f| LockError::request("delete", &f))?;
     Ok(Some(row.record.clone()))
 }
 
