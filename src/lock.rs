@@ -319,6 +319,8 @@ pub enum LockError {
         message: String,
         /// The answer says the site is not ConnectWise's API.
         wrong_site: bool,
+        /// ConnectWise refused the login or the right (401, 403): asking again cannot help.
+        refused: bool,
     },
     /// `unlock` was given a lock id that does not hold the tenant.
     #[error(
@@ -339,6 +341,7 @@ impl LockError {
             what,
             message: failure.to_string(),
             wrong_site: failure.wrong_site,
+            refused: failure.error.stop_reason().is_some(),
         }
     }
 }
@@ -453,6 +456,9 @@ async fn try_once<T: Target>(
         return Err(LockError::Request {
             what: "create",
             wrong_site: failure.as_ref().is_some_and(|f| f.wrong_site),
+            refused: failure
+                .as_ref()
+                .is_some_and(|f| f.error.stop_reason().is_some()),
             message: failure.map_or_else(
                 || "created, but the new row was not listed".to_owned(),
                 |f| f.to_string(),
@@ -493,15 +499,16 @@ pub async fn acquire<T: Target>(target: &T, options: &LockOptions) -> Result<Hel
                 // an apply retries its writes.
                 forget(target, &lock_id).await;
                 failures += 1;
-                // A site that is not the API will not become one: no point asking again.
-                let wrong_site = matches!(
+                // A site that is not the API will not become one, and refused keys or a missing
+                // right stay so (the apply's one error policy): no point asking again.
+                let hopeless = matches!(
                     err,
                     LockError::Request {
                         wrong_site: true,
                         ..
-                    }
+                    } | LockError::Request { refused: true, .. }
                 );
-                if failures >= LOCK_REQUEST_ATTEMPTS || wrong_site {
+                if failures >= LOCK_REQUEST_ATTEMPTS || hopeless {
                     return Err(err);
                 }
                 tracing::warn!("taking the apply lock failed, trying again: {err}");

@@ -339,3 +339,39 @@ async fn a_401_stops_the_apply_with_one_message_naming_the_keys() {
     let failed = journal.iter().find(|l| l["outcome"] == "failed").unwrap();
     assert_eq!(failed["error_kind"], "unauthorized", "{failed}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_403_on_the_apply_lock_names_the_right_once_and_is_not_asked_again() {
+    let t = common::tenant::tenant().await;
+    t.store.set_faults(Faults {
+        refused_writes: vec![RefusedWrite {
+            path: "/company/managementItSolutions".into(),
+            status: 403,
+        }],
+        ..Faults::default()
+    });
+    let output = t
+        .cli(&[
+            "apply",
+            "examples/intermedia",
+            "--auto-approve",
+            "--journal",
+            "/dev/null",
+        ])
+        .run();
+    let shown = output.transcript();
+    assert_eq!(output.code, 1, "{shown}");
+    assert_eq!(
+        shown.matches("System › Table Setup (Add: All)").count(),
+        1,
+        "{shown}"
+    );
+    let lock_posts = t
+        .store
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/company/managementItSolutions"))
+        .count();
+    assert_eq!(lock_posts, 1, "{shown}");
+    assert_eq!(t.writes(), 0, "nothing else was written: {shown}");
+}
