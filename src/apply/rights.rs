@@ -163,6 +163,17 @@ mod tests {
     }
 
     #[test]
+    fn every_area_is_one_the_setup_guide_tells_a_person_to_grant() {
+        let guide = include_str!("../../docs/getting-started.md");
+        for (path, area) in AREAS {
+            assert!(
+                guide.contains(&format!("| {area} |")),
+                "{path}: `{area}` is not in docs/getting-started.md's table of rights"
+            );
+        }
+    }
+
+    #[test]
     fn a_path_the_table_does_not_list_is_named_as_such_not_guessed() {
         let right = Right::for_request(&Method::POST, "/company/companiesX");
         assert_eq!(right.area, None);
