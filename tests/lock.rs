@@ -595,6 +595,6 @@ async fn a_lock_broken_under_a_running_apply_stops_its_writes() {
         body: json!({"name": "x"}),
     };
     let refused = guarded.write(&write).await.unwrap_err();
-    assert!(refused.message.contains("lock lost"), "{}", refused.message);
+    assert!(refused.to_string().contains("lock lost"), "{refused}");
     held.release(&target).await.unwrap();
 }

@@ -123,7 +123,7 @@ pub async fn checks(
         checks.extend(setup_references(client, config, today).await);
     }
     checks.push(Check {
-        name: "write access: not checked (probing it would change data); the first apply reports a refused right per op, naming the kind".to_owned(),
+        name: "write access: not checked (probing it would change data); the first apply stops at the first refused write (401/403) and names the right to grant".to_owned(),
         status: Status::NotChecked,
     });
     checks
