@@ -56,14 +56,7 @@ pub(super) async fn run(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Err
     }
     let mut config = config::load(&config_paths)?;
     crate::commands::workflow::narrow_companies(&mut config, &args.companies)?;
-    let client = super::connect(
-        &config,
-        args.requests_per_minute,
-        args.concurrency,
-        &args.limits,
-    )
-    .await?;
-    let source = crate::live::ClientSource::new(client.clone(), args.concurrency);
+    let (client, source) = super::connect_reader(&config, (&args).into()).await?;
     let target = crate::apply::ClientTarget::new(client.clone());
     let options = crate::commands::workflow::ApplyOptions {
         confirmation: if args.auto_approve {

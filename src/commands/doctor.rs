@@ -229,7 +229,7 @@ pub(super) async fn run(paths: Vec<PathBuf>, limits: &ReadLimits) -> Result<Exit
     } else {
         config::load(&paths)?
     };
-    let client = super::connect(&config, 900, 4, limits).await?;
+    let client = super::connect(&config, super::Pace::gentle(4, limits)).await?;
     let given = (!paths.is_empty()).then_some(&config);
     let checks = Box::pin(checks(&client, given, super::today()?)).await;
     report(&checks)

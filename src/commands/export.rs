@@ -453,14 +453,7 @@ pub(super) async fn run(args: ExportArgs) -> Result<Exit, Error> {
         Some(path) => config::load(std::slice::from_ref(path))?,
         None => config::load_texts([("(defaults)", "")])?,
     };
-    let client = super::connect(
-        &config,
-        args.requests_per_minute,
-        args.concurrency,
-        &args.limits,
-    )
-    .await?;
-    let source = crate::live::ClientSource::new(client, args.concurrency);
+    let (_, source) = super::connect_reader(&config, (&args).into()).await?;
     let snapshot = Box::pin(crate::live::read_owned_tenant(&source, &config)).await?;
     let export = export(&config.integration.item, &snapshot);
     let failed = write(&args.out, &export);

@@ -54,27 +54,76 @@ pub async fn execute(cli: Cli) -> Result<Exit, Error> {
     }
 }
 
-/// A client for the configuration's credentials.
+/// How a command reads: its pace and its limits, as the command line gave them. Commands without
+/// these options (`doctor`, `unlock`) read at [`Pace::GENTLE`].
+#[derive(Debug, Clone, Copy)]
+struct Pace<'a> {
+    requests_per_minute: u32,
+    concurrency: usize,
+    limits: &'a ReadLimits,
+}
+
+impl<'a> Pace<'a> {
+    /// `doctor`'s and `unlock`'s pace: a handful of requests, well under any tenant's limit.
+    fn gentle(concurrency: usize, limits: &'a ReadLimits) -> Pace<'a> {
+        Pace {
+            requests_per_minute: 900,
+            concurrency,
+            limits,
+        }
+    }
+}
+
+/// The pace of the commands that take `--requests-per-minute`, `--concurrency` and the read limits.
+macro_rules! paced {
+    ($($args:ty),*) => {$(
+        impl<'a> From<&'a $args> for Pace<'a> {
+            fn from(args: &'a $args) -> Pace<'a> {
+                Pace {
+                    requests_per_minute: args.requests_per_minute,
+                    concurrency: args.concurrency,
+                    limits: &args.limits,
+                }
+            }
+        }
+    )*};
+}
+paced!(
+    crate::cli::PlanArgs,
+    crate::cli::ApplyArgs,
+    crate::cli::ExportArgs,
+    crate::cli::ReconcileArgs
+);
+
 /// A client for the configured tenant. A site that names no codebase (a bare host, a browser URL)
 /// is resolved by asking the server for the tenant's codebase first.
 async fn connect(
     config: &config::Config,
-    requests_per_minute: u32,
-    concurrency: usize,
-    limits: &ReadLimits,
+    pace: Pace<'_>,
 ) -> Result<crate::connectwise::Client, Error> {
     let credentials =
         config::Credentials::resolve(&config.connection.item, |name| std::env::var(name).ok())?;
     let site = crate::connectwise::Site::parse(&credentials.site)?;
     let base = crate::connectwise::resolve_site(&site, &credentials.company_id).await;
+    let limits = pace.limits;
     let client_config = crate::connectwise::ClientConfig::at(base, &credentials)
-        .with_requests_per_minute(requests_per_minute)
-        .with_concurrency(concurrency)
+        .with_requests_per_minute(pace.requests_per_minute)
+        .with_concurrency(pace.concurrency)
         .with_max_response_bytes(limits.max_response_bytes)
         .with_max_records(limits.max_records)
         .with_deadline(limits.timeout)
         .with_throttle_notice(announce_throttling);
     Ok(crate::connectwise::Client::new(client_config)?)
+}
+
+/// A client for the configured tenant, and the reader over it at the same concurrency.
+async fn connect_reader(
+    config: &config::Config,
+    pace: Pace<'_>,
+) -> Result<(crate::connectwise::Client, crate::live::ClientSource), Error> {
+    let client = connect(config, pace).await?;
+    let source = crate::live::ClientSource::new(client.clone(), pace.concurrency);
+    Ok((client, source))
 }
 
 /// Say on stderr, once per pause, that ConnectWise is throttling, when the pause is long enough

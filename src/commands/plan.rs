@@ -11,13 +11,7 @@ use crate::exit::Exit;
 pub(super) async fn run(args: PlanArgs, color: ColorChoice) -> Result<Exit, Error> {
     let mut config = config::load(&args.paths)?;
     crate::commands::workflow::narrow_companies(&mut config, &args.companies)?;
-    let client = super::connect(
-        &config,
-        args.requests_per_minute,
-        args.concurrency,
-        &args.limits,
-    )
-    .await?;
+    let (client, source) = super::connect_reader(&config, (&args).into()).await?;
     // A saved plan records its configuration, so `apply plan.json` can refuse changed files.
     // A narrowed plan records none: applying it would skip what was narrowed away unseen.
     let config_source = if args.out.is_some() && args.companies.is_empty() && args.kinds.is_empty()
@@ -29,7 +23,6 @@ pub(super) async fn run(args: PlanArgs, color: ColorChoice) -> Result<Exit, Erro
     } else {
         None
     };
-    let source = crate::live::ClientSource::new(client.clone(), args.concurrency);
     let options = crate::commands::workflow::PlanOptions {
         format: args.format,
         color: color.enabled(std::io::stdout().is_terminal()),

@@ -576,14 +576,7 @@ pub(super) async fn run(args: ReconcileArgs) -> Result<Exit, Error> {
     let Vendor::Intermedia = args.vendor;
     let config = config::load(&args.paths)?;
     let rows = crate::billing_report::read(&args.export)?;
-    let client = super::connect(
-        &config,
-        args.requests_per_minute,
-        args.concurrency,
-        &args.limits,
-    )
-    .await?;
-    let source = crate::live::ClientSource::new(client, args.concurrency);
+    let (_, source) = super::connect_reader(&config, (&args).into()).await?;
     let snapshot = Box::pin(crate::live::read_snapshot(&source, &config)).await?;
     let reconciliation = reconcile(&config, &rows, &snapshot, super::today()?);
     let differences = reconciliation.differences();

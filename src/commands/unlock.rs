@@ -15,7 +15,7 @@ pub(super) async fn run(args: UnlockArgs) -> Result<Exit, Error> {
     } else {
         config::load(&args.paths)?
     };
-    let client = super::connect(&config, 900, 1, &args.limits).await?;
+    let client = super::connect(&config, super::Pace::gentle(1, &args.limits)).await?;
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if !args.force && !interactive {
         return Err(Error::Usage {
