@@ -148,6 +148,15 @@ fn value_json(value: &Value) -> Json {
 }
 
 impl Builder<'_> {
+    /// The id of the company a company-scoped object belongs to.
+    fn company_id(&self) -> Result<i64, MissingRef> {
+        self.op
+            .key
+            .company_key()
+            .ok_or_else(|| self.missing("its company"))
+            .and_then(|company| self.id_of(&company))
+    }
+
     fn missing(&self, what: impl Into<String>) -> MissingRef {
         MissingRef {
             key: self.op.key.to_string(),
@@ -188,17 +197,17 @@ impl Builder<'_> {
         };
         let key = match (self.op.kind(), field) {
             (_, "type") if self.op.kind() == Kind::CatalogItem => {
-                Key::new(Kind::ProductType, [name.as_str()])
+                Key::named(Kind::ProductType, name.as_str())
             }
-            (_, "type" | "agreementType") => Key::new(Kind::AgreementType, [name.as_str()]),
-            (_, "category") => Key::new(Kind::Category, [name.as_str()]),
+            (_, "type" | "agreementType") => Key::named(Kind::AgreementType, name.as_str()),
+            (_, "category") => Key::named(Kind::Category, name.as_str()),
             (_, "subcategory") => {
                 let category = self.text("category").unwrap_or_default();
-                Key::new(Kind::SubCategory, [category.as_str(), name.as_str()])
+                Key::subcategory(&category, &name)
             }
-            (_, "unitOfMeasure") => Key::new(Kind::UnitOfMeasure, [name.as_str()]),
-            (_, "product") => Key::new(Kind::CatalogItem, [name.as_str()]),
-            (_, "managementSolution") => Key::new(Kind::ManagementItSolution, [name.as_str()]),
+            (_, "unitOfMeasure") => Key::named(Kind::UnitOfMeasure, name.as_str()),
+            (_, "product") => Key::catalog_item(name.as_str()),
+            (_, "managementSolution") => Key::named(Kind::ManagementItSolution, name.as_str()),
             // Billing cycles and security roles have no list endpoint in the API subset: by name
             // (API-NOTES.md §2.9, UNVERIFIED).
             _ => return Ok(Some(json!({ "name": name }))),
@@ -232,8 +241,8 @@ impl Builder<'_> {
 
     /// Company references that need ids from lookup tables; contacts and agreements need the company.
     fn company_fields(&self, body: &mut Map<String, Json>) -> Result<(), MissingRef> {
-        let account = self.op.key.account().unwrap_or_default();
-        let company = || self.id_of(&Key::new(Kind::Company, [account]));
+        let key = &self.op.key;
+        let company = || self.company_id();
         match self.op.kind() {
             Kind::Company => {
                 for (field, table) in [("status", "status"), ("country", "country")] {
@@ -263,7 +272,10 @@ impl Builder<'_> {
             Kind::Agreement => {
                 body.insert("company".to_owned(), json!({ "id": company()? }));
                 // The configured contact, or the company's own (the live projection keys it the same).
-                let contact = self.id_of(&Key::new(Kind::Contact, [account]))?;
+                let contact = key
+                    .account()
+                    .ok_or_else(|| self.missing("its contact"))
+                    .and_then(|account| self.id_of(&Key::contact(account)))?;
                 body.insert("contact".to_owned(), json!({ "id": contact }));
             }
             _ => {}
@@ -309,8 +321,11 @@ fn collection(op: &Op, refs: &Refs) -> Result<(&'static str, String), MissingRef
         key: op.key.to_string(),
         what: what.to_owned(),
     };
-    let parent = |key: Key, what: &str| refs.id(&key).ok_or_else(|| missing(what));
-    let parts = &op.key.parts;
+    let parent = |key: Option<Key>, what: &str| {
+        key.and_then(|key| refs.id(&key))
+            .ok_or_else(|| missing(what))
+    };
+    let key = &op.key;
     Ok(match op.kind() {
         Kind::ProductType => ("productTypes", "/procurement/types".to_owned()),
         Kind::AgreementType => ("agreementTypes", "/finance/agreements/types".to_owned()),
@@ -330,10 +345,8 @@ fn collection(op: &Op, refs: &Refs) -> Result<(&'static str, String), MissingRef
         Kind::CatalogItem => ("catalog", "/procurement/catalog".to_owned()),
         Kind::CrossReference => {
             let integration = parent(
-                Key::new(
-                    Kind::ManagedDevicesIntegration,
-                    parts.iter().take(1).cloned(),
-                ),
+                key.integration()
+                    .map(|i| Key::named(Kind::ManagedDevicesIntegration, i)),
                 "its Managed Devices Integration",
             )?;
             (
@@ -343,10 +356,7 @@ fn collection(op: &Op, refs: &Refs) -> Result<(&'static str, String), MissingRef
         }
         Kind::Company => ("companies", "/company/companies".to_owned()),
         Kind::CompanyLink => {
-            let company = parent(
-                Key::new(Kind::Company, parts.iter().take(1).cloned()),
-                "its company",
-            )?;
+            let company = parent(key.company_key(), "its company")?;
             (
                 "managementSummaryReports",
                 format!("/company/companies/{company}/managementSummaryReports"),
@@ -355,10 +365,7 @@ fn collection(op: &Op, refs: &Refs) -> Result<(&'static str, String), MissingRef
         Kind::Contact => ("contacts", "/company/contacts".to_owned()),
         Kind::Agreement => ("agreements", "/finance/agreements".to_owned()),
         Kind::Addition => {
-            let agreement = parent(
-                Key::new(Kind::Agreement, parts.iter().take(3).cloned()),
-                "its agreement",
-            )?;
+            let agreement = parent(key.agreement_key(), "its agreement")?;
             (
                 "additions",
                 format!("/finance/agreements/{agreement}/additions"),
@@ -395,30 +402,27 @@ pub fn write_for(op: &Op, refs: &Refs) -> Result<Write, MissingRef> {
 pub fn lookup_for(op: &Op, refs: &Refs) -> Result<Lookup, MissingRef> {
     let (kind, path) = collection(op, refs)?;
     let b = Builder { op, refs };
-    let last = op.key.parts.last().cloned().unwrap_or_default();
+    let last = op.key.name().unwrap_or_default();
     let conditions = match op.kind() {
-        Kind::ApiMember | Kind::CatalogItem => format!("identifier = {}", quote(&last)),
+        Kind::ApiMember | Kind::CatalogItem => format!("identifier = {}", quote(last)),
         Kind::Company => format!(
             "identifier = {}",
             quote(&b.text("identifier").unwrap_or_default())
         ),
         Kind::SubCategory => {
-            let category = b.id_of(&Key::new(
+            let category = b.id_of(&Key::named(
                 Kind::Category,
-                op.key.parts.iter().take(1).cloned(),
+                op.key.category().unwrap_or_default(),
             ))?;
-            format!("name = {} and category/id = {category}", quote(&last))
+            format!("name = {} and category/id = {category}", quote(last))
         }
-        Kind::CrossReference => format!("vendorType = {}", quote(&last)),
+        Kind::CrossReference => format!("vendorType = {}", quote(last)),
         Kind::CompanyLink => format!(
             "groupIdentifier = {}",
             quote(&b.text("groupIdentifier").unwrap_or_default())
         ),
         Kind::Contact => {
-            let company = b.id_of(&Key::new(
-                Kind::Company,
-                op.key.parts.iter().take(1).cloned(),
-            ))?;
+            let company = b.company_id()?;
             format!(
                 "firstName = {} and lastName = {} and company/id = {company}",
                 quote(&b.text("firstName").unwrap_or_default()),
@@ -426,14 +430,11 @@ pub fn lookup_for(op: &Op, refs: &Refs) -> Result<Lookup, MissingRef> {
             )
         }
         Kind::Agreement => {
-            let company = b.id_of(&Key::new(
-                Kind::Company,
-                op.key.parts.iter().take(1).cloned(),
-            ))?;
-            format!("name = {} and company/id = {company}", quote(&last))
+            let company = b.company_id()?;
+            format!("name = {} and company/id = {company}", quote(last))
         }
         Kind::Addition => {
-            let product = b.id_of(&Key::new(Kind::CatalogItem, [last.as_str()]))?;
+            let product = b.id_of(&Key::catalog_item(last))?;
             format!("product/id = {product} and cancelledDate = null")
         }
         Kind::ProductType
@@ -442,7 +443,7 @@ pub fn lookup_for(op: &Op, refs: &Refs) -> Result<Lookup, MissingRef> {
         | Kind::ManagementItSolution
         | Kind::ManagedDevicesIntegration
         | Kind::Category => {
-            format!("name = {}", quote(&last))
+            format!("name = {}", quote(last))
         }
     };
     Ok(Lookup {

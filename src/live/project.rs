@@ -14,8 +14,10 @@ use serde_json::Value as Json;
 
 use super::snapshot::{Snapshot, field, id, text, typed};
 use crate::config::Config;
-use crate::model::input::{self, account_key, visible};
-use crate::model::{Date, Finding, Key, Kind, Money, Object, Quantity, State, Value, fold_name};
+use crate::model::input::{self, visible};
+use crate::model::{
+    AccountId, Date, Finding, Key, Kind, Money, Object, Quantity, State, Value, fold_name,
+};
 
 /// The live state and what projecting it found.
 #[derive(Debug, Clone, Default)]
@@ -74,7 +76,7 @@ fn simple_rows(state: &mut State, kind: Kind, records: &[Json], fields: &[(&str,
         let Some(row_name) = text(record, "name") else {
             continue;
         };
-        let mut o = object(Key::new(kind, [row_name]), record);
+        let mut o = object(Key::named(kind, row_name), record);
         for (field_name, path) in fields {
             if let Some(v) = name(text(record, path)) {
                 o.fields.insert((*field_name).to_owned(), v);
@@ -144,7 +146,7 @@ fn setup_rows(snapshot: &Snapshot, state: &mut State) {
         else {
             continue;
         };
-        let o = object(Key::new(Kind::SubCategory, [category, sub]), record)
+        let o = object(Key::subcategory(category, sub), record)
             .with("name", Value::Name(sub.trim().to_owned()))
             .with("category", Value::Name(category.trim().to_owned()));
         state.insert(o);
@@ -153,7 +155,7 @@ fn setup_rows(snapshot: &Snapshot, state: &mut State) {
         let Some(identifier) = text(record, "identifier") else {
             continue;
         };
-        let o = object(Key::new(Kind::ApiMember, [identifier]), record)
+        let o = object(Key::named(Kind::ApiMember, identifier), record)
             .with("identifier", Value::Name(identifier.trim().to_owned()))
             .with_opt("name", text_value(text(record, "name")))
             .with_opt("securityRole", name(text(record, "securityRole/name")))
@@ -173,7 +175,7 @@ fn integrations(snapshot: &Snapshot, state: &mut State) {
             text(record, "portalUrl"),
             state
                 .objects
-                .get_mut(&Key::new(Kind::ManagedDevicesIntegration, [row_name])),
+                .get_mut(&Key::named(Kind::ManagedDevicesIntegration, row_name)),
         ) {
             o.fields
                 .insert("portalUrl".to_owned(), Value::Text(url.trim().to_owned()));
@@ -190,10 +192,7 @@ fn integrations(snapshot: &Snapshot, state: &mut State) {
             let Some(vendor_type) = text(xref, "vendorType") else {
                 continue;
             };
-            let mut o = object(
-                Key::new(Kind::CrossReference, [row_name, vendor_type]),
-                xref,
-            );
+            let mut o = object(Key::cross_reference(row_name, vendor_type), xref);
             o = o
                 .with("vendorType", Value::Text(vendor_type.trim().to_owned()))
                 .with_opt("product", name(text(xref, "product/identifier")))
@@ -209,7 +208,7 @@ fn catalog(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
         let Some(identifier) = text(record, "identifier") else {
             continue;
         };
-        let mut o = object(Key::new(Kind::CatalogItem, [identifier]), record)
+        let mut o = object(Key::catalog_item(identifier), record)
             .with("identifier", Value::Name(identifier.trim().to_owned()))
             .with_opt("description", text_value(text(record, "description")))
             .with_opt(
@@ -287,15 +286,13 @@ fn check_subcategory_placement(config: &Config, state: &State, findings: &mut Ve
         .of_kind(Kind::SubCategory)
         .filter(|o| {
             o.key
-                .parts
-                .get(1)
+                .name()
                 .is_some_and(|n| fold_name(n) == fold_name(&i.subcategory))
         })
         .collect();
     let in_place = elsewhere.iter().any(|o| {
         o.key
-            .parts
-            .first()
+            .category()
             .is_some_and(|c| fold_name(c) == fold_name(&i.category))
     });
     let declared = config.setup.subcategories.iter().any(|s| {
@@ -313,7 +310,7 @@ fn check_subcategory_placement(config: &Config, state: &State, findings: &mut Ve
                 message: format!(
                     "sub-category `{}` exists in category `{}`, not in the integration's category `{}`; ConnectWise refuses a catalog item whose sub-category is in another category",
                     i.subcategory.value,
-                    other.key.parts.first().map_or("", String::as_str),
+                    other.key.category().unwrap_or_default(),
                     i.category.value
                 ),
                 fix: "declare the sub-category under `setup.subcategories` with the integration's category, or set `integration.category` to the category that holds it".to_owned(),
@@ -374,7 +371,7 @@ fn check_cross_references(
         .of_kind(Kind::CatalogItem)
         .filter(|o| o.owned)
         .map(|o| {
-            let item = o.key.parts[0].as_str();
+            let item = o.key.name().unwrap_or_default();
             let vendor_type = declared
                 .get(&fold_name(item))
                 .copied()
@@ -424,9 +421,9 @@ fn vendor_type_of(identifier: &str) -> &str {
 struct CompanyIndex<'a> {
     /// Account → the first live company with a link to it under the integration's solution, and
     /// that company's first such link.
-    /// Keyed by the account as `model::input::account_key` reads it (NFKC, without invisible
-    /// characters), so a Manage ID typed with full-width digits still finds its account.
-    linked: HashMap<String, (&'a Json, &'a Json)>,
+    /// Keyed by the account as [`AccountId`] reads it (NFKC, without invisible characters,
+    /// case-insensitive), so a Manage ID typed with full-width digits still finds its account.
+    linked: HashMap<AccountId, (&'a Json, &'a Json)>,
     /// Folded identifier → the first live company with it.
     by_identifier: HashMap<String, &'a Json>,
     /// Company id → its contacts.
@@ -458,7 +455,7 @@ impl<'a> CompanyIndex<'a> {
                 {
                     index
                         .linked
-                        .entry(account_key(account))
+                        .entry(AccountId::new(account))
                         .or_insert((company, link));
                 }
             }
@@ -492,8 +489,9 @@ fn companies(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
     let index = CompanyIndex::new(config, snapshot);
     for placed in &config.companies {
         let c = &placed.item;
-        let account = c.account.trim();
-        let linked = index.linked.get(account).copied();
+        let account_id = c.account_id();
+        let account = account_id.as_str();
+        let linked = index.linked.get(&account_id).copied();
         if let Some((company, link)) = linked {
             look_alike_link(account, company, link, &mut out.findings);
         }
@@ -501,7 +499,7 @@ fn companies(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
         let company = match linked {
             Some((company, link)) => {
                 out.state.insert(
-                    object(Key::new(Kind::CompanyLink, [account]), link)
+                    object(Key::company_link(&account_id), link)
                         .with("groupIdentifier", Value::Text(account.to_owned()))
                         .with_opt(
                             "managementSolution",
@@ -539,7 +537,8 @@ fn look_alike_link(account: &str, company: &Json, link: &Json, findings: &mut Ve
     let Some(written) = text(link, "groupIdentifier") else {
         return;
     };
-    if written.trim() == account {
+    // Differences of case are not look-alikes: the account is the same (see `AccountId`).
+    if written.trim() == AccountId::new(written).as_str() {
         return;
     }
     findings.push(Finding {
@@ -560,7 +559,7 @@ fn unmatched(
     out: &mut Projection,
 ) {
     let c = &placed.item;
-    let account = c.account.trim();
+    let account = c.account.as_str();
     if c.create.is_none() {
         out.findings.push(Finding {
             blocking: true,
@@ -606,9 +605,10 @@ fn company_children(
     out: &mut Projection,
 ) {
     let c = &placed.item;
-    let account = c.account.trim();
+    let account_id = c.account_id();
+    let account = account_id.as_str();
     let company_id = id(company);
-    let mut company_object = object(Key::new(Kind::Company, [account]), company);
+    let mut company_object = object(Key::company(&account_id), company);
     company_object.owned = false; // companies are never removed
     out.state.insert(company_object);
 
@@ -620,7 +620,7 @@ fn company_children(
         });
         if let Some(k) = found {
             out.state.insert(
-                object(Key::new(Kind::Contact, [account]), k)
+                object(Key::contact(&account_id), k)
                     .with(
                         "firstName",
                         Value::Text(wanted.first_name.trim().to_owned()),
@@ -633,7 +633,7 @@ fn company_children(
         .or_else(|| contacts.first().and_then(|k| id(k)))
     {
         // No contact configured: the company's own (default, else first) serves the agreement.
-        let mut o = Object::new(Key::new(Kind::Contact, [account]));
+        let mut o = Object::new(Key::contact(&account_id));
         o.id = Some(contact);
         out.state.insert(o);
     } else if c.agreement.is_some() {
@@ -655,7 +655,7 @@ fn company_children(
     let identifier = text(company, "identifier").unwrap_or_default();
     agreements(
         config,
-        (account, identifier),
+        (&account_id, identifier),
         agreements_of_company,
         snapshot,
         out,
@@ -667,23 +667,22 @@ fn company_children(
 /// is projected under a key of its own, unowned (never changed), so that revenue and `reconcile`
 /// still count what it bills. Of the integration's type, it is a blocking finding.
 fn duplicate_agreement(
-    (account, identifier): (&str, &str),
+    (account, identifier): (&AccountId, &str),
     key: &Key,
     agreement: &Json,
     owned: bool,
     out: &mut Projection,
 ) -> Option<String> {
     let first = out.state.get(key)?.id;
-    let parts = &key.parts;
-    let name = parts.get(2).map_or("", String::as_str);
+    let name = key.name().unwrap_or_default();
     let this = id(agreement);
     let shown = |id: Option<i64>| id.map_or_else(|| "?".to_owned(), |i| i.to_string());
     out.findings.push(Finding {
         blocking: owned,
-        account: Some(account.to_owned()),
+        account: Some(account.to_string()),
         message: format!(
             "company `{identifier}` has two agreements named `{name}` of type `{}` (ids {} and {}); ConnectWise bills both, and cwrecon cannot tell which one to manage",
-            parts.get(1).map_or("", String::as_str),
+            key.agreement_type().unwrap_or_default(),
             shown(first),
             shown(this)
         ),
@@ -698,7 +697,7 @@ fn duplicate_agreement(
 
 fn agreements(
     config: &Config,
-    (account, identifier): (&str, &str),
+    (account, identifier): (&AccountId, &str),
     company_agreements: &[&Json],
     snapshot: &Snapshot,
     out: &mut Projection,
@@ -714,13 +713,13 @@ fn agreements(
             continue;
         };
         let mut owned = fold_name(agreement_type) == owned_type;
-        let key = Key::new(Kind::Agreement, [account, agreement_type, found_name]);
+        let key = Key::agreement(account, agreement_type, found_name);
         let duplicate = duplicate_agreement((account, identifier), &key, agreement, owned, out);
         let agreement_name = duplicate.as_deref().unwrap_or(found_name);
         if duplicate.is_some() {
             owned = false;
         }
-        let key = Key::new(Kind::Agreement, [account, agreement_type, agreement_name]);
+        let key = Key::agreement(account, agreement_type, agreement_name);
         let mut o = object(key, agreement)
             .with("name", Value::Text(found_name.trim().to_owned()))
             .with("type", Value::Name(agreement_type.trim().to_owned()))
@@ -740,14 +739,11 @@ fn agreements(
             let Some(product) = text(addition, "product/identifier") else {
                 continue;
             };
-            let key = Key::new(
-                Kind::Addition,
-                [account, agreement_type, agreement_name, product],
-            );
+            let key = Key::addition(account, agreement_type, agreement_name, product);
             if out.state.get(&key).is_some() {
                 out.findings.push(Finding {
                     blocking: false,
-                    account: Some(account.to_owned()),
+                    account: Some(account.to_string()),
                     message: format!("agreement `{agreement_name}` has more than one active addition for `{product}`; cwrecon manages the first"),
                     fix: "cancel the extra addition in ConnectWise".to_owned(),
                 });
@@ -757,7 +753,7 @@ fn agreements(
             check_amounts(
                 addition,
                 &[("quantity", Amount::Quantity), ("unitPrice", Amount::Money)],
-                (Some(account), &what),
+                (Some(account.as_str()), &what),
                 &mut out.findings,
             );
             let mut o = object(key, addition)

@@ -19,7 +19,7 @@ use serde_json::Value as Json;
 
 use super::snapshot::{Snapshot, field, id, text};
 use crate::config::Config;
-use crate::model::fold_name;
+use crate::model::{AccountId, fold_name};
 
 /// Longest `conditions` value sent; ConnectWise URLs fail beyond about 2,000 characters
 /// (API-NOTES.md §1.6), and the rest of the URL needs room.
@@ -411,7 +411,7 @@ async fn read_for_creates<S: Source>(source: &S, snapshot: &mut Snapshot) -> Res
 /// the first match in snapshot order, as the scans it replaces did.
 struct Resolver {
     /// Account → the first company (by id) with a link to it under the integration's solution.
-    linked: HashMap<String, i64>,
+    linked: HashMap<AccountId, i64>,
     /// Folded identifier → the first live company with it (its id, if it has one).
     by_identifier: HashMap<String, Option<i64>>,
 }
@@ -428,9 +428,7 @@ impl Resolver {
                 {
                     // As the projection reads it: a full-width or invisibly padded Manage ID
                     // is still its account's link.
-                    linked
-                        .entry(crate::model::input::account_key(account))
-                        .or_insert(*company);
+                    linked.entry(AccountId::new(account)).or_insert(*company);
                 }
             }
         }
@@ -453,7 +451,7 @@ impl Resolver {
     }
 
     /// The company a desired account resolves to, if any.
-    fn resolve(&self, account: &str, identifier: &str) -> Option<i64> {
+    fn resolve(&self, account: &AccountId, identifier: &str) -> Option<i64> {
         self.linked.get(account).copied().or_else(|| {
             self.by_identifier
                 .get(&fold_name(identifier))
@@ -468,7 +466,7 @@ fn relevant_companies(config: &Config, snapshot: &Snapshot) -> BTreeSet<i64> {
     config
         .companies
         .iter()
-        .filter_map(|c| resolver.resolve(c.item.account.trim(), &c.item.identifier))
+        .filter_map(|c| resolver.resolve(&c.item.account_id(), &c.item.identifier))
         .collect()
 }
 
@@ -477,7 +475,7 @@ fn needs_link_scan(config: &Config, snapshot: &Snapshot) -> bool {
     let resolver = Resolver::new(config, snapshot);
     config.companies.iter().any(|c| {
         resolver
-            .resolve(c.item.account.trim(), &c.item.identifier)
+            .resolve(&c.item.account_id(), &c.item.identifier)
             .is_none()
     })
 }
