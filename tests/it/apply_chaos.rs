@@ -5,29 +5,21 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::common::sim::client_config;
 use crate::common::tenant::{Tenant, tenant};
 use cwrecon::apply::ClientTarget;
+use cwrecon::connectwise::Client;
 use cwrecon::connectwise::retry::RetryPolicy;
-use cwrecon::connectwise::{BaseUrl, Client, ClientConfig};
 use cwrecon::live::ClientSource;
 use cwrecon::model::Date;
-use cwrecon::sim::{Credentials, Faults};
+use cwrecon::sim::Faults;
 use serde_json::{Value, json};
 
 const RUNS: u64 = 50;
 
 /// A client that retries quickly: the faults are many and the waits are not what is tested.
 fn fast_client(t: &Tenant) -> Client {
-    let c = Credentials::defaults();
-    let config = ClientConfig::new(
-        BaseUrl::from_site(&t.running.api_url()).expect("base url"),
-        c.company_id.clone(),
-        c.public_key.clone(),
-        c.private_key.clone(),
-        c.client_id.clone(),
-    )
-    .with_requests_per_minute(1_000_000)
-    .with_retry(RetryPolicy {
+    let config = client_config(&t.running.api_url()).with_retry(RetryPolicy {
         max_attempts: 8,
         base_delay: Duration::from_millis(2),
         max_delay: Duration::from_millis(20),

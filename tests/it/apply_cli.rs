@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use crate::common::tenant::{Tenant, tenant};
+use crate::common::tenant::{examples_tenant, tenant};
 use serde_json::json;
 
 /// N from the plan's first line, `Plan: N to create`.
@@ -15,15 +15,9 @@ fn planned_creates(stdout: &str) -> usize {
         .unwrap_or_else(|| panic!("no plan headline in {stdout}"))
 }
 
-async fn hand_made() -> Tenant {
-    let t = tenant().await;
-    t.with_example_companies().await;
-    t
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_terminal_or_auto_approve_apply_refuses_and_writes_nothing() {
-    let t = hand_made().await;
+    let t = examples_tenant().await;
     let before = t.writes();
     let output = t.cli(&["apply", "examples/intermedia"]).run();
     assert_eq!(output.code, 64, "{}", output.transcript());
@@ -37,7 +31,7 @@ async fn without_a_terminal_or_auto_approve_apply_refuses_and_writes_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auto_approved_apply_converges_journals_every_op_and_a_second_apply_writes_nothing() {
-    let t = hand_made().await;
+    let t = examples_tenant().await;
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("journal.jsonl");
     let journal_arg = journal.display().to_string();
@@ -104,7 +98,7 @@ async fn auto_approved_apply_converges_journals_every_op_and_a_second_apply_writ
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_current_saved_plan_applies_and_a_stale_one_is_refused() {
-    let t = hand_made().await;
+    let t = examples_tenant().await;
     let dir = tempfile::tempdir().unwrap();
     let plan = dir.path().join("plan.json").display().to_string();
     let journal = dir.path().join("j.jsonl").display().to_string();
@@ -197,7 +191,7 @@ async fn a_declared_bill_customer_converges() {
 /// nothing and exits 5, its own code, so a wrapper can tell "declined" from "failed".
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_declined_prompt_writes_nothing_and_exits_5() {
-    let t = hand_made().await;
+    let t = examples_tenant().await;
     let before = t.writes();
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("j.jsonl").display().to_string();
@@ -232,7 +226,7 @@ async fn a_declined_prompt_writes_nothing_and_exits_5() {
 /// for a later apply; it prints where its journal went.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apply_narrowed_to_one_company_leaves_the_others_and_names_its_journal() {
-    let t = hand_made().await;
+    let t = examples_tenant().await;
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("j.jsonl").display().to_string();
     let one = t

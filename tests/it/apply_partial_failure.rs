@@ -14,11 +14,13 @@ use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use cwrecon::apply::{ClientTarget, Outcome};
-use cwrecon::connectwise::{BaseUrl, Client, ClientConfig};
+use cwrecon::connectwise::Client;
 use cwrecon::live::ClientSource;
 use cwrecon::model::{Date, Kind};
-use cwrecon::sim::{self, API_BASE, Credentials, Store};
+use cwrecon::sim::{self, Credentials, Store};
 use serde_json::json;
+
+use crate::common::sim::{api_url, client, serve};
 
 async fn refuse_bluebirds_agreement(request: Request, next: Next) -> Response {
     let is_agreement_post =
@@ -44,21 +46,7 @@ async fn refuse_bluebirds_agreement(request: Request, next: Next) -> Response {
 async fn refusing_tenant() -> Client {
     let store = Store::with_credentials(Credentials::defaults());
     let router = sim::app(store.clone()).layer(middleware::from_fn(refuse_bluebirds_agreement));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    let c = Credentials::defaults();
-    let client = Client::new(
-        ClientConfig::new(
-            BaseUrl::from_site(&format!("http://{address}{API_BASE}")).unwrap(),
-            c.company_id.clone(),
-            c.public_key.clone(),
-            c.private_key.clone(),
-            c.client_id.clone(),
-        )
-        .with_requests_per_minute(1_000_000),
-    )
-    .unwrap();
+    let client = client(&api_url(serve(router).await));
     let post = |path: &'static str, body: serde_json::Value| {
         let client = client.clone();
         async move {

@@ -8,6 +8,7 @@
 )]
 
 use crate::common;
+use crate::common::sim::{api_url, client_config, serve as serve_router};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -32,10 +33,7 @@ async fn serve(handler: impl Fn(&str, &str) -> Response + Send + Sync + 'static)
     }
     let handler: Arc<Handler> = Arc::new(handler);
     let app = axum::Router::new().fallback(answer).with_state(handler);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}/v4_6_release/apis/3.0")
+    api_url(serve_router(app).await)
 }
 
 fn config(base: &str) -> ClientConfig {
@@ -447,10 +445,7 @@ async fn capping_proxy(upstream: String, cap: usize) -> String {
         http: reqwest::Client::new(),
     };
     let app = axum::Router::new().fallback(forward).with_state(proxy);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}/v4_6_release/apis/3.0")
+    api_url(serve_router(app).await)
 }
 
 /// Applied directly, then planned through a proxy that serves 3 rows a page without `Link`: the
@@ -493,18 +488,8 @@ async fn past_the_deadline_apply_stops_at_the_lock_and_writes_nothing() {
     let t = common::tenant::tenant().await;
     t.with_example_companies().await;
     let config = cwrecon::config::load(&["examples/intermedia".into()]).unwrap();
-    let c = cwrecon::sim::Credentials::defaults();
-    let late = Client::new(
-        ClientConfig::new(
-            BaseUrl::from_site(&t.running.api_url()).unwrap(),
-            c.company_id.clone(),
-            c.public_key.clone(),
-            c.private_key.clone(),
-            c.client_id.clone(),
-        )
-        .with_deadline(Duration::ZERO),
-    )
-    .unwrap();
+    let late =
+        Client::new(client_config(&t.running.api_url()).with_deadline(Duration::ZERO)).unwrap();
     let source = cwrecon::live::ClientSource::new(t.client.clone(), 4);
     let target = cwrecon::apply::ClientTarget::new(late);
     let writes = t.writes();

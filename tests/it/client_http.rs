@@ -14,6 +14,8 @@ use cwrecon::connectwise::{
     PatchOp, RetryPolicy,
 };
 use secrecy::SecretString;
+
+use crate::common::sim::{api_url, serve as serve_router};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 const PUBLIC: &str = "pub-KEY-do-not-leak";
@@ -76,13 +78,8 @@ async fn serve(script: impl Fn(&Seen, usize) -> Response + Send + Sync + 'static
         script: Arc::new(script),
     };
     let app = axum::Router::new().fallback(record).with_state(shared);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("test server setup");
-    let addr = listener.local_addr().expect("test server setup");
-    tokio::spawn(async move { axum::serve(listener, app).await.expect("test server setup") });
     Server {
-        base: format!("http://{addr}/v4_6_release/apis/3.0"),
+        base: api_url(serve_router(app).await),
         seen,
     }
 }

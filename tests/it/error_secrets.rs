@@ -2,10 +2,6 @@
 //! error body, and a `CW_SITE` that carries credentials or a query, never get them printed — not on
 //! stderr, not in the `-vvv` log — and a server's text reaches neither the terminal nor a CI log raw.
 // See: issue #11
-#![expect(
-    clippy::unwrap_used,
-    reason = "test setup: a failure here is a failed test"
-)]
 
 use crate::common;
 
@@ -68,10 +64,7 @@ async fn serve(status: StatusCode) -> String {
         )
             .into_response()
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{address}")
+    format!("http://{}", common::sim::serve(app).await)
 }
 
 fn cwrecon(site: &str, args: &[&str]) -> common::Output {

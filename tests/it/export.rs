@@ -5,15 +5,9 @@
     reason = "test setup: a failure here is a failed test"
 )]
 
-use crate::common::tenant::{Tenant, tenant};
-use cwrecon::apply::ClientTarget;
+use crate::common::tenant::{HandMadeCompany, Tenant, converged, tenant};
+use crate::common::today;
 use cwrecon::live::ClientSource;
-use cwrecon::model::Date;
-use serde_json::json;
-
-fn today() -> Date {
-    Date::parse("2026-11-25").unwrap()
-}
 
 /// Export the tenant, load the files back, plan them: the text of that plan.
 async fn round_trip(
@@ -47,23 +41,7 @@ async fn round_trip(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tenant_built_by_apply_exports_to_a_plan_without_changes() {
-    let t = tenant().await;
-    t.with_example_companies().await;
-    let config = cwrecon::config::load(&["examples/intermedia".into()]).unwrap();
-    let source = ClientSource::new(t.client.clone(), 4);
-    let target = ClientTarget::new(t.client.clone());
-    let applied = Box::pin(cwrecon::workflow::apply(
-        &config,
-        &source,
-        &target,
-        today(),
-        false,
-        4,
-    ))
-    .await
-    .unwrap()
-    .unwrap();
-    assert!(applied.is_complete(), "{}", applied.summary());
+    let t = converged().await;
 
     let (report, skipped, dir) = round_trip(&t).await;
     assert!(
@@ -81,46 +59,16 @@ async fn a_tenant_built_by_apply_exports_to_a_plan_without_changes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tenant_built_by_hand_exports_to_a_plan_without_changes() {
     let t = tenant().await;
-    let product_type = t
-        .post(
-            "/procurement/types",
-            json!({"name": "Intermedia_Services", "typeXref": "Service"}),
-        )
-        .await;
-    let category = t
-        .post("/procurement/categories", json!({"name": "Intermedia"}))
-        .await;
-    let sub = t
-        .post(
-            "/procurement/subcategories/",
-            json!({"name": "Intermedia Services", "category": {"id": category}}),
-        )
-        .await;
-    let unit = t
-        .post("/procurement/unitOfMeasures", json!({"name": "Unit"}))
-        .await;
-    let solution = t.post("/company/managementItSolutions", json!({"name": "Intermedia", "managementItSolutionType": "Custom", "managementSolutionName": "Intermedia"})).await;
-    let agreement_type = t.post("/finance/agreements/types", json!({"name": "Intermedia", "employeeCompRate": "Actual", "employeeCompNotExceed": "Billing", "invoicingCycle": "CalendarYear", "billTime": "Billable", "billExpenses": "Billable", "billProducts": "Billable"})).await;
-    let item = t.post("/procurement/catalog", json!({"identifier": "MXS10C01SUNR_7.25", "description": "Exchange mailbox", "customerDescription": "Exchange mailbox", "subcategory": {"id": sub}, "category": {"id": category}, "type": {"id": product_type}, "unitOfMeasure": {"id": unit}, "cost": 7.25, "price": 12.0, "recurringFlag": true})).await;
-    let company = t
-        .post(
-            "/company/companies",
-            json!({"identifier": "HandMade", "name": "Hand Made Inc", "city": "Austin"}),
-        )
-        .await;
-    let contact = t
-        .post(
-            "/company/contacts",
-            json!({"firstName": "Ann", "lastName": "Hand", "company": {"id": company}}),
-        )
-        .await;
-    t.post(
-        &format!("/company/companies/{company}/managementSummaryReports"),
-        json!({"groupIdentifier": "777", "managementSolution": {"id": solution}}),
-    )
-    .await;
-    let agreement = t.post("/finance/agreements", json!({"name": "Intermedia - Hand Made", "type": {"id": agreement_type}, "company": {"id": company}, "contact": {"id": contact}, "startDate": "2026-02-01T00:00:00Z", "billingCycle": {"name": "Monthly"}})).await;
-    t.post(&format!("/finance/agreements/{agreement}/additions"), json!({"product": {"id": item}, "quantity": 7, "unitPrice": 11.0, "billCustomer": "Billable", "effectiveDate": "2026-02-01T00:00:00Z"})).await;
+    let setup = t.hand_made_setup().await;
+    let made = HandMadeCompany {
+        identifier: "HandMade",
+        name: "Hand Made Inc",
+        account: "777",
+        agreement: "Intermedia - Hand Made",
+        billing_cycle: Some("Monthly"),
+        unit_price: 11.0,
+    };
+    t.hand_made_company(&setup, &made).await;
 
     let (report, skipped, dir) = round_trip(&t).await;
     assert!(

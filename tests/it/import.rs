@@ -11,30 +11,10 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use crate::common::Cli;
 use crate::common::tenant::tenant;
+use crate::common::{Cli, copy_of_examples};
 
 const EXPORT: &str = "examples/billing/intermedia-export.csv";
-
-/// A copy of `examples/intermedia` to edit.
-fn copy_of_examples() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&common::root().join("examples/intermedia"), dir.path());
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 /// Every file under `dir`, relative path → text.
 fn files(dir: &Path) -> std::collections::BTreeMap<PathBuf, String> {
@@ -55,11 +35,7 @@ fn files(dir: &Path) -> std::collections::BTreeMap<PathBuf, String> {
 }
 
 fn import(dir: &Path, extra: &[&str]) -> common::Output {
-    Cli::new()
-        .args(["import", "intermedia", EXPORT, dir.to_str().unwrap()])
-        .args(extra.iter().copied())
-        .env("CWRECON_TODAY", "2026-11-25")
-        .run()
+    common::import(Path::new(EXPORT), dir, extra)
 }
 
 /// Write `export` as `dir/name` and import it into `config` with `extra` flags.
@@ -72,16 +48,7 @@ fn run_import(
 ) -> common::Output {
     let csv = dir.join(name);
     std::fs::write(&csv, export).unwrap();
-    Cli::new()
-        .args([
-            "import",
-            "intermedia",
-            csv.to_str().unwrap(),
-            config.to_str().unwrap(),
-        ])
-        .args(extra.iter().copied())
-        .env("CWRECON_TODAY", "2026-11-25")
-        .run()
+    common::import(&csv, config, extra)
 }
 
 /// Snapshots name the temporary folder `[config]`.

@@ -10,50 +10,14 @@ use crate::common;
 
 use std::path::Path;
 
-use crate::common::Cli;
 use crate::common::tenant::tenant;
+use crate::common::{Cli, copy_of_examples, examples_with, import};
 use serde_json::json;
-
-/// A copy of `examples/intermedia` with only the files named (relative paths).
-fn examples_with(files: &[&str]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for file in files {
-        let to = dir.path().join(file);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(common::root().join("examples/intermedia").join(file), to).unwrap();
-    }
-    dir
-}
 
 const BASE: [&str; 3] = ["integration.yaml", "setup.yaml", "products.yaml"];
 
-fn all_examples() -> tempfile::TempDir {
-    examples_with(&[
-        "integration.yaml",
-        "setup.yaml",
-        "products.yaml",
-        "companies/acme.yaml",
-        "companies/bluebird.yaml",
-        "companies/cedar.yaml",
-        "companies/delta.yaml",
-    ])
-}
-
 fn validate(dir: &Path) -> common::Output {
     Cli::new().args(["validate", dir.to_str().unwrap()]).run()
-}
-
-fn import(csv: &Path, config: &Path, extra: &[&str]) -> common::Output {
-    Cli::new()
-        .args([
-            "import",
-            "intermedia",
-            csv.to_str().unwrap(),
-            config.to_str().unwrap(),
-        ])
-        .args(extra.iter().copied())
-        .env("CWRECON_TODAY", "2026-11-25")
-        .run()
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
@@ -73,7 +37,7 @@ fn assert_no_panic(out: &common::Output) {
 async fn a_huge_live_quantity_is_a_finding_naming_the_addition_not_a_panic() {
     let t = tenant().await;
     t.with_example_companies().await;
-    let dir = all_examples();
+    let dir = copy_of_examples();
     let config = dir.path().to_str().unwrap().to_owned();
     let applied = t
         .cli(&["apply", &config, "--auto-approve", "--journal", "/dev/null"])
@@ -130,7 +94,7 @@ async fn a_huge_live_quantity_is_a_finding_naming_the_addition_not_a_panic() {
 async fn a_huge_quantity_in_the_export_is_refused_by_line_not_a_panic() {
     let t = tenant().await;
     t.with_example_companies().await;
-    let dir = all_examples();
+    let dir = copy_of_examples();
     let config = dir.path().to_str().unwrap().to_owned();
     let export = write(
         dir.path(),
@@ -249,7 +213,7 @@ fn an_account_outside_the_character_set_is_refused() {
 #[test]
 fn import_never_adds_a_company_for_a_look_alike_account() {
     // Full-width digits: the same customer as 1002345, counted, never a second company.
-    let dir = all_examples();
+    let dir = copy_of_examples();
     let export = write(
         dir.path(),
         "export.csv",
@@ -275,7 +239,7 @@ fn import_never_adds_a_company_for_a_look_alike_account() {
     );
 
     // A zero-width space: refused by line, nothing written.
-    let dir = all_examples();
+    let dir = copy_of_examples();
     let export = write(
         dir.path(),
         "export.csv",

@@ -10,16 +10,10 @@ use crate::common;
 
 use std::collections::BTreeMap;
 
-use crate::common::tenant::{Tenant, tenant};
+use crate::common::tenant::{Tenant, examples_tenant, tenant};
 use serde_json::{Value, json};
 
 const SOLUTIONS: &str = "/company/managementItSolutions";
-
-async fn hand_made() -> Tenant {
-    let t = tenant().await;
-    t.with_example_companies().await;
-    t
-}
 
 /// A lock row as another apply (or a person) would have left it.
 async fn plant(t: &Tenant, url: &str) -> i64 {
@@ -102,7 +96,7 @@ async fn copies(t: &Tenant) -> BTreeMap<String, usize> {
 /// Setup tables and products applied already (the companies' objects not yet): the state in which
 /// two applies racing each other would each create every agreement, addition and link.
 async fn set_up() -> Tenant {
-    let t = hand_made().await;
+    let t = examples_tenant().await;
     let output = t
         .cli(&[
             "apply",
@@ -172,7 +166,7 @@ async fn a_waiting_apply_runs_after_the_holder_and_finds_nothing_left() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_held_lock_stops_apply_with_exit_4_naming_the_holder_and_unlock_breaks_it() {
-    let t = hand_made().await;
+    let t = examples_tenant().await;
     let planted = plant(
         &t,
         "cwrecon-lock://00c0ffee00c0ffee?holder=ci%40runner-7+pid+42&since=2026-12-02T07:00:00Z&expires=2999-01-01T00:00:00Z",
@@ -231,7 +225,7 @@ async fn a_held_lock_stops_apply_with_exit_4_naming_the_holder_and_unlock_breaks
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_lock_of_a_crashed_apply_is_taken_over() {
-    let t = hand_made().await;
+    let t = examples_tenant().await;
     plant(
         &t,
         "cwrecon-lock://deadbeefdeadbeef?holder=crashed&since=2026-01-01T00:00:00Z&expires=2026-01-01T00:10:00Z",
@@ -244,7 +238,7 @@ async fn an_expired_lock_of_a_crashed_apply_is_taken_over() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreadable_lock_is_held_by_unknown_never_free() {
-    let t = hand_made().await;
+    let t = examples_tenant().await;
     plant(&t, "not a lock record at all").await;
     let output = apply(&t, &[]);
     assert_eq!(output.code, 4, "{}", output.transcript());
@@ -257,7 +251,7 @@ async fn an_unreadable_lock_is_held_by_unknown_never_free() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hostile_lock_record_is_reported_bounded_and_clean() {
-    let t = hand_made().await;
+    let t = examples_tenant().await;
     plant(
         &t,
         "cwrecon-lock://abcabc?holder=MARKER&expires=2999-01-01T00:00:00Z",
@@ -310,7 +304,7 @@ async fn a_hostile_lock_record_is_reported_bounded_and_clean() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_lock_row_is_never_a_configured_solution() {
-    let t = hand_made().await;
+    let t = examples_tenant().await;
     let applied = apply(&t, &[]);
     assert_eq!(applied.code, 0, "{}", applied.transcript());
     plant(
@@ -417,7 +411,7 @@ impl cwrecon::apply::Target for RacedBy<'_> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agreement_that_appeared_between_plan_and_write_is_adopted_not_duplicated() {
-    let t = hand_made().await;
+    let t = examples_tenant().await;
     let config = cwrecon::config::load(&["examples/intermedia".into()]).unwrap();
     let source = cwrecon::live::ClientSource::new(t.client.clone(), 4);
     let target = RacedBy {
@@ -474,7 +468,7 @@ fn money(value: &Value) -> f64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_owned_agreements_of_one_name_block_the_plan_and_both_count_in_revenue() {
-    let t = hand_made().await;
+    let t = examples_tenant().await;
     let applied = apply(&t, &[]);
     assert_eq!(applied.code, 0, "{}", applied.transcript());
     let (code, before) = acme_revenue(&t);

@@ -1,10 +1,11 @@
 //! Every integration test, in one binary: one link instead of one per file, and one harness.
 //!
-//! Each module is one former `tests/<name>.rs`; `common` runs the real `cwrecon` binary and sets up
-//! a simulator tenant, `sim_support` talks to the simulator by hand.
+//! Each module is one former `tests/<name>.rs`. `common` is the one harness they share: it runs
+//! the real `cwrecon` binary ([`common::Cli`]), starts simulators and points the real client at them
+//! ([`common::sim`], [`common::tenant`]), copies the examples ([`common::examples`]) and reads plans
+//! in JSON ([`common::plan_json`]).
 
 mod common;
-mod sim_support;
 
 mod apply_chaos;
 mod apply_cli;

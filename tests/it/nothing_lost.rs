@@ -12,8 +12,8 @@ use crate::common;
 
 use std::path::Path;
 
-use crate::common::tenant::{Tenant, tenant};
-use serde_json::json;
+use crate::common::copy_dir;
+use crate::common::tenant::{HandMadeCompany, Tenant, examples_tenant, tenant};
 
 /// A YAML comment: harmless when a configuration folder reads it through the link.
 const VICTIM: &str = "# precious: do not overwrite\n";
@@ -48,12 +48,6 @@ fn assert_untouched(victim: &Path, output: &common::Output) {
         "{}",
         output.transcript()
     );
-}
-
-async fn examples_tenant() -> Tenant {
-    let t = tenant().await;
-    t.with_example_companies().await;
-    t
 }
 
 #[cfg(target_os = "linux")]
@@ -194,68 +188,21 @@ async fn no_output_file_follows_a_link_planted_at_its_path() {
     );
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// A tenant set up by hand: the integration's setup rows, one catalog item, and `companies`
 /// (identifier, account, billing cycle) each with a contact, a link and an agreement.
 async fn hand_made(companies: &[(&str, &str, Option<&str>)]) -> Tenant {
     let t = tenant().await;
-    let product_type = t
-        .post(
-            "/procurement/types",
-            json!({"name": "Intermedia_Services", "typeXref": "Service"}),
-        )
-        .await;
-    let category = t
-        .post("/procurement/categories", json!({"name": "Intermedia"}))
-        .await;
-    let sub = t
-        .post(
-            "/procurement/subcategories/",
-            json!({"name": "Intermedia Services", "category": {"id": category}}),
-        )
-        .await;
-    let unit = t
-        .post("/procurement/unitOfMeasures", json!({"name": "Unit"}))
-        .await;
-    let solution = t.post("/company/managementItSolutions", json!({"name": "Intermedia", "managementItSolutionType": "Custom", "managementSolutionName": "Intermedia"})).await;
-    let agreement_type = t.post("/finance/agreements/types", json!({"name": "Intermedia", "employeeCompRate": "Actual", "employeeCompNotExceed": "Billing", "invoicingCycle": "CalendarYear", "billTime": "Billable", "billExpenses": "Billable", "billProducts": "Billable"})).await;
-    let item = t.post("/procurement/catalog", json!({"identifier": "MXS10C01SUNR_7.25", "description": "Exchange mailbox", "customerDescription": "Exchange mailbox", "subcategory": {"id": sub}, "category": {"id": category}, "type": {"id": product_type}, "unitOfMeasure": {"id": unit}, "cost": 7.25, "price": 12.0, "recurringFlag": true})).await;
+    let setup = t.hand_made_setup().await;
     for (identifier, account, cycle) in companies {
-        let company = t
-            .post(
-                "/company/companies",
-                json!({"identifier": identifier, "name": format!("{identifier} Inc"), "city": "Austin"}),
-            )
-            .await;
-        let contact = t
-            .post(
-                "/company/contacts",
-                json!({"firstName": "Ann", "lastName": "Hand", "company": {"id": company}}),
-            )
-            .await;
-        t.post(
-            &format!("/company/companies/{company}/managementSummaryReports"),
-            json!({"groupIdentifier": account, "managementSolution": {"id": solution}}),
-        )
-        .await;
-        let mut agreement = json!({"name": format!("Intermedia - {identifier}"), "type": {"id": agreement_type}, "company": {"id": company}, "contact": {"id": contact}, "startDate": "2026-02-01T00:00:00Z"});
-        if let Some(cycle) = cycle {
-            agreement["billingCycle"] = json!({"name": cycle});
-        }
-        let agreement = t.post("/finance/agreements", agreement).await;
-        t.post(&format!("/finance/agreements/{agreement}/additions"), json!({"product": {"id": item}, "quantity": 7, "unitPrice": 12.0, "billCustomer": "Billable", "effectiveDate": "2026-02-01T00:00:00Z"})).await;
+        let made = HandMadeCompany {
+            identifier,
+            name: &format!("{identifier} Inc"),
+            account,
+            agreement: &format!("Intermedia - {identifier}"),
+            billing_cycle: *cycle,
+            unit_price: 12.0,
+        };
+        t.hand_made_company(&setup, &made).await;
     }
     t
 }

@@ -13,10 +13,8 @@ use crate::common;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::common::tenant::{Tenant, tenant};
-use cwrecon::apply::ClientTarget;
-use cwrecon::live::ClientSource;
-use cwrecon::model::Date;
+use crate::common::copy_dir;
+use crate::common::tenant::{Tenant, converged, tenant};
 use serde_json::{Value, json};
 
 /// A live identifier a ConnectWise user typed: it closes a code fence, opens an HTML comment,
@@ -25,27 +23,6 @@ const HOSTILE_IDENTIFIER: &str =
     "Acme```\n<!-- hidden\n````` x``\u{1b}]0;pwned\u{7}\u{9b}2J\u{202e}\u{200b}";
 /// Live text that tries to start GitHub workflow commands on a line of its own.
 const HOSTILE_CI: &str = "::add-mask::x\n::error::forged\n##[warning]legacy\n  ::stop-commands::t";
-
-async fn converged() -> Tenant {
-    let t = tenant().await;
-    t.with_example_companies().await;
-    let config = cwrecon::config::load(&["examples/intermedia".into()]).unwrap();
-    let source = ClientSource::new(t.client.clone(), 4);
-    let target = ClientTarget::new(t.client.clone());
-    let applied = Box::pin(cwrecon::workflow::apply(
-        &config,
-        &source,
-        &target,
-        Date::parse("2026-11-25").unwrap(),
-        false,
-        4,
-    ))
-    .await
-    .unwrap()
-    .unwrap();
-    assert!(applied.is_complete(), "{}", applied.summary());
-    t
-}
 
 async fn id_of(t: &Tenant, path: &str, conditions: &str) -> i64 {
     t.list(path, conditions).await[0]["id"].as_i64().unwrap()
@@ -397,19 +374,6 @@ async fn configuration_text_cannot_break_the_markdown_plan() {
         "{}",
         markdown.stdout
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

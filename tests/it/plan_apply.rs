@@ -1,19 +1,9 @@
 //! `plan` and `apply` against the simulator over real HTTP, through the real client: the examples
 //! applied to a tenant set up by hand earlier, then planned again.
-#![expect(
-    clippy::unwrap_used,
-    reason = "test setup: a failure here is a failed test"
-)]
 
 use crate::common::tenant::{Tenant, redactions, tenant};
-use cwrecon::apply::ClientTarget;
-use cwrecon::live::ClientSource;
-use cwrecon::model::{Date, Kind};
+use cwrecon::model::Kind;
 use serde_json::json;
-
-fn today() -> Date {
-    Date::parse("2026-11-25").unwrap()
-}
 
 /// What an earlier portal export left behind: some setup rows (names in another case), Acme and
 /// Bluebird as companies with contacts, Acme's agreement with drifted counts.
@@ -31,22 +21,12 @@ async fn set_up_by_hand(t: &Tenant) {
     t.with_example_companies().await;
 }
 
-async fn apply_examples(t: &Tenant) -> cwrecon::workflow::Applied {
-    let config = cwrecon::config::load(&["examples/intermedia".into()]).unwrap();
-    let source = ClientSource::new(t.client.clone(), 4);
-    let target = ClientTarget::new(t.client.clone());
-    cwrecon::workflow::apply(&config, &source, &target, today(), false, 4)
-        .await
-        .unwrap()
-        .unwrap_or_else(|refused| panic!("{refused}"))
-}
-
 #[tokio::test]
 async fn the_examples_apply_to_a_hand_made_tenant_and_the_next_plan_is_empty() {
     let _redactions = redactions();
     let t = tenant().await;
     set_up_by_hand(&t).await;
-    let applied = apply_examples(&t).await;
+    let applied = t.apply_examples().await;
     assert!(
         applied.is_complete(),
         "{}\n{}",
@@ -107,7 +87,7 @@ async fn the_examples_apply_to_a_hand_made_tenant_and_the_next_plan_is_empty() {
 
     // A second apply makes no write at all.
     let before = t.writes();
-    let again = apply_examples(&t).await;
+    let again = t.apply_examples().await;
     assert!(
         again.report.plan.is_empty(),
         "{}",

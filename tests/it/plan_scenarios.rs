@@ -5,39 +5,10 @@
     reason = "test setup: a failure here is a failed test"
 )]
 
-use crate::common;
-
-use crate::common::tenant::{Tenant, redactions, tenant};
-use cwrecon::apply::ClientTarget;
+use crate::common::copy_examples;
+use crate::common::tenant::{Tenant, converged, redactions, tenant};
 use cwrecon::live::ClientSource;
-use cwrecon::model::Date;
 use serde_json::json;
-
-fn today() -> Date {
-    Date::parse("2026-11-25").unwrap()
-}
-
-/// A tenant the examples were applied to: the converged state every drift scenario starts from.
-async fn converged() -> Tenant {
-    let t = tenant().await;
-    t.with_example_companies().await;
-    let config = cwrecon::config::load(&["examples/intermedia".into()]).unwrap();
-    let source = ClientSource::new(t.client.clone(), 4);
-    let target = ClientTarget::new(t.client.clone());
-    let applied = Box::pin(cwrecon::workflow::apply(
-        &config,
-        &source,
-        &target,
-        today(),
-        false,
-        4,
-    ))
-    .await
-    .unwrap()
-    .unwrap();
-    assert!(applied.is_complete(), "{}", applied.summary());
-    t
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fresh_tenant_plans_every_create_in_order_and_stops_on_companies_it_cannot_match() {
@@ -287,21 +258,6 @@ fn remove_every_addition(config: &std::path::Path) {
             kept.replace("      additions:\n", "      additions: []\n"),
         )
         .unwrap();
-    }
-}
-
-fn copy_examples(to: &std::path::Path) {
-    let from = common::root().join("examples/intermedia");
-    std::fs::create_dir_all(to.join("companies")).unwrap();
-    for entry in std::fs::read_dir(&from)
-        .unwrap()
-        .chain(std::fs::read_dir(from.join("companies")).unwrap())
-    {
-        let path = entry.unwrap().path();
-        if path.is_file() {
-            let relative = path.strip_prefix(&from).unwrap();
-            std::fs::copy(&path, to.join(relative)).unwrap();
-        }
     }
 }
 

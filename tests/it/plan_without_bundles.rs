@@ -6,10 +6,11 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
 use cwrecon::apply::ClientTarget;
-use cwrecon::connectwise::{BaseUrl, Client, ClientConfig};
 use cwrecon::live::ClientSource;
-use cwrecon::model::Date;
 use cwrecon::sim::{self, API_BASE, Credentials, Store};
+
+use crate::common::sim::{api_url, client, serve};
+use crate::common::today;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_bundles_child_lists_are_read_one_by_one_and_the_plan_is_the_same() {
@@ -20,22 +21,11 @@ async fn without_bundles_child_lists_are_read_one_by_one_and_the_plan_is_the_sam
             post(|| async { StatusCode::NOT_FOUND }),
         )
         .merge(sim::app(store.clone()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let client = client(&api_url(serve(router).await));
 
-    let c = Credentials::defaults();
-    let config = ClientConfig::new(
-        BaseUrl::from_site(&format!("http://{address}{API_BASE}")).unwrap(),
-        c.company_id.clone(),
-        c.public_key.clone(),
-        c.private_key.clone(),
-        c.client_id.clone(),
-    );
-    let client = Client::new(config).unwrap();
     let yaml = "setup:\n  product_types: [{ name: Intermedia_Services }]\n  agreement_types: [{ name: Intermedia }]\n  units_of_measure: [{ name: Unit }]\n  categories: [{ name: Intermedia }]\n  subcategories: [{ name: Intermedia Services, category: Intermedia }]\n  management_it_solutions: [{ name: Intermedia }]\nproducts:\n  - { sku: A1R, unit_cost: 1, retail_price: 2, description: a }\ncompanies:\n  - account: '1'\n    identifier: One\n    contact: { first_name: A, last_name: B }\n    create: { name: One, address: { country: United States } }\n    agreement: { name: X, start_date: 2026-01-01, additions: [{ product: A1R_1, quantity: 3 }] }\n  - account: '2'\n    identifier: Two\n    contact: { first_name: C, last_name: D }\n    create: { name: Two, address: { country: United States } }\n    agreement: { name: Y, start_date: 2026-01-01, additions: [{ product: A1R_1, quantity: 4 }] }\n";
     let config = cwrecon::config::load_texts([("t.yaml", yaml)]).unwrap();
-    let today = Date::parse("2026-11-25").unwrap();
+    let today = today();
     let source = ClientSource::new(client.clone(), 4);
     let target = ClientTarget::new(client.clone());
     let applied = Box::pin(cwrecon::workflow::apply(

@@ -1,7 +1,7 @@
 //! Behaviour of the simulator over real HTTP: lists and paging, conditions, fields, orderBy, writes,
 //! recycle bin, faults, the request log, the admin API and state files.
 
-use crate::sim_support::Sim;
+use crate::common::sim::Sim;
 use cwrecon::sim::{Credentials, Faults, Store, Tenant};
 use serde_json::{Value, json};
 

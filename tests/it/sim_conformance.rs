@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::sim_support::{Sim, spec};
+use crate::common::sim::{Sim, spec};
 use serde_json::{Value, json};
 
 /// Operations in the subset the simulator does not serve, and why.

@@ -1,7 +1,7 @@
 //! ConnectWise's error shapes, pinned by snapshots: each case is a request that ConnectWise refuses,
 //! and the snapshot holds the status, the interesting headers and the body.
 
-use crate::sim_support::{Answer, Sim};
+use crate::common::sim::{Answer, Sim};
 use cwrecon::sim::{Credentials, Faults};
 use serde_json::{Value, json};
 

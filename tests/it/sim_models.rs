@@ -1,8 +1,8 @@
 //! The simulator's generated model table matches the spec subset (field names, kinds, required
 //! lists, max lengths). On failure, regenerate it:
-//! `python3 tests/it/sim_support/gen_models.py > src/sim/models.rs`.
+//! `python3 tests/it/common/gen_models.py > src/sim/models.rs`.
 
-use crate::sim_support;
+use crate::common::sim::spec;
 
 use serde_json::Value;
 
@@ -43,7 +43,7 @@ fn kind(p: &Value) -> String {
 
 #[test]
 fn model_table_matches_the_spec() {
-    let spec = sim_support::spec();
+    let spec = spec();
     let schemas = &spec["components"]["schemas"];
     let mut drift = Vec::new();
     for model in cwrecon::sim::model_names() {
@@ -81,6 +81,6 @@ fn model_table_matches_the_spec() {
     }
     assert!(
         drift.is_empty(),
-        "models drifted from the spec: {drift:?}\nregenerate: python3 tests/it/sim_support/gen_models.py > src/sim/models.rs"
+        "models drifted from the spec: {drift:?}\nregenerate: python3 tests/it/common/gen_models.py > src/sim/models.rs"
     );
 }

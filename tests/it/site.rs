@@ -8,6 +8,7 @@
 )]
 
 use crate::common;
+use crate::common::sim::{api_url, serve};
 
 use crate::common::tenant::{Tenant, tenant};
 
@@ -111,10 +112,7 @@ async fn web_page_server() -> String {
     use axum::response::Html;
     let app = axum::Router::new()
         .fallback(|| async { Html("<!DOCTYPE html><html><body>Sign in</body></html>") });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{address}/v4_6_release/apis/3.0")
+    api_url(serve(app).await)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,7 +1,14 @@
-//! Test harness: run the real `cwrecon` binary and capture what a person would see.
+//! The one test harness: run the real `cwrecon` binary and capture what a person would see
+//! ([`Cli`]); the simulator, the client pointed at it and other loopback servers ([`sim`]); a
+//! simulator tenant and the states tests start from ([`tenant`]); the examples ([`examples`]); the
+//! JSON plan's typed mirror and its reviewable summary ([`plan_json`]).
 #![allow(dead_code, unreachable_pub)]
 
+pub mod examples;
+pub mod sim;
 pub mod tenant;
+
+pub use examples::{copy_dir, copy_examples, copy_of_examples, examples_with, today};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -83,4 +90,18 @@ impl Cli {
             stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
         }
     }
+}
+
+/// `cwrecon import intermedia CSV CONFIG [extra…]`, on [`examples::TODAY`].
+pub fn import(csv: &Path, config: &Path, extra: &[&str]) -> Output {
+    Cli::new()
+        .args([
+            "import",
+            "intermedia",
+            &csv.display().to_string(),
+            &config.display().to_string(),
+        ])
+        .args(extra.iter().copied())
+        .env("CWRECON_TODAY", examples::TODAY)
+        .run()
 }

@@ -1,59 +1,80 @@
-//! A simulator tenant for tests: an in-process `cwrecon sim` on `127.0.0.1:0` with its own store,
-//! the real client pointed at it, and a way to change records by hand as an admin would.
+//! A simulator tenant for tests: an in-process simulator ([`Sim`]) with the real client pointed at
+//! it, a way to change records by hand as an admin would, and the states most tests start from
+//! (the example companies made by hand; the examples applied).
 #![allow(dead_code, unreachable_pub)]
 #![expect(
     clippy::unwrap_used,
     reason = "test setup: a failure here is a failed test"
 )]
 
-use cwrecon::connectwise::{BaseUrl, Client, ClientConfig};
-use cwrecon::sim::{self, Credentials, Running, Store};
+use std::ops::Deref;
+
+use cwrecon::apply::ClientTarget;
+use cwrecon::connectwise::Client;
+use cwrecon::live::ClientSource;
+use cwrecon::sim::Credentials;
 use serde_json::{Value, json};
 
+use super::examples::{EXAMPLES, TODAY, today};
+use super::sim::Sim;
+
+/// A simulator and the real client pointed at it. Its `running` and `store` are the simulator's.
 pub struct Tenant {
-    pub running: Running,
-    pub store: Store,
+    pub sim: Sim,
     pub client: Client,
 }
 
-pub async fn tenant() -> Tenant {
-    let store = Store::with_credentials(Credentials::defaults());
-    let running = sim::start(store.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let c = Credentials::defaults();
-    let config = ClientConfig::new(
-        BaseUrl::from_site(&running.api_url()).unwrap(),
-        c.company_id.clone(),
-        c.public_key.clone(),
-        c.private_key.clone(),
-        c.client_id.clone(),
-    )
-    .with_requests_per_minute(100_000);
-    let client = Client::new(config).unwrap();
-    Tenant {
-        running,
-        store,
-        client,
+impl Deref for Tenant {
+    type Target = Sim;
+
+    fn deref(&self) -> &Sim {
+        &self.sim
     }
 }
 
+pub async fn tenant() -> Tenant {
+    let sim = Sim::start().await;
+    let client = sim.client();
+    Tenant { sim, client }
+}
+
+/// A tenant with the example companies made by hand ([`Tenant::with_example_companies`]).
+pub async fn examples_tenant() -> Tenant {
+    let t = tenant().await;
+    t.with_example_companies().await;
+    t
+}
+
+/// A tenant the examples were applied to: the converged state drift scenarios start from.
+pub async fn converged() -> Tenant {
+    let t = examples_tenant().await;
+    let applied = t.apply_examples().await;
+    assert!(applied.is_complete(), "{}", applied.summary());
+    t
+}
+
 impl Tenant {
+    /// Apply `examples/intermedia` through the library, as of [`today`].
+    pub async fn apply_examples(&self) -> cwrecon::workflow::Applied {
+        let config = cwrecon::config::load(&[EXAMPLES.into()]).unwrap();
+        let source = ClientSource::new(self.client.clone(), 4);
+        let target = ClientTarget::new(self.client.clone());
+        Box::pin(cwrecon::workflow::apply(
+            &config,
+            &source,
+            &target,
+            today(),
+            false,
+            4,
+        ))
+        .await
+        .unwrap()
+        .unwrap_or_else(|refused| panic!("{refused}"))
+    }
+
     /// Create a record by hand, as a ConnectWise admin would, and return its id.
     pub async fn post(&self, path: &str, body: Value) -> i64 {
-        let url = format!("{}{path}", self.running.api_url());
-        let c = Credentials::defaults();
-        let response = reqwest::Client::new()
-            .post(url)
-            .header("Authorization", c.authorization())
-            .header("clientId", &c.client_id)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status();
-        let body: Value = response.json().await.unwrap();
-        assert!(status.is_success(), "{path}: {status} {body}");
+        let body = self.send(reqwest::Method::POST, path, Some(body)).await;
         body["id"].as_i64().unwrap()
     }
 
@@ -100,22 +121,18 @@ impl Tenant {
 
     /// Send any request by hand and return the JSON answer.
     pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}{path}", self.running.api_url());
-        let c = Credentials::defaults();
-        let mut request = reqwest::Client::new()
-            .request(method, url)
-            .header("Authorization", c.authorization())
-            .header("clientId", &c.client_id);
+        let mut request = self.sim.request(method, path);
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let response = request.send().await.unwrap();
+        let answer = self.sim.send(request).await;
         assert!(
-            response.status().is_success(),
-            "{path}: {}",
-            response.status()
+            (200..300).contains(&answer.status),
+            "{path}: {} {}",
+            answer.status,
+            answer.body
         );
-        response.json().await.unwrap_or(Value::Null)
+        answer.body
     }
 
     /// List records by hand.
@@ -150,7 +167,7 @@ impl Tenant {
             ("CW_PUBLIC_KEY", "sim-public-key".to_owned()),
             ("CW_PRIVATE_KEY", "sim-private-key".to_owned()),
             ("CW_CLIENT_ID", c.client_id.clone()),
-            ("CWRECON_TODAY", "2026-11-25".to_owned()),
+            ("CWRECON_TODAY", TODAY.to_owned()),
         ]
     }
 
@@ -192,4 +209,84 @@ pub fn redactions() -> insta::internals::SettingsBindDropGuard {
     // Record ids depend on the order concurrent creates were answered in.
     settings.add_filter(r#""id": \d+"#, r#""id": "[id]""#);
     settings.bind_to_scope()
+}
+
+/// The ids of what [`Tenant::hand_made_setup`] made.
+pub struct HandMadeSetup {
+    pub solution: i64,
+    pub agreement_type: i64,
+    pub item: i64,
+}
+
+/// One company [`Tenant::hand_made_company`] makes.
+pub struct HandMadeCompany<'a> {
+    pub identifier: &'a str,
+    pub name: &'a str,
+    /// The vendor account its link carries.
+    pub account: &'a str,
+    pub agreement: &'a str,
+    pub billing_cycle: Option<&'a str>,
+    /// The unit price of its one addition (7 of the catalog item).
+    pub unit_price: f64,
+}
+
+impl Tenant {
+    /// The integration's setup rows and one catalog item (`MXS10C01SUNR_7.25`), made by hand as
+    /// an admin would before cwrecon ever ran.
+    pub async fn hand_made_setup(&self) -> HandMadeSetup {
+        let product_type = self
+            .post(
+                "/procurement/types",
+                json!({"name": "Intermedia_Services", "typeXref": "Service"}),
+            )
+            .await;
+        let category = self
+            .post("/procurement/categories", json!({"name": "Intermedia"}))
+            .await;
+        let sub = self
+            .post(
+                "/procurement/subcategories/",
+                json!({"name": "Intermedia Services", "category": {"id": category}}),
+            )
+            .await;
+        let unit = self
+            .post("/procurement/unitOfMeasures", json!({"name": "Unit"}))
+            .await;
+        let solution = self.post("/company/managementItSolutions", json!({"name": "Intermedia", "managementItSolutionType": "Custom", "managementSolutionName": "Intermedia"})).await;
+        let agreement_type = self.post("/finance/agreements/types", json!({"name": "Intermedia", "employeeCompRate": "Actual", "employeeCompNotExceed": "Billing", "invoicingCycle": "CalendarYear", "billTime": "Billable", "billExpenses": "Billable", "billProducts": "Billable"})).await;
+        let item = self.post("/procurement/catalog", json!({"identifier": "MXS10C01SUNR_7.25", "description": "Exchange mailbox", "customerDescription": "Exchange mailbox", "subcategory": {"id": sub}, "category": {"id": category}, "type": {"id": product_type}, "unitOfMeasure": {"id": unit}, "cost": 7.25, "price": 12.0, "recurringFlag": true})).await;
+        HandMadeSetup {
+            solution,
+            agreement_type,
+            item,
+        }
+    }
+
+    /// A company made by hand on top of [`Tenant::hand_made_setup`]: a contact, a link carrying
+    /// its account, and an agreement with one addition.
+    pub async fn hand_made_company(&self, setup: &HandMadeSetup, made: &HandMadeCompany<'_>) {
+        let company = self
+            .post(
+                "/company/companies",
+                json!({"identifier": made.identifier, "name": made.name, "city": "Austin"}),
+            )
+            .await;
+        let contact = self
+            .post(
+                "/company/contacts",
+                json!({"firstName": "Ann", "lastName": "Hand", "company": {"id": company}}),
+            )
+            .await;
+        self.post(
+            &format!("/company/companies/{company}/managementSummaryReports"),
+            json!({"groupIdentifier": made.account, "managementSolution": {"id": setup.solution}}),
+        )
+        .await;
+        let mut agreement = json!({"name": made.agreement, "type": {"id": setup.agreement_type}, "company": {"id": company}, "contact": {"id": contact}, "startDate": "2026-02-01T00:00:00Z"});
+        if let Some(cycle) = made.billing_cycle {
+            agreement["billingCycle"] = json!({"name": cycle});
+        }
+        let agreement = self.post("/finance/agreements", agreement).await;
+        self.post(&format!("/finance/agreements/{agreement}/additions"), json!({"product": {"id": setup.item}, "quantity": 7, "unitPrice": made.unit_price, "billCustomer": "Billable", "effectiveDate": "2026-02-01T00:00:00Z"})).await;
+    }
 }

@@ -1,9 +1,14 @@
-//! Helpers for the simulator's integration tests: start a simulator on `127.0.0.1:0` with its own
-//! store and talk to it over real HTTP with reqwest, authenticated as a ConnectWise client would be.
+//! The one simulator harness: start a simulator on `127.0.0.1:0` with its own store, serve any
+//! other router (a simulator behind a fault layer, a fake ConnectWise) the same way, point the real
+//! client at either, and talk to the simulator by hand over real HTTP with reqwest, authenticated
+//! as a ConnectWise client would be.
 
 #![allow(dead_code, unreachable_pub)]
 
-use cwrecon::sim::{self, Credentials, Running, Store};
+use std::net::SocketAddr;
+
+use cwrecon::connectwise::{BaseUrl, Client, ClientConfig};
+use cwrecon::sim::{self, API_BASE, Credentials, Running, Store};
 use serde_json::Value;
 
 /// A running simulator and a client for it.
@@ -111,6 +116,46 @@ impl Sim {
     pub fn admin(&self, path: &str) -> String {
         format!("{}{path}", self.running.url())
     }
+
+    /// The real client, pointed at this simulator.
+    pub fn client(&self) -> Client {
+        client(&self.running.api_url())
+    }
+}
+
+/// Serve `app` on a free loopback port until the test ends; its address.
+pub async fn serve(app: axum::Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("test setup: bind 127.0.0.1:0");
+    let address = listener.local_addr().expect("test setup");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    address
+}
+
+/// The API base URL of a server at `address`: `http://127.0.0.1:PORT/v4_6_release/apis/3.0`.
+pub fn api_url(address: SocketAddr) -> String {
+    format!("http://{address}{API_BASE}")
+}
+
+/// The real client's configuration for a simulator (or a router wrapping one) at `api_url`: the
+/// simulator's default credentials, and no client-side throttle (what a test times is never the
+/// pause between requests).
+pub fn client_config(api_url: &str) -> ClientConfig {
+    let c = Credentials::defaults();
+    ClientConfig::new(
+        BaseUrl::from_site(api_url).expect("test setup: the simulator's URL"),
+        c.company_id.clone(),
+        c.public_key.clone(),
+        c.private_key.clone(),
+        c.client_id.clone(),
+    )
+    .with_requests_per_minute(1_000_000)
+}
+
+/// The real client for a simulator at `api_url` ([`client_config`]).
+pub fn client(api_url: &str) -> Client {
+    Client::new(client_config(api_url)).expect("test setup: the client")
 }
 
 /// `../shared/connectwise/<name>` beside the repository, as CI lays it out.
