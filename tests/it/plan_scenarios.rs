@@ -6,6 +6,7 @@
 )]
 
 use crate::common::copy_examples;
+use crate::common::plan_json::PlanJson;
 use crate::common::tenant::{Tenant, converged, redactions, tenant};
 use cwrecon::live::ClientSource;
 use serde_json::json;
@@ -26,7 +27,10 @@ async fn a_fresh_tenant_plans_every_create_in_order_and_stops_on_companies_it_ca
         .cli(&["plan", "examples/intermedia", "--format", "json"])
         .run();
     assert_eq!(json.code, 1);
-    insta::assert_snapshot!("fresh_tenant_json", json.stdout);
+    insta::assert_snapshot!(
+        "fresh_tenant_json_summary",
+        PlanJson::parse(&json.stdout).summary()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -104,7 +108,10 @@ async fn drift_is_planned_and_hand_edits_to_undeclared_fields_survive() {
         .cli(&["plan", "examples/intermedia", "--format", "json"])
         .run();
     assert_eq!(json.code, 0);
-    insta::assert_snapshot!("drift_json", json.stdout);
+    insta::assert_snapshot!(
+        "drift_json_summary",
+        PlanJson::parse(&json.stdout).summary()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -127,7 +134,10 @@ async fn an_addition_no_longer_desired_is_cancelled_and_mass_cancellation_is_blo
         one.transcript().replace(&path, "[config]")
     );
     let json = t.cli(&["plan", &path, "--format", "json"]).run();
-    insta::assert_snapshot!("cancellation_json", json.stdout);
+    insta::assert_snapshot!(
+        "cancellation_json_summary",
+        PlanJson::parse(&json.stdout).summary()
+    );
     assert!(
         one.stdout
             .contains("! cancel addition Intermedia / Intermedia - Delta / BKP10C01SUNR_3"),
@@ -151,7 +161,10 @@ async fn an_addition_no_longer_desired_is_cancelled_and_mass_cancellation_is_blo
     );
     let blocked_json = t.cli(&["plan", &path, "--format", "json"]).run();
     assert_eq!(blocked_json.code, 3);
-    insta::assert_snapshot!("mass_cancellation_json", blocked_json.stdout);
+    insta::assert_snapshot!(
+        "mass_cancellation_json_summary",
+        PlanJson::parse(&blocked_json.stdout).summary()
+    );
     assert!(
         blocked
             .stdout
@@ -282,6 +295,11 @@ async fn saved_plan_of_a_count_change() -> (Tenant, tempfile::TempDir, std::path
         ])
         .run();
     assert_eq!(saved.code, 0, "{}", saved.transcript());
+    let plan = PlanJson::parse(&std::fs::read_to_string(&out).unwrap());
+    assert!(
+        plan.config.is_some(),
+        "a saved plan names its configuration"
+    );
     (t, dir, out)
 }
 

@@ -5,6 +5,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 pub mod examples;
+pub mod plan_json;
 pub mod sim;
 pub mod tenant;
 
