@@ -312,16 +312,10 @@ async fn sub_categories_share_one_table_in_both_forms() {
 #[tokio::test]
 async fn additions_derive_from_product_and_agreement() {
     let sim = Sim::start().await;
-    let company = sim
-        .create(
-            "/company/companies",
+    let (_company, contact) = sim
+        .company_with_contact(
             &json!({"identifier": "A", "name": "A", "city": "x"}),
-        )
-        .await;
-    let contact = sim
-        .create(
-            "/company/contacts",
-            &json!({"firstName": "A", "lastName": "B", "company": {"id": company}}),
+            json!({"firstName": "A", "lastName": "B"}),
         )
         .await;
     let category = sim

@@ -29,16 +29,10 @@ macro_rules! snap {
 }
 
 async fn setup(sim: &Sim) -> (i64, i64, i64, i64) {
-    let company = sim
-        .create(
-            "/company/companies",
+    let (company, contact) = sim
+        .company_with_contact(
             &json!({"identifier": "Acme", "name": "Acme", "city": "Austin"}),
-        )
-        .await;
-    let contact = sim
-        .create(
-            "/company/contacts",
-            &json!({"firstName": "Pat", "lastName": "Lee", "company": {"id": company}}),
+            json!({"firstName": "Pat", "lastName": "Lee"}),
         )
         .await;
     let agreement_type = sim

@@ -112,6 +112,14 @@ impl Sim {
         answer.body["id"].as_i64().expect("test setup")
     }
 
+    /// POST `company`, then `contact` in it; returns both ids.
+    pub async fn company_with_contact(&self, company: &Value, mut contact: Value) -> (i64, i64) {
+        let company = self.create("/company/companies", company).await;
+        contact["company"] = serde_json::json!({ "id": company });
+        let contact = self.create("/company/contacts", &contact).await;
+        (company, contact)
+    }
+
     /// The admin API.
     pub fn admin(&self, path: &str) -> String {
         format!("{}{path}", self.running.url())
