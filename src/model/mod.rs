@@ -11,5 +11,5 @@ mod state;
 
 pub use date::Date;
 pub use decimal::{Money, Quantity, exact};
-pub use name::fold_name;
+pub use name::{LOCK_ROW_NAME, fold_name, is_lock_row_name};
 pub use state::{Finding, Key, Kind, Object, State, Value};

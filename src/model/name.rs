@@ -8,6 +8,17 @@ pub fn fold_name(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
+/// The name of the Management IT solution row that holds cwrecon's apply lock (`crate::lock`).
+/// Reserved: a configuration may not declare a solution of this name, and reads never treat the
+/// row as a configured solution. It lives here, below both, so that `config` and `live` need not
+/// import the lock.
+pub const LOCK_ROW_NAME: &str = "cwrecon-lock";
+
+/// Whether a Management IT solution's name is the lock row's, compared as ConnectWise compares names.
+pub fn is_lock_row_name(name: &str) -> bool {
+    fold_name(name) == LOCK_ROW_NAME
+}
+
 #[cfg(test)]
 mod tests {
     use super::fold_name;
@@ -16,5 +27,11 @@ mod tests {
     fn case_and_outer_spaces_do_not_matter() {
         assert_eq!(fold_name(" Intermedia "), fold_name("INTERMEDIA"));
         assert_ne!(fold_name("Inter media"), fold_name("Intermedia"));
+    }
+
+    #[test]
+    fn the_lock_row_is_known_by_its_name_in_any_case() {
+        assert!(super::is_lock_row_name(" CWRECON-Lock "));
+        assert!(!super::is_lock_row_name("cwrecon-lock2"));
     }
 }

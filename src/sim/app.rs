@@ -151,6 +151,13 @@ fn serve_api(
         return Ok(axum::Json(system_info()).into_response());
     }
     authenticate(store, headers)?;
+    let is_write = *method != Method::GET && *method != Method::HEAD;
+    if let Some(status) = is_write
+        .then(|| store.runtime().faults.refused_write(rest))
+        .flatten()
+    {
+        return Err(ApiError::refused_write(status));
+    }
     if rest == "/system/bundles" {
         if *method != Method::POST {
             return Err(ApiError::MethodNotAllowed {

@@ -7,9 +7,9 @@
     reason = "test setup: a failure here is a failed test"
 )]
 
+use cwrecon::billing_report::intermedia::{Details, Row};
 use cwrecon::live::Snapshot;
 use cwrecon::model::{Date, Money, Quantity};
-use cwrecon::vendor::intermedia::{Details, Row};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -117,14 +117,14 @@ proptest! {
         let _ = cwrecon::plan::render::markdown(&report);
         let _ = cwrecon::plan::render::json(&report);
         let rows: Vec<Row> = export.into_iter().map(|(q, c, p)| row(q, c, p)).collect();
-        let reconciliation = cwrecon::reconcile::reconcile(&config, &rows, &snapshot, today);
+        let reconciliation = cwrecon::commands::reconcile::reconcile(&config, &rows, &snapshot, today);
         let _ = (reconciliation.billed_monthly(), reconciliation.vendor_monthly());
         for line in &reconciliation.lines {
             let _ = line.difference();
         }
-        let _ = cwrecon::reconcile::text(&reconciliation, false);
-        let _ = cwrecon::reconcile::markdown(&reconciliation, false);
-        let _ = cwrecon::reconcile::csv(&reconciliation, false);
+        let _ = cwrecon::commands::reconcile::text(&reconciliation, false);
+        let _ = cwrecon::commands::reconcile::markdown(&reconciliation, false);
+        let _ = cwrecon::commands::reconcile::csv(&reconciliation, false);
     }
 }
 

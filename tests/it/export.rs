@@ -23,9 +23,9 @@ async fn round_trip(
     let snapshot = Box::pin(cwrecon::live::read_owned_tenant(&source, &defaults))
         .await
         .unwrap();
-    let export = cwrecon::export::export(&integration, &snapshot);
+    let export = cwrecon::commands::export::export(&integration, &snapshot);
     let dir = tempfile::tempdir().unwrap();
-    let not_written = cwrecon::export::write(dir.path(), &export);
+    let not_written = cwrecon::commands::export::write(dir.path(), &export);
     assert!(not_written.is_empty(), "{not_written:?}");
     let config = cwrecon::config::load(&[dir.path().to_path_buf()])
         .unwrap_or_else(|e| panic!("exported files must validate: {e:?}"));

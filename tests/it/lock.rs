@@ -419,7 +419,7 @@ async fn an_agreement_that_appeared_between_plan_and_write_is_adopted_not_duplic
         tenant: &t,
     };
     let today = cwrecon::model::Date::parse("2026-11-25").unwrap();
-    let applied = Box::pin(cwrecon::workflow::apply(
+    let applied = Box::pin(cwrecon::commands::workflow::apply(
         &config, &source, &target, today, false, 4,
     ))
     .await
@@ -589,6 +589,6 @@ async fn a_lock_broken_under_a_running_apply_stops_its_writes() {
         body: json!({"name": "x"}),
     };
     let refused = guarded.write(&write).await.unwrap_err();
-    assert!(refused.message.contains("lock lost"), "{}", refused.message);
+    assert!(refused.to_string().contains("lock lost"), "{refused}");
     held.release(&target).await.unwrap();
 }

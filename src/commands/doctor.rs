@@ -7,7 +7,10 @@
 //! cannot be probed without changing data, so doctor says so instead of guessing.
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
+use crate::cli::ReadLimits;
+use crate::config;
 use crate::config::Config;
 use crate::connectwise::{Client, Error as CwError, ListParams};
 use crate::error::Error;
@@ -120,7 +123,7 @@ pub async fn checks(
         checks.extend(setup_references(client, config, today).await);
     }
     checks.push(Check {
-        name: "write access: not checked (probing it would change data); the first apply reports a refused right per op, naming the kind".to_owned(),
+        name: "write access: not checked (probing it would change data); the first apply stops at the first refused write (401/403) and names the right to grant".to_owned(),
         status: Status::NotChecked,
     });
     checks
@@ -217,4 +220,17 @@ pub fn report(checks: &[Check]) -> Result<Exit, Error> {
     );
     crate::output::write_stdout(&out, "the checklist")?;
     Ok(if failed == 0 { Exit::OK } else { Exit::FAILURE })
+}
+
+/// The command, from its parsed arguments.
+pub(super) async fn run(paths: Vec<PathBuf>, limits: &ReadLimits) -> Result<Exit, Error> {
+    let config = if paths.is_empty() {
+        config::load_texts([("(defaults)", "")])?
+    } else {
+        config::load(&paths)?
+    };
+    let client = super::connect(&config, 900, 4, limits).await?;
+    let given = (!paths.is_empty()).then_some(&config);
+    let checks = Box::pin(checks(&client, given, super::today()?)).await;
+    report(&checks)
 }

@@ -16,16 +16,7 @@ use crate::model::{Date, Kind, fold_name};
 use crate::plan::render::{self, Report};
 use crate::plan::{assemble, keep_kinds};
 
-/// How a plan is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// For a terminal.
-    Text,
-    /// For a pull-request comment.
-    Markdown,
-    /// Versioned JSON for machines.
-    Json,
-}
+pub use crate::cli::Format;
 
 /// What `plan` was asked to do, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -113,13 +104,16 @@ pub async fn plan<S: Source>(
 fn show(report: &Report, options: &PlanOptions) -> Result<(), Error> {
     let text = match options.format {
         Format::Text if options.color => {
-            return crate::output::write_stdout_styled(&render::text(report, true), "the plan");
+            return Ok(crate::output::write_stdout_styled(
+                &render::text(report, true),
+                "the plan",
+            )?);
         }
         Format::Text => render::text(report, false),
         Format::Markdown => render::markdown(report),
         Format::Json => render::json(report),
     };
-    crate::output::write_stdout(&text, "the plan")
+    Ok(crate::output::write_stdout(&text, "the plan")?)
 }
 
 fn decide(report: &Report, options: &PlanOptions) -> Exit {
@@ -186,7 +180,10 @@ fn shown(key: &crate::model::Key) -> String {
 }
 
 /// What succeeded, failed and was skipped, and why (the summary before its verification line).
+/// Why the run stopped, when it did, is said once at the end, and each op it kept from starting
+/// only points to it.
 fn outcome_summary(report: &Report, outcomes: &[crate::apply::Outcome]) -> String {
+    use crate::apply::Outcome;
     let mut out = String::new();
     let tally = crate::apply::tally(outcomes);
     let count = |k: &str| tally.get(k).copied().unwrap_or(0);
@@ -200,7 +197,7 @@ fn outcome_summary(report: &Report, outcomes: &[crate::apply::Outcome]) -> Strin
     );
     for (op, outcome) in report.plan.ops.iter().zip(outcomes) {
         match outcome {
-            crate::apply::Outcome::Done {
+            Outcome::Done {
                 already_existed: true,
                 ..
             } => {
@@ -210,24 +207,19 @@ fn outcome_summary(report: &Report, outcomes: &[crate::apply::Outcome]) -> Strin
                     shown(&op.key)
                 );
             }
-            crate::apply::Outcome::Done { .. } => {}
-            crate::apply::Outcome::Failed { error } => {
+            Outcome::Done { .. } => {}
+            Outcome::Failed { error } => {
                 op_line(
                     &mut out,
                     "failed ",
                     op,
-                    &crate::output::terminal::text(error),
+                    &crate::output::terminal::text(&error.to_string()),
                 );
             }
-            crate::apply::Outcome::Stopped { reason } => {
-                op_line(
-                    &mut out,
-                    "skipped",
-                    op,
-                    &crate::output::terminal::text(reason),
-                );
+            Outcome::Stopped { .. } => {
+                op_line(&mut out, "skipped", op, "not started (see Stopped, below)");
             }
-            crate::apply::Outcome::Skipped { because_of } => {
+            Outcome::Skipped { because_of } => {
                 let cause = report
                     .plan
                     .ops
@@ -237,7 +229,34 @@ fn outcome_summary(report: &Report, outcomes: &[crate::apply::Outcome]) -> Strin
             }
         }
     }
+    for reason in stop_reasons(outcomes) {
+        let _ = writeln!(out, "Stopped: {}", crate::output::terminal::text(&reason));
+    }
     out
+}
+
+/// Why the run stopped, each reason once: the halt that kept ops from starting (the apply lock
+/// lost, or the first 401 or 403), then any other 401 or 403 whose fix is not said yet (one that was
+/// already in flight, or the last op's, with no op left to stop).
+fn stop_reasons(outcomes: &[crate::apply::Outcome]) -> Vec<String> {
+    use crate::apply::Outcome;
+    let mut reasons: Vec<String> = Vec::new();
+    for outcome in outcomes {
+        if let Outcome::Stopped { reason } = outcome
+            && !reasons.contains(reason)
+        {
+            reasons.push(reason.clone());
+        }
+    }
+    for outcome in outcomes {
+        if let Outcome::Failed { error } = outcome
+            && let (Some(remedy), Some(reason)) = (error.remedy(), error.stop_reason())
+            && !reasons.iter().any(|r| r.contains(&remedy))
+        {
+            reasons.push(reason);
+        }
+    }
+    reasons
 }
 
 /// Why `apply` did not run.
@@ -406,7 +425,7 @@ async fn confirm(count: usize) -> bool {
 }
 
 fn print(text: &str) -> Result<(), Error> {
-    crate::output::write_stdout(text, "apply output")
+    Ok(crate::output::write_stdout(text, "apply output")?)
 }
 
 /// `cwrecon apply`: from a configuration (plan, show, confirm) or from a saved plan (check it is
@@ -692,4 +711,155 @@ async fn run_journaled<T: crate::apply::Target>(
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     Ok((outcomes, loss))
+}
+
+#[cfg(test)]
+mod tests {
+    //! The apply summary's rendering of failures: each said once.
+    use super::*;
+    use crate::apply::{ApplyError, Outcome, Right};
+
+    const YAML: &str = "setup:\n  product_types: [{ name: Intermedia_Services }]\n  agreement_types: [{ name: Intermedia }]\n  units_of_measure: [{ name: Unit }]\n  categories: [{ name: Intermedia }]\n  subcategories: [{ name: Intermedia Services, category: Intermedia }]\n  management_it_solutions: [{ name: Intermedia }]\nproducts:\n  - { sku: A1R, unit_cost: 1, description: a }\ncompanies:\n  - account: '1'\n    identifier: One\n    contact: { first_name: A, last_name: B }\n    create: { name: One, address: { country: United States } }\n    agreement: { name: X, start_date: 2026-01-01, additions: [{ product: A1R_1, quantity: 1 }] }\n  - account: '2'\n    identifier: Two\n    contact: { first_name: C, last_name: D }\n    create: { name: Two, address: { country: United States } }\n    agreement: { name: Y, start_date: 2026-01-01, additions: [{ product: A1R_1, quantity: 1 }] }\n";
+
+    fn report() -> Report {
+        let config = crate::config::load_texts([("t.yaml", YAML)]).unwrap();
+        assemble(
+            &config,
+            &crate::live::Snapshot::default(),
+            Date::parse("2026-11-25").unwrap(),
+        )
+    }
+
+    fn forbidden(path: &str) -> ApplyError {
+        ApplyError::Forbidden {
+            call: format!("create agreements (POST {path})"),
+            right: Right::for_request(&reqwest::Method::POST, path),
+            detail: format!("create agreements (POST {path}): 403 Forbidden"),
+        }
+    }
+
+    /// Every op done, but the first agreement refused 403 and every op after it not started.
+    fn stopped_at_first_agreement(report: &Report) -> Vec<Outcome> {
+        let error = forbidden("/finance/agreements");
+        let reason = error.stop_reason().unwrap();
+        let first = report
+            .plan
+            .ops
+            .iter()
+            .position(|op| op.kind() == Kind::Agreement)
+            .unwrap();
+        (0..report.plan.ops.len())
+            .map(|i| match i.cmp(&first) {
+                std::cmp::Ordering::Less => Outcome::Done {
+                    id: Some(1),
+                    recovered: false,
+                    already_existed: false,
+                },
+                std::cmp::Ordering::Equal => Outcome::Failed {
+                    error: error.clone(),
+                },
+                std::cmp::Ordering::Greater => Outcome::Stopped {
+                    reason: reason.clone(),
+                },
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_stop_is_said_once_and_each_op_not_started_points_to_it() {
+        let report = report();
+        let outcomes = stopped_at_first_agreement(&report);
+        let not_started = outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::Stopped { .. }))
+            .count();
+        assert!(not_started >= 2, "{outcomes:#?}");
+        let summary = outcome_summary(&report, &outcomes);
+        assert_eq!(
+            summary.matches("Finance › Agreements (Add: All)").count(),
+            1,
+            "{summary}"
+        );
+        assert_eq!(summary.matches("Stopped: ").count(), 1, "{summary}");
+        assert_eq!(
+            summary
+                .matches(": not started (see Stopped, below)")
+                .count(),
+            not_started,
+            "{summary}"
+        );
+        assert!(
+            summary.ends_with("To fix: give the API member's security role Finance › Agreements (Add: All) (System › Security Roles), then apply again\n"),
+            "{summary}"
+        );
+    }
+
+    #[test]
+    fn a_403_in_flight_beside_the_first_is_not_said_again_and_a_last_one_is_said() {
+        let report = report();
+        let mut outcomes = stopped_at_first_agreement(&report);
+        // The other agreement was in flight and refused too: the same right, not named again.
+        let second = report
+            .plan
+            .ops
+            .iter()
+            .rposition(|op| op.kind() == Kind::Agreement)
+            .unwrap();
+        outcomes[second] = Outcome::Failed {
+            error: forbidden("/finance/agreements"),
+        };
+        let summary = outcome_summary(&report, &outcomes);
+        assert_eq!(
+            summary.matches("Finance › Agreements (Add: All)").count(),
+            1,
+            "{summary}"
+        );
+        // The refused op was the last: nothing was left to stop, and the right is still named.
+        let only_failure: Vec<Outcome> = outcomes
+            .iter()
+            .map(|o| match o {
+                Outcome::Stopped { .. } => Outcome::Done {
+                    id: None,
+                    recovered: false,
+                    already_existed: false,
+                },
+                other => other.clone(),
+            })
+            .collect();
+        let summary = outcome_summary(&report, &only_failure);
+        assert_eq!(
+            summary.matches("Finance › Agreements (Add: All)").count(),
+            1,
+            "{summary}"
+        );
+    }
+
+    #[test]
+    fn a_refusal_with_field_errors_shows_each_once_escaped() {
+        let report = report();
+        let mut outcomes: Vec<Outcome> = report
+            .plan
+            .ops
+            .iter()
+            .map(|_| Outcome::Done {
+                id: None,
+                recovered: false,
+                already_existed: false,
+            })
+            .collect();
+        outcomes[0] = Outcome::Failed {
+            error: ApplyError::Refused {
+                status: 400,
+                field_errors: Vec::new(),
+                detail: "create x (POST /x): 400 Bad Request InvalidObject: bad; name: ObjectExists \u{1b}[2JTaken.".into(),
+            },
+        };
+        let summary = outcome_summary(&report, &outcomes);
+        assert_eq!(summary.matches("ObjectExists").count(), 1, "{summary}");
+        assert!(
+            summary.contains("ObjectExists \\u{1b}[2JTaken."),
+            "{summary}"
+        );
+        assert!(!summary.contains("Stopped"), "{summary}");
+    }
 }

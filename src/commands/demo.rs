@@ -23,31 +23,31 @@ use crate::sim::{self, Credentials, Store};
 pub const EXAMPLES: [(&str, &str); 7] = [
     (
         "examples/intermedia/integration.yaml",
-        include_str!("../examples/intermedia/integration.yaml"),
+        include_str!("../../examples/intermedia/integration.yaml"),
     ),
     (
         "examples/intermedia/setup.yaml",
-        include_str!("../examples/intermedia/setup.yaml"),
+        include_str!("../../examples/intermedia/setup.yaml"),
     ),
     (
         "examples/intermedia/products.yaml",
-        include_str!("../examples/intermedia/products.yaml"),
+        include_str!("../../examples/intermedia/products.yaml"),
     ),
     (
         "examples/intermedia/companies/acme.yaml",
-        include_str!("../examples/intermedia/companies/acme.yaml"),
+        include_str!("../../examples/intermedia/companies/acme.yaml"),
     ),
     (
         "examples/intermedia/companies/bluebird.yaml",
-        include_str!("../examples/intermedia/companies/bluebird.yaml"),
+        include_str!("../../examples/intermedia/companies/bluebird.yaml"),
     ),
     (
         "examples/intermedia/companies/cedar.yaml",
-        include_str!("../examples/intermedia/companies/cedar.yaml"),
+        include_str!("../../examples/intermedia/companies/cedar.yaml"),
     ),
     (
         "examples/intermedia/companies/delta.yaml",
-        include_str!("../examples/intermedia/companies/delta.yaml"),
+        include_str!("../../examples/intermedia/companies/delta.yaml"),
     ),
 ];
 
@@ -192,7 +192,7 @@ pub async fn run(today: crate::model::Date) -> Result<Exit, Error> {
     let _ = writeln!(out, "== 1. cwrecon plan examples/intermedia\n");
     print(&out)?;
 
-    let applied = Box::pin(crate::workflow::apply(
+    let applied = Box::pin(crate::commands::workflow::apply(
         &config, &source, &target, today, false, 8,
     ))
     .await?
@@ -229,5 +229,5 @@ pub async fn run(today: crate::model::Date) -> Result<Exit, Error> {
 }
 
 fn print(text: &str) -> Result<(), Error> {
-    crate::output::write_stdout(text, "the demo")
+    Ok(crate::output::write_stdout(text, "the demo")?)
 }

@@ -10,6 +10,14 @@
 //! `Acme_1`, or `ACME` and `acme` on a case-insensitive disk) get `-2`, `-3`… in identifier order,
 //! and a file that cannot be written is listed, the others still written.
 
+use std::fmt::Write as _;
+
+use crate::cli::ExportArgs;
+use crate::config;
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::output::write_stdout;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -437,6 +445,54 @@ pub fn write(dir: &Path, export: &Export) -> Vec<NotWritten> {
         }
     }
     failed
+}
+
+/// The command, from its parsed arguments.
+pub(super) async fn run(args: ExportArgs) -> Result<Exit, Error> {
+    let config = match &args.integration {
+        Some(path) => config::load(std::slice::from_ref(path))?,
+        None => config::load_texts([("(defaults)", "")])?,
+    };
+    let client = super::connect(
+        &config,
+        args.requests_per_minute,
+        args.concurrency,
+        &args.limits,
+    )
+    .await?;
+    let source = crate::live::ClientSource::new(client, args.concurrency);
+    let snapshot = Box::pin(crate::live::read_owned_tenant(&source, &config)).await?;
+    let export = export(&config.integration.item, &snapshot);
+    let failed = write(&args.out, &export);
+    let mut text = format!(
+        "wrote {} files to {}\n",
+        export.files.len() - failed.len(),
+        args.out.display()
+    );
+    for skipped in &export.skipped {
+        let _ = writeln!(
+            text,
+            "not exported: {}",
+            crate::output::terminal::text(skipped)
+        );
+    }
+    for not_written in &failed {
+        let _ = writeln!(
+            text,
+            "not written: {}: {}",
+            not_written.path.display(),
+            not_written.source
+        );
+    }
+    write_stdout(&text, "the export summary")?;
+    // Nothing lost silently: a file that could not be written fails the command.
+    match failed.into_iter().next() {
+        Some(first) => Err(Error::WriteFile {
+            path: first.path,
+            source: first.source,
+        }),
+        None => Ok(Exit::OK),
+    }
 }
 
 #[cfg(test)]

@@ -18,17 +18,24 @@
 //! tenant); each rendering escapes them for its sink through [`crate::output`]: terminal text,
 //! markdown table cells, and CSV cells a spreadsheet cannot run as formulas.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
+
+use crate::cli::{ReconcileArgs, ReportFormat, Vendor};
+use crate::config;
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::output::write_stdout;
+
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
+use crate::billing_report::intermedia::Row;
 use crate::config::Config;
 use crate::live::{Snapshot, project};
 use crate::model::input;
 use crate::model::{Date, Kind, Money, Object, Quantity, State, Value, fold_name};
 use crate::plan::{Desired, desired};
-use crate::vendor::intermedia::Row;
 
 /// How one line compares, in the order the checks are made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -562,6 +569,46 @@ pub fn csv(reconciliation: &Reconciliation, only_differences: bool) -> Result<St
         .into_inner()
         .map_err(|e| csv::Error::from(e.into_error()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The command, from its parsed arguments.
+pub(super) async fn run(args: ReconcileArgs) -> Result<Exit, Error> {
+    let Vendor::Intermedia = args.vendor;
+    let config = config::load(&args.paths)?;
+    let rows = crate::billing_report::read(&args.export)?;
+    let client = super::connect(
+        &config,
+        args.requests_per_minute,
+        args.concurrency,
+        &args.limits,
+    )
+    .await?;
+    let source = crate::live::ClientSource::new(client, args.concurrency);
+    let snapshot = Box::pin(crate::live::read_snapshot(&source, &config)).await?;
+    let reconciliation = reconcile(&config, &rows, &snapshot, super::today()?);
+    let differences = reconciliation.differences();
+    let only = args.only_differences;
+    let report = match args.format {
+        ReportFormat::Text => text(&reconciliation, only),
+        ReportFormat::Markdown => markdown(&reconciliation, only),
+        ReportFormat::Csv => csv(&reconciliation, only).map_err(|e| Error::Internal {
+            message: format!("the reconciliation as CSV: {e}"),
+        })?,
+    };
+    match &args.out {
+        Some(path) => {
+            crate::files::replace(path, report.as_bytes()).map_err(|source| Error::WriteFile {
+                path: path.clone(),
+                source,
+            })?;
+        }
+        None => write_stdout(&report, "the reconciliation")?,
+    }
+    Ok(if args.detailed_exitcode && differences > 0 {
+        Exit::CHANGES
+    } else {
+        Exit::OK
+    })
 }
 
 #[cfg(test)]
