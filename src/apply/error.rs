@@ -126,11 +126,7 @@ impl ApplyError {
             },
             Some(403) => ApplyError::Forbidden {
                 call: call(),
-                right: err
-                    .call()
-                    .map_or(Right::for_request(&reqwest::Method::GET, ""), |c| {
-                        Right::for_request(&c.method, &c.path)
-                    }),
+                right: Right::for_call(err.call()),
                 detail,
             },
             Some(status) if err.is_validation() => ApplyError::Refused {

@@ -74,7 +74,8 @@ pub enum Outcome {
         /// The index of the op it waited for.
         because_of: usize,
     },
-    /// Not attempted because the run stopped before it (the apply lock was lost, Ctrl-C).
+    /// Not attempted because the run stopped before it (the apply lock was lost, Ctrl-C, or a 401
+    /// or 403 on an earlier op).
     Stopped {
         /// Why the run stopped.
         reason: String,

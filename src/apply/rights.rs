@@ -58,6 +58,18 @@ impl Right {
             level: level(method),
         }
     }
+
+    /// The right a failed request needed; an error that names no request (never a 403) gets a right
+    /// the table does not list.
+    pub fn for_call(call: Option<&crate::connectwise::Call>) -> Right {
+        match call {
+            Some(call) => Right::for_request(&call.method, &call.path),
+            None => Right {
+                area: None,
+                level: level(&Method::GET),
+            },
+        }
+    }
 }
 
 /// `path` is `prefix` itself or below it (segment by segment: `/company/companiesX` is not below

@@ -48,8 +48,22 @@ pub(crate) enum ApiError {
 
 impl ApiError {
     /// The answer to a write refused by [`super::Faults::refused_writes`].
-    pub(crate) fn refused_write(status: u16) -> ApiError {
-        match status {
+    pub(crate) fn refused_write(refused: &super::RefusedWrite) -> ApiError {
+        match refused.status {
+            400 => {
+                let resource = refused
+                    .path
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default();
+                ApiError::invalid(
+                    resource,
+                    "InvalidField",
+                    refused.field.as_deref().unwrap_or("name"),
+                    "Refused by the simulator's refusedWrites fault.".to_owned(),
+                )
+            }
             401 => ApiError::Unauthorized,
             403 => ApiError::NoRight,
             status => ApiError::Injected { status },

@@ -152,11 +152,8 @@ fn serve_api(
     }
     authenticate(store, headers)?;
     let is_write = *method != Method::GET && *method != Method::HEAD;
-    if let Some(status) = is_write
-        .then(|| store.runtime().faults.refused_write(rest))
-        .flatten()
-    {
-        return Err(ApiError::refused_write(status));
+    if is_write && let Some(refused) = store.runtime().faults.refused_write(rest) {
+        return Err(ApiError::refused_write(refused));
     }
     if rest == "/system/bundles" {
         if *method != Method::POST {

@@ -48,18 +48,21 @@ pub struct RefusedWrite {
     /// (`/finance/agreements/12`), not the resources below them (`/finance/agreements/types`,
     /// `/finance/agreements/12/additions`).
     pub path: String,
-    /// The status answered: 401, 403, or any other, answered as an injected error of that status.
+    /// The status answered: 401, 403, 400 (`InvalidObject`, with one field error on `field`), or any
+    /// other, answered as an injected error of that status.
     pub status: u16,
+    /// For a 400, the field its field error names (default `name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl Faults {
     /// The status a write (POST, PUT, PATCH, DELETE) to `path`, below the API base, is refused
     /// with, if it is.
-    pub(crate) fn refused_write(&self, path: &str) -> Option<u16> {
+    pub(crate) fn refused_write(&self, path: &str) -> Option<&RefusedWrite> {
         self.refused_writes
             .iter()
             .find(|r| is_collection_or_record(path, &r.path))
-            .map(|r| r.status)
     }
 }
 
@@ -181,30 +184,61 @@ mod tests {
                 RefusedWrite {
                     path: "/finance/agreements".into(),
                     status: 403,
+                    field: None,
                 },
                 RefusedWrite {
                     path: "/procurement/subcategories/".into(),
                     status: 401,
+                    field: None,
                 },
             ],
             ..Faults::default()
         };
-        assert_eq!(faults.refused_write("/finance/agreements"), Some(403));
-        assert_eq!(faults.refused_write("/finance/agreements/12"), Some(403));
-        assert_eq!(faults.refused_write("/finance/agreements/types"), None);
         assert_eq!(
-            faults.refused_write("/finance/agreements/12/additions"),
+            faults
+                .refused_write("/finance/agreements")
+                .map(|r| r.status),
+            Some(403)
+        );
+        assert_eq!(
+            faults
+                .refused_write("/finance/agreements/12")
+                .map(|r| r.status),
+            Some(403)
+        );
+        assert_eq!(
+            faults
+                .refused_write("/finance/agreements/types")
+                .map(|r| r.status),
             None
         );
-        assert_eq!(faults.refused_write("/finance/agreementsX"), None);
         assert_eq!(
-            faults.refused_write("/procurement/subcategories/"),
+            faults
+                .refused_write("/finance/agreements/12/additions")
+                .map(|r| r.status),
+            None
+        );
+        assert_eq!(
+            faults
+                .refused_write("/finance/agreementsX")
+                .map(|r| r.status),
+            None
+        );
+        assert_eq!(
+            faults
+                .refused_write("/procurement/subcategories/")
+                .map(|r| r.status),
             Some(401)
         );
         assert_eq!(
-            faults.refused_write("/procurement/subcategories/4"),
+            faults
+                .refused_write("/procurement/subcategories/4")
+                .map(|r| r.status),
             Some(401)
         );
-        assert_eq!(faults.refused_write("/company/companies"), None);
+        assert_eq!(
+            faults.refused_write("/company/companies").map(|r| r.status),
+            None
+        );
     }
 }

@@ -182,6 +182,7 @@ async fn apply_refusing_agreements(status: u16) -> Refused {
             refused_writes: vec![RefusedWrite {
                 path: "/finance/agreements".into(),
                 status,
+                field: Some("contact".into()),
             }],
             ..Faults::default()
         });
@@ -335,6 +336,7 @@ async fn a_403_on_the_apply_lock_names_the_right_once_and_is_not_asked_again() {
         refused_writes: vec![RefusedWrite {
             path: "/company/managementItSolutions".into(),
             status: 403,
+            field: None,
         }],
         ..Faults::default()
     });
@@ -362,4 +364,62 @@ async fn a_403_on_the_apply_lock_names_the_right_once_and_is_not_asked_again() {
         .count();
     assert_eq!(lock_posts, 1, "{shown}");
     assert_eq!(t.writes(), 0, "nothing else was written: {shown}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_400_with_field_errors_shows_each_once_and_the_apply_goes_on() {
+    let (output, journal, _) = apply_refusing_agreements(400).await;
+    let shown = output.transcript();
+    assert_eq!(output.code, 1, "{shown}");
+    assert!(
+        !shown.contains("Stopped"),
+        "a refusal does not stop the apply: {shown}"
+    );
+    let failed: Vec<&str> = output
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  failed "))
+        .collect();
+    assert_eq!(failed.len(), 4, "every agreement is tried: {shown}");
+    let field_error = "contact: InvalidField Refused by the simulator's refusedWrites fault.";
+    for line in &failed {
+        assert_eq!(line.matches(field_error).count(), 1, "{line}");
+        assert_eq!(line.matches("refusedWrites").count(), 1, "{line}");
+    }
+    assert_eq!(shown.matches("refusedWrites").count(), 4, "{shown}");
+    let refused: Vec<&Value> = journal
+        .iter()
+        .filter(|l| l["outcome"] == "failed")
+        .collect();
+    assert_eq!(refused.len(), 4, "{journal:#?}");
+    for line in refused {
+        assert_eq!(line["error_kind"], "refused", "{line}");
+        assert_eq!(line["status"], 400, "{line}");
+        assert_eq!(
+            line["field_errors"],
+            json!([{
+                "field": "contact",
+                "code": "InvalidField",
+                "message": "Refused by the simulator's refusedWrites fault.",
+                "resource": "agreements"
+            }]),
+            "{line}"
+        );
+        assert_eq!(
+            line["error"]
+                .as_str()
+                .unwrap()
+                .matches("refusedWrites")
+                .count(),
+            1,
+            "{line}"
+        );
+    }
+    assert!(
+        journal
+            .iter()
+            .filter(|l| l["key"].as_str().unwrap().starts_with("addition "))
+            .all(|l| l["outcome"] == "skipped"),
+        "each refused agreement's additions wait for it: {journal:#?}"
+    );
 }
