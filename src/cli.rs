@@ -1,8 +1,8 @@
-//! The command line: what was typed ([`Cli`]), and the dispatch that runs it ([`execute`]).
+//! The command line's grammar: what can be typed ([`Cli`], one `…Args` per command) and the mapping
+//! of clap's own failures to [`Exit::USAGE`].
 //!
-//! Owns argument parsing, the mapping of clap's own failures to [`Exit::USAGE`], and how errors are
-//! shown to a person (miette reports on stderr). It refuses to do any work itself: each subcommand
-//! hands resolved inputs to the library module that owns that step of the pipeline.
+//! Refuses to do any work itself: [`crate::commands`] runs each command from its parsed arguments,
+//! and shows its errors to a person.
 
 use std::path::PathBuf;
 
