@@ -70,7 +70,12 @@ const MAX_READ: usize = 400;
 pub fn is_lock_row(row: &Json) -> bool {
     row.get("name")
         .and_then(Json::as_str)
-        .is_some_and(|n| n.trim().eq_ignore_ascii_case(LOCK_NAME))
+        .is_some_and(is_lock_name)
+}
+
+/// Whether a Management IT row's name is the apply lock's.
+pub fn is_lock_name(name: &str) -> bool {
+    name.trim().eq_ignore_ascii_case(LOCK_NAME)
 }
 
 /// The lock's record: who holds it, since when, until when.

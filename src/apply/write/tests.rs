@@ -151,7 +151,10 @@ fn a_missing_parent_is_an_error_not_a_guess() {
         .0
         .clone();
     let err = write_for(&op, &Refs::default()).unwrap_err();
-    assert!(err.what.contains("agreement"), "{err}");
+    assert!(
+        matches!(&err, WriteError::MissingRef { what, .. } if what.contains("agreement")),
+        "{err}"
+    );
 }
 
 #[test]
