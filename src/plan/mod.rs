@@ -13,7 +13,7 @@ pub mod render;
 mod revenue;
 pub mod saved;
 
-pub use assemble::{assemble, keep_kinds};
+pub use assemble::{assemble, assemble_projected, keep_kinds};
 pub use desired::{Desired, desired, effective_date};
 pub use diff::{DiffContext, cancelled_date, diff};
 pub use op::{Action, Assumed, Change, Op, Plan, Revenue};
