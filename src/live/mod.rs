@@ -17,7 +17,7 @@ pub use http::{BUNDLE_SIZE, ClientSource};
 pub use matcher::{CompanyMatch, CompanyMatcher, is_solution_link};
 pub use project::{Projection, project};
 pub use read::{
-    ListQuery, MAX_CONDITIONS, ReadError, Source, in_clauses, quote, read_owned_tenant, read_setup,
+    ListQuery, MAX_CONDITIONS, ReadError, Source, in_clauses, quote, read_owned_tenant,
     read_snapshot,
 };
 pub use records::{Record, Table};

@@ -17,10 +17,10 @@ use std::future::Future;
 
 use super::matcher::{CompanyMatcher, is_solution_link};
 use super::records::{
-    AgreementRecord, AgreementTypeRecord, ApiMemberRecord, CatalogRecord, CategoryRecord,
-    CompanyRecord, CompanyStatusRecord, CompanyTypeRecord, ContactRecord, CountryRecord,
-    CrossReferenceRecord, LinkRecord, ManagedDevicesIntegrationRecord, ManagementItSolutionRecord,
-    ProductTypeRecord, Record, SubCategoryRecord, UnitOfMeasureRecord,
+    AdditionRecord, AgreementRecord, AgreementTypeRecord, ApiMemberRecord, CatalogRecord,
+    CategoryRecord, CompanyRecord, CompanyStatusRecord, CompanyTypeRecord, ContactRecord,
+    CountryRecord, CrossReferenceRecord, LinkRecord, ManagedDevicesIntegrationRecord,
+    ManagementItSolutionRecord, ProductTypeRecord, Record, SubCategoryRecord, UnitOfMeasureRecord,
 };
 use super::snapshot::Snapshot;
 use crate::config::Config;
@@ -134,21 +134,134 @@ async fn concat<S: Source, R: Record>(
 }
 
 /// Read everything a plan of `config` needs.
+///
+/// Three chains run at once, and no read waits for one it does not depend on (issue 13): the
+/// setup tables (then the cross-references of the integrations they list), the catalog (owned
+/// items, then desired identifiers held by other items), and the companies (by identifier and the
+/// owned agreements; then the companies only those agreements name, every live one's links, the
+/// link scan when a create is planned, and the contacts and additions of the companies that
+/// matter). Each chain sends exactly the requests it sent when they ran in stages.
 pub async fn read_snapshot<S: Source>(source: &S, config: &Config) -> Result<Snapshot, ReadError> {
-    let (setup, (catalog, companies, agreements)) =
-        tokio::try_join!(read_setup(source), read_owned(source, config))?;
-    let mut snapshot = Snapshot {
+    let (setup, catalog, companies) = tokio::try_join!(
+        read_setup_and_cross_references(source),
+        read_catalog(source, config),
+        read_companies(source, config),
+    )?;
+    Ok(Snapshot {
         catalog,
+        ..companies.into_snapshot(setup)
+    })
+}
+
+/// The setup tables, then the cross-references of the Managed Devices Integrations they list.
+async fn read_setup_and_cross_references<S: Source>(source: &S) -> Result<Snapshot, ReadError> {
+    let mut setup = read_setup(source).await?;
+    let integration_ids = ids(&setup.managed_devices_integrations);
+    setup.cross_references = source
+        .list_children::<CrossReferenceRecord>(&integration_ids, ListQuery::all())
+        .await?;
+    Ok(setup)
+}
+
+/// What the companies chain reads.
+#[derive(Default)]
+struct Companies {
+    companies: Vec<CompanyRecord>,
+    links: BTreeMap<i64, Vec<LinkRecord>>,
+    agreements: Vec<AgreementRecord>,
+    contacts: Vec<ContactRecord>,
+    additions: BTreeMap<i64, Vec<AdditionRecord>>,
+    company_statuses: Vec<CompanyStatusRecord>,
+    company_types: Vec<CompanyTypeRecord>,
+    countries: Vec<CountryRecord>,
+}
+
+impl Companies {
+    fn into_snapshot(self, setup: Snapshot) -> Snapshot {
+        Snapshot {
+            companies: self.companies,
+            links: self.links,
+            agreements: self.agreements,
+            contacts: self.contacts,
+            additions: self.additions,
+            company_statuses: self.company_statuses,
+            company_types: self.company_types,
+            countries: self.countries,
+            ..setup
+        }
+    }
+}
+
+/// The companies chain: see [`read_snapshot`].
+async fn read_companies<S: Source>(source: &S, config: &Config) -> Result<Companies, ReadError> {
+    let identifiers: Vec<String> = config
+        .companies
+        .iter()
+        .map(|c| c.item.identifier.trim().to_owned())
+        .collect();
+    let owned_agreements = format!(
+        "type/name = {}",
+        quote(&config.integration.item.agreement_type)
+    );
+    let (mut companies, agreements) = tokio::try_join!(
+        // Deleted companies are asked for too: one holding a desired identifier blocks its create.
+        concat::<S, CompanyRecord>(
+            source,
+            in_clauses(
+                "identifier",
+                &identifiers,
+                "(deletedFlag = true or deletedFlag = false) and "
+            ),
+        ),
+        source.list::<AgreementRecord>(ListQuery::with(owned_agreements)),
+    )?;
+    // Companies holding owned agreements may be linked under another identifier.
+    let known: BTreeSet<i64> = ids(&companies).into_iter().collect();
+    let mut extra: Vec<i64> = agreements
+        .iter()
+        .filter_map(|a| a.company_id)
+        .filter(|c| !known.contains(c))
+        .collect();
+    extra.sort_unstable();
+    extra.dedup();
+    companies.extend(concat::<S, CompanyRecord>(source, id_clauses("id", &extra, "")).await?);
+    // One read of every live company's links, so they share bundles.
+    let live_ids: Vec<i64> = companies
+        .iter()
+        .filter(|c| !c.is_deleted())
+        .filter_map(|c| c.id)
+        .collect();
+    let links = source
+        .list_children::<LinkRecord>(&live_ids, ListQuery::all())
+        .await?;
+    let mut read = Companies {
         companies,
+        links,
         agreements,
-        ..setup
+        ..Companies::default()
     };
-    companies_and_children(source, config, &mut snapshot).await?;
-    Ok(snapshot)
+    if needs_link_scan(config, &read.companies, &read.links) {
+        read_for_creates(source, &mut read).await?;
+    }
+    let relevant = relevant_companies(config, &read.companies, &read.links);
+    let relevant_list: Vec<i64> = relevant.iter().copied().collect();
+    let agreement_ids: Vec<i64> = read
+        .agreements
+        .iter()
+        .filter(|a| a.company_id.is_some_and(|c| relevant.contains(&c)))
+        .filter_map(|a| a.id)
+        .collect();
+    let (contacts, additions) = tokio::try_join!(
+        concat::<S, ContactRecord>(source, id_clauses("company/id", &relevant_list, "")),
+        source.list_children(&agreement_ids, ListQuery::all()),
+    )?;
+    read.contacts = contacts;
+    read.additions = additions;
+    Ok(read)
 }
 
 /// Every setup table: small lists, one request each, all at once.
-pub async fn read_setup<S: Source>(source: &S) -> Result<Snapshot, ReadError> {
+async fn read_setup<S: Source>(source: &S) -> Result<Snapshot, ReadError> {
     let (
         product_types,
         agreement_types,
@@ -185,34 +298,19 @@ pub async fn read_setup<S: Source>(source: &S) -> Result<Snapshot, ReadError> {
     })
 }
 
-/// Owned catalog items and agreements, desired catalog identifiers held by other items, and the
-/// companies the configuration names by identifier.
-async fn read_owned<S: Source>(
+/// Owned catalog items, then the desired catalog identifiers held by items of another product
+/// type: found, never duplicated.
+async fn read_catalog<S: Source>(
     source: &S,
     config: &Config,
-) -> Result<(Vec<CatalogRecord>, Vec<CompanyRecord>, Vec<AgreementRecord>), ReadError> {
-    let i = &config.integration.item;
-    let identifiers: Vec<String> = config
-        .companies
-        .iter()
-        .map(|c| c.item.identifier.trim().to_owned())
-        .collect();
-    let owned_catalog = format!("type/name = {}", quote(&i.product_type));
-    let owned_agreements = format!("type/name = {}", quote(&i.agreement_type));
-    let (mut catalog, companies, agreements) = tokio::try_join!(
-        source.list::<CatalogRecord>(ListQuery::with(owned_catalog)),
-        // Deleted companies are asked for too: one holding a desired identifier blocks its create.
-        concat::<S, CompanyRecord>(
-            source,
-            in_clauses(
-                "identifier",
-                &identifiers,
-                "(deletedFlag = true or deletedFlag = false) and "
-            ),
-        ),
-        source.list::<AgreementRecord>(ListQuery::with(owned_agreements)),
-    )?;
-    // Desired catalog identifiers held by items of another product type: found, never duplicated.
+) -> Result<Vec<CatalogRecord>, ReadError> {
+    let owned_catalog = format!(
+        "type/name = {}",
+        quote(&config.integration.item.product_type)
+    );
+    let mut catalog = source
+        .list::<CatalogRecord>(ListQuery::with(owned_catalog))
+        .await?;
     let have: BTreeSet<String> = catalog
         .iter()
         .filter_map(|r| r.identifier.as_deref())
@@ -226,91 +324,35 @@ async fn read_owned<S: Source>(
         .collect();
     catalog
         .extend(concat::<S, CatalogRecord>(source, in_clauses("identifier", &missing, "")).await?);
-    Ok((catalog, companies, agreements))
+    Ok(catalog)
 }
 
 fn ids<R: Record>(records: &[R]) -> Vec<i64> {
     records.iter().filter_map(Record::id).collect()
 }
 
-async fn companies_and_children<S: Source>(
-    source: &S,
-    config: &Config,
-    snapshot: &mut Snapshot,
-) -> Result<(), ReadError> {
-    // Companies holding owned agreements may be linked under another identifier.
-    let known: BTreeSet<i64> = ids(&snapshot.companies).into_iter().collect();
-    let mut extra: Vec<i64> = snapshot
-        .agreements
-        .iter()
-        .filter_map(|a| a.company_id)
-        .filter(|c| !known.contains(c))
-        .collect();
-    extra.sort_unstable();
-    extra.dedup();
-    snapshot
-        .companies
-        .extend(concat::<S, CompanyRecord>(source, id_clauses("id", &extra, "")).await?);
-
-    let live_ids: Vec<i64> = snapshot
-        .companies
-        .iter()
-        .filter(|c| !c.is_deleted())
-        .filter_map(|c| c.id)
-        .collect();
-    let integration_ids = ids(&snapshot.managed_devices_integrations);
-    let (links, cross_references) = tokio::try_join!(
-        source.list_children::<LinkRecord>(&live_ids, ListQuery::all()),
-        source.list_children::<CrossReferenceRecord>(&integration_ids, ListQuery::all()),
-    )?;
-    snapshot.links = links;
-    snapshot.cross_references = cross_references;
-
-    if needs_link_scan(config, snapshot) {
-        read_for_creates(source, snapshot).await?;
-    }
-    let relevant = relevant_companies(config, snapshot);
-    let relevant_list: Vec<i64> = relevant.iter().copied().collect();
-    let agreement_ids: Vec<i64> = snapshot
-        .agreements
-        .iter()
-        .filter(|a| a.company_id.is_some_and(|c| relevant.contains(&c)))
-        .filter_map(|a| a.id)
-        .collect();
-    let (contacts, additions) = tokio::try_join!(
-        concat::<S, ContactRecord>(source, id_clauses("company/id", &relevant_list, "")),
-        source.list_children(&agreement_ids, ListQuery::all()),
-    )?;
-    snapshot.contacts = contacts;
-    snapshot.additions = additions;
-    Ok(())
-}
-
 /// What creating a company needs: every company's links (so none is duplicated) and the lookup
 /// tables its create references.
-async fn read_for_creates<S: Source>(source: &S, snapshot: &mut Snapshot) -> Result<(), ReadError> {
+async fn read_for_creates<S: Source>(source: &S, read: &mut Companies) -> Result<(), ReadError> {
     let (statuses, types, countries, ()) = tokio::try_join!(
         source.list::<CompanyStatusRecord>(ListQuery::all()),
         source.list::<CompanyTypeRecord>(ListQuery::all()),
         source.list::<CountryRecord>(ListQuery::all()),
-        scan_all_links(source, snapshot),
+        scan_all_links(source, &mut read.companies, &mut read.links),
     )?;
-    snapshot.company_statuses = statuses;
-    snapshot.company_types = types;
-    snapshot.countries = countries;
+    read.company_statuses = statuses;
+    read.company_types = types;
+    read.countries = countries;
     Ok(())
 }
 
 /// The company each desired account resolves to, by the one matcher ([`CompanyMatcher`]).
 fn resolved<'a>(
     config: &'a Config,
-    snapshot: &'a Snapshot,
+    companies: &'a [CompanyRecord],
+    links: &'a BTreeMap<i64, Vec<LinkRecord>>,
 ) -> impl Iterator<Item = Option<i64>> + 'a {
-    let matcher = CompanyMatcher::new(
-        &config.integration.item.name,
-        &snapshot.companies,
-        &snapshot.links,
-    );
+    let matcher = CompanyMatcher::new(&config.integration.item.name, companies, links);
     config.companies.iter().map(move |c| {
         matcher
             .find(c.item.account.trim(), &c.item.identifier)
@@ -318,37 +360,49 @@ fn resolved<'a>(
     })
 }
 
-fn relevant_companies(config: &Config, snapshot: &Snapshot) -> BTreeSet<i64> {
-    resolved(config, snapshot).flatten().collect()
+fn relevant_companies(
+    config: &Config,
+    companies: &[CompanyRecord],
+    links: &BTreeMap<i64, Vec<LinkRecord>>,
+) -> BTreeSet<i64> {
+    resolved(config, companies, links).flatten().collect()
 }
 
 /// Whether some company would be created: then every link must be known first.
-fn needs_link_scan(config: &Config, snapshot: &Snapshot) -> bool {
-    resolved(config, snapshot).any(|c| c.is_none())
+fn needs_link_scan(
+    config: &Config,
+    companies: &[CompanyRecord],
+    links: &BTreeMap<i64, Vec<LinkRecord>>,
+) -> bool {
+    resolved(config, companies, links).any(|c| c.is_none())
 }
 
 /// Read the links of every company not read yet (ids only, then bundled child lists).
-async fn scan_all_links<S: Source>(source: &S, snapshot: &mut Snapshot) -> Result<(), ReadError> {
+async fn scan_all_links<S: Source>(
+    source: &S,
+    companies: &mut Vec<CompanyRecord>,
+    links: &mut BTreeMap<i64, Vec<LinkRecord>>,
+) -> Result<(), ReadError> {
     let all = source.list::<CompanyRecord>(ListQuery::all()).await?;
     let unread: Vec<i64> = all
         .iter()
         .filter_map(|c| c.id)
-        .filter(|i| !snapshot.links.contains_key(i))
+        .filter(|i| !links.contains_key(i))
         .collect();
-    let links = source
+    let scanned = source
         .list_children::<LinkRecord>(&unread, ListQuery::all())
         .await?;
-    let known: BTreeSet<i64> = ids(&snapshot.companies).into_iter().collect();
+    let known: BTreeSet<i64> = ids(companies).into_iter().collect();
     let by_id: BTreeMap<i64, &CompanyRecord> =
         all.iter().filter_map(|c| Some((c.id?, c))).collect();
-    for (company, company_links) in links {
+    for (company, company_links) in scanned {
         if !company_links.is_empty()
             && !known.contains(&company)
             && let Some(record) = by_id.get(&company)
         {
-            snapshot.companies.push((*record).clone());
+            companies.push((*record).clone());
         }
-        snapshot.links.insert(company, company_links);
+        links.insert(company, company_links);
     }
     Ok(())
 }
@@ -361,14 +415,21 @@ pub async fn read_owned_tenant<S: Source>(
     source: &S,
     config: &Config,
 ) -> Result<Snapshot, ReadError> {
-    let (setup, (catalog, _, agreements)) =
-        tokio::try_join!(read_setup(source), read_owned(source, config))?;
+    let owned_agreements = format!(
+        "type/name = {}",
+        quote(&config.integration.item.agreement_type)
+    );
+    let (setup, catalog, agreements) = tokio::try_join!(
+        read_setup_and_cross_references(source),
+        read_catalog(source, config),
+        source.list::<AgreementRecord>(ListQuery::with(owned_agreements)),
+    )?;
     let mut snapshot = Snapshot {
         catalog,
         agreements,
         ..setup
     };
-    scan_all_links(source, &mut snapshot).await?;
+    scan_all_links(source, &mut snapshot.companies, &mut snapshot.links).await?;
     let solution = &config.integration.item.name;
     let mut relevant: BTreeSet<i64> = snapshot
         .links
@@ -387,15 +448,12 @@ pub async fn read_owned_tenant<S: Source>(
     snapshot
         .companies
         .extend(concat::<S, CompanyRecord>(source, id_clauses("id", &missing, "")).await?);
-    let integration_ids = ids(&snapshot.managed_devices_integrations);
     let agreement_ids = ids(&snapshot.agreements);
-    let (contacts, cross_references, additions) = tokio::try_join!(
+    let (contacts, additions) = tokio::try_join!(
         concat::<S, ContactRecord>(source, id_clauses("company/id", &relevant, "")),
-        source.list_children::<CrossReferenceRecord>(&integration_ids, ListQuery::all()),
         source.list_children(&agreement_ids, ListQuery::all()),
     )?;
     snapshot.contacts = contacts;
-    snapshot.cross_references = cross_references;
     snapshot.additions = additions;
     Ok(snapshot)
 }
@@ -482,21 +540,28 @@ mod tests {
         snapshot.links.insert(3, vec![link("100")]);
         snapshot.links.insert(5, vec![link("100")]);
         assert_eq!(
-            relevant_companies(&config, &snapshot),
+            relevant_companies(&config, &snapshot.companies, &snapshot.links),
             BTreeSet::from([3, 7]),
             "account 100 by its first link, Bluebird by its first live identifier"
         );
-        assert!(needs_link_scan(&config, &snapshot), "Cedar is deleted");
+        assert!(
+            needs_link_scan(&config, &snapshot.companies, &snapshot.links),
+            "Cedar is deleted"
+        );
         snapshot.links.insert(9, vec![link(" 300 ")]);
         assert!(
-            needs_link_scan(&config, &snapshot),
+            needs_link_scan(&config, &snapshot.companies, &snapshot.links),
             "a deleted company's link is not a match either"
         );
         snapshot
             .companies
             .push(company(serde_json::json!({"id": 6, "identifier": "Sixth"})));
         snapshot.links.insert(6, vec![link(" 300 ")]);
-        assert!(!needs_link_scan(&config, &snapshot));
+        assert!(!needs_link_scan(
+            &config,
+            &snapshot.companies,
+            &snapshot.links
+        ));
     }
 
     // See: issue #7
