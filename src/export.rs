@@ -249,7 +249,10 @@ fn products(
         } else {
             Billing::OneTime
         };
-        let price = item.price.as_ref().and_then(|p| p.money());
+        let price = item
+            .price
+            .as_ref()
+            .and_then(crate::live::records::Amount::money);
         prices.insert(fold_name(identifier), price);
         products.push(Spanned::unwritten(Product {
             sku: s(sku),
@@ -346,7 +349,7 @@ fn setup(integration: &Integration, snapshot: &Snapshot, skipped: &mut Vec<Strin
             managed_devices_integration(integration, mdi, references).map(|m| {
                 setup
                     .managed_devices_integrations
-                    .push(Spanned::unwritten(m))
+                    .push(Spanned::unwritten(m));
             }),
             format!(
                 "Managed Devices Integration `{}`",

@@ -456,7 +456,6 @@ pub fn lookup_for(op: &Op, refs: &Refs) -> Result<Lookup, WriteError> {
     let parent = |kind: Kind| b.id_of(&Key::new(kind, op.key.parts.iter().take(1).cloned()));
     let text = |field: &str| b.required_text(field).map(|t| quote(&t));
     let values: Vec<String> = match op.kind() {
-        Kind::ApiMember | Kind::CatalogItem | Kind::CrossReference => vec![quote(&last()?)],
         Kind::Company => vec![text("identifier")?],
         Kind::SubCategory => vec![quote(&last()?), parent(Kind::Category)?.to_string()],
         Kind::CompanyLink => vec![text("groupIdentifier")?],
@@ -470,7 +469,10 @@ pub fn lookup_for(op: &Op, refs: &Refs) -> Result<Lookup, WriteError> {
             let product = b.id_of(&Key::new(Kind::CatalogItem, [last()?.as_str()]))?;
             vec![product.to_string()]
         }
-        Kind::ProductType
+        Kind::ApiMember
+        | Kind::CatalogItem
+        | Kind::CrossReference
+        | Kind::ProductType
         | Kind::AgreementType
         | Kind::UnitOfMeasure
         | Kind::ManagementItSolution

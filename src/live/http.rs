@@ -152,7 +152,7 @@ impl Source for ClientSource {
             match self.bundle::<R>(first, &query).await? {
                 // No bundles on this server: one list per parent.
                 BundleRead::Unsupported => unbundled.extend_from_slice(parents),
-                read => reads.push((first.to_vec(), read)),
+                read @ BundleRead::Read { .. } => reads.push((first.to_vec(), read)),
             }
         }
         if unbundled.is_empty() {

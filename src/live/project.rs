@@ -93,8 +93,8 @@ fn simple_row(
 }
 
 /// A record's id and version token, for [`simple_row`].
-fn version(id: Option<i64>, last_updated: &Option<Box<str>>) -> (Option<i64>, Option<&str>) {
-    (id, last_updated.as_deref())
+fn version(id: Option<i64>, last_updated: Option<&str>) -> (Option<i64>, Option<&str>) {
+    (id, last_updated)
 }
 
 fn setup_rows(snapshot: &Snapshot, state: &mut State) {
@@ -102,7 +102,7 @@ fn setup_rows(snapshot: &Snapshot, state: &mut State) {
         simple_row(
             state,
             Kind::ProductType,
-            version(r.id, &r.last_updated),
+            version(r.id, r.last_updated.as_deref()),
             &[
                 ("name", r.name.as_deref()),
                 ("typeXref", r.type_xref.as_deref()),
@@ -113,7 +113,7 @@ fn setup_rows(snapshot: &Snapshot, state: &mut State) {
         simple_row(
             state,
             Kind::AgreementType,
-            version(r.id, &r.last_updated),
+            version(r.id, r.last_updated.as_deref()),
             &[
                 ("name", r.name.as_deref()),
                 ("employeeCompRate", r.employee_comp_rate.as_deref()),
@@ -129,7 +129,7 @@ fn setup_rows(snapshot: &Snapshot, state: &mut State) {
         );
     }
     for r in &snapshot.units_of_measure {
-        let row = version(r.id, &r.last_updated);
+        let row = version(r.id, r.last_updated.as_deref());
         simple_row(
             state,
             Kind::UnitOfMeasure,
@@ -138,14 +138,14 @@ fn setup_rows(snapshot: &Snapshot, state: &mut State) {
         );
     }
     for r in &snapshot.categories {
-        let row = version(r.id, &r.last_updated);
+        let row = version(r.id, r.last_updated.as_deref());
         simple_row(state, Kind::Category, row, &[("name", r.name.as_deref())]);
     }
     for r in &snapshot.management_it_solutions {
         simple_row(
             state,
             Kind::ManagementItSolution,
-            version(r.id, &r.last_updated),
+            version(r.id, r.last_updated.as_deref()),
             &[
                 ("name", r.name.as_deref()),
                 (
@@ -163,7 +163,7 @@ fn setup_rows(snapshot: &Snapshot, state: &mut State) {
         simple_row(
             state,
             Kind::ManagedDevicesIntegration,
-            version(r.id, &r.last_updated),
+            version(r.id, r.last_updated.as_deref()),
             &[
                 ("name", r.name.as_deref()),
                 ("solution", r.solution.as_deref()),

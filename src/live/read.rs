@@ -165,6 +165,10 @@ async fn read_setup_and_cross_references<S: Source>(source: &S) -> Result<Snapsh
 
 /// What the companies chain reads.
 #[derive(Default)]
+#[expect(
+    clippy::struct_field_names,
+    reason = "the fields are the snapshot's, named alike"
+)]
 struct Companies {
     companies: Vec<CompanyRecord>,
     links: BTreeMap<i64, Vec<LinkRecord>>,
