@@ -582,7 +582,124 @@ pub fn write(dir: &Path, export: &Export) -> Vec<NotWritten> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::UniqueStems;
+    use crate::live::Snapshot;
+    use crate::live::records::decode;
+
+    fn integration() -> crate::config::model::Integration {
+        crate::config::load_texts([("t.yaml", "")])
+            .unwrap()
+            .integration
+            .item
+            .value
+    }
+
+    /// A tenant with the integration's agreement type and one linked company with an owned
+    /// agreement of one addition; `agreement_type` and `addition` add fields to those records.
+    fn tenant(agreement_type: serde_json::Value, addition: serde_json::Value) -> Snapshot {
+        let merged = |base: serde_json::Value, extra: serde_json::Value| {
+            let mut base = base;
+            if let (Some(b), Some(e)) = (base.as_object_mut(), extra.as_object()) {
+                b.extend(e.clone());
+            }
+            base
+        };
+        let mut s = Snapshot {
+            agreement_types: vec![
+                decode(merged(json!({"id": 1, "name": "Intermedia"}), agreement_type)).unwrap(),
+            ],
+            companies: vec![decode(json!({"id": 7, "identifier": "Acme"})).unwrap()],
+            agreements: vec![decode(json!({"id": 10, "name": "Intermedia - Acme", "type": {"name": "Intermedia"}, "company": {"id": 7}, "startDate": "2026-01-01T00:00:00Z"})).unwrap()],
+            ..Snapshot::default()
+        };
+        s.links.insert(
+            7,
+            vec![decode(json!({"id": 3, "groupIdentifier": "100", "managementSolution": {"name": "Intermedia"}})).unwrap()],
+        );
+        s.additions.insert(
+            10,
+            vec![
+                decode(merged(
+                    json!({"id": 20, "product": {"identifier": "A1R_7"}, "quantity": 3}),
+                    addition,
+                ))
+                .unwrap(),
+            ],
+        );
+        s
+    }
+
+    fn setup_file(export: &super::Export) -> &str {
+        &export
+            .files
+            .iter()
+            .find(|(p, _)| p.ends_with("setup.yaml"))
+            .unwrap()
+            .1
+    }
+
+    #[test]
+    fn known_settings_are_exported() {
+        let export = super::export(
+            &integration(),
+            &tenant(json!({"invoicingCycle": "CalendarYear"}), json!({})),
+        );
+        assert!(export.skipped.is_empty(), "{:?}", export.skipped);
+        assert!(setup_file(&export).contains("Intermedia"));
+        assert!(
+            export
+                .files
+                .iter()
+                .any(|(p, _)| p.ends_with("companies/Acme.yaml"))
+        );
+    }
+
+    // See: issue #13 (an enum value export did not know was written as the default)
+    #[test]
+    fn r13_an_unknown_setting_leaves_its_record_out_naming_it_not_a_default() {
+        let export = super::export(
+            &integration(),
+            &tenant(json!({"invoicingCycle": "Fortnightly"}), json!({})),
+        );
+        assert_eq!(
+            export.skipped,
+            [
+                "agreement type `Intermedia`: its invoicingCycle is `Fortnightly`, a value cwrecon does not know, so it is left out rather than written with a default"
+            ]
+        );
+        assert!(
+            !setup_file(&export).contains("agreement_types"),
+            "{}",
+            setup_file(&export)
+        );
+    }
+
+    // See: issue #13
+    #[test]
+    fn r13_an_addition_with_an_unknown_or_unreadable_value_leaves_its_company_out_naming_it() {
+        for (addition, field, value) in [
+            (
+                json!({"billCustomer": "Sometimes"}),
+                "billCustomer",
+                "Sometimes",
+            ),
+            (json!({"quantity": "many"}), "quantity", "\"many\""),
+        ] {
+            let export = super::export(&integration(), &tenant(json!({}), addition));
+            assert_eq!(
+                export.skipped,
+                [format!(
+                    "company `Acme`: its {field} is `{value}`, a value cwrecon does not know, so it is left out rather than written with a default"
+                )]
+            );
+            assert!(
+                !export.files.iter().any(|(p, _)| p.starts_with("companies")),
+                "no company file"
+            );
+        }
+    }
 
     #[test]
     fn colliding_file_names_get_numbered_suffixes_case_insensitively() {
