@@ -28,7 +28,7 @@ use std::sync::Arc;
 
 use crate::config::{Config, ConfigText, Placed, SourceFile, Span, Spanned};
 use crate::model::exact::parse_plain;
-use crate::model::{Date, Money, fold_name};
+use crate::model::{AccountId, Date, Money, fold_name};
 use crate::vendor::intermedia::Row;
 
 /// How to import.
@@ -336,14 +336,11 @@ impl<'a> Importer<'a> {
     /// companies the export does not list are reported.
     fn companies(&mut self, rows: &[Row], item_ids: &BTreeMap<Item, String>) {
         let config = self.config;
-        let mut by_account: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
-        for row in rows {
-            by_account.entry(row.account.trim()).or_default().push(row);
-        }
-        let companies: BTreeMap<&str, &Placed<Company>> = config
+        let by_account = rows_by_account(rows);
+        let companies: BTreeMap<AccountId, &Placed<Company>> = config
             .companies
             .iter()
-            .map(|c| (c.item.account.trim(), c))
+            .map(|c| (c.item.account_id(), c))
             .collect();
         let mut identifiers: BTreeSet<String> = config
             .companies
@@ -352,10 +349,12 @@ impl<'a> Importer<'a> {
             .collect();
         // Each known account without its leading zeros, looked up once per export account (a
         // scan of every company for each account would make a large import quadratic).
-        let mut unpadded_accounts: BTreeMap<&str, &str> = BTreeMap::new();
+        let unpadded =
+            |account: &AccountId| AccountId::new(account.as_str().trim_start_matches('0'));
+        let mut unpadded_accounts: BTreeMap<AccountId, &AccountId> = BTreeMap::new();
         for account in companies.keys() {
             unpadded_accounts
-                .entry(account.trim_start_matches('0'))
+                .entry(unpadded(account))
                 .or_insert(account);
         }
         for row in rows {
@@ -375,9 +374,7 @@ impl<'a> Importer<'a> {
                 .iter()
                 .filter_map(|r| item_ids.get(&item_of(r)).map(|id| (*r, id.as_str())))
                 .collect();
-            let padded_twin = unpadded_accounts
-                .get(account.trim_start_matches('0'))
-                .copied();
+            let padded_twin = unpadded_accounts.get(&unpadded(account)).copied();
             match companies.get(account) {
                 Some(company) => self.counts(company, &rows),
                 // The same account with other leading zeros is a spreadsheet's doing, not a new
@@ -429,12 +426,12 @@ impl<'a> Importer<'a> {
             }
         }
         for company in &config.companies {
-            if !by_account.contains_key(company.item.account.trim()) {
+            if !by_account.contains_key(&company.item.account_id()) {
                 self.out.not_in_export.push(Notice {
                     line: None,
                     message: format!(
                         "account {} ({}) is not in the export; its additions are left as they are",
-                        company.item.account.trim(),
+                        company.item.account.as_str(),
                         company.item.identifier.value
                     ),
                 });
@@ -499,7 +496,7 @@ impl<'a> Importer<'a> {
                 line: rows.first().map(|(r, _)| r.line),
                 message: format!(
                     "company {identifier} (account {}) has no `agreement` in the configuration, so its {} item(s) cannot be counted; add an agreement with additions",
-                    company.item.account.trim(),
+                    company.item.account.as_str(),
                     rows.len()
                 ),
             });
@@ -523,7 +520,7 @@ impl<'a> Importer<'a> {
             match written {
                 Some(addition) if addition.quantity.value == row.quantity => {}
                 Some(addition) => self.quantity(
-                    (company.item.account.trim(), identifier),
+                    (company.item.account.as_str(), identifier),
                     &product,
                     &addition.quantity,
                     row,
@@ -534,7 +531,7 @@ impl<'a> Importer<'a> {
         }
         if !new_additions.is_empty() {
             self.insert_additions(
-                (company.item.account.trim(), identifier),
+                (company.item.account.as_str(), identifier),
                 agreement,
                 place.as_ref(),
                 &new_additions,
@@ -982,6 +979,18 @@ fn new_file_path(dir: &Path, stem: &str, texts: &[ConfigText]) -> PathBuf {
         .unwrap_or(first)
 }
 
+/// The export's rows by account, accounts compared as [`AccountId`]s.
+fn rows_by_account(rows: &[Row]) -> BTreeMap<AccountId, Vec<&Row>> {
+    let mut by_account: BTreeMap<AccountId, Vec<&Row>> = BTreeMap::new();
+    for row in rows {
+        by_account
+            .entry(AccountId::new(&row.account))
+            .or_default()
+            .push(row);
+    }
+    by_account
+}
+
 /// A new company file for an account the configuration does not know.
 fn new_company(
     config: &Config,
@@ -991,7 +1000,7 @@ fn new_company(
     options: &Options,
 ) -> Option<(PathBuf, String, Company)> {
     let &(first, _) = rows.first()?;
-    let account = first.account.trim();
+    let account = first.account.as_str();
     let name: String = first
         .company
         .as_deref()
@@ -1281,7 +1290,7 @@ fn agreement_of<'c>(config: &'c mut Config, account: &str) -> Option<&'c mut Agr
     config
         .companies
         .iter_mut()
-        .find(|c| c.item.account.trim() == account)
+        .find(|c| c.item.account.as_str() == account)
         .and_then(|c| c.item.value.agreement.as_mut())
         .map(|a| &mut a.value)
 }
@@ -1316,7 +1325,7 @@ fn unintended_changes(expected: &Config, edited: &Config) -> Vec<String> {
     let companies = |c: &Config| -> BTreeMap<String, Company> {
         c.companies
             .iter()
-            .map(|x| (x.item.account.trim().to_owned(), x.item.value.clone()))
+            .map(|x| (x.item.account.value.clone(), x.item.value.clone()))
             .collect()
     };
     let (want, got) = (companies(expected), companies(edited));

@@ -26,7 +26,7 @@ use rust_decimal::Decimal;
 use crate::config::Config;
 use crate::live::{Snapshot, project};
 use crate::model::input;
-use crate::model::{Date, Kind, Money, Object, Quantity, State, Value, fold_name};
+use crate::model::{AccountId, Date, Kind, Money, Object, Quantity, State, Value, fold_name};
 use crate::plan::{Desired, desired};
 use crate::vendor::intermedia::Row;
 
@@ -171,22 +171,24 @@ pub fn reconcile(
     let wanted = desired(config, today);
     let live = project(config, snapshot).state;
     let extras = extra_additions(snapshot);
-    let mut lines: BTreeMap<(String, String), Sources<'_>> = BTreeMap::new();
-    let key = |account: &str, item: &str| (account.trim().to_owned(), fold_name(item));
+    let mut lines: BTreeMap<(AccountId, String), Sources<'_>> = BTreeMap::new();
+    let key = |account: AccountId, item: &str| (account, fold_name(item));
     for row in rows {
         let item = config.item_identifier(&row.sku, row.unit_cost);
-        let sources = lines.entry(key(&row.account, &item)).or_default();
+        let sources = lines
+            .entry(key(AccountId::new(&row.account), &item))
+            .or_default();
         sources.item.clone_from(&item);
         sources.vendor = Some(row);
         sources.company = sources.company.take().or_else(|| row.company.clone());
     }
     for (state, is_config) in [(&wanted.state, true), (&live, false)] {
         for addition in state.of_kind(Kind::Addition) {
-            let (Some(account), Some(item)) = (addition.key.account(), addition.key.parts.get(3))
+            let (Some(account), Some(item)) = (addition.key.account(), addition.key.product())
             else {
                 continue;
             };
-            let sources = lines.entry(key(account, item)).or_default();
+            let sources = lines.entry(key(account.clone(), item)).or_default();
             item.clone_into(&mut sources.item);
             if is_config {
                 sources.config = Some(addition);
@@ -206,20 +208,20 @@ pub fn reconcile(
             }
         }
     }
-    let identifiers: BTreeMap<&str, &str> = config
+    let identifiers: BTreeMap<AccountId, &str> = config
         .companies
         .iter()
-        .map(|c| (c.item.account.trim(), c.item.identifier.as_str()))
+        .map(|c| (c.item.account_id(), c.item.identifier.as_str()))
         .collect();
     let lines = lines
         .into_iter()
         .map(|((account, _), sources)| {
             let company = identifiers
-                .get(account.as_str())
+                .get(&account)
                 .map(|s| (*s).to_owned())
                 .or(sources.company.clone())
                 .unwrap_or_default();
-            line(&wanted, &live, account, company, &sources)
+            line(&wanted, &live, account.to_string(), company, &sources)
         })
         .collect();
     Reconciliation { lines }

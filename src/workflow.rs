@@ -54,7 +54,7 @@ pub fn narrow_companies(config: &mut Config, names: &[String]) -> Result<(), Err
         return Ok(());
     }
     let matches = |c: &crate::config::model::Company, name: &str| {
-        c.account.trim() == name.trim() || fold_name(&c.identifier) == fold_name(name)
+        c.account_id().is(name) || fold_name(&c.identifier) == fold_name(name)
     };
     for name in names {
         if !config.companies.iter().any(|c| matches(&c.item, name)) {

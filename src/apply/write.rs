@@ -200,6 +200,15 @@ impl Builder<'_> {
         }
     }
 
+    /// The id of the company a company-scoped object belongs to.
+    fn company_id(&self) -> Result<i64, WriteError> {
+        self.op
+            .key
+            .company_key()
+            .ok_or_else(|| self.no_value("account"))
+            .and_then(|company| self.id_of(&company))
+    }
+
     fn no_value(&self, what: impl Into<String>) -> WriteError {
         WriteError::MissingValue {
             key: self.op.key.to_string(),
@@ -263,17 +272,17 @@ impl Builder<'_> {
         };
         let key = match (self.op.kind(), field) {
             (_, "type") if self.op.kind() == Kind::CatalogItem => {
-                Key::new(Kind::ProductType, [name.as_str()])
+                Key::named(Kind::ProductType, name.as_str())
             }
-            (_, "type" | "agreementType") => Key::new(Kind::AgreementType, [name.as_str()]),
-            (_, "category") => Key::new(Kind::Category, [name.as_str()]),
+            (_, "type" | "agreementType") => Key::named(Kind::AgreementType, name.as_str()),
+            (_, "category") => Key::named(Kind::Category, name.as_str()),
             (_, "subcategory") => {
                 let category = self.required_text("category")?;
-                Key::new(Kind::SubCategory, [category.as_str(), name.as_str()])
+                Key::subcategory(&category, &name)
             }
-            (_, "unitOfMeasure") => Key::new(Kind::UnitOfMeasure, [name.as_str()]),
-            (_, "product") => Key::new(Kind::CatalogItem, [name.as_str()]),
-            (_, "managementSolution") => Key::new(Kind::ManagementItSolution, [name.as_str()]),
+            (_, "unitOfMeasure") => Key::named(Kind::UnitOfMeasure, name.as_str()),
+            (_, "product") => Key::catalog_item(name.as_str()),
+            (_, "managementSolution") => Key::named(Kind::ManagementItSolution, name.as_str()),
             // Billing cycles and security roles have no list endpoint in the API subset: by name
             // (API-NOTES.md §2.9, UNVERIFIED).
             _ => return Ok(Some(json!({ "name": name }))),
@@ -307,13 +316,7 @@ impl Builder<'_> {
 
     /// Company references that need ids from lookup tables; contacts and agreements need the company.
     fn company_fields(&self, body: &mut Map<String, Json>) -> Result<(), WriteError> {
-        let account = || {
-            self.op
-                .key
-                .account()
-                .ok_or_else(|| self.no_value("account"))
-        };
-        let company = || self.id_of(&Key::new(Kind::Company, [account()?]));
+        let company = || self.company_id();
         match self.op.kind() {
             Kind::Company => {
                 for (field, table) in [("status", "status"), ("country", "country")] {
@@ -343,7 +346,12 @@ impl Builder<'_> {
             Kind::Agreement => {
                 body.insert("company".to_owned(), json!({ "id": company()? }));
                 // The configured contact, or the company's own (the live projection keys it the same).
-                let contact = self.id_of(&Key::new(Kind::Contact, [account()?]))?;
+                let contact = self
+                    .op
+                    .key
+                    .account()
+                    .ok_or_else(|| self.no_value("account"))
+                    .and_then(|account| self.id_of(&Key::contact(account)))?;
                 body.insert("contact".to_owned(), json!({ "id": contact }));
             }
             _ => {}
@@ -389,25 +397,20 @@ fn collection(op: &Op, refs: &Refs) -> Result<(&'static str, String), WriteError
         key: op.key.to_string(),
         what: what.to_owned(),
     };
-    let parent = |key: Key, what: &str| refs.id(&key).ok_or_else(|| missing(what));
-    let parts = &op.key.parts;
+    let parent = |key: Option<Key>, what: &str| {
+        key.and_then(|key| refs.id(&key))
+            .ok_or_else(|| missing(what))
+    };
+    let key = &op.key;
     let table = table_of(op.kind());
     let parent_id = match op.kind() {
         Kind::CrossReference => Some(parent(
-            Key::new(
-                Kind::ManagedDevicesIntegration,
-                parts.iter().take(1).cloned(),
-            ),
+            key.integration()
+                .map(|i| Key::named(Kind::ManagedDevicesIntegration, i)),
             "its Managed Devices Integration",
         )?),
-        Kind::CompanyLink => Some(parent(
-            Key::new(Kind::Company, parts.iter().take(1).cloned()),
-            "its company",
-        )?),
-        Kind::Addition => Some(parent(
-            Key::new(Kind::Agreement, parts.iter().take(3).cloned()),
-            "its agreement",
-        )?),
+        Kind::CompanyLink => Some(parent(key.company_key(), "its company")?),
+        Kind::Addition => Some(parent(key.agreement_key(), "its agreement")?),
         _ => None,
     };
     let path = match parent_id {
@@ -446,27 +449,24 @@ pub fn write_for(op: &Op, refs: &Refs) -> Result<Write, WriteError> {
 pub fn lookup_for(op: &Op, refs: &Refs) -> Result<Lookup, WriteError> {
     let (kind, path) = collection(op, refs)?;
     let b = Builder { op, refs };
-    let last = || {
-        op.key
-            .parts
-            .last()
-            .cloned()
-            .ok_or_else(|| b.no_value("natural key"))
-    };
-    let parent = |kind: Kind| b.id_of(&Key::new(kind, op.key.parts.iter().take(1).cloned()));
+    let last = || op.key.name().ok_or_else(|| b.no_value("name"));
     let text = |field: &str| b.required_text(field).map(|t| quote(&t));
     let values: Vec<String> = match op.kind() {
         Kind::Company => vec![text("identifier")?],
-        Kind::SubCategory => vec![quote(&last()?), parent(Kind::Category)?.to_string()],
+        Kind::SubCategory => {
+            let category = op.key.category().ok_or_else(|| b.no_value("category"))?;
+            let category = b.id_of(&Key::named(Kind::Category, category))?;
+            vec![quote(last()?), category.to_string()]
+        }
         Kind::CompanyLink => vec![text("groupIdentifier")?],
         Kind::Contact => vec![
             text("firstName")?,
             text("lastName")?,
-            parent(Kind::Company)?.to_string(),
+            b.company_id()?.to_string(),
         ],
-        Kind::Agreement => vec![quote(&last()?), parent(Kind::Company)?.to_string()],
+        Kind::Agreement => vec![quote(last()?), b.company_id()?.to_string()],
         Kind::Addition => {
-            let product = b.id_of(&Key::new(Kind::CatalogItem, [last()?.as_str()]))?;
+            let product = b.id_of(&Key::catalog_item(last()?))?;
             vec![product.to_string()]
         }
         Kind::ApiMember
@@ -477,7 +477,7 @@ pub fn lookup_for(op: &Op, refs: &Refs) -> Result<Lookup, WriteError> {
         | Kind::UnitOfMeasure
         | Kind::ManagementItSolution
         | Kind::ManagedDevicesIntegration
-        | Kind::Category => vec![quote(&last()?)],
+        | Kind::Category => vec![quote(last()?)],
     };
     let conditions = table_of(op.kind())
         .natural_key_conditions(&values)

@@ -565,6 +565,14 @@ pub struct Company {
     pub agreement: Option<Spanned<Agreement>>,
 }
 
+impl Company {
+    /// The vendor account as the one identity every later stage compares
+    /// ([`AccountId`](crate::model::AccountId)): normalised, case-insensitive.
+    pub fn account_id(&self) -> crate::model::AccountId {
+        crate::model::AccountId::new(&self.account)
+    }
+}
+
 /// A company to create.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]

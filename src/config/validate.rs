@@ -17,7 +17,7 @@ use super::merged::{Config, Placed};
 use super::model::{Address, Agreement, Company, Connection, EffectiveDate, Product};
 use super::span::{Span, Spanned};
 use crate::model::input::{self, AccountError, Hidden};
-use crate::model::{Money, fold_name};
+use crate::model::{AccountId, Money, fold_name};
 use rust_decimal::Decimal;
 
 /// ConnectWise's length limits (spec "Max length" notes), in characters.
@@ -112,6 +112,16 @@ struct Checker<'a> {
 
 /// Where a value sits: its file and span.
 type Src<'a> = Option<&'a Arc<SourceFile>>;
+
+/// ` in file:line:column`, for a message that names two places; empty for a value never written.
+fn place(src: Src<'_>, span: Span) -> String {
+    match src {
+        Some(source) if span.is_written() => {
+            format!(" in {}:{}:{}", source.name, span.line, span.column)
+        }
+        _ => String::new(),
+    }
+}
 
 /// Names of one kind of setup row, each with its file.
 type NameList<'a> = Vec<(Src<'a>, &'a Spanned<String>)>;
@@ -927,23 +937,54 @@ impl<'a> Checker<'a> {
                 self.agreement(src, agreement, &products, &agreement_types);
             }
         }
+        self.unique_accounts();
         let companies = &self.config.companies;
-        self.unique(
-            "vendor account",
-            companies.iter().map(|c| {
-                (
-                    input::account_key(&c.item.account),
-                    c.source.as_ref(),
-                    &c.item.account,
-                )
-            }),
-            "one vendor account is one company: merge the two entries (accounts are compared after Unicode NFKC normalisation without invisible characters, so `１００２` is `1002`)",
-        );
         self.unique(
             "company identifier",
             companies.iter().map(|c| (fold_name(&c.item.identifier), c.source.as_ref(), &c.item.identifier)),
             "ConnectWise company identifiers are unique (case-insensitively): give each company its own",
         );
+    }
+
+    /// One vendor account is one company. Accounts compare as [`AccountId`]s (normalised,
+    /// case-insensitively), the rule matching and keys use: two accounts that differ only in case
+    /// would otherwise pass here and then overwrite each other in the plan (issue 13).
+    fn unique_accounts(&mut self) {
+        let mut seen: HashMap<AccountId, (Src<'_>, &Spanned<String>)> = HashMap::new();
+        for placed in &self.config.companies {
+            let (src, account) = (placed.source.as_ref(), &placed.item.account);
+            let id = AccountId::new(account);
+            let Some(&(first_src, first)) = seen.get(&id) else {
+                seen.insert(id, (src, account));
+                continue;
+            };
+            let (message, help) = if id.as_str() == AccountId::new(first).as_str() {
+                (
+                    format!("duplicate vendor account `{}`", input::visible(account)),
+                    "one vendor account is one company: merge the two entries (accounts are compared after Unicode NFKC normalisation without invisible characters, so `１００２` is `1002`)",
+                )
+            } else {
+                (
+                    format!(
+                        "vendor account `{}`{} is the same account as `{}`{}",
+                        input::visible(account),
+                        place(src, account.span),
+                        input::visible(first),
+                        place(first_src, first.span),
+                    ),
+                    "vendor accounts are compared regardless of case, as ConnectWise compares Manage IDs: merge the two entries, or correct the one whose account is mistyped",
+                )
+            };
+            let problem = Problem::new("duplicate", message)
+                .at_opt(src, account.span, "defined again here")
+                .at_opt(
+                    first_src,
+                    first.span,
+                    format!("first defined here as `{}`", input::visible(first)),
+                )
+                .help(help);
+            self.push(problem);
+        }
     }
 
     fn company(&mut self, src: Src<'_>, company: &Spanned<Company>) {

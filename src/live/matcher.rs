@@ -18,8 +18,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::records::{CompanyRecord, LinkRecord};
-use crate::model::fold_name;
-use crate::model::input::account_key;
+use crate::model::{AccountId, fold_name};
 
 /// A desired account's live company, and the link it was found by (none: by identifier).
 #[derive(Debug, Clone, Copy)]
@@ -33,10 +32,10 @@ pub struct CompanyMatch<'a> {
 /// Live companies keyed by link and by identifier.
 #[derive(Debug, Default)]
 pub struct CompanyMatcher<'a> {
-    /// Account (as `model::input::account_key` reads it: NFKC, without invisible characters, so a
-    /// Manage ID typed with full-width digits still finds its account) → the first live company
-    /// with a link to it under the integration's solution, and that link.
-    linked: HashMap<String, (&'a CompanyRecord, &'a LinkRecord)>,
+    /// Account (as [`AccountId`] reads it: NFKC, without invisible characters, case-insensitive,
+    /// so a Manage ID typed with full-width digits still finds its account) → the first live
+    /// company with a link to it under the integration's solution, and that link.
+    linked: HashMap<AccountId, (&'a CompanyRecord, &'a LinkRecord)>,
     /// Folded identifier → the first live company with it.
     by_identifier: HashMap<String, &'a CompanyRecord>,
 }
@@ -64,7 +63,7 @@ impl<'a> CompanyMatcher<'a> {
                 {
                     matcher
                         .linked
-                        .entry(account_key(account))
+                        .entry(AccountId::new(account))
                         .or_insert((company, link));
                 }
             }
@@ -78,9 +77,9 @@ impl<'a> CompanyMatcher<'a> {
         matcher
     }
 
-    /// The live company of a desired `account` (trimmed) with `identifier`: the one linked to
-    /// the account, else the one with the identifier.
-    pub fn find(&self, account: &str, identifier: &str) -> Option<CompanyMatch<'a>> {
+    /// The live company of a desired `account` with `identifier`: the one linked to the account,
+    /// else the one with the identifier.
+    pub fn find(&self, account: &AccountId, identifier: &str) -> Option<CompanyMatch<'a>> {
         if let Some(&(company, link)) = self.linked.get(account) {
             return Some(CompanyMatch {
                 company,
@@ -119,14 +118,14 @@ mod tests {
         let companies = vec![company(1, "Acme", false), company(2, "Renamed", false)];
         let links = BTreeMap::from([(2, vec![link("100", "Intermedia")])]);
         let matcher = CompanyMatcher::new("intermedia", &companies, &links);
-        let found = matcher.find("100", "Acme").unwrap();
+        let found = matcher.find(&AccountId::new("100"), "Acme").unwrap();
         assert_eq!(
             found.company.id,
             Some(2),
             "the link wins over identifier `Acme`"
         );
         assert!(found.link.is_some());
-        let found = matcher.find("200", "ACME").unwrap();
+        let found = matcher.find(&AccountId::new("200"), "ACME").unwrap();
         assert_eq!(found.company.id, Some(1), "by identifier, any case");
         assert!(found.link.is_none());
     }
@@ -136,7 +135,7 @@ mod tests {
         let companies = vec![company(1, "Acme", false)];
         let links = BTreeMap::from([(1, vec![link("100", "OtherVendor")])]);
         let matcher = CompanyMatcher::new("Intermedia", &companies, &links);
-        assert!(matcher.find("100", "Bluebird").is_none());
+        assert!(matcher.find(&AccountId::new("100"), "Bluebird").is_none());
     }
 
     #[test]
@@ -144,7 +143,7 @@ mod tests {
         let companies = vec![company(1, "Acme", true), company(2, "acme", false)];
         let links = BTreeMap::from([(1, vec![link("100", "Intermedia")])]);
         let matcher = CompanyMatcher::new("Intermedia", &companies, &links);
-        let found = matcher.find("100", "Acme").unwrap();
+        let found = matcher.find(&AccountId::new("100"), "Acme").unwrap();
         assert_eq!(
             found.company.id,
             Some(2),
@@ -152,7 +151,7 @@ mod tests {
         );
         let only_deleted = vec![company(1, "Acme", true)];
         let matcher = CompanyMatcher::new("Intermedia", &only_deleted, &links);
-        assert!(matcher.find("100", "Acme").is_none());
+        assert!(matcher.find(&AccountId::new("100"), "Acme").is_none());
     }
 
     #[test]
@@ -163,7 +162,21 @@ mod tests {
             (5, vec![link("100", "Intermedia")]),
         ]);
         let matcher = CompanyMatcher::new("Intermedia", &companies, &links);
-        assert_eq!(matcher.find("100", "x").unwrap().company.id, Some(5));
-        assert_eq!(matcher.find("200", "acme").unwrap().company.id, Some(5));
+        assert_eq!(
+            matcher
+                .find(&AccountId::new("100"), "x")
+                .unwrap()
+                .company
+                .id,
+            Some(5)
+        );
+        assert_eq!(
+            matcher
+                .find(&AccountId::new("200"), "acme")
+                .unwrap()
+                .company
+                .id,
+            Some(5)
+        );
     }
 }

@@ -17,7 +17,9 @@ use super::records::{
 use super::snapshot::Snapshot;
 use crate::config::Config;
 use crate::model::input::{self, visible};
-use crate::model::{Date, Finding, Key, Kind, Object, Quantity, State, Value, fold_name};
+use crate::model::{
+    AccountId, Date, Finding, Key, Kind, Object, Quantity, State, Value, fold_name,
+};
 
 /// The live state and what projecting it found.
 #[derive(Debug, Clone, Default)]
@@ -83,7 +85,7 @@ fn simple_row(
     let Some(Some(row_name)) = fields.first().map(|(_, name)| *name) else {
         return;
     };
-    let mut o = object(Key::new(kind, [row_name]), id, last_updated);
+    let mut o = object(Key::named(kind, row_name), id, last_updated);
     for (field_name, value) in fields {
         if let Some(v) = name(*value) {
             o.fields.insert((*field_name).to_owned(), v);
@@ -178,7 +180,7 @@ fn setup_rows(snapshot: &Snapshot, state: &mut State) {
         else {
             continue;
         };
-        let o = object_of!(Key::new(Kind::SubCategory, [category, sub]), record)
+        let o = object_of!(Key::subcategory(category, sub), record)
             .with("name", Value::Name(sub.trim().to_owned()))
             .with("category", Value::Name(category.trim().to_owned()));
         state.insert(o);
@@ -187,7 +189,7 @@ fn setup_rows(snapshot: &Snapshot, state: &mut State) {
         let Some(identifier) = record.identifier.as_deref() else {
             continue;
         };
-        let o = object_of!(Key::new(Kind::ApiMember, [identifier]), record)
+        let o = object_of!(Key::named(Kind::ApiMember, identifier), record)
             .with("identifier", Value::Name(identifier.trim().to_owned()))
             .with_opt("name", text_value(record.name.as_deref()))
             .with_opt("securityRole", name(record.security_role_name.as_deref()))
@@ -207,7 +209,7 @@ fn integrations(snapshot: &Snapshot, state: &mut State) {
             record.portal_url.as_deref(),
             state
                 .objects
-                .get_mut(&Key::new(Kind::ManagedDevicesIntegration, [row_name])),
+                .get_mut(&Key::named(Kind::ManagedDevicesIntegration, row_name)),
         ) {
             o.fields
                 .insert("portalUrl".to_owned(), Value::Text(url.trim().to_owned()));
@@ -224,13 +226,10 @@ fn integrations(snapshot: &Snapshot, state: &mut State) {
             let Some(vendor_type) = xref.vendor_type.as_deref() else {
                 continue;
             };
-            let o = object_of!(
-                Key::new(Kind::CrossReference, [row_name, vendor_type]),
-                xref
-            )
-            .with("vendorType", Value::Text(vendor_type.trim().to_owned()))
-            .with_opt("product", name(xref.product_identifier.as_deref()))
-            .with_opt("agreementType", name(xref.agreement_type_name.as_deref()));
+            let o = object_of!(Key::cross_reference(row_name, vendor_type), xref)
+                .with("vendorType", Value::Text(vendor_type.trim().to_owned()))
+                .with_opt("product", name(xref.product_identifier.as_deref()))
+                .with_opt("agreementType", name(xref.agreement_type_name.as_deref()));
             state.insert(o);
         }
     }
@@ -242,7 +241,7 @@ fn catalog(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
         let Some(identifier) = record.identifier.as_deref() else {
             continue;
         };
-        let mut o = object_of!(Key::new(Kind::CatalogItem, [identifier]), record)
+        let mut o = object_of!(Key::catalog_item(identifier), record)
             .with("identifier", Value::Name(identifier.trim().to_owned()))
             .with_opt("description", text_value(record.description.as_deref()))
             .with_opt(
@@ -327,15 +326,13 @@ fn check_subcategory_placement(config: &Config, state: &State, findings: &mut Ve
         .of_kind(Kind::SubCategory)
         .filter(|o| {
             o.key
-                .parts
-                .get(1)
+                .name()
                 .is_some_and(|n| fold_name(n) == fold_name(&i.subcategory))
         })
         .collect();
     let in_place = elsewhere.iter().any(|o| {
         o.key
-            .parts
-            .first()
+            .category()
             .is_some_and(|c| fold_name(c) == fold_name(&i.category))
     });
     let declared = config.setup.subcategories.iter().any(|s| {
@@ -353,7 +350,7 @@ fn check_subcategory_placement(config: &Config, state: &State, findings: &mut Ve
                 message: format!(
                     "sub-category `{}` exists in category `{}`, not in the integration's category `{}`; ConnectWise refuses a catalog item whose sub-category is in another category",
                     i.subcategory.value,
-                    other.key.parts.first().map_or("", String::as_str),
+                    other.key.category().unwrap_or_default(),
                     i.category.value
                 ),
                 fix: "declare the sub-category under `setup.subcategories` with the integration's category, or set `integration.category` to the category that holds it".to_owned(),
@@ -423,7 +420,7 @@ fn check_cross_references(
         .of_kind(Kind::CatalogItem)
         .filter(|o| o.owned)
         .map(|o| {
-            let item = o.key.parts[0].as_str();
+            let item = o.key.name().unwrap_or_default();
             let vendor_type = declared
                 .get(&fold_name(item))
                 .copied()
@@ -512,12 +509,12 @@ fn companies(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
     let index = CompanyIndex::new(config, snapshot);
     for placed in &config.companies {
         let c = &placed.item;
-        let account = c.account.trim();
-        let found = index.matcher.find(account, &c.identifier);
+        let account_id = c.account_id();
+        let found = index.matcher.find(&account_id, &c.identifier);
         if let Some(link) = found.and_then(|m| m.link) {
             let company = found.map(|m| m.company);
-            look_alike_link(account, company, link, &mut out.findings);
-            linked_company(account, c, company, link, out);
+            look_alike_link(account_id.as_str(), company, link, &mut out.findings);
+            linked_company(&account_id, c, company, link, out);
         }
         match found {
             Some(m) => company_children(config, placed, m.company, snapshot, &index, out),
@@ -528,15 +525,15 @@ fn companies(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
 
 /// A company found by its link: the link's object, and a note when its identifier differs.
 fn linked_company(
-    account: &str,
+    account: &AccountId,
     c: &crate::config::model::Company,
     company: Option<&CompanyRecord>,
     link: &LinkRecord,
     out: &mut Projection,
 ) {
     out.state.insert(
-        object_of!(Key::new(Kind::CompanyLink, [account]), link)
-            .with("groupIdentifier", Value::Text(account.to_owned()))
+        object_of!(Key::company_link(account), link)
+            .with("groupIdentifier", Value::Text(account.to_string()))
             .with_opt(
                 "managementSolution",
                 name(link.management_solution_name.as_deref()),
@@ -548,7 +545,7 @@ fn linked_company(
     if fold_name(identifier) != fold_name(&c.identifier) {
         out.findings.push(Finding {
             blocking: false,
-            account: Some(account.to_owned()),
+            account: Some(account.to_string()),
             message: format!(
                 "account {account} is linked to company `{identifier}`, not `{}`; the link wins and the identifier is left as it is",
                 c.identifier.value
@@ -569,7 +566,8 @@ fn look_alike_link(
     let Some(written) = link.group_identifier.as_deref() else {
         return;
     };
-    if written.trim() == account {
+    // Differences of case are not look-alikes: the account is the same (see `AccountId`).
+    if written.trim() == AccountId::new(written).as_str() {
         return;
     }
     findings.push(Finding {
@@ -590,7 +588,7 @@ fn unmatched(
     out: &mut Projection,
 ) {
     let c = &placed.item;
-    let account = c.account.trim();
+    let account = c.account.as_str();
     if c.create.is_none() {
         out.findings.push(Finding {
             blocking: true,
@@ -637,9 +635,10 @@ fn company_children(
     out: &mut Projection,
 ) {
     let c = &placed.item;
-    let account = c.account.trim();
+    let account_id = c.account_id();
+    let account = account_id.as_str();
     let company_id = company.id;
-    let mut company_object = object_of!(Key::new(Kind::Company, [account]), company);
+    let mut company_object = object_of!(Key::company(&account_id), company);
     company_object.owned = false; // companies are never removed
     out.state.insert(company_object);
 
@@ -655,7 +654,7 @@ fn company_children(
         });
         if let Some(k) = found {
             out.state.insert(
-                object_of!(Key::new(Kind::Contact, [account]), k)
+                object_of!(Key::contact(&account_id), k)
                     .with(
                         "firstName",
                         Value::Text(wanted.first_name.trim().to_owned()),
@@ -668,7 +667,7 @@ fn company_children(
         .or_else(|| contacts.first().and_then(|k| k.id))
     {
         // No contact configured: the company's own (default, else first) serves the agreement.
-        let mut o = Object::new(Key::new(Kind::Contact, [account]));
+        let mut o = Object::new(Key::contact(&account_id));
         o.id = Some(contact);
         out.state.insert(o);
     } else if c.agreement.is_some() {
@@ -688,7 +687,7 @@ fn company_children(
         .map_or(&[][..], Vec::as_slice);
     agreements(
         config,
-        (account, identifier),
+        (&account_id, identifier),
         agreements_of_company,
         snapshot,
         out,
@@ -700,23 +699,22 @@ fn company_children(
 /// is projected under a key of its own, unowned (never changed), so that revenue and `reconcile`
 /// still count what it bills. Of the integration's type, it is a blocking finding.
 fn duplicate_agreement(
-    (account, identifier): (&str, &str),
+    (account, identifier): (&AccountId, &str),
     key: &Key,
     agreement: &AgreementRecord,
     owned: bool,
     out: &mut Projection,
 ) -> Option<String> {
     let first = out.state.get(key)?.id;
-    let parts = &key.parts;
-    let name = parts.get(2).map_or("", String::as_str);
+    let name = key.name().unwrap_or_default();
     let this = agreement.id;
     let shown = |id: Option<i64>| id.map_or_else(|| "?".to_owned(), |i| i.to_string());
     out.findings.push(Finding {
         blocking: owned,
-        account: Some(account.to_owned()),
+        account: Some(account.to_string()),
         message: format!(
             "company `{identifier}` has two agreements named `{name}` of type `{}` (ids {} and {}); ConnectWise bills both, and cwrecon cannot tell which one to manage",
-            parts.get(1).map_or("", String::as_str),
+            key.agreement_type().unwrap_or_default(),
             shown(first),
             shown(this)
         ),
@@ -731,7 +729,7 @@ fn duplicate_agreement(
 
 fn agreements(
     config: &Config,
-    (account, identifier): (&str, &str),
+    (account, identifier): (&AccountId, &str),
     company_agreements: &[&AgreementRecord],
     snapshot: &Snapshot,
     out: &mut Projection,
@@ -747,13 +745,13 @@ fn agreements(
             continue;
         };
         let mut owned = fold_name(agreement_type) == owned_type;
-        let key = Key::new(Kind::Agreement, [account, agreement_type, found_name]);
+        let key = Key::agreement(account, agreement_type, found_name);
         let duplicate = duplicate_agreement((account, identifier), &key, agreement, owned, out);
         let agreement_name = duplicate.as_deref().unwrap_or(found_name);
         if duplicate.is_some() {
             owned = false;
         }
-        let key = Key::new(Kind::Agreement, [account, agreement_type, agreement_name]);
+        let key = Key::agreement(account, agreement_type, agreement_name);
         let mut o = object_of!(key, agreement)
             .with("name", Value::Text(found_name.trim().to_owned()))
             .with("type", Value::Name(agreement_type.trim().to_owned()))
@@ -776,7 +774,7 @@ fn agreements(
 
 /// An agreement's active additions, keyed by product.
 fn project_additions(
-    (account, agreement_type, agreement_name): (&str, &str, &str),
+    (account, agreement_type, agreement_name): (&AccountId, &str, &str),
     additions: &[AdditionRecord],
     owned: bool,
     out: &mut Projection,
@@ -789,14 +787,11 @@ fn project_additions(
         let Some(product) = addition.product_identifier.as_deref() else {
             continue;
         };
-        let key = Key::new(
-            Kind::Addition,
-            [account, agreement_type, agreement_name, product],
-        );
+        let key = Key::addition(account, agreement_type, agreement_name, product);
         if out.state.get(&key).is_some() {
             out.findings.push(Finding {
                     blocking: false,
-                    account: Some(account.to_owned()),
+                    account: Some(account.to_string()),
                     message: format!("agreement `{agreement_name}` has more than one active addition for `{product}`; cwrecon manages the first"),
                     fix: "cancel the extra addition in ConnectWise".to_owned(),
                 });
@@ -808,7 +803,7 @@ fn project_additions(
                 ("quantity", Bounds::Quantity, addition.quantity.as_ref()),
                 ("unitPrice", Bounds::Money, addition.unit_price.as_ref()),
             ],
-            (Some(account), &what),
+            (Some(account.as_str()), &what),
             &mut out.findings,
         );
         let mut o = object_of!(key, addition)

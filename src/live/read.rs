@@ -359,7 +359,7 @@ fn resolved<'a>(
     let matcher = CompanyMatcher::new(&config.integration.item.name, companies, links);
     config.companies.iter().map(move |c| {
         matcher
-            .find(c.item.account.trim(), &c.item.identifier)
+            .find(&c.item.account_id(), &c.item.identifier)
             .and_then(|m| m.company.id)
     })
 }

@@ -163,14 +163,6 @@ pub fn normalize_account(raw: &str) -> Result<String, AccountError> {
     Ok(normal)
 }
 
-/// The key an account id from ConnectWise is matched by: hidden characters dropped, then NFKC and
-/// trimmed. Never refuses: what the tenant holds is read as well as it can be, and the caller
-/// reports a key that differs from the text.
-pub fn account_key(raw: &str) -> String {
-    let shown: String = raw.chars().filter(|c| !is_hidden(*c)).collect();
-    shown.nfkc().collect::<String>().trim().to_owned()
-}
-
 /// Why a quantity is out of bounds, if it is.
 pub fn quantity_out_of_bounds(quantity: Quantity) -> Option<String> {
     amount_out_of_bounds(quantity.value(), MAX_QUANTITY, "a quantity")
@@ -298,11 +290,6 @@ mod tests {
             Err(AccountError::TooLong(101))
         );
         assert!(normalize_account(&"1".repeat(100)).is_ok());
-    }
-
-    #[test]
-    fn a_live_account_key_drops_what_cannot_be_seen() {
-        assert_eq!(account_key("\u{ff11}0\u{200b}2 "), "102");
     }
 
     #[test]

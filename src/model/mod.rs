@@ -5,11 +5,13 @@
 
 mod date;
 mod decimal;
+mod identity;
 pub mod input;
 mod name;
 mod state;
 
 pub use date::Date;
 pub use decimal::{Money, Quantity, exact};
+pub use identity::{AccountId, Name};
 pub use name::fold_name;
 pub use state::{Finding, Key, Kind, Object, State, Value};

@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Date, Money, Quantity, fold_name};
+use super::{AccountId, Date, Money, Name, Quantity, fold_name};
 
 /// The kinds of object cwrecon manages, in dependency order: a kind may depend only on kinds
 /// before it. Removals run in the reverse order.
@@ -119,44 +119,258 @@ impl fmt::Display for Kind {
     }
 }
 
-/// A natural identity: the kind plus the names that identify one object of it. Parts are compared
-/// folded (trimmed, case-insensitive), as ConnectWise compares names; the written form is kept for
-/// display.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A natural identity: the kind plus the names that identify one object of it, each part under its
+/// own accessor. Names compare folded (trimmed, case-insensitive), as ConnectWise compares names,
+/// and accounts under [`AccountId`]'s rule; the written form is kept for display.
+///
+/// Serialised as `{"kind": …, "parts": […]}` with the parts outermost first (plan JSON version 1):
+/// `[name]`, `[category, sub-category]`, `[integration, vendor type]`, `[account]`,
+/// `[account, agreement type, agreement]`, `[account, agreement type, agreement, product]`.
+#[derive(Debug, Clone)]
 pub struct Key {
-    /// The kind.
-    pub kind: Kind,
-    /// The identifying parts, outermost first: `[category, sub-category]`,
-    /// `[account, product identifier]`, `[account]`.
-    pub parts: Vec<String>,
+    kind: Kind,
+    /// The vendor account, for company-scoped kinds (and only for them).
+    account: Option<AccountId>,
+    /// The parts after the account, outermost first; as many as [`Kind::names`] says.
+    names: Box<[Name]>,
+}
+
+impl Kind {
+    /// Whether objects of this kind belong to one vendor account (their key starts with it).
+    pub fn is_company_scoped(self) -> bool {
+        matches!(
+            self,
+            Kind::Company | Kind::CompanyLink | Kind::Contact | Kind::Agreement | Kind::Addition
+        )
+    }
+
+    /// How many names a key of this kind has after its account.
+    fn names(self) -> usize {
+        match self {
+            Kind::Company | Kind::CompanyLink | Kind::Contact => 0,
+            Kind::ProductType
+            | Kind::AgreementType
+            | Kind::UnitOfMeasure
+            | Kind::ManagementItSolution
+            | Kind::ApiMember
+            | Kind::ManagedDevicesIntegration
+            | Kind::Category
+            | Kind::CatalogItem => 1,
+            Kind::SubCategory | Kind::CrossReference | Kind::Agreement => 2,
+            Kind::Addition => 3,
+        }
+    }
 }
 
 impl Key {
-    /// A key of `kind` from its parts.
-    pub fn new<S: Into<String>>(kind: Kind, parts: impl IntoIterator<Item = S>) -> Key {
+    fn of(kind: Kind, account: Option<AccountId>, names: &[&str]) -> Key {
+        debug_assert_eq!(account.is_some(), kind.is_company_scoped(), "{kind:?}");
+        debug_assert_eq!(names.len(), kind.names(), "{kind:?}");
         Key {
             kind,
-            parts: parts.into_iter().map(Into::into).collect(),
+            account,
+            names: names.iter().map(|n| Name::new(n)).collect(),
         }
+    }
+
+    /// A setup row, category, catalog item or API member: a kind identified by one name or
+    /// identifier.
+    ///
+    /// # Panics
+    /// In debug builds, when `kind` is not identified by one name alone (a bug).
+    pub fn named(kind: Kind, name: &str) -> Key {
+        Key::of(kind, None, &[name])
+    }
+
+    /// A catalog item by its identifier (`<SKU>_<UNIT_COST>`).
+    pub fn catalog_item(identifier: &str) -> Key {
+        Key::named(Kind::CatalogItem, identifier)
+    }
+
+    /// A sub-category, in its category.
+    pub fn subcategory(category: &str, name: &str) -> Key {
+        Key::of(Kind::SubCategory, None, &[category, name])
+    }
+
+    /// A cross-reference of a Managed Devices Integration, by its vendor type.
+    pub fn cross_reference(integration: &str, vendor_type: &str) -> Key {
+        Key::of(Kind::CrossReference, None, &[integration, vendor_type])
+    }
+
+    /// The company of an account.
+    pub fn company(account: &AccountId) -> Key {
+        Key::of(Kind::Company, Some(account.clone()), &[])
+    }
+
+    /// The link of an account's company to the integration.
+    pub fn company_link(account: &AccountId) -> Key {
+        Key::of(Kind::CompanyLink, Some(account.clone()), &[])
+    }
+
+    /// The contact of an account's agreement.
+    pub fn contact(account: &AccountId) -> Key {
+        Key::of(Kind::Contact, Some(account.clone()), &[])
+    }
+
+    /// An account's agreement, by type and name.
+    pub fn agreement(account: &AccountId, agreement_type: &str, name: &str) -> Key {
+        Key::of(
+            Kind::Agreement,
+            Some(account.clone()),
+            &[agreement_type, name],
+        )
+    }
+
+    /// An addition of an account's agreement, by its product (catalog identifier).
+    pub fn addition(
+        account: &AccountId,
+        agreement_type: &str,
+        agreement: &str,
+        product: &str,
+    ) -> Key {
+        Key::of(
+            Kind::Addition,
+            Some(account.clone()),
+            &[agreement_type, agreement, product],
+        )
+    }
+
+    /// A key from its serialised parts, outermost first; `None` when their number does not fit
+    /// the kind.
+    pub fn from_parts<S: AsRef<str>>(kind: Kind, parts: &[S]) -> Option<Key> {
+        let (account, names) = if kind.is_company_scoped() {
+            let (account, names) = parts.split_first()?;
+            (Some(AccountId::new(account.as_ref())), names)
+        } else {
+            (None, parts)
+        };
+        (names.len() == kind.names()).then(|| Key {
+            kind,
+            account,
+            names: names.iter().map(|n| Name::new(n.as_ref())).collect(),
+        })
+    }
+
+    /// The kind.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The vendor account this key belongs to, for company-scoped kinds.
+    pub fn account(&self) -> Option<&AccountId> {
+        self.account.as_ref()
+    }
+
+    /// The parts after the account, as written, outermost first: what names the object within
+    /// its account (empty for a company, its link and contact).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(Name::as_str)
+    }
+
+    /// Every part as written, outermost first, as serialised and displayed.
+    pub fn parts(&self) -> impl Iterator<Item = &str> {
+        self.account
+            .iter()
+            .map(AccountId::as_str)
+            .chain(self.names())
+    }
+
+    fn name_at(&self, index: usize) -> Option<&str> {
+        self.names.get(index).map(Name::as_str)
+    }
+
+    /// The object's own name or identifier, its innermost part: a setup row's or category's name,
+    /// a sub-category's name, a catalog item's or API member's identifier, a cross-reference's
+    /// vendor type, an agreement's name, an addition's product. `None` for a company, its link and
+    /// contact, which the account alone identifies.
+    pub fn name(&self) -> Option<&str> {
+        self.names.last().map(Name::as_str)
+    }
+
+    /// A sub-category's category.
+    pub fn category(&self) -> Option<&str> {
+        (self.kind == Kind::SubCategory)
+            .then(|| self.name_at(0))
+            .flatten()
+    }
+
+    /// A cross-reference's Managed Devices Integration.
+    pub fn integration(&self) -> Option<&str> {
+        (self.kind == Kind::CrossReference)
+            .then(|| self.name_at(0))
+            .flatten()
+    }
+
+    /// An agreement's or addition's agreement type.
+    pub fn agreement_type(&self) -> Option<&str> {
+        matches!(self.kind, Kind::Agreement | Kind::Addition)
+            .then(|| self.name_at(0))
+            .flatten()
+    }
+
+    /// An addition's product (catalog identifier).
+    pub fn product(&self) -> Option<&str> {
+        (self.kind == Kind::Addition)
+            .then(|| self.name_at(2))
+            .flatten()
+    }
+
+    /// The agreement an addition belongs to.
+    pub fn agreement_key(&self) -> Option<Key> {
+        match (self.kind, &self.account, &*self.names) {
+            (Kind::Addition, Some(account), [agreement_type, agreement, _]) => Some(
+                Key::agreement(account, agreement_type.as_str(), agreement.as_str()),
+            ),
+            _ => None,
+        }
+    }
+
+    /// The company a company-scoped key belongs to.
+    pub fn company_key(&self) -> Option<Key> {
+        self.account.as_ref().map(Key::company)
     }
 
     /// The key as it compares: kind, then each part trimmed and lowercased (the reference for
     /// [`Ord`], which avoids building it).
     #[cfg(test)]
     fn folded(&self) -> (Kind, Vec<String>) {
-        (self.kind, self.parts.iter().map(|p| fold_name(p)).collect())
+        (self.kind, self.parts().map(fold_name).collect())
     }
+}
 
-    /// The vendor account this key belongs to, for company-scoped kinds.
-    pub fn account(&self) -> Option<&str> {
-        match self.kind {
-            Kind::Company
-            | Kind::CompanyLink
-            | Kind::Contact
-            | Kind::Agreement
-            | Kind::Addition => self.parts.first().map(String::as_str),
-            _ => None,
+impl Serialize for Key {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        struct Parts<'a>(&'a Key);
+        impl Serialize for Parts<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.parts())
+            }
         }
+        let mut out = serializer.serialize_struct("Key", 2)?;
+        out.serialize_field("kind", &self.kind)?;
+        out.serialize_field("parts", &Parts(self))?;
+        out.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// The serialised form.
+        #[derive(Deserialize)]
+        struct Written {
+            kind: Kind,
+            parts: Vec<String>,
+        }
+        let written = Written::deserialize(deserializer)?;
+        Key::from_parts(written.kind, &written.parts).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "a {} key has {} part(s), not {}",
+                written.kind,
+                written.kind.names() + usize::from(written.kind.is_company_scoped()),
+                written.parts.len()
+            ))
+        })
     }
 }
 
@@ -175,38 +389,26 @@ impl PartialOrd for Key {
 }
 
 impl Ord for Key {
-    /// Kind, then each part trimmed and lowercased (`fold_name`), without allocating when both parts
-    /// are ASCII: keys are compared on every map operation, and allocating two folded copies each
-    /// time cost most of a plan's CPU at 5,000 companies (issue 7).
+    /// Kind, then each part trimmed and lowercased (`fold_name`), without allocating for ASCII
+    /// (see [`fold_cmp`](super::name::fold_cmp)).
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.kind.cmp(&other.kind).then_with(|| {
-            for (a, b) in self.parts.iter().zip(&other.parts) {
-                let order = fold_cmp(a, b);
-                if order.is_ne() {
-                    return order;
-                }
-            }
-            self.parts.len().cmp(&other.parts.len())
-        })
-    }
-}
-
-/// `fold_name(a).cmp(&fold_name(b))`: for ASCII, trimming and ASCII lowercasing byte by byte give
-/// the same order; anything else takes the allocating path.
-fn fold_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    if a.is_ascii() && b.is_ascii() {
-        a.trim()
-            .bytes()
-            .map(|c| c.to_ascii_lowercase())
-            .cmp(b.trim().bytes().map(|c| c.to_ascii_lowercase()))
-    } else {
-        fold_name(a).cmp(&fold_name(b))
+        self.kind
+            .cmp(&other.kind)
+            .then_with(|| self.account.cmp(&other.account))
+            .then_with(|| self.names.cmp(&other.names))
     }
 }
 
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.kind, self.parts.join(" / "))
+        write!(f, "{} ", self.kind)?;
+        for (i, part) in self.parts().enumerate() {
+            if i > 0 {
+                f.write_str(" / ")?;
+            }
+            f.write_str(part)?;
+        }
+        Ok(())
     }
 }
 
@@ -354,7 +556,7 @@ impl State {
 
     /// Objects of one kind, in key order.
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Object> {
-        self.objects.values().filter(move |o| o.key.kind == kind)
+        self.objects.values().filter(move |o| o.key.kind() == kind)
     }
 }
 
@@ -364,13 +566,16 @@ mod tests {
 
     #[test]
     fn keys_match_the_way_connectwise_compares_names() {
-        let a = Key::new(Kind::SubCategory, ["Intermedia", "Hosted Services"]);
-        let b = Key::new(Kind::SubCategory, ["INTERMEDIA ", "hosted services"]);
+        let a = Key::subcategory("Intermedia", "Hosted Services");
+        let b = Key::subcategory("INTERMEDIA ", "hosted services");
         assert_eq!(a, b);
-        assert_ne!(
-            a,
-            Key::new(Kind::Category, ["Intermedia", "Hosted Services"])
+        assert_ne!(a, Key::cross_reference("Intermedia", "Hosted Services"));
+        let account = AccountId::new("AB12");
+        assert_eq!(
+            Key::company(&account),
+            Key::company(&AccountId::new("ab12"))
         );
+        assert_eq!(Key::company(&account).to_string(), "company AB12");
     }
 
     // See: issue #7
@@ -381,12 +586,13 @@ mod tests {
             "ÉCOLE", "ΟΔΟΣ", "οδος", "a\tb", "A b", "[x]", "_y", "Z",
         ];
         let mut keys = Vec::new();
-        for kind in [Kind::Company, Kind::Addition] {
-            for a in parts {
-                keys.push(Key::new(kind, [a]));
-                for b in parts {
-                    keys.push(Key::new(kind, [a, b]));
-                }
+        for a in parts {
+            let account = AccountId::new(a);
+            keys.push(Key::named(Kind::Category, a));
+            keys.push(Key::company(&account));
+            for b in parts {
+                keys.push(Key::subcategory(a, b));
+                keys.push(Key::agreement(&account, b, a));
             }
         }
         for a in &keys {
@@ -395,6 +601,74 @@ mod tests {
                 assert_eq!(a == b, a.folded() == b.folded(), "{a:?} vs {b:?}");
             }
         }
+    }
+
+    #[test]
+    fn keys_name_their_parts() {
+        let account = AccountId::new("AB12");
+        let addition = Key::addition(&account, "Intermedia", "X", "A1R_1");
+        assert_eq!(addition.kind(), Kind::Addition);
+        assert_eq!(addition.account().map(AccountId::as_str), Some("AB12"));
+        assert_eq!(addition.agreement_type(), Some("Intermedia"));
+        assert_eq!(addition.product(), Some("A1R_1"));
+        assert_eq!(addition.name(), Some("A1R_1"));
+        assert_eq!(
+            addition.agreement_key(),
+            Some(Key::agreement(&account, "Intermedia", "X"))
+        );
+        assert_eq!(addition.company_key(), Some(Key::company(&account)));
+        assert_eq!(
+            addition.names().collect::<Vec<_>>(),
+            ["Intermedia", "X", "A1R_1"]
+        );
+        let sub = Key::subcategory("Intermedia", "Hosted");
+        assert_eq!(
+            (sub.category(), sub.name()),
+            (Some("Intermedia"), Some("Hosted"))
+        );
+        assert_eq!((sub.account(), sub.product()), (None, None));
+        let xref = Key::cross_reference("Intermedia", "mailbox");
+        assert_eq!(xref.integration(), Some("Intermedia"));
+        assert_eq!(xref.name(), Some("mailbox"));
+        assert_eq!(Key::company(&account).name(), None);
+        assert_eq!(Key::catalog_item("A1R_1").name(), Some("A1R_1"));
+    }
+
+    #[test]
+    fn keys_serialise_as_kind_and_parts() {
+        let account = AccountId::new("AB12");
+        let cases = [
+            (
+                Key::addition(&account, "Intermedia", "X", "A1R_1"),
+                r#"{"kind":"addition","parts":["AB12","Intermedia","X","A1R_1"]}"#,
+            ),
+            (
+                Key::company(&account),
+                r#"{"kind":"company","parts":["AB12"]}"#,
+            ),
+            (
+                Key::subcategory("Intermedia", "Hosted"),
+                r#"{"kind":"sub_category","parts":["Intermedia","Hosted"]}"#,
+            ),
+            (
+                Key::named(Kind::ProductType, "Intermedia_Services"),
+                r#"{"kind":"product_type","parts":["Intermedia_Services"]}"#,
+            ),
+        ];
+        for (key, json) in cases {
+            assert_eq!(serde_json::to_string(&key).unwrap(), json);
+            let back: Key = serde_json::from_str(json).unwrap();
+            assert_eq!(back, key);
+            assert_eq!(back.to_string(), key.to_string());
+            assert_eq!(serde_json::to_string(&back).unwrap(), json);
+        }
+        let short = serde_json::from_str::<Key>(r#"{"kind":"addition","parts":["AB12","X"]}"#);
+        assert!(
+            short
+                .unwrap_err()
+                .to_string()
+                .contains("addition key has 4 part(s), not 2"),
+        );
     }
 
     #[test]

@@ -51,7 +51,7 @@ fn unresolved_references(plan: &Plan, desired: &State, live: &State) -> Vec<Find
     for op in &plan.ops {
         for parent in super::diff::parents(op) {
             // A company's contact may be its own default contact, which plan-time findings cover.
-            if parent.kind == Kind::Contact {
+            if parent.kind() == Kind::Contact {
                 continue;
             }
             if desired.get(&parent).is_none() && live.get(&parent).is_none() {
@@ -65,7 +65,7 @@ fn unresolved_references(plan: &Plan, desired: &State, live: &State) -> Vec<Find
             blocking: true,
             account: None,
             message: format!("{key} does not exist in ConnectWise and the configuration does not declare it"),
-            fix: format!("declare it under `setup` so cwrecon creates it, or fix the name the configuration uses for the {}", key.kind),
+            fix: format!("declare it under `setup` so cwrecon creates it, or fix the name the configuration uses for the {}", key.kind()),
         })
         .collect()
 }

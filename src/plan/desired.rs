@@ -12,7 +12,7 @@ use crate::config::model::{
     Agreement, Billing, Company, EffectiveDate, RemovalPolicy, SolutionType,
 };
 use crate::config::{Config, Placed};
-use crate::model::{Date, Key, Kind, Money, Object, State, Value};
+use crate::model::{AccountId, Date, Key, Kind, Money, Object, State, Value};
 
 /// The desired state, plus what the diff needs to know that is not a field.
 #[derive(Debug, Clone, Default)]
@@ -68,14 +68,14 @@ fn setup_rows(config: &Config, state: &mut State) {
     let setup = &config.setup;
     for row in &setup.product_types {
         let r = &row.item;
-        let object = Object::new(Key::new(Kind::ProductType, [r.name.as_str()]))
+        let object = Object::new(Key::named(Kind::ProductType, &r.name))
             .with("name", name(&r.name))
             .with_opt("typeXref", r.type_xref.map(variant));
         state.insert(object);
     }
     for row in &setup.agreement_types {
         let r = &row.item;
-        let object = Object::new(Key::new(Kind::AgreementType, [r.name.as_str()]))
+        let object = Object::new(Key::named(Kind::AgreementType, &r.name))
             .with("name", name(&r.name))
             .with("employeeCompRate", variant(r.employee_comp_rate))
             .with("employeeCompNotExceed", variant(r.employee_comp_not_exceed))
@@ -91,18 +91,14 @@ fn setup_rows(config: &Config, state: &mut State) {
     ] {
         for row in rows {
             let r = &row.item;
-            state
-                .insert(Object::new(Key::new(kind, [r.name.as_str()])).with("name", name(&r.name)));
+            state.insert(Object::new(Key::named(kind, &r.name)).with("name", name(&r.name)));
         }
     }
     for row in &setup.subcategories {
         let r = &row.item;
-        let object = Object::new(Key::new(
-            Kind::SubCategory,
-            [r.category.as_str(), r.name.as_str()],
-        ))
-        .with("name", name(&r.name))
-        .with("category", name(&r.category));
+        let object = Object::new(Key::subcategory(&r.category, &r.name))
+            .with("name", name(&r.name))
+            .with("category", name(&r.category));
         state.insert(object);
     }
     for row in &setup.management_it_solutions {
@@ -111,7 +107,7 @@ fn setup_rows(config: &Config, state: &mut State) {
             .solution_name
             .as_ref()
             .map_or(r.name.as_str(), |n| n.as_str());
-        let object = Object::new(Key::new(Kind::ManagementItSolution, [r.name.as_str()]))
+        let object = Object::new(Key::named(Kind::ManagementItSolution, &r.name))
             .with("name", name(&r.name))
             .with("managementItSolutionType", variant(r.solution_type))
             .with_opt(
@@ -122,7 +118,7 @@ fn setup_rows(config: &Config, state: &mut State) {
     }
     for row in &setup.managed_devices_integrations {
         let r = &row.item;
-        let object = Object::new(Key::new(Kind::ManagedDevicesIntegration, [r.name.as_str()]))
+        let object = Object::new(Key::named(Kind::ManagedDevicesIntegration, &r.name))
             .with("name", name(&r.name))
             .with("solution", name(&r.solution))
             .with("loginBy", variant(r.login_by))
@@ -136,19 +132,16 @@ fn setup_rows(config: &Config, state: &mut State) {
                 .map_or(config.integration.item.agreement_type.as_str(), |t| {
                     t.as_str()
                 });
-            let object = Object::new(Key::new(
-                Kind::CrossReference,
-                [r.name.as_str(), xref.vendor_type.as_str()],
-            ))
-            .with("vendorType", text(&xref.vendor_type))
-            .with("product", name(&xref.product))
-            .with("agreementType", name(agreement_type));
+            let object = Object::new(Key::cross_reference(&r.name, &xref.vendor_type))
+                .with("vendorType", text(&xref.vendor_type))
+                .with("product", name(&xref.product))
+                .with("agreementType", name(agreement_type));
             state.insert(object);
         }
     }
     if let Some(member) = &setup.api_member {
         let m = &member.item;
-        let object = Object::new(Key::new(Kind::ApiMember, [m.identifier.as_str()]))
+        let object = Object::new(Key::named(Kind::ApiMember, &m.identifier))
             .with("identifier", name(&m.identifier))
             .with("name", text(&m.name))
             .with("securityRole", name(&m.security_role))
@@ -167,7 +160,7 @@ fn catalog(config: &Config, state: &mut State) {
             .as_ref()
             .map_or(p.description.as_str(), |d| d.as_str());
         let recurring = Config::billing(p) == Some(Billing::Recurring);
-        let object = Object::new(Key::new(Kind::CatalogItem, [identifier.as_str()]))
+        let object = Object::new(Key::catalog_item(&identifier))
             .with("identifier", name(&identifier))
             .with("description", text(&p.description))
             .with("customerDescription", text(customer_description))
@@ -194,8 +187,8 @@ fn company_objects(
     out: &mut Desired,
 ) {
     let c = &placed.item;
-    let account = c.account.trim();
-    let mut company = Object::new(Key::new(Kind::Company, [account]))
+    let account = c.account_id();
+    let mut company = Object::new(Key::company(&account))
         .with_create_only("identifier", Some(name(&c.identifier)));
     if let Some(create) = &c.create {
         let a = &create.address;
@@ -213,25 +206,25 @@ fn company_objects(
             .with_create_only("website", create.website.as_ref().map(|v| text(v)));
     }
     out.state.insert(company);
-    let link = Object::new(Key::new(Kind::CompanyLink, [account]))
-        .with("groupIdentifier", text(account))
+    let link = Object::new(Key::company_link(&account))
+        .with("groupIdentifier", text(account.as_str()))
         .with("managementSolution", name(&config.integration.item.name));
     out.state.insert(link);
     if let Some(contact) = &c.contact {
-        let object = Object::new(Key::new(Kind::Contact, [account]))
+        let object = Object::new(Key::contact(&account))
             .with("firstName", text(&contact.first_name))
             .with("lastName", text(&contact.last_name))
             .with_create_only("email", contact.email.as_ref().map(|e| text(e)));
         out.state.insert(object);
     }
     if let Some(agreement) = &c.agreement {
-        agreement_objects(config, account, agreement, today, prices, out);
+        agreement_objects(config, &account, agreement, today, prices, out);
     }
 }
 
 fn agreement_objects(
     config: &Config,
-    account: &str,
+    account: &AccountId,
     agreement: &Agreement,
     today: Date,
     prices: &RetailPrices,
@@ -243,10 +236,7 @@ fn agreement_objects(
         .agreement_type
         .as_ref()
         .map_or(integration.agreement_type.as_str(), |t| t.as_str());
-    let key = Key::new(
-        Kind::Agreement,
-        [account, agreement_type, agreement.name.as_str()],
-    );
+    let key = Key::agreement(account, agreement_type, &agreement.name);
     let billing_cycle = agreement
         .billing_cycle
         .as_ref()
@@ -282,14 +272,11 @@ fn agreement_objects(
             .as_ref()
             .map_or(agreement_policy, |e| e.value);
         let effective = effective_date(effective_policy, start, today);
-        let object = Object::new(Key::new(
-            Kind::Addition,
-            [
-                account,
-                agreement_type,
-                agreement.name.as_str(),
-                addition.product.as_str(),
-            ],
+        let object = Object::new(Key::addition(
+            account,
+            agreement_type,
+            &agreement.name,
+            &addition.product,
         ))
         .with("product", name(&addition.product))
         .with("quantity", Value::Quantity(addition.quantity.value))
@@ -381,22 +368,21 @@ mod tests {
         )])
         .unwrap();
         let d = desired(&config, date("2026-11-25"));
-        let a = d
-            .state
-            .get(&Key::new(Kind::CatalogItem, ["A1R_1"]))
-            .unwrap();
+        let a = d.state.get(&Key::catalog_item("A1R_1")).unwrap();
         assert!(a.get("price").is_none());
-        let b = d
-            .state
-            .get(&Key::new(Kind::CatalogItem, ["b1r_2"]))
-            .unwrap();
+        let b = d.state.get(&Key::catalog_item("b1r_2")).unwrap();
         assert_eq!(
             b.get("price"),
             Some(&Value::Money(Money::parse("3.5").unwrap()))
         );
         let addition = d
             .state
-            .get(&Key::new(Kind::Addition, ["1", "Intermedia", "X", "B1R_2"]))
+            .get(&Key::addition(
+                &AccountId::new("1"),
+                "Intermedia",
+                "X",
+                "B1R_2",
+            ))
             .unwrap();
         assert_eq!(
             addition.get("unitPrice"),
@@ -404,7 +390,12 @@ mod tests {
         );
         let addition = d
             .state
-            .get(&Key::new(Kind::Addition, ["1", "Intermedia", "X", "A1R_1"]))
+            .get(&Key::addition(
+                &AccountId::new("1"),
+                "Intermedia",
+                "X",
+                "A1R_1",
+            ))
             .unwrap();
         assert!(addition.get("unitPrice").is_none());
     }
@@ -420,7 +411,12 @@ mod tests {
         let d = desired(&config, date("2026-11-25"));
         let price = |product| {
             d.state
-                .get(&Key::new(Kind::Addition, ["1", "Intermedia", "X", product]))
+                .get(&Key::addition(
+                    &AccountId::new("1"),
+                    "Intermedia",
+                    "X",
+                    product,
+                ))
                 .unwrap()
                 .get("unitPrice")
                 .cloned()

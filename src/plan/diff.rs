@@ -98,17 +98,12 @@ fn assumed(live: &Object, changes: &[Change]) -> Assumed {
     }
 }
 
-/// The agreement an addition key belongs to: its first three parts.
-fn agreement_of(addition: &Key) -> Key {
-    Key::new(Kind::Agreement, addition.parts.iter().take(3).cloned())
-}
-
 fn removal(desired: &Desired, live: &Object, context: DiffContext) -> Option<Op> {
     if !live.owned {
         return None;
     }
     // Only agreements the configuration manages: a company dropped from the YAML is left alone.
-    let policy = *desired.removal.get(&agreement_of(&live.key))?;
+    let policy = *desired.removal.get(&live.key.agreement_key()?)?;
     let (action, field, after) = match policy {
         RemovalPolicy::Keep => return None,
         RemovalPolicy::Cancel => (
@@ -195,15 +190,13 @@ pub(crate) fn parents(op: &Op) -> Vec<Key> {
             .and_then(|c| c.after.as_ref())
             .map(ToString::to_string)
     };
-    let parts = &op.key.parts;
-    let first = || parts.first().cloned().unwrap_or_default();
+    let key = &op.key;
     let mut keys = Vec::new();
-    let mut push = |kind: Kind, parts: Vec<String>| keys.push(Key::new(kind, parts));
     match op.kind() {
-        Kind::SubCategory => push(Kind::Category, vec![first()]),
+        Kind::SubCategory => keys.extend(key.category().map(|c| Key::named(Kind::Category, c))),
         Kind::ManagedDevicesIntegration => {
             if let Some(solution) = field("solution") {
-                push(Kind::ManagementItSolution, vec![solution]);
+                keys.push(Key::named(Kind::ManagementItSolution, &solution));
             }
         }
         Kind::CatalogItem => {
@@ -213,37 +206,39 @@ pub(crate) fn parents(op: &Op) -> Vec<Key> {
                 (Kind::UnitOfMeasure, "unitOfMeasure"),
             ] {
                 if let Some(value) = field(name) {
-                    push(kind, vec![value]);
+                    keys.push(Key::named(kind, &value));
                 }
             }
             if let (Some(category), Some(sub)) = (field("category"), field("subcategory")) {
-                push(Kind::SubCategory, vec![category, sub]);
+                keys.push(Key::subcategory(&category, &sub));
             }
         }
         Kind::CrossReference => {
-            push(Kind::ManagedDevicesIntegration, vec![first()]);
+            keys.extend(
+                key.integration()
+                    .map(|i| Key::named(Kind::ManagedDevicesIntegration, i)),
+            );
             if let Some(product) = field("product") {
-                push(Kind::CatalogItem, vec![product]);
+                keys.push(Key::catalog_item(&product));
             }
             if let Some(agreement_type) = field("agreementType") {
-                push(Kind::AgreementType, vec![agreement_type]);
+                keys.push(Key::named(Kind::AgreementType, &agreement_type));
             }
         }
-        Kind::CompanyLink | Kind::Contact => push(Kind::Company, vec![first()]),
+        Kind::CompanyLink | Kind::Contact => keys.extend(key.company_key()),
         Kind::Agreement => {
-            push(Kind::Company, vec![first()]);
-            push(Kind::Contact, vec![first()]);
-            push(
-                Kind::AgreementType,
-                parts.iter().skip(1).take(1).cloned().collect(),
+            if let Some(account) = key.account() {
+                keys.push(Key::company(account));
+                keys.push(Key::contact(account));
+            }
+            keys.extend(
+                key.agreement_type()
+                    .map(|t| Key::named(Kind::AgreementType, t)),
             );
         }
         Kind::Addition => {
-            push(Kind::Agreement, parts.iter().take(3).cloned().collect());
-            push(
-                Kind::CatalogItem,
-                parts.iter().skip(3).take(1).cloned().collect(),
-            );
+            keys.extend(key.agreement_key());
+            keys.extend(key.product().map(Key::catalog_item));
         }
         Kind::ProductType
         | Kind::AgreementType
@@ -259,7 +254,7 @@ pub(crate) fn parents(op: &Op) -> Vec<Key> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Money;
+    use crate::model::{AccountId, Money};
 
     fn context() -> DiffContext {
         DiffContext {
@@ -316,7 +311,7 @@ mod tests {
     fn no_perpetual_diff_for_trailing_zeros_or_name_case() {
         let d = desired_from(YAML);
         let mut live = converged(&d);
-        let item_key = Key::new(Kind::CatalogItem, ["A1R_7.5"]);
+        let item_key = Key::catalog_item("A1R_7.5");
         let item = live.objects.get_mut(&item_key).unwrap();
         item.fields.insert("cost".into(), money("7.50"));
         item.fields.insert("price".into(), money("12.00"));
@@ -333,10 +328,7 @@ mod tests {
         let yaml = YAML.replace(", retail_price: 12", "");
         let d = desired_from(&yaml);
         let mut live = converged(&d);
-        let item = live
-            .objects
-            .get_mut(&Key::new(Kind::CatalogItem, ["A1R_7.5"]))
-            .unwrap();
+        let item = live.objects.get_mut(&Key::catalog_item("A1R_7.5")).unwrap();
         item.fields.insert("price".into(), money("99")); // edited by hand in ConnectWise
         assert!(diff(&d, &live, context()).is_empty());
     }
@@ -345,7 +337,7 @@ mod tests {
     fn drifted_counts_are_updated_with_before_and_after() {
         let d = desired_from(YAML);
         let mut live = converged(&d);
-        let key = Key::new(Kind::Addition, ["1", "Intermedia", "X", "A1R_7.5"]);
+        let key = Key::addition(&AccountId::new("1"), "Intermedia", "X", "A1R_7.5");
         let addition = live.objects.get_mut(&key).unwrap();
         addition.fields.insert(
             "quantity".into(),
@@ -370,20 +362,22 @@ mod tests {
         let d = desired_from(YAML);
         let mut live = converged(&d);
         let mut extra = live
-            .get(&Key::new(
-                Kind::Addition,
-                ["1", "Intermedia", "X", "A1R_7.5"],
+            .get(&Key::addition(
+                &AccountId::new("1"),
+                "Intermedia",
+                "X",
+                "A1R_7.5",
             ))
             .unwrap()
             .clone();
-        extra.key = Key::new(Kind::Addition, ["1", "Intermedia", "X", "B1R_1"]);
+        extra.key = Key::addition(&AccountId::new("1"), "Intermedia", "X", "B1R_1");
         live.insert(extra.clone());
         // Not owned, or on an agreement the configuration does not manage: left alone.
         let mut foreign = extra.clone();
-        foreign.key = Key::new(Kind::Addition, ["1", "Other", "Y", "B1R_1"]);
+        foreign.key = Key::addition(&AccountId::new("1"), "Other", "Y", "B1R_1");
         live.insert(foreign);
         let mut unowned = extra;
-        unowned.key = Key::new(Kind::Addition, ["1", "Intermedia", "X", "C1R_1"]);
+        unowned.key = Key::addition(&AccountId::new("1"), "Intermedia", "X", "C1R_1");
         unowned.owned = false;
         live.insert(unowned);
         let plan = diff(&d, &live, context());
@@ -399,7 +393,12 @@ mod tests {
     fn removals_run_after_everything_else() {
         let d = desired_from(YAML);
         let mut live = State::default();
-        let mut old = Object::new(Key::new(Kind::Addition, ["1", "Intermedia", "X", "B1R_1"]));
+        let mut old = Object::new(Key::addition(
+            &AccountId::new("1"),
+            "Intermedia",
+            "X",
+            "B1R_1",
+        ));
         old.owned = true;
         live.insert(old);
         let plan = diff(&d, &live, context());

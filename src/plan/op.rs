@@ -95,7 +95,7 @@ pub struct Op {
 impl Op {
     /// The kind of object.
     pub fn kind(&self) -> Kind {
-        self.key.kind
+        self.key.kind()
     }
 }
 

@@ -12,7 +12,7 @@ use super::desired::Desired;
 use super::op::{Action, Plan, Revenue};
 use crate::config::model::Safety;
 use crate::model::input;
-use crate::model::{Key, Kind, Money, Object, State, Value};
+use crate::model::{AccountId, Key, Kind, Money, Object, State, Value};
 
 /// The live state with the plan's ops applied.
 pub fn after(live: &State, plan: &Plan) -> State {
@@ -43,27 +43,27 @@ pub fn revenue(desired: &Desired, live: &State, plan: &Plan) -> Vec<Revenue> {
     let before = monthly(desired, live, live);
     let after_state = after(live, plan);
     let after = monthly(desired, live, &after_state);
-    let mut accounts: Vec<&String> = before.keys().chain(after.keys()).collect();
+    let mut accounts: Vec<&AccountId> = before.keys().chain(after.keys()).collect();
     accounts.sort();
     accounts.dedup();
     accounts
         .into_iter()
         .map(|account| Revenue {
-            account: account.clone(),
+            account: account.to_string(),
             before: before.get(account).copied().unwrap_or_default(),
             after: after.get(account).copied().unwrap_or_default(),
         })
         .collect()
 }
 
-fn monthly(desired: &Desired, live: &State, state: &State) -> BTreeMap<String, Money> {
-    let mut totals: BTreeMap<String, Decimal> = BTreeMap::new();
+fn monthly(desired: &Desired, live: &State, state: &State) -> BTreeMap<AccountId, Money> {
+    let mut totals: BTreeMap<AccountId, Decimal> = BTreeMap::new();
     for addition in state.of_kind(Kind::Addition) {
         let Some(account) = addition.key.account() else {
             continue;
         };
-        let product = addition.key.parts.get(3).map_or("", String::as_str);
-        let total = totals.entry(account.to_owned()).or_default();
+        let product = addition.key.product().unwrap_or_default();
+        let total = totals.entry(account.clone()).or_default();
         if !is_recurring(desired, live, product) || !is_billed(addition) {
             continue;
         }
@@ -100,7 +100,7 @@ pub(crate) fn bills(bill_customer: Option<&str>) -> bool {
 }
 
 fn catalog_item<'a>(desired: &'a Desired, live: &'a State, product: &str) -> Option<&'a Object> {
-    let key = Key::new(Kind::CatalogItem, [product]);
+    let key = Key::catalog_item(product);
     desired.state.get(&key).or_else(|| live.get(&key))
 }
 
@@ -128,10 +128,7 @@ pub(crate) fn catalog_price_of(desired: &Desired, live: &State, product: &str) -
 
 /// A catalog item's price in one state.
 pub(crate) fn catalog_price_in(state: &State, product: &str) -> Option<Money> {
-    match state
-        .get(&Key::new(Kind::CatalogItem, [product]))?
-        .get("price")
-    {
+    match state.get(&Key::catalog_item(product))?.get("price") {
         Some(Value::Money(m)) => Some(*m),
         _ => None,
     }
@@ -207,7 +204,7 @@ mod tests {
     }
 
     fn addition(parts: [&str; 4], quantity: &str, price: &str) -> Object {
-        let mut o = Object::new(Key::new(Kind::Addition, parts))
+        let mut o = Object::new(Key::from_parts(Kind::Addition, &parts).unwrap())
             .with(
                 "quantity",
                 Value::Quantity(Quantity::parse(quantity).unwrap()),

@@ -340,7 +340,7 @@ fn stale(op: &Op, live: &State) -> Option<Stale> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Kind, Object, Quantity, Value};
+    use crate::model::{AccountId, Object, Quantity, Value};
     use crate::plan::{Assumed, Change};
 
     fn quantity(s: &str) -> Value {
@@ -348,8 +348,13 @@ mod tests {
     }
 
     fn live_addition(q: &str, updated: &str) -> Object {
-        let mut o = Object::new(Key::new(Kind::Addition, ["1", "Intermedia", "X", "A1R_1"]))
-            .with("quantity", quantity(q));
+        let mut o = Object::new(Key::addition(
+            &AccountId::new("1"),
+            "Intermedia",
+            "X",
+            "A1R_1",
+        ))
+        .with("quantity", quantity(q));
         o.id = Some(7);
         o.last_updated = Some(updated.to_owned());
         o
@@ -357,7 +362,7 @@ mod tests {
 
     fn update_op() -> Op {
         Op {
-            key: Key::new(Kind::Addition, ["1", "Intermedia", "X", "A1R_1"]),
+            key: Key::addition(&AccountId::new("1"), "Intermedia", "X", "A1R_1"),
             action: Action::Update,
             changes: vec![Change {
                 field: "quantity".into(),
@@ -432,7 +437,7 @@ mod tests {
     fn an_added_a_missing_and_a_moved_op_are_each_named() {
         let first = update_op();
         let mut second = update_op();
-        second.key = Key::new(Kind::Addition, ["1", "Intermedia", "X", "B1R_1"]);
+        second.key = Key::addition(&AccountId::new("1"), "Intermedia", "X", "B1R_1");
         let now = vec![first.clone(), second.clone()];
 
         let added = differences(
@@ -468,7 +473,7 @@ mod tests {
         let saved: Vec<Op> = (0..30)
             .map(|i| {
                 let mut op = update_op();
-                op.key = Key::new(Kind::Addition, ["1", "Intermedia", "X", &format!("P{i}_1")]);
+                op.key = Key::addition(&AccountId::new("1"), "Intermedia", "X", &format!("P{i}_1"));
                 op
             })
             .collect();

@@ -124,10 +124,7 @@ fn updates_are_patches_of_only_the_changed_fields_and_cancels_set_the_date() {
     op.changes[0].after = Some(Value::Date(Date::parse("2026-11-30").unwrap()));
     op.assumed.id = Some(55);
     let mut refs = Refs::default();
-    refs.insert(
-        Key::new(Kind::Agreement, op.key.parts.iter().take(3).cloned()),
-        9,
-    );
+    refs.insert(op.key.agreement_key().unwrap(), 9);
     let write = write_for(&op, &refs).unwrap();
     assert_eq!(
         write,

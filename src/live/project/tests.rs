@@ -73,9 +73,13 @@ fn snapshot() -> Snapshot {
 #[test]
 fn a_company_linked_by_manage_id_under_another_identifier_is_found_by_the_link() {
     let p = project(&config(), &snapshot());
-    let company = p.state.get(&Key::new(Kind::Company, ["100"])).unwrap();
+    let company = p.state.get(&Key::company(&AccountId::new("100"))).unwrap();
     assert_eq!(company.id, Some(1));
-    assert!(p.state.get(&Key::new(Kind::CompanyLink, ["100"])).is_some());
+    assert!(
+        p.state
+            .get(&Key::company_link(&AccountId::new("100")))
+            .is_some()
+    );
     assert!(
         p.findings
             .iter()
@@ -89,12 +93,19 @@ fn a_company_linked_by_manage_id_under_another_identifier_is_found_by_the_link()
 fn a_company_matched_by_identifier_is_not_yet_linked() {
     let p = project(&config(), &snapshot());
     assert_eq!(
-        p.state.get(&Key::new(Kind::Company, ["200"])).unwrap().id,
+        p.state
+            .get(&Key::company(&AccountId::new("200")))
+            .unwrap()
+            .id,
         Some(2)
     );
-    assert!(p.state.get(&Key::new(Kind::CompanyLink, ["200"])).is_none());
     assert!(
-        p.state.get(&Key::new(Kind::Contact, ["200"])).is_some(),
+        p.state
+            .get(&Key::company_link(&AccountId::new("200")))
+            .is_none()
+    );
+    assert!(
+        p.state.get(&Key::contact(&AccountId::new("200"))).is_some(),
         "contact matched by name, any case"
     );
 }
@@ -114,7 +125,7 @@ fn an_identifier_held_in_the_recycle_bin_blocks_the_create() {
         finding.message
     );
     assert!(
-        p.state.get(&Key::new(Kind::Company, ["300"])).is_none(),
+        p.state.get(&Key::company(&AccountId::new("300"))).is_none(),
         "a deleted company is not a match"
     );
 }
@@ -124,41 +135,36 @@ fn ownership_follows_the_integration_marks_and_cancelled_lines_are_history() {
     let p = project(&config(), &snapshot());
     let owned = p
         .state
-        .get(&Key::new(
-            Kind::Addition,
-            ["100", "Intermedia", "Intermedia - Acme", "A1R_7.5"],
-        ))
+        .get(
+            &Key::from_parts(
+                Kind::Addition,
+                &["100", "Intermedia", "Intermedia - Acme", "A1R_7.5"],
+            )
+            .unwrap(),
+        )
         .unwrap();
     assert!(owned.owned);
     assert_eq!(owned.get("quantity").unwrap().to_string(), "5");
     assert!(
         p.state
-            .get(&Key::new(
-                Kind::Addition,
-                ["100", "Intermedia", "Intermedia - Acme", "B1R_1"]
-            ))
+            .get(
+                &Key::from_parts(
+                    Kind::Addition,
+                    &["100", "Intermedia", "Intermedia - Acme", "B1R_1"]
+                )
+                .unwrap()
+            )
             .is_none()
     );
     let foreign = p
         .state
-        .get(&Key::new(
-            Kind::Addition,
-            ["100", "MSP", "Managed Services", "X1R_1"],
-        ))
+        .get(
+            &Key::from_parts(Kind::Addition, &["100", "MSP", "Managed Services", "X1R_1"]).unwrap(),
+        )
         .unwrap();
     assert!(!foreign.owned);
-    assert!(
-        p.state
-            .get(&Key::new(Kind::CatalogItem, ["A1R_7.5"]))
-            .unwrap()
-            .owned
-    );
-    assert!(
-        !p.state
-            .get(&Key::new(Kind::CatalogItem, ["X1R_1"]))
-            .unwrap()
-            .owned
-    );
+    assert!(p.state.get(&Key::catalog_item("A1R_7.5")).unwrap().owned);
+    assert!(!p.state.get(&Key::catalog_item("X1R_1")).unwrap().owned);
 }
 
 #[test]
@@ -219,7 +225,12 @@ fn r7_the_first_company_in_snapshot_order_wins_a_shared_link_or_identifier() {
     s.companies.push(company(5, "bluebird"));
     s.links.insert(4, vec![link("100", "Intermedia")]);
     let p = project(&config(), &s);
-    let id_of = |account| p.state.get(&Key::new(Kind::Company, [account])).unwrap().id;
+    let id_of = |account| {
+        p.state
+            .get(&Key::company(&AccountId::new(account)))
+            .unwrap()
+            .id
+    };
     assert_eq!(id_of("100"), Some(1));
     assert_eq!(id_of("200"), Some(2));
 }
@@ -257,25 +268,31 @@ fn r7_many_companies_each_get_their_own_contact_agreement_and_additions() {
         let company_id = i64::from(10 * (n - i));
         let id_of = |key: Key| p.state.get(&key).and_then(|o| o.id);
         assert_eq!(
-            id_of(Key::new(Kind::Company, [account.as_str()])),
+            id_of(Key::company(&AccountId::new(account.as_str()))),
             Some(company_id)
         );
         assert_eq!(
-            id_of(Key::new(Kind::Contact, [account.as_str()])),
+            id_of(Key::contact(&AccountId::new(account.as_str()))),
             Some(company_id + 1)
         );
         assert_eq!(
-            id_of(Key::new(
-                Kind::Agreement,
-                [account.as_str(), "Intermedia", "Intermedia"]
-            )),
+            id_of(
+                Key::from_parts(
+                    Kind::Agreement,
+                    &[account.as_str(), "Intermedia", "Intermedia"]
+                )
+                .unwrap()
+            ),
             Some(company_id + 2)
         );
         assert_eq!(
-            id_of(Key::new(
-                Kind::Addition,
-                [account.as_str(), "Intermedia", "Intermedia", "A1R_7.5"]
-            )),
+            id_of(
+                Key::from_parts(
+                    Kind::Addition,
+                    &[account.as_str(), "Intermedia", "Intermedia", "A1R_7.5"]
+                )
+                .unwrap()
+            ),
             Some(company_id + 3)
         );
     }
@@ -288,11 +305,18 @@ fn a_manage_id_with_look_alike_or_invisible_characters_still_finds_its_account()
         s.links.insert(1, vec![link(written, "Intermedia")]);
         let p = project(&config(), &s);
         assert_eq!(
-            p.state.get(&Key::new(Kind::Company, ["100"])).unwrap().id,
+            p.state
+                .get(&Key::company(&AccountId::new("100")))
+                .unwrap()
+                .id,
             Some(1),
             "{written:?}"
         );
-        assert!(p.state.get(&Key::new(Kind::CompanyLink, ["100"])).is_some());
+        assert!(
+            p.state
+                .get(&Key::company_link(&AccountId::new("100")))
+                .is_some()
+        );
         assert!(
             p.findings
                 .iter()

@@ -1,0 +1,242 @@
+//! Identity parts: [`AccountId`] (the vendor account) and [`Name`] (a name or identifier that
+//! ConnectWise compares case-insensitively).
+//!
+//! Owns the one normalisation and the one equality rule of each, so that validation, matching,
+//! keys and rendering cannot disagree: before these types, validation and matching compared
+//! accounts case-sensitively while keys folded case, so `ab12` and `AB12` passed validation and
+//! then overwrote each other (issue 13).
+//!
+//! - An account is read in one form: invisible characters dropped, Unicode NFKC, trimmed
+//!   ([`AccountId::new`]). [`AccountId::parse`] is the strict reading a configuration must pass:
+//!   it refuses what `new` would silently repair, and yields the same account when it succeeds.
+//! - Accounts, like names, compare case-insensitively (ConnectWise's collation is, and vendors treat
+//!   account ids as case-insensitive ids in practice). The spelling is kept for display.
+//!
+//! Refuses nothing on its own beyond [`AccountId::parse`]: each reader says where a value was.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use unicode_normalization::UnicodeNormalization as _;
+
+use super::input::{self, AccountError};
+use super::name::{fold_cmp, fold_name};
+
+/// A vendor account id (the company's Manage ID in ConnectWise): normalised once, compared
+/// case-insensitively, displayed as written.
+#[derive(Clone, Debug)]
+pub struct AccountId(Box<str>);
+
+impl AccountId {
+    /// The account `raw` reads as, never refusing: invisible characters dropped, then NFKC and
+    /// trimmed. What a tenant or a file holds is read as well as it can be; a caller that must
+    /// refuse a malformed account uses [`AccountId::parse`].
+    pub fn new(raw: &str) -> AccountId {
+        let shown: String = raw.chars().filter(|c| !input::is_hidden(*c)).collect();
+        let normal: String = shown.nfkc().collect();
+        AccountId(normal.trim().into())
+    }
+
+    /// The account a configuration declares: as [`AccountId::new`] reads it, and refused unless it
+    /// is 1 to [`input::MAX_ACCOUNT_CHARS`] characters of [`input::ACCOUNT_CHARSET`] with no
+    /// invisible character.
+    pub fn parse(raw: &str) -> Result<AccountId, AccountError> {
+        input::normalize_account(raw).map(|normal| AccountId(normal.into()))
+    }
+
+    /// The account as written (normalised).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `raw` reads as this account.
+    pub fn is(&self, raw: &str) -> bool {
+        *self == AccountId::new(raw)
+    }
+}
+
+impl PartialEq for AccountId {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for AccountId {}
+
+impl PartialOrd for AccountId {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for AccountId {
+    /// Case-insensitive, the order keys have always had (see [`fold_cmp`]).
+    fn cmp(&self, other: &Self) -> Ordering {
+        fold_cmp(&self.0, &other.0)
+    }
+}
+
+impl Hash for AccountId {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        hash_folded(&self.0, state);
+    }
+}
+
+impl fmt::Display for AccountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for AccountId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for AccountId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for AccountId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(AccountId::new(&raw))
+    }
+}
+
+/// A name or identifier that identifies an object (a setup row, a category, a catalog item, an
+/// agreement): kept as written, compared trimmed and case-insensitively, as ConnectWise compares
+/// names ([`fold_name`]).
+#[derive(Clone, Debug)]
+pub struct Name(Box<str>);
+
+impl Name {
+    /// A name as written.
+    pub fn new(text: &str) -> Name {
+        Name(text.into())
+    }
+
+    /// The name as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `text` names the same thing.
+    pub fn is(&self, text: &str) -> bool {
+        fold_cmp(&self.0, text).is_eq()
+    }
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Name {}
+
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Name {
+    fn cmp(&self, other: &Self) -> Ordering {
+        fold_cmp(&self.0, &other.0)
+    }
+}
+
+impl Hash for Name {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        hash_folded(&self.0, state);
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Hash what [`fold_cmp`] compares, so that equal values hash equally.
+fn hash_folded<H: Hasher>(text: &str, state: &mut H) {
+    if text.is_ascii() {
+        for byte in text.trim().bytes() {
+            state.write_u8(byte.to_ascii_lowercase());
+        }
+    } else {
+        state.write(fold_name(text).as_bytes());
+    }
+    state.write_u8(0xff);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn an_account_has_one_normal_form() {
+        assert_eq!(AccountId::new(" \u{ff11}0\u{200b}2 ").as_str(), "102");
+        assert_eq!(AccountId::parse(" \u{ff11}002 ").unwrap().as_str(), "1002");
+        assert!(matches!(
+            AccountId::parse("1\u{200b}2"),
+            Err(AccountError::Hidden(_))
+        ));
+        assert_eq!(
+            AccountId::parse("a b").unwrap_err(),
+            AccountError::Charset(' ')
+        );
+        // What parse accepts, new reads the same way.
+        for raw in ["AB-1_2.3", " 1002 ", "\u{ff21}\u{ff42}1"] {
+            assert_eq!(
+                AccountId::parse(raw).unwrap().as_str(),
+                AccountId::new(raw).as_str()
+            );
+        }
+    }
+
+    #[test]
+    fn accounts_compare_and_hash_case_insensitively_and_keep_their_spelling() {
+        let upper = AccountId::new("AB12");
+        let lower = AccountId::new("ab12");
+        assert_eq!(upper, lower);
+        assert_eq!(upper.cmp(&lower), Ordering::Equal);
+        assert_eq!(upper.to_string(), "AB12");
+        assert!(upper.is(" ａｂ12"));
+        let set: HashSet<AccountId> = [upper, lower, AccountId::new("AB13")].into();
+        assert_eq!(set.len(), 2);
+        assert!(AccountId::new("ab12") < AccountId::new("AB13"));
+        assert!(AccountId::new("Z") > AccountId::new("a"));
+    }
+
+    #[test]
+    fn accounts_serialise_as_their_text() {
+        let id = AccountId::new("Ab12");
+        let json = serde_json::to_string(&id).unwrap();
+        assert_eq!(json, "\"Ab12\"");
+        let back: AccountId = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.as_str(), "Ab12");
+    }
+
+    #[test]
+    fn names_fold_for_comparison_only() {
+        assert_eq!(Name::new(" Intermedia"), Name::new("INTERMEDIA "));
+        assert_eq!(Name::new("Intermedia").as_str(), "Intermedia");
+        assert!(Name::new("Straße").is("straße"));
+        let set: HashSet<Name> = [Name::new("Unit"), Name::new("unit ")].into();
+        assert_eq!(set.len(), 1);
+    }
+}
