@@ -71,7 +71,7 @@ pub fn project(config: &Config, snapshot: &Snapshot) -> Projection {
     out
 }
 
-fn simple_rows(state: &mut State, kind: Kind, records: &[Json], fields: &[(&str, &str)]) {
+fn simple_rows(state: &mut State, kind: Kind, records: &[Json], fields: &[(&'static str, &str)]) {
     for record in records {
         let Some(row_name) = text(record, "name") else {
             continue;
@@ -79,7 +79,7 @@ fn simple_rows(state: &mut State, kind: Kind, records: &[Json], fields: &[(&str,
         let mut o = object(Key::named(kind, row_name), record);
         for (field_name, path) in fields {
             if let Some(v) = name(text(record, path)) {
-                o.fields.insert((*field_name).to_owned(), v);
+                o.fields.set(field_name, v);
             }
         }
         state.insert(o);
@@ -178,7 +178,7 @@ fn integrations(snapshot: &Snapshot, state: &mut State) {
                 .get_mut(&Key::named(Kind::ManagedDevicesIntegration, row_name)),
         ) {
             o.fields
-                .insert("portalUrl".to_owned(), Value::Text(url.trim().to_owned()));
+                .set("portalUrl", Value::Text(url.trim().to_owned()));
         }
         let Some(integration_id) = id(record) else {
             continue;

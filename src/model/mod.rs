@@ -14,4 +14,4 @@ pub use date::Date;
 pub use decimal::{Money, Quantity, exact};
 pub use identity::{AccountId, Name};
 pub use name::fold_name;
-pub use state::{Finding, Key, Kind, Object, State, Value};
+pub use state::{Fields, Finding, Key, Kind, Object, State, Value};
