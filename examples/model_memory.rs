@@ -11,7 +11,7 @@
 
 use std::fmt::Write as _;
 
-use cwrecon::model::{Date, Object, Quantity, State, Value};
+use cwrecon::model::{Date, Key, Object, Quantity, State, Value};
 use cwrecon::plan::{DiffContext, desired, diff, revenue, safety_breaches};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -29,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let today = Date::parse("2026-11-25")?;
     let wanted = desired(&config, today);
     memory.step("desired state");
-    let live = live_mirror(&wanted.state);
+    let live = live_mirror(&wanted.state)?;
     memory.step("live state");
 
     let context = DiffContext {
@@ -56,10 +56,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// A live state like the projection of a tenant the configuration was applied to: the desired
 /// objects with ids, versions and ownership, and every 20th addition's quantity one more.
-fn live_mirror(wanted: &State) -> State {
+fn live_mirror(wanted: &State) -> Result<State, Box<dyn std::error::Error>> {
     let mut live = State::default();
     for (i, object) in wanted.objects.values().enumerate() {
-        let mut o = Object::new(object.key.clone());
+        // A key of its own, as the projection builds from what it reads.
+        let parts: Vec<&str> = object.key.parts().collect();
+        let key = Key::from_parts(object.key.kind(), &parts).ok_or("a key of the wrong shape")?;
+        let mut o = Object::new(key);
         for (field, value) in object.fields() {
             let value = match value {
                 Value::Quantity(q) if i % 20 == 0 => {
@@ -74,7 +77,7 @@ fn live_mirror(wanted: &State) -> State {
         o.owned = true;
         live.insert(o);
     }
-    live
+    Ok(live)
 }
 
 /// The configuration the scale benchmark uses (benches/scale/tenant.rs).

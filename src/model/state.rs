@@ -11,7 +11,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{AccountId, Date, Money, Name, Quantity, fold_name};
+use std::sync::Arc;
+
+use super::name::fold_cmp;
+use super::{AccountId, Date, Money, Quantity};
 
 /// The kinds of object cwrecon manages, in dependency order: a kind may depend only on kinds
 /// before it. Removals run in the reverse order.
@@ -126,13 +129,20 @@ impl fmt::Display for Kind {
 /// Serialised as `{"kind": …, "parts": […]}` with the parts outermost first (plan JSON version 1):
 /// `[name]`, `[category, sub-category]`, `[integration, vendor type]`, `[account]`,
 /// `[account, agreement type, agreement]`, `[account, agreement type, agreement, product]`.
+///
+/// Compact, because every object holds its key twice (in its `State`'s map and in itself) and a
+/// plan holds two states: the names are one shared string, the account is shared with every other
+/// key of the company, and a clone allocates nothing (issue 13).
 #[derive(Debug, Clone)]
 pub struct Key {
     kind: Kind,
+    /// Where each name after the first starts in `names` (unused entries are 0).
+    starts: [usize; 2],
     /// The vendor account, for company-scoped kinds (and only for them).
     account: Option<AccountId>,
-    /// The parts after the account, outermost first; as many as [`Kind::names`] says.
-    names: Box<[Name]>,
+    /// The parts after the account, outermost first, written one after the other; as many as
+    /// [`Kind::names`] says.
+    names: Arc<str>,
 }
 
 impl Kind {
@@ -166,10 +176,24 @@ impl Key {
     fn of(kind: Kind, account: Option<AccountId>, names: &[&str]) -> Key {
         debug_assert_eq!(account.is_some(), kind.is_company_scoped(), "{kind:?}");
         debug_assert_eq!(names.len(), kind.names(), "{kind:?}");
+        Key::joined(kind, account, names)
+    }
+
+    /// A key of `names` (at most three), joined into one string.
+    fn joined<S: AsRef<str>>(kind: Kind, account: Option<AccountId>, names: &[S]) -> Key {
+        let mut joined = String::with_capacity(names.iter().map(|n| n.as_ref().len()).sum());
+        let mut starts = [0; 2];
+        for (i, name) in names.iter().enumerate() {
+            if let Some(start) = i.checked_sub(1).and_then(|j| starts.get_mut(j)) {
+                *start = joined.len();
+            }
+            joined.push_str(name.as_ref());
+        }
         Key {
             kind,
+            starts,
             account,
-            names: names.iter().map(|n| Name::new(n)).collect(),
+            names: Arc::from(joined),
         }
     }
 
@@ -244,11 +268,7 @@ impl Key {
         } else {
             (None, parts)
         };
-        (names.len() == kind.names()).then(|| Key {
-            kind,
-            account,
-            names: names.iter().map(|n| Name::new(n.as_ref())).collect(),
-        })
+        (names.len() == kind.names()).then(|| Key::joined(kind, account, names))
     }
 
     /// The kind.
@@ -264,7 +284,7 @@ impl Key {
     /// The parts after the account, as written, outermost first: what names the object within
     /// its account (empty for a company, its link and contact).
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.names.iter().map(Name::as_str)
+        (0..self.kind.names()).filter_map(|i| self.name_at(i))
     }
 
     /// Every part as written, outermost first, as serialised and displayed.
@@ -276,7 +296,19 @@ impl Key {
     }
 
     fn name_at(&self, index: usize) -> Option<&str> {
-        self.names.get(index).map(Name::as_str)
+        let count = self.kind.names();
+        if index >= count {
+            return None;
+        }
+        let start = index
+            .checked_sub(1)
+            .map_or(0, |i| self.starts.get(i).copied().unwrap_or(0));
+        let end = if index + 1 < count {
+            self.starts.get(index).copied().unwrap_or(0)
+        } else {
+            self.names.len()
+        };
+        self.names.get(start..end)
     }
 
     /// The object's own name or identifier, its innermost part: a setup row's or category's name,
@@ -284,7 +316,10 @@ impl Key {
     /// vendor type, an agreement's name, an addition's product. `None` for a company, its link and
     /// contact, which the account alone identifies.
     pub fn name(&self) -> Option<&str> {
-        self.names.last().map(Name::as_str)
+        self.kind
+            .names()
+            .checked_sub(1)
+            .and_then(|last| self.name_at(last))
     }
 
     /// A sub-category's category.
@@ -317,10 +352,10 @@ impl Key {
 
     /// The agreement an addition belongs to.
     pub fn agreement_key(&self) -> Option<Key> {
-        match (self.kind, &self.account, &*self.names) {
-            (Kind::Addition, Some(account), [agreement_type, agreement, _]) => Some(
-                Key::agreement(account, agreement_type.as_str(), agreement.as_str()),
-            ),
+        match (self.kind, &self.account) {
+            (Kind::Addition, Some(account)) => {
+                Some(Key::agreement(account, self.name_at(0)?, self.name_at(1)?))
+            }
             _ => None,
         }
     }
@@ -334,7 +369,7 @@ impl Key {
     /// [`Ord`], which avoids building it).
     #[cfg(test)]
     fn folded(&self) -> (Kind, Vec<String>) {
-        (self.kind, self.parts().map(fold_name).collect())
+        (self.kind, self.parts().map(super::fold_name).collect())
     }
 }
 
@@ -395,7 +430,13 @@ impl Ord for Key {
         self.kind
             .cmp(&other.kind)
             .then_with(|| self.account.cmp(&other.account))
-            .then_with(|| self.names.cmp(&other.names))
+            .then_with(|| {
+                self.names()
+                    .zip(other.names())
+                    .map(|(a, b)| fold_cmp(a, b))
+                    .find(|order| order.is_ne())
+                    .unwrap_or_else(|| self.kind.names().cmp(&other.kind.names()))
+            })
     }
 }
 
@@ -434,7 +475,7 @@ impl PartialEq for Value {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
             (Value::Text(a), Value::Text(b)) => a.trim() == b.trim(),
-            (Value::Name(a), Value::Name(b)) => fold_name(a) == fold_name(b),
+            (Value::Name(a), Value::Name(b)) => fold_cmp(a, b).is_eq(),
             (Value::Money(a), Value::Money(b)) => a == b,
             (Value::Quantity(a), Value::Quantity(b)) => a == b,
             (Value::Bool(a), Value::Bool(b)) => a == b,
