@@ -80,7 +80,7 @@ fn simple_row(
     state: &mut State,
     kind: Kind,
     (id, last_updated): (Option<i64>, Option<&str>),
-    fields: &[(&str, Option<&str>)],
+    fields: &[(&'static str, Option<&str>)],
 ) {
     let Some(Some(row_name)) = fields.first().map(|(_, name)| *name) else {
         return;
@@ -88,7 +88,7 @@ fn simple_row(
     let mut o = object(Key::named(kind, row_name), id, last_updated);
     for (field_name, value) in fields {
         if let Some(v) = name(*value) {
-            o.fields.insert((*field_name).to_owned(), v);
+            o.fields.set(field_name, v);
         }
     }
     state.insert(o);
@@ -212,7 +212,7 @@ fn integrations(snapshot: &Snapshot, state: &mut State) {
                 .get_mut(&Key::named(Kind::ManagedDevicesIntegration, row_name)),
         ) {
             o.fields
-                .insert("portalUrl".to_owned(), Value::Text(url.trim().to_owned()));
+                .set("portalUrl", Value::Text(url.trim().to_owned()));
         }
         let Some(integration_id) = record.id else {
             continue;
