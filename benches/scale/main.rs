@@ -220,11 +220,7 @@ fn run_size(runtime: &tokio::runtime::Runtime, args: &Args, size: usize) -> Resu
             .iter()
             .map(|c| c.item.identifier.value.clone())
             .collect(),
-        company_ids: snapshot
-            .companies
-            .iter()
-            .filter_map(|c| c.get("id").and_then(Json::as_i64))
-            .collect(),
+        company_ids: snapshot.companies.iter().filter_map(|c| c.id).collect(),
         integrations: snapshot.managed_devices_integrations.len(),
     });
     out["plan"] = plan.to_json(&minimum, args, rpm);

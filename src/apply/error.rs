@@ -16,7 +16,7 @@ use std::fmt;
 use serde::ser::{Serialize, SerializeMap as _, Serializer};
 
 use super::rights::Right;
-use super::write::MissingRef;
+use super::write::WriteError;
 use crate::connectwise::{self, FieldError};
 
 /// Why an op failed.
@@ -71,9 +71,10 @@ pub enum ApplyError {
         /// Why the run stopped.
         reason: String,
     },
-    /// A reference the write needs has no id.
+    /// The write could not be built: a reference with no id, a value the op lacks, an amount no
+    /// JSON number carries (each naming the object).
     #[error(transparent)]
-    MissingRef(#[from] MissingRef),
+    Write(#[from] WriteError),
     /// Looking the object up by its natural key found more than one record.
     #[error(
         "{count} matching records found for {key} (looked up before creating it, or after a lost response); resolve the duplicates in ConnectWise"
@@ -193,7 +194,8 @@ impl ApplyError {
             ApplyError::NotFound { .. } => "not_found",
             ApplyError::Request { .. } => "request",
             ApplyError::Halted { .. } => "halted",
-            ApplyError::MissingRef(_) => "missing_reference",
+            ApplyError::Write(WriteError::MissingRef { .. }) => "missing_reference",
+            ApplyError::Write(_) => "unwritable",
             ApplyError::Duplicates { .. } => "duplicates",
             ApplyError::LostCreate { .. } => "lost_create",
             ApplyError::AdoptFailed { .. } => "adopt_failed",

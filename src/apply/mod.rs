@@ -15,4 +15,4 @@ pub use error::ApplyError;
 pub use executor::{CREATE_ATTEMPTS, Outcome, Target, WriteFailure, execute, execute_with, tally};
 pub use http::ClientTarget;
 pub use rights::Right;
-pub use write::{Lookup, MissingRef, Refs, Write, lookup_for, write_for};
+pub use write::{Lookup, Refs, Write, WriteError, lookup_for, write_for};

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value as Json, json};
 
+use crate::live::records::table_of;
 use crate::model::{Key, Kind, Value, fold_name};
 use crate::plan::{Action, Op};
 
@@ -48,21 +49,31 @@ impl Refs {
                 refs.insert(object.key.clone(), id);
             }
         }
-        let tables = [
-            ("status", &snapshot.company_statuses),
-            ("type", &snapshot.company_types),
-            ("country", &snapshot.countries),
-        ];
-        for (table, rows) in tables {
-            for row in rows {
-                if let (Some(name), Some(id)) = (
-                    row.get("name").and_then(Json::as_str),
-                    row.get("id").and_then(Json::as_i64),
-                ) {
+        let rows = |table, rows: Vec<(Option<i64>, Option<&str>)>, refs: &mut Refs| {
+            for (id, name) in rows {
+                if let (Some(id), Some(name)) = (id, name) {
                     refs.insert_lookup(table, name, id);
                 }
             }
-        }
+        };
+        let statuses = snapshot.company_statuses.iter();
+        rows(
+            "status",
+            statuses.map(|r| (r.id, r.name.as_deref())).collect(),
+            &mut refs,
+        );
+        let types = snapshot.company_types.iter();
+        rows(
+            "type",
+            types.map(|r| (r.id, r.name.as_deref())).collect(),
+            &mut refs,
+        );
+        let countries = snapshot.countries.iter();
+        rows(
+            "country",
+            countries.map(|r| (r.id, r.name.as_deref())).collect(),
+            &mut refs,
+        );
         refs
     }
 
@@ -118,14 +129,45 @@ pub struct Lookup {
     pub fields: &'static [&'static str],
 }
 
-/// A reference the write needs but no id is known for.
+/// Why a write could not be built: each names the op's object. Never a default in its place (a
+/// guessed empty string would look up or write the wrong record; a `null` amount would be a
+/// PATCH `remove`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("resolve {what} for {key}: no id known (was it created?)")]
-pub struct MissingRef {
-    /// The op's object.
-    pub key: String,
-    /// The reference.
-    pub what: String,
+pub enum WriteError {
+    /// A reference the write needs but no id is known for.
+    #[error("resolve {what} for {key}: no id known (was it created?)")]
+    MissingRef {
+        /// The op's object.
+        key: String,
+        /// The reference.
+        what: String,
+    },
+    /// A value the write needs that the op does not carry.
+    #[error("write {key}: the op carries no {what}, which the request needs")]
+    MissingValue {
+        /// The op's object.
+        key: String,
+        /// The value.
+        what: String,
+    },
+    /// An amount no JSON number can carry.
+    #[error("write {key}: {field} {value} cannot be sent as a JSON number")]
+    Unwritable {
+        /// The op's object.
+        key: String,
+        /// The field.
+        field: String,
+        /// The amount, as cwrecon shows it.
+        value: String,
+    },
+    /// The kind's table and the values given for its natural key disagree (a bug).
+    #[error("look up {key}: {message}")]
+    NaturalKey {
+        /// The op's object.
+        key: String,
+        /// What disagreed.
+        message: String,
+    },
 }
 
 struct Builder<'a> {
@@ -137,31 +179,64 @@ fn quote(value: &str) -> String {
     crate::live::quote(value)
 }
 
-fn value_json(value: &Value) -> Json {
-    match value {
-        Value::Text(s) | Value::Name(s) => json!(s),
-        Value::Money(m) => serde_json::to_value(m).unwrap_or(Json::Null),
-        Value::Quantity(q) => serde_json::to_value(q).unwrap_or(Json::Null),
-        Value::Bool(b) => json!(b),
-        Value::Date(d) => json!(format!("{d}T00:00:00Z")),
+/// An amount as a JSON number, as `Money`'s and `Quantity`'s `Serialize` write it: whole amounts
+/// as integers, others as the nearest float (exact for every amount with two decimals that fits
+/// a ConnectWise money field). `None` when no JSON number can carry it.
+fn amount_json(amount: rust_decimal::Decimal) -> Option<Json> {
+    use rust_decimal::prelude::ToPrimitive as _;
+    if amount.fract().is_zero()
+        && let Some(whole) = amount.to_i64()
+    {
+        return Some(json!(whole));
     }
+    serde_json::Number::from_f64(amount.to_f64()?).map(Json::Number)
 }
 
 impl Builder<'_> {
-    /// The id of the company a company-scoped object belongs to.
-    fn company_id(&self) -> Result<i64, MissingRef> {
-        self.op
-            .key
-            .company_key()
-            .ok_or_else(|| self.missing("its company"))
-            .and_then(|company| self.id_of(&company))
-    }
-
-    fn missing(&self, what: impl Into<String>) -> MissingRef {
-        MissingRef {
+    fn missing(&self, what: impl Into<String>) -> WriteError {
+        WriteError::MissingRef {
             key: self.op.key.to_string(),
             what: what.into(),
         }
+    }
+
+    /// The id of the company a company-scoped object belongs to.
+    fn company_id(&self) -> Result<i64, WriteError> {
+        self.op
+            .key
+            .company_key()
+            .ok_or_else(|| self.no_value("account"))
+            .and_then(|company| self.id_of(&company))
+    }
+
+    fn no_value(&self, what: impl Into<String>) -> WriteError {
+        WriteError::MissingValue {
+            key: self.op.key.to_string(),
+            what: what.into(),
+        }
+    }
+
+    /// A field's value as JSON.
+    fn value_json(&self, field: &str, value: &Value) -> Result<Json, WriteError> {
+        let amount = |amount: rust_decimal::Decimal, shown: String| {
+            amount_json(amount).ok_or_else(|| WriteError::Unwritable {
+                key: self.op.key.to_string(),
+                field: field.to_owned(),
+                value: shown,
+            })
+        };
+        Ok(match value {
+            Value::Text(s) | Value::Name(s) => json!(s),
+            Value::Money(m) => amount(m.value(), m.to_string())?,
+            Value::Quantity(q) => amount(q.value(), q.to_string())?,
+            Value::Bool(b) => json!(b),
+            Value::Date(d) => json!(format!("{d}T00:00:00Z")),
+        })
+    }
+
+    /// A text field the write needs: an error naming the object when the op lacks it.
+    fn required_text(&self, field: &str) -> Result<String, WriteError> {
+        self.text(field).ok_or_else(|| self.no_value(field))
     }
 
     fn after(&self, field: &str) -> Option<&Value> {
@@ -177,13 +252,13 @@ impl Builder<'_> {
         self.after(field).map(ToString::to_string)
     }
 
-    fn id_of(&self, key: &Key) -> Result<i64, MissingRef> {
+    fn id_of(&self, key: &Key) -> Result<i64, WriteError> {
         self.refs
             .id(key)
             .ok_or_else(|| self.missing(key.to_string()))
     }
 
-    fn own_id(&self) -> Result<i64, MissingRef> {
+    fn own_id(&self) -> Result<i64, WriteError> {
         self.op
             .assumed
             .id
@@ -191,7 +266,7 @@ impl Builder<'_> {
             .ok_or_else(|| self.missing("the record itself"))
     }
 
-    fn reference(&self, field: &str) -> Result<Option<Json>, MissingRef> {
+    fn reference(&self, field: &str) -> Result<Option<Json>, WriteError> {
         let Some(name) = self.text(field) else {
             return Ok(None);
         };
@@ -202,7 +277,7 @@ impl Builder<'_> {
             (_, "type" | "agreementType") => Key::named(Kind::AgreementType, name.as_str()),
             (_, "category") => Key::named(Kind::Category, name.as_str()),
             (_, "subcategory") => {
-                let category = self.text("category").unwrap_or_default();
+                let category = self.required_text("category")?;
                 Key::subcategory(&category, &name)
             }
             (_, "unitOfMeasure") => Key::named(Kind::UnitOfMeasure, name.as_str()),
@@ -216,7 +291,7 @@ impl Builder<'_> {
     }
 
     /// The body of a create: every set field, references as `{id}`.
-    fn create_body(&self) -> Result<Json, MissingRef> {
+    fn create_body(&self) -> Result<Json, WriteError> {
         let mut body = Map::new();
         let fields = self
             .op
@@ -231,7 +306,7 @@ impl Builder<'_> {
                     None => continue,
                 }
             } else {
-                value_json(value)
+                self.value_json(field, value)?
             };
             body.insert(field.to_owned(), json);
         }
@@ -240,8 +315,7 @@ impl Builder<'_> {
     }
 
     /// Company references that need ids from lookup tables; contacts and agreements need the company.
-    fn company_fields(&self, body: &mut Map<String, Json>) -> Result<(), MissingRef> {
-        let key = &self.op.key;
+    fn company_fields(&self, body: &mut Map<String, Json>) -> Result<(), WriteError> {
         let company = || self.company_id();
         match self.op.kind() {
             Kind::Company => {
@@ -272,9 +346,11 @@ impl Builder<'_> {
             Kind::Agreement => {
                 body.insert("company".to_owned(), json!({ "id": company()? }));
                 // The configured contact, or the company's own (the live projection keys it the same).
-                let contact = key
+                let contact = self
+                    .op
+                    .key
                     .account()
-                    .ok_or_else(|| self.missing("its contact"))
+                    .ok_or_else(|| self.no_value("account"))
                     .and_then(|account| self.id_of(&Key::contact(account)))?;
                 body.insert("contact".to_owned(), json!({ "id": contact }));
             }
@@ -283,7 +359,7 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn patch_body(&self) -> Result<Json, MissingRef> {
+    fn patch_body(&self) -> Result<Json, WriteError> {
         let mut ops = Vec::new();
         for change in &self.op.changes {
             let value = match &change.after {
@@ -291,7 +367,7 @@ impl Builder<'_> {
                 Some(_) if is_reference(self.op.kind(), &change.field) => {
                     self.reference(&change.field)?.unwrap_or(Json::Null)
                 }
-                Some(v) => value_json(v),
+                Some(v) => self.value_json(&change.field, v)?,
             };
             let op = if value.is_null() { "remove" } else { "replace" };
             ops.push(json!({ "op": op, "path": change.field, "value": value }));
@@ -315,9 +391,9 @@ fn is_reference(kind: Kind, field: &str) -> bool {
     }
 }
 
-/// The list path of a kind's records (children resolved through `refs`).
-fn collection(op: &Op, refs: &Refs) -> Result<(&'static str, String), MissingRef> {
-    let missing = |what: &str| MissingRef {
+/// The list path of a kind's records, from its table (children resolved through `refs`).
+fn collection(op: &Op, refs: &Refs) -> Result<(&'static str, String), WriteError> {
+    let missing = |what: &str| WriteError::MissingRef {
         key: op.key.to_string(),
         what: what.to_owned(),
     };
@@ -326,56 +402,26 @@ fn collection(op: &Op, refs: &Refs) -> Result<(&'static str, String), MissingRef
             .ok_or_else(|| missing(what))
     };
     let key = &op.key;
-    Ok(match op.kind() {
-        Kind::ProductType => ("productTypes", "/procurement/types".to_owned()),
-        Kind::AgreementType => ("agreementTypes", "/finance/agreements/types".to_owned()),
-        Kind::UnitOfMeasure => ("unitsOfMeasure", "/procurement/unitOfMeasures".to_owned()),
-        Kind::ManagementItSolution => (
-            "managementItSolutions",
-            "/company/managementItSolutions".to_owned(),
-        ),
-        Kind::ApiMember => ("apiMembers", "/system/apiMembers".to_owned()),
-        Kind::ManagedDevicesIntegration => (
-            "managedDevicesIntegrations",
-            "/company/managedDevicesIntegrations".to_owned(),
-        ),
-        Kind::Category => ("categories", "/procurement/categories".to_owned()),
-        // The flat form's list path has a trailing slash (API-NOTES.md §2.5).
-        Kind::SubCategory => ("subcategories", "/procurement/subcategories/".to_owned()),
-        Kind::CatalogItem => ("catalog", "/procurement/catalog".to_owned()),
-        Kind::CrossReference => {
-            let integration = parent(
-                key.integration()
-                    .map(|i| Key::named(Kind::ManagedDevicesIntegration, i)),
-                "its Managed Devices Integration",
-            )?;
-            (
-                "crossReferences",
-                format!("/company/managedDevicesIntegrations/{integration}/crossReferences"),
-            )
-        }
-        Kind::Company => ("companies", "/company/companies".to_owned()),
-        Kind::CompanyLink => {
-            let company = parent(key.company_key(), "its company")?;
-            (
-                "managementSummaryReports",
-                format!("/company/companies/{company}/managementSummaryReports"),
-            )
-        }
-        Kind::Contact => ("contacts", "/company/contacts".to_owned()),
-        Kind::Agreement => ("agreements", "/finance/agreements".to_owned()),
-        Kind::Addition => {
-            let agreement = parent(key.agreement_key(), "its agreement")?;
-            (
-                "additions",
-                format!("/finance/agreements/{agreement}/additions"),
-            )
-        }
-    })
+    let table = table_of(op.kind());
+    let parent_id = match op.kind() {
+        Kind::CrossReference => Some(parent(
+            key.integration()
+                .map(|i| Key::named(Kind::ManagedDevicesIntegration, i)),
+            "its Managed Devices Integration",
+        )?),
+        Kind::CompanyLink => Some(parent(key.company_key(), "its company")?),
+        Kind::Addition => Some(parent(key.agreement_key(), "its agreement")?),
+        _ => None,
+    };
+    let path = match parent_id {
+        Some(id) => table.child_path(id),
+        None => table.path.to_owned(),
+    };
+    Ok((table.kind, path))
 }
 
 /// The write an op makes.
-pub fn write_for(op: &Op, refs: &Refs) -> Result<Write, MissingRef> {
+pub fn write_for(op: &Op, refs: &Refs) -> Result<Write, WriteError> {
     let builder = Builder { op, refs };
     let (kind, path) = collection(op, refs)?;
     Ok(match op.action {
@@ -398,54 +444,47 @@ pub fn write_for(op: &Op, refs: &Refs) -> Result<Write, MissingRef> {
     })
 }
 
-/// How to find the object a create made when its response was lost.
-pub fn lookup_for(op: &Op, refs: &Refs) -> Result<Lookup, MissingRef> {
+/// How to find the object a create made when its response was lost: the kind's natural key
+/// ([`crate::live::Table::natural_key`]) with the op's values.
+pub fn lookup_for(op: &Op, refs: &Refs) -> Result<Lookup, WriteError> {
     let (kind, path) = collection(op, refs)?;
     let b = Builder { op, refs };
-    let last = op.key.name().unwrap_or_default();
-    let conditions = match op.kind() {
-        Kind::ApiMember | Kind::CatalogItem => format!("identifier = {}", quote(last)),
-        Kind::Company => format!(
-            "identifier = {}",
-            quote(&b.text("identifier").unwrap_or_default())
-        ),
+    let last = || op.key.name().ok_or_else(|| b.no_value("name"));
+    let text = |field: &str| b.required_text(field).map(|t| quote(&t));
+    let values: Vec<String> = match op.kind() {
+        Kind::Company => vec![text("identifier")?],
         Kind::SubCategory => {
-            let category = b.id_of(&Key::named(
-                Kind::Category,
-                op.key.category().unwrap_or_default(),
-            ))?;
-            format!("name = {} and category/id = {category}", quote(last))
+            let category = op.key.category().ok_or_else(|| b.no_value("category"))?;
+            let category = b.id_of(&Key::named(Kind::Category, category))?;
+            vec![quote(last()?), category.to_string()]
         }
-        Kind::CrossReference => format!("vendorType = {}", quote(last)),
-        Kind::CompanyLink => format!(
-            "groupIdentifier = {}",
-            quote(&b.text("groupIdentifier").unwrap_or_default())
-        ),
-        Kind::Contact => {
-            let company = b.company_id()?;
-            format!(
-                "firstName = {} and lastName = {} and company/id = {company}",
-                quote(&b.text("firstName").unwrap_or_default()),
-                quote(&b.text("lastName").unwrap_or_default())
-            )
-        }
-        Kind::Agreement => {
-            let company = b.company_id()?;
-            format!("name = {} and company/id = {company}", quote(last))
-        }
+        Kind::CompanyLink => vec![text("groupIdentifier")?],
+        Kind::Contact => vec![
+            text("firstName")?,
+            text("lastName")?,
+            b.company_id()?.to_string(),
+        ],
+        Kind::Agreement => vec![quote(last()?), b.company_id()?.to_string()],
         Kind::Addition => {
-            let product = b.id_of(&Key::catalog_item(last))?;
-            format!("product/id = {product} and cancelledDate = null")
+            let product = b.id_of(&Key::catalog_item(last()?))?;
+            vec![product.to_string()]
         }
-        Kind::ProductType
+        Kind::ApiMember
+        | Kind::CatalogItem
+        | Kind::CrossReference
+        | Kind::ProductType
         | Kind::AgreementType
         | Kind::UnitOfMeasure
         | Kind::ManagementItSolution
         | Kind::ManagedDevicesIntegration
-        | Kind::Category => {
-            format!("name = {}", quote(last))
-        }
+        | Kind::Category => vec![quote(last()?)],
     };
+    let conditions = table_of(op.kind())
+        .natural_key_conditions(&values)
+        .map_err(|message| WriteError::NaturalKey {
+            key: op.key.to_string(),
+            message,
+        })?;
     Ok(Lookup {
         kind,
         path,

@@ -43,25 +43,6 @@ impl Status {
     }
 }
 
-/// Every kind cwrecon reads, with its list path.
-const KINDS: [(&str, &str); 12] = [
-    ("productTypes", "/procurement/types"),
-    ("agreementTypes", "/finance/agreements/types"),
-    ("unitsOfMeasure", "/procurement/unitOfMeasures"),
-    ("categories", "/procurement/categories"),
-    ("subcategories", "/procurement/subcategories/"),
-    ("catalog", "/procurement/catalog"),
-    ("companies", "/company/companies"),
-    ("contacts", "/company/contacts"),
-    ("agreements", "/finance/agreements"),
-    ("apiMembers", "/system/apiMembers"),
-    ("managementItSolutions", "/company/managementItSolutions"),
-    (
-        "managedDevicesIntegrations",
-        "/company/managedDevicesIntegrations",
-    ),
-];
-
 fn fix_for(kind: &str, err: &CwError) -> String {
     match err.status().map(|s| s.as_u16()) {
         Some(401) => format!(
@@ -102,7 +83,9 @@ pub async fn checks(
             return checks;
         }
     }
-    for (kind, path) in KINDS {
+    // Every top-level kind cwrecon reads, from the tables the reader uses.
+    for table in crate::live::records::READ_TABLES {
+        let (kind, path) = (table.kind, table.path);
         let params = ListParams::new().fields(["id"]).page_size(1);
         let result = client.raw_endpoint(kind, path).list_page(&params, 1).await;
         let refused = result

@@ -4,7 +4,10 @@
 //!
 //! Owns the reverse mapping, live records → configuration, and its limits: a catalog item whose
 //! identifier does not follow `<SKU>_<UNIT_COST>`, and a company with an owned agreement but no
-//! Manage ID link, cannot be written as configuration; they are reported, not guessed. Writes only
+//! Manage ID link, cannot be written as configuration; they are reported, not guessed. So is a
+//! record with a value cwrecon does not know for one of its settings (an agreement type's
+//! `invoicingCycle`, an addition's `billCustomer`): writing the setting's default instead would
+//! make the next plan change it (issue 13). Writes only
 //! into the folder it is given, never through a link planted there ([`crate::files`]), and loses
 //! nothing silently (issue 11): two companies whose identifiers map to one file name (`Acme.1` and
 //! `Acme_1`, or `ACME` and `acme` on a case-insensitive disk) get `-2`, `-3`… in identifier order,
@@ -29,7 +32,11 @@ use crate::config::model::{
     ManagedDevicesIntegration, ManagementItSolution, NamedRow, Product, ProductType, Setup,
     SubCategory,
 };
-use crate::live::{Snapshot, id, text, typed};
+use crate::live::records::{
+    AdditionRecord, AgreementRecord, AgreementTypeRecord, CatalogRecord, CrossReferenceRecord,
+    ManagedDevicesIntegrationRecord, ManagementItSolutionRecord, ProductTypeRecord,
+};
+use crate::live::{Snapshot, is_solution_link};
 use crate::model::{Date, Money, Quantity, fold_name};
 
 /// The files to write, by path relative to the output folder, and what could not be exported.
@@ -45,29 +52,64 @@ fn s(value: &str) -> Spanned<String> {
     Spanned::unwritten(value.trim().to_owned())
 }
 
-fn enum_of<T: serde::de::DeserializeOwned + Default>(record: &Json, field: &str) -> T {
-    record
-        .get(field)
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .unwrap_or_default()
+/// A value ConnectWise sent for a setting cwrecon does not know, named for the skipped list.
+#[derive(Debug)]
+struct Unknown {
+    field: &'static str,
+    value: String,
 }
 
-fn by_name<'a>(records: &'a [Json], name: &str) -> Option<&'a Json> {
-    records
-        .iter()
-        .find(|r| text(r, "name").is_some_and(|n| fold_name(n) == fold_name(name)))
+impl Unknown {
+    /// `what`'s skipped line: the record is left out rather than written with a default.
+    fn skipped(&self, what: &str) -> String {
+        format!(
+            "{what}: its {} is `{}`, a value cwrecon does not know, so it is left out rather than written with a default",
+            self.field, self.value
+        )
+    }
+}
+
+/// A setting's configuration value: absent is the setting's default (what the configuration
+/// means when it says nothing); a value cwrecon does not know is an [`Unknown`], never a default.
+fn setting<T: serde::de::DeserializeOwned + Default>(
+    value: Option<&str>,
+    field: &'static str,
+) -> Result<T, Unknown> {
+    let Some(value) = value else {
+        return Ok(T::default());
+    };
+    serde_json::from_value(Json::String(value.to_owned())).map_err(|_| Unknown {
+        field,
+        value: value.to_owned(),
+    })
+}
+
+/// Like [`setting`], for a setting that may stay unwritten.
+fn optional_setting<T: serde::de::DeserializeOwned>(
+    value: Option<&str>,
+    field: &'static str,
+) -> Result<Option<T>, Unknown> {
+    value
+        .map(|v| {
+            serde_json::from_value(Json::String(v.to_owned())).map_err(|_| Unknown {
+                field,
+                value: v.to_owned(),
+            })
+        })
+        .transpose()
+}
+
+fn named<'a>(name: Option<&'a str>, wanted: &str) -> Option<&'a str> {
+    name.filter(|n| fold_name(n) == fold_name(wanted))
 }
 
 /// Build the export of `snapshot` under the integration's conventions.
 pub fn export(integration: &Integration, snapshot: &Snapshot) -> Export {
     let mut out = Export::default();
-    let owned_items: Vec<&Json> = snapshot
+    let owned_items: Vec<&CatalogRecord> = snapshot
         .catalog
         .iter()
-        .filter(|c| {
-            text(c, "type/name")
-                .is_some_and(|t| fold_name(t) == fold_name(&integration.product_type))
-        })
+        .filter(|c| named(c.type_name.as_deref(), &integration.product_type).is_some())
         .collect();
     let integration = integration_from_items(integration, &owned_items);
     let (products, prices) = products(&integration, &owned_items, &mut out.skipped);
@@ -86,7 +128,7 @@ pub fn export(integration: &Integration, snapshot: &Snapshot) -> Export {
         header(1) + &yaml(&integration_file),
     ));
     let setup_file = ConfigFile {
-        setup: setup(&integration, snapshot),
+        setup: setup(&integration, snapshot, &mut out.skipped),
         ..ConfigFile::default()
     };
     out.files
@@ -155,18 +197,18 @@ pub(crate) fn file_stem(identifier: &str) -> String {
 }
 
 /// The integration's catalog conventions, as the owned items actually have them.
-fn integration_from_items(integration: &Integration, items: &[&Json]) -> Integration {
+fn integration_from_items(integration: &Integration, items: &[&CatalogRecord]) -> Integration {
     let mut integration = integration.clone();
     if let Some(item) = items.first() {
-        let set = |field: &mut Spanned<String>, path: &str| {
-            if let Some(value) = text(item, path) {
+        let set = |field: &mut Spanned<String>, value: &Option<Box<str>>| {
+            if let Some(value) = value.as_deref() {
                 *field = s(value);
             }
         };
-        set(&mut integration.product_type, "type/name");
-        set(&mut integration.category, "category/name");
-        set(&mut integration.subcategory, "subcategory/name");
-        set(&mut integration.unit_of_measure, "unitOfMeasure/name");
+        set(&mut integration.product_type, &item.type_name);
+        set(&mut integration.category, &item.category_name);
+        set(&mut integration.subcategory, &item.subcategory_name);
+        set(&mut integration.unit_of_measure, &item.unit_of_measure_name);
     }
     integration
 }
@@ -174,13 +216,13 @@ fn integration_from_items(integration: &Integration, items: &[&Json]) -> Integra
 /// Products from owned catalog items, and each identifier's catalog price.
 fn products(
     integration: &Integration,
-    items: &[&Json],
+    items: &[&CatalogRecord],
     skipped: &mut Vec<String>,
 ) -> (Vec<Spanned<Product>>, BTreeMap<String, Option<Money>>) {
     let mut products = Vec::new();
     let mut prices = BTreeMap::new();
     for item in items {
-        let Some(identifier) = text(item, "identifier") else {
+        let Some(identifier) = item.identifier.as_deref() else {
             continue;
         };
         let parsed = identifier
@@ -199,12 +241,12 @@ fn products(
             ));
             continue;
         };
-        let description = text(item, "description").unwrap_or(identifier);
-        let customer = text(item, "customerDescription").filter(|c| c.trim() != description.trim());
-        let recurring = item
-            .get("recurringFlag")
-            .and_then(Json::as_bool)
-            .unwrap_or(false);
+        let description = item.description.as_deref().unwrap_or(identifier);
+        let customer = item
+            .customer_description
+            .as_deref()
+            .filter(|c| c.trim() != description.trim());
+        let recurring = item.recurring_flag.unwrap_or(false);
         let by_letter = match sku.chars().last().map(|c| c.to_ascii_uppercase()) {
             Some('R') => Some(Billing::Recurring),
             Some('O') => Some(Billing::OneTime),
@@ -215,7 +257,10 @@ fn products(
         } else {
             Billing::OneTime
         };
-        let price = typed::<Money>(item, "price");
+        let price = item
+            .price
+            .as_ref()
+            .and_then(crate::live::records::Amount::money);
         prices.insert(fold_name(identifier), price);
         products.push(Spanned::unwritten(Product {
             sku: s(sku),
@@ -230,94 +275,168 @@ fn products(
     (products, prices)
 }
 
-fn setup(integration: &Integration, snapshot: &Snapshot) -> Setup {
-    let row = |records: &[Json], name: &str| {
-        by_name(records, name).map(|r| {
-            Spanned::unwritten(NamedRow {
-                name: s(text(r, "name").unwrap_or(name)),
-            })
+fn setup(integration: &Integration, snapshot: &Snapshot, skipped: &mut Vec<String>) -> Setup {
+    let row = |name: Option<&str>| {
+        Spanned::unwritten(NamedRow {
+            name: s(name.unwrap_or_default()),
         })
     };
     let mut setup = Setup::default();
-    if let Some(r) = by_name(&snapshot.product_types, &integration.product_type) {
-        setup.product_types.push(Spanned::unwritten(ProductType {
-            name: s(text(r, "name").unwrap_or_default()),
-            type_xref: r
-                .get("typeXref")
-                .and_then(|v| serde_json::from_value(v.clone()).ok()),
-        }));
+    let mut keep = |row: Result<(), Unknown>, what: String| {
+        if let Err(unknown) = row {
+            skipped.push(unknown.skipped(&what));
+        }
+    };
+    if let Some(r) = snapshot
+        .product_types
+        .iter()
+        .find(|r| named(r.name.as_deref(), &integration.product_type).is_some())
+    {
+        keep(
+            product_type(r).map(|p| setup.product_types.push(Spanned::unwritten(p))),
+            format!("product type `{}`", r.name.as_deref().unwrap_or_default()),
+        );
     }
-    if let Some(r) = by_name(&snapshot.agreement_types, &integration.agreement_type) {
-        setup
-            .agreement_types
-            .push(Spanned::unwritten(AgreementType {
-                name: s(text(r, "name").unwrap_or_default()),
-                employee_comp_rate: enum_of(r, "employeeCompRate"),
-                employee_comp_not_exceed: enum_of(r, "employeeCompNotExceed"),
-                invoicing_cycle: enum_of(r, "invoicingCycle"),
-                bill_time: enum_of(r, "billTime"),
-                bill_expenses: enum_of(r, "billExpenses"),
-                bill_products: enum_of(r, "billProducts"),
-            }));
+    if let Some(r) = snapshot
+        .agreement_types
+        .iter()
+        .find(|r| named(r.name.as_deref(), &integration.agreement_type).is_some())
+    {
+        keep(
+            agreement_type(r).map(|a| setup.agreement_types.push(Spanned::unwritten(a))),
+            format!("agreement type `{}`", r.name.as_deref().unwrap_or_default()),
+        );
     }
-    setup.units_of_measure.extend(row(
-        &snapshot.units_of_measure,
-        &integration.unit_of_measure,
-    ));
-    setup
-        .categories
-        .extend(row(&snapshot.categories, &integration.category));
+    setup.units_of_measure.extend(
+        snapshot
+            .units_of_measure
+            .iter()
+            .find_map(|r| named(r.name.as_deref(), &integration.unit_of_measure))
+            .map(|n| row(Some(n))),
+    );
+    setup.categories.extend(
+        snapshot
+            .categories
+            .iter()
+            .find_map(|r| named(r.name.as_deref(), &integration.category))
+            .map(|n| row(Some(n))),
+    );
     if let Some(r) = snapshot.subcategories.iter().find(|r| {
-        text(r, "name").is_some_and(|n| fold_name(n) == fold_name(&integration.subcategory))
-            && text(r, "category/name")
-                .is_some_and(|c| fold_name(c) == fold_name(&integration.category))
+        named(r.name.as_deref(), &integration.subcategory).is_some()
+            && named(r.category_name.as_deref(), &integration.category).is_some()
     }) {
         setup.subcategories.push(Spanned::unwritten(SubCategory {
-            name: s(text(r, "name").unwrap_or_default()),
-            category: s(text(r, "category/name").unwrap_or_default()),
+            name: s(r.name.as_deref().unwrap_or_default()),
+            category: s(r.category_name.as_deref().unwrap_or_default()),
         }));
     }
-    if let Some(r) = by_name(&snapshot.management_it_solutions, &integration.name) {
-        setup
-            .management_it_solutions
-            .push(Spanned::unwritten(ManagementItSolution {
-                name: s(text(r, "name").unwrap_or_default()),
-                solution_type: enum_of(r, "managementItSolutionType"),
-                solution_name: text(r, "managementSolutionName")
-                    .filter(|n| fold_name(n) != fold_name(&integration.name))
-                    .map(s),
-            }));
+    if let Some(r) = snapshot
+        .management_it_solutions
+        .iter()
+        .find(|r| named(r.name.as_deref(), &integration.name).is_some())
+    {
+        keep(
+            management_it_solution(integration, r)
+                .map(|m| setup.management_it_solutions.push(Spanned::unwritten(m))),
+            format!(
+                "Management IT solution `{}`",
+                r.name.as_deref().unwrap_or_default()
+            ),
+        );
     }
-    for mdi in snapshot.managed_devices_integrations.iter().filter(|m| {
-        text(m, "solution").is_some_and(|s| fold_name(s) == fold_name(&integration.name))
-    }) {
-        let references = id(mdi)
+    for mdi in snapshot
+        .managed_devices_integrations
+        .iter()
+        .filter(|m| named(m.solution.as_deref(), &integration.name).is_some())
+    {
+        let references = mdi
+            .id
             .and_then(|i| snapshot.cross_references.get(&i))
-            .cloned()
-            .unwrap_or_default();
-        setup
-            .managed_devices_integrations
-            .push(Spanned::unwritten(ManagedDevicesIntegration {
-                name: s(text(mdi, "name").unwrap_or_default()),
-                solution: s(text(mdi, "solution").unwrap_or_default()),
-                login_by: enum_of(mdi, "loginBy"),
-                default_billing_level: enum_of(mdi, "defaultBillingLevel"),
-                portal_url: text(mdi, "portalUrl").map(s),
-                cross_references: references
-                    .iter()
-                    .filter_map(|x| {
-                        Some(Spanned::unwritten(CrossReference {
-                            vendor_type: s(text(x, "vendorType")?),
-                            product: s(text(x, "product/identifier")?),
-                            agreement_type: text(x, "agreementType/name")
-                                .filter(|t| fold_name(t) != fold_name(&integration.agreement_type))
-                                .map(s),
-                        }))
-                    })
-                    .collect(),
-            }));
+            .map_or(&[][..], Vec::as_slice);
+        keep(
+            managed_devices_integration(integration, mdi, references).map(|m| {
+                setup
+                    .managed_devices_integrations
+                    .push(Spanned::unwritten(m));
+            }),
+            format!(
+                "Managed Devices Integration `{}`",
+                mdi.name.as_deref().unwrap_or_default()
+            ),
+        );
     }
     setup
+}
+
+fn product_type(r: &ProductTypeRecord) -> Result<ProductType, Unknown> {
+    Ok(ProductType {
+        name: s(r.name.as_deref().unwrap_or_default()),
+        type_xref: optional_setting(r.type_xref.as_deref(), "typeXref")?,
+    })
+}
+
+fn agreement_type(r: &AgreementTypeRecord) -> Result<AgreementType, Unknown> {
+    Ok(AgreementType {
+        name: s(r.name.as_deref().unwrap_or_default()),
+        employee_comp_rate: setting(r.employee_comp_rate.as_deref(), "employeeCompRate")?,
+        employee_comp_not_exceed: setting(
+            r.employee_comp_not_exceed.as_deref(),
+            "employeeCompNotExceed",
+        )?,
+        invoicing_cycle: setting(r.invoicing_cycle.as_deref(), "invoicingCycle")?,
+        bill_time: setting(r.bill_time.as_deref(), "billTime")?,
+        bill_expenses: setting(r.bill_expenses.as_deref(), "billExpenses")?,
+        bill_products: setting(r.bill_products.as_deref(), "billProducts")?,
+    })
+}
+
+fn management_it_solution(
+    integration: &Integration,
+    r: &ManagementItSolutionRecord,
+) -> Result<ManagementItSolution, Unknown> {
+    Ok(ManagementItSolution {
+        name: s(r.name.as_deref().unwrap_or_default()),
+        solution_type: setting(
+            r.management_it_solution_type.as_deref(),
+            "managementItSolutionType",
+        )?,
+        solution_name: r
+            .management_solution_name
+            .as_deref()
+            .filter(|n| fold_name(n) != fold_name(&integration.name))
+            .map(s),
+    })
+}
+
+fn managed_devices_integration(
+    integration: &Integration,
+    mdi: &ManagedDevicesIntegrationRecord,
+    references: &[CrossReferenceRecord],
+) -> Result<ManagedDevicesIntegration, Unknown> {
+    Ok(ManagedDevicesIntegration {
+        name: s(mdi.name.as_deref().unwrap_or_default()),
+        solution: s(mdi.solution.as_deref().unwrap_or_default()),
+        login_by: setting(mdi.login_by.as_deref(), "loginBy")?,
+        default_billing_level: setting(
+            mdi.default_billing_level.as_deref(),
+            "defaultBillingLevel",
+        )?,
+        portal_url: mdi.portal_url.as_deref().map(s),
+        cross_references: references
+            .iter()
+            .filter_map(|x| {
+                Some(Spanned::unwritten(CrossReference {
+                    vendor_type: s(x.vendor_type.as_deref()?),
+                    product: s(x.product_identifier.as_deref()?),
+                    agreement_type: x
+                        .agreement_type_name
+                        .as_deref()
+                        .filter(|t| fold_name(t) != fold_name(&integration.agreement_type))
+                        .map(s),
+                }))
+            })
+            .collect(),
+    })
 }
 
 /// One company per account linked under the integration's solution, with its owned agreement.
@@ -327,20 +446,15 @@ fn companies(
     prices: &BTreeMap<String, Option<Money>>,
     skipped: &mut Vec<String>,
 ) -> Vec<(String, Company)> {
-    let solution = fold_name(&integration.name);
     let mut out = Vec::new();
     let owned_agreement = |company: i64| {
         snapshot.agreements.iter().find(|a| {
-            a.get("company")
-                .and_then(|c| c.get("id"))
-                .and_then(Json::as_i64)
-                == Some(company)
-                && text(a, "type/name")
-                    .is_some_and(|t| fold_name(t) == fold_name(&integration.agreement_type))
+            a.company_id == Some(company)
+                && named(a.type_name.as_deref(), &integration.agreement_type).is_some()
         })
     };
     for company in &snapshot.companies {
-        let (Some(company_id), Some(identifier)) = (id(company), text(company, "identifier"))
+        let (Some(company_id), Some(identifier)) = (company.id, company.identifier.as_deref())
         else {
             continue;
         };
@@ -349,15 +463,23 @@ fn companies(
             .get(&company_id)
             .into_iter()
             .flatten()
-            .find(|l| text(l, "managementSolution/name").is_some_and(|s| fold_name(s) == solution));
-        let Some(account) = link.and_then(|l| text(l, "groupIdentifier")) else {
+            .find(|l| is_solution_link(l, &integration.name));
+        let Some(account) = link.and_then(|l| l.group_identifier.as_deref()) else {
             if owned_agreement(company_id).is_some() {
                 skipped.push(format!("company `{identifier}`: it has an {} agreement but no Manage ID link, so its account is unknown", integration.agreement_type.value));
             }
             continue;
         };
-        let agreement =
-            owned_agreement(company_id).map(|a| agreement(integration, snapshot, a, prices));
+        let agreement = match owned_agreement(company_id)
+            .map(|a| agreement(integration, snapshot, a, prices))
+            .transpose()
+        {
+            Ok(agreement) => agreement,
+            Err(unknown) => {
+                skipped.push(unknown.skipped(&format!("company `{identifier}`")));
+                continue;
+            }
+        };
         out.push((
             identifier.to_owned(),
             Company {
@@ -375,20 +497,21 @@ fn companies(
 fn agreement(
     integration: &Integration,
     snapshot: &Snapshot,
-    a: &Json,
+    a: &AgreementRecord,
     prices: &BTreeMap<String, Option<Money>>,
-) -> Agreement {
-    let start = text(a, "startDate")
+) -> Result<Agreement, Unknown> {
+    let start = a
+        .start_date
+        .as_deref()
         .and_then(|d| d.get(..10))
         .and_then(|d| Date::parse(d).ok());
-    let live_cycle = text(a, "billingCycle/name");
+    let live_cycle = a.billing_cycle_name.as_deref();
     let cycle = live_cycle.filter(|c| fold_name(c) != fold_name(&integration.billing_cycle));
-    let additions = id(a)
-        .and_then(|i| snapshot.additions.get(&i))
-        .cloned()
-        .unwrap_or_default();
-    Agreement {
-        name: s(text(a, "name").unwrap_or_default()),
+    let additions =
+        a.id.and_then(|i| snapshot.additions.get(&i))
+            .map_or(&[][..], Vec::as_slice);
+    Ok(Agreement {
+        name: s(a.name.as_deref().unwrap_or_default()),
         agreement_type: None,
         start_date: Spanned::unwritten(start.unwrap_or_else(|| Date::from_date(time::Date::MIN))),
         billing_cycle: cycle.map(s),
@@ -398,25 +521,43 @@ fn agreement(
         removed_additions: None,
         additions: additions
             .iter()
-            .filter(|x| x.get("cancelledDate").is_none_or(Json::is_null))
-            .filter_map(|x| {
-                let product = text(x, "product/identifier")?;
-                let quantity = typed::<Quantity>(x, "quantity").unwrap_or_default();
-                let unit_price = typed::<Money>(x, "unitPrice")
-                    .filter(|p| prices.get(&fold_name(product)).copied().flatten() != Some(*p));
-                Some(Spanned::unwritten(Addition {
-                    product: s(product),
-                    quantity: Spanned::unwritten(quantity),
-                    unit_price: unit_price.map(Spanned::unwritten),
-                    bill_customer: x
-                        .get("billCustomer")
-                        .and_then(|b| serde_json::from_value(b.clone()).ok())
-                        .filter(|b| *b != crate::config::model::BillCustomer::Billable),
-                    effective_date: None,
-                }))
-            })
-            .collect(),
+            .filter(|x| x.cancelled_date.is_none())
+            .filter_map(|x| addition(x, prices).transpose())
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// An active addition as configuration; `None` without a product.
+fn addition(
+    x: &AdditionRecord,
+    prices: &BTreeMap<String, Option<Money>>,
+) -> Result<Option<Spanned<Addition>>, Unknown> {
+    let Some(product) = x.product_identifier.as_deref() else {
+        return Ok(None);
+    };
+    // An amount present but unreadable is not exported as zero or as the catalog price.
+    let unreadable = |field: &'static str, amount: &crate::live::records::Amount| Unknown {
+        field,
+        value: amount.to_string(),
+    };
+    let quantity: Quantity = match &x.quantity {
+        None => Quantity::default(),
+        Some(q) => q.quantity().ok_or_else(|| unreadable("quantity", q))?,
+    };
+    let unit_price = match &x.unit_price {
+        None => None,
+        Some(p) => Some(p.money().ok_or_else(|| unreadable("unitPrice", p))?),
     }
+    .filter(|p| prices.get(&fold_name(product)).copied().flatten() != Some(*p));
+    let bill_customer: Option<crate::config::model::BillCustomer> =
+        optional_setting(x.bill_customer.as_deref(), "billCustomer")?;
+    Ok(Some(Spanned::unwritten(Addition {
+        product: s(product),
+        quantity: Spanned::unwritten(quantity),
+        unit_price: unit_price.map(Spanned::unwritten),
+        bill_customer: bill_customer.filter(|b| *b != crate::config::model::BillCustomer::Billable),
+        effective_date: None,
+    })))
 }
 
 /// A file of the export that could not be written.
@@ -490,7 +631,124 @@ pub(super) async fn run(args: ExportArgs) -> Result<Exit, Error> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::UniqueStems;
+    use crate::live::Snapshot;
+    use crate::live::records::decode;
+
+    fn integration() -> crate::config::model::Integration {
+        crate::config::load_texts([("t.yaml", "")])
+            .unwrap()
+            .integration
+            .item
+            .value
+    }
+
+    /// A tenant with the integration's agreement type and one linked company with an owned
+    /// agreement of one addition; `agreement_type` and `addition` add fields to those records.
+    fn tenant(agreement_type: serde_json::Value, addition: serde_json::Value) -> Snapshot {
+        let merged = |base: serde_json::Value, extra: serde_json::Value| {
+            let mut base = base;
+            if let (Some(b), Some(e)) = (base.as_object_mut(), extra.as_object()) {
+                b.extend(e.clone());
+            }
+            base
+        };
+        let mut s = Snapshot {
+            agreement_types: vec![
+                decode(merged(json!({"id": 1, "name": "Intermedia"}), agreement_type)).unwrap(),
+            ],
+            companies: vec![decode(json!({"id": 7, "identifier": "Acme"})).unwrap()],
+            agreements: vec![decode(json!({"id": 10, "name": "Intermedia - Acme", "type": {"name": "Intermedia"}, "company": {"id": 7}, "startDate": "2026-01-01T00:00:00Z"})).unwrap()],
+            ..Snapshot::default()
+        };
+        s.links.insert(
+            7,
+            vec![decode(json!({"id": 3, "groupIdentifier": "100", "managementSolution": {"name": "Intermedia"}})).unwrap()],
+        );
+        s.additions.insert(
+            10,
+            vec![
+                decode(merged(
+                    json!({"id": 20, "product": {"identifier": "A1R_7"}, "quantity": 3}),
+                    addition,
+                ))
+                .unwrap(),
+            ],
+        );
+        s
+    }
+
+    fn setup_file(export: &super::Export) -> &str {
+        &export
+            .files
+            .iter()
+            .find(|(p, _)| p.ends_with("setup.yaml"))
+            .unwrap()
+            .1
+    }
+
+    #[test]
+    fn known_settings_are_exported() {
+        let export = super::export(
+            &integration(),
+            &tenant(json!({"invoicingCycle": "CalendarYear"}), json!({})),
+        );
+        assert!(export.skipped.is_empty(), "{:?}", export.skipped);
+        assert!(setup_file(&export).contains("Intermedia"));
+        assert!(
+            export
+                .files
+                .iter()
+                .any(|(p, _)| p.ends_with("companies/Acme.yaml"))
+        );
+    }
+
+    // See: issue #13 (an enum value export did not know was written as the default)
+    #[test]
+    fn r13_an_unknown_setting_leaves_its_record_out_naming_it_not_a_default() {
+        let export = super::export(
+            &integration(),
+            &tenant(json!({"invoicingCycle": "Fortnightly"}), json!({})),
+        );
+        assert_eq!(
+            export.skipped,
+            [
+                "agreement type `Intermedia`: its invoicingCycle is `Fortnightly`, a value cwrecon does not know, so it is left out rather than written with a default"
+            ]
+        );
+        assert!(
+            !setup_file(&export).contains("agreement_types"),
+            "{}",
+            setup_file(&export)
+        );
+    }
+
+    // See: issue #13
+    #[test]
+    fn r13_an_addition_with_an_unknown_or_unreadable_value_leaves_its_company_out_naming_it() {
+        for (addition, field, value) in [
+            (
+                json!({"billCustomer": "Sometimes"}),
+                "billCustomer",
+                "Sometimes",
+            ),
+            (json!({"quantity": "many"}), "quantity", "\"many\""),
+        ] {
+            let export = super::export(&integration(), &tenant(json!({}), addition));
+            assert_eq!(
+                export.skipped,
+                [format!(
+                    "company `Acme`: its {field} is `{value}`, a value cwrecon does not know, so it is left out rather than written with a default"
+                )]
+            );
+            assert!(
+                !export.files.iter().any(|(p, _)| p.starts_with("companies")),
+                "no company file"
+            );
+        }
+    }
 
     #[test]
     fn colliding_file_names_get_numbered_suffixes_case_insensitively() {

@@ -241,20 +241,24 @@ fn extra_additions(snapshot: &Snapshot) -> BTreeMap<i64, Vec<(Quantity, Option<M
     for additions in snapshot.additions.values() {
         let mut first: BTreeMap<String, i64> = BTreeMap::new();
         for addition in additions {
-            if addition.get("cancelledDate").is_some_and(|d| !d.is_null()) {
+            if addition.cancelled_date.is_some() {
                 continue;
             }
-            let (Some(id), Some(product)) = (
-                crate::live::id(addition),
-                crate::live::text(addition, "product/identifier"),
-            ) else {
+            let (Some(id), Some(product)) = (addition.id, addition.product_identifier.as_deref())
+            else {
                 continue;
             };
             match first.get(&fold_name(product)) {
                 Some(first_id) => {
-                    let count =
-                        crate::live::typed::<Quantity>(addition, "quantity").unwrap_or_default();
-                    let price = crate::live::typed::<Money>(addition, "unitPrice");
+                    let count = addition
+                        .quantity
+                        .as_ref()
+                        .and_then(crate::live::records::Amount::quantity)
+                        .unwrap_or_default();
+                    let price = addition
+                        .unit_price
+                        .as_ref()
+                        .and_then(crate::live::records::Amount::money);
                     out.entry(*first_id).or_default().push((count, price));
                 }
                 None => {

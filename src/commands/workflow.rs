@@ -69,8 +69,14 @@ pub async fn plan<S: Source>(
     requests: impl Fn() -> std::collections::BTreeMap<String, u64>,
     options: &PlanOptions,
 ) -> Result<Exit, Error> {
-    let snapshot = Box::pin(read_snapshot(source, config)).await?;
-    let mut report = assemble(config, &snapshot, options.today);
+    // The snapshot is dropped once projected: the diff works on the projection alone, and the
+    // plan's peak memory is the larger of the two, not their sum (issue 13).
+    let live = {
+        let snapshot = Box::pin(read_snapshot(source, config)).await?;
+        crate::live::project(config, &snapshot)
+    };
+    let mut report = crate::plan::assemble_projected(config, &live, options.today);
+    drop(live);
     keep_kinds(&mut report.plan, &options.kinds);
     report.requests = requests();
     report.config.clone_from(&options.config_source);
@@ -307,7 +313,9 @@ async fn apply_locked<S: Source, T: crate::apply::Target>(
     concurrency: usize,
 ) -> Result<Result<Applied, ApplyRefused>, Error> {
     let snapshot = Box::pin(read_snapshot(source, config)).await?;
-    let report = assemble(config, &snapshot, today);
+    // Projected once: the plan and the ids apply starts from come from the same projection.
+    let live = crate::live::project(config, &snapshot);
+    let report = crate::plan::assemble_projected(config, &live, today);
     let blocking = report.findings.iter().filter(|f| f.blocking).count();
     if blocking > 0 {
         return Ok(Err(ApplyRefused::Findings(blocking)));
@@ -316,7 +324,6 @@ async fn apply_locked<S: Source, T: crate::apply::Target>(
         let rails: Vec<String> = report.breaches.iter().map(|b| b.message.clone()).collect();
         return Ok(Err(ApplyRefused::Rails(rails.join("; "))));
     }
-    let live = crate::live::project(config, &snapshot);
     let refs = crate::apply::Refs::from_live(&live.state, &snapshot);
     let outcomes = crate::apply::execute(&report.plan, refs, target, concurrency).await;
     Ok(Ok(Box::pin(verified(
@@ -461,8 +468,9 @@ async fn apply_command_locked<S: Source, T: crate::apply::Target>(
     let snapshot = Box::pin(read_snapshot(source, config)).await?;
     let live = crate::live::project(config, &snapshot);
     // Saved or not, the plan applied is the one made now from the configuration and the tenant,
-    // with its own findings and rails; a saved plan only has to agree with it exactly.
-    let report = assemble(config, &snapshot, options.today);
+    // with its own findings and rails; a saved plan only has to agree with it exactly. Projected
+    // once: the plan and the ids apply starts from come from the same projection.
+    let report = crate::plan::assemble_projected(config, &live, options.today);
     let reviewed = saved.is_some();
     if let Some(saved) = &saved {
         refuse_unless_saved_matches(saved, &report, &live.state)?;

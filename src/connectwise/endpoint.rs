@@ -74,12 +74,20 @@ impl Client {
     }
 
     /// An untyped handle on any collection path, reading records as JSON: for callers that
-    /// project records themselves (the live reader). `kind` names its requests in the counts.
+    /// look records up by conditions only (apply's natural-key look-up, `doctor`). `kind` names
+    /// its requests in the counts.
     pub fn raw_endpoint(
         &self,
         kind: &'static str,
         path: impl Into<String>,
     ) -> Endpoint<serde_json::Value> {
+        self.endpoint_at(kind, path)
+    }
+
+    /// A handle on any collection path reading records as `K`, decoded straight from each page's
+    /// bytes (the live reader's compact records, `crate::live`). `kind` names its requests in the
+    /// counts.
+    pub fn endpoint_at<K>(&self, kind: &'static str, path: impl Into<String>) -> Endpoint<K> {
         Endpoint {
             client: self.clone(),
             kind,
@@ -101,7 +109,7 @@ impl<K: Resource> Endpoint<K> {
     }
 }
 
-impl<K: serde::Serialize + serde::de::DeserializeOwned> Endpoint<K> {
+impl<K: serde::de::DeserializeOwned> Endpoint<K> {
     /// The collection path.
     pub fn path(&self) -> &str {
         &self.path
@@ -234,7 +242,9 @@ impl<K: serde::Serialize + serde::de::DeserializeOwned> Endpoint<K> {
             .await?;
         Ok(count.count)
     }
+}
 
+impl<K: serde::Serialize + serde::de::DeserializeOwned> Endpoint<K> {
     /// Create a record; ConnectWise answers with the record as stored (id, defaults, `_info`).
     /// A create is never resent after it may have reached the server: on failure check
     /// [`Error::may_have_committed`] and look the record up by its natural key.
@@ -353,7 +363,7 @@ impl Fingerprint {
     }
 }
 
-impl<K: serde::Serialize + serde::de::DeserializeOwned> Pager<K> {
+impl<K: serde::de::DeserializeOwned> Pager<K> {
     /// The next page's records, or `None` after the last page.
     ///
     /// ```no_run

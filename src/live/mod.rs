@@ -1,19 +1,24 @@
 //! The live tenant: what cwrecon reads from ConnectWise, and its projection onto the canonical model.
 //!
-//! Owns the mapping from ConnectWise records to canonical objects (`project.rs`) and the snapshot
-//! of raw records it works from (`snapshot.rs`). Reading over the network lives beside it and only
-//! fills a [`Snapshot`]; everything else here is pure.
+//! Owns the compact records read from ConnectWise and the table of each kind (`records.rs`: path,
+//! fields, natural key), the one company matcher (`matcher.rs`), the mapping from records to
+//! canonical objects (`project.rs`) and the snapshot of records it works from (`snapshot.rs`).
+//! Reading over the network lives beside it and only fills a [`Snapshot`]; everything else here is
+//! pure.
 
 mod http;
+mod matcher;
 mod project;
 mod read;
+pub mod records;
 mod snapshot;
 
 pub use http::{BUNDLE_SIZE, ClientSource};
+pub use matcher::{CompanyMatch, CompanyMatcher, is_solution_link};
 pub use project::{Projection, project};
 pub use read::{
     ListQuery, MAX_CONDITIONS, ReadError, Source, in_clauses, quote, read_owned_tenant,
     read_snapshot,
 };
+pub use records::{Record, Table};
 pub use snapshot::Snapshot;
-pub(crate) use snapshot::{id, text, typed};

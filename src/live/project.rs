@@ -10,13 +10,15 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::Value as Json;
-
-use super::snapshot::{Snapshot, field, id, text, typed};
+use super::matcher::CompanyMatcher;
+use super::records::{
+    AdditionRecord, AgreementRecord, Amount, CompanyRecord, ContactRecord, LinkRecord,
+};
+use super::snapshot::Snapshot;
 use crate::config::Config;
 use crate::model::input::{self, visible};
 use crate::model::{
-    AccountId, Date, Finding, Key, Kind, Money, Object, Quantity, State, Value, fold_name,
+    AccountId, Date, Finding, Key, Kind, Object, Quantity, State, Value, fold_name,
 };
 
 /// The live state and what projecting it found.
@@ -36,30 +38,32 @@ fn text_value(value: Option<&str>) -> Option<Value> {
     value.map(|s| Value::Text(s.trim().to_owned()))
 }
 
-fn money(record: &Json, path: &str) -> Option<Value> {
-    typed::<Money>(record, path).map(Value::Money)
+fn money(amount: Option<&Amount>) -> Option<Value> {
+    amount.and_then(Amount::money).map(Value::Money)
 }
 
-fn quantity(record: &Json, path: &str) -> Option<Value> {
-    typed::<Quantity>(record, path).map(Value::Quantity)
-}
-
-fn flag(record: &Json, path: &str) -> Option<Value> {
-    field(record, path).and_then(Json::as_bool).map(Value::Bool)
+fn quantity(amount: Option<&Amount>) -> Option<Value> {
+    amount.and_then(Amount::quantity).map(Value::Quantity)
 }
 
 /// `2026-01-01T00:00:00Z` → the date.
-fn date(record: &Json, path: &str) -> Option<Value> {
-    let raw = text(record, path)?;
-    Date::parse(raw.get(..10)?).ok().map(Value::Date)
+fn date(raw: Option<&str>) -> Option<Value> {
+    Date::parse(raw?.get(..10)?).ok().map(Value::Date)
 }
 
 /// An object for a record: its id and version token.
-fn object(key: Key, record: &Json) -> Object {
+fn object(key: Key, id: Option<i64>, last_updated: Option<&str>) -> Object {
     let mut object = Object::new(key);
-    object.id = id(record);
-    object.last_updated = text(record, "_info/lastUpdated").map(str::to_owned);
+    object.id = id;
+    object.last_updated = last_updated.map(str::to_owned);
     object
+}
+
+/// The id and version token of any record, for [`object`].
+macro_rules! object_of {
+    ($key:expr, $record:expr) => {
+        object($key, $record.id, $record.last_updated.as_deref())
+    };
 }
 
 /// Project a snapshot against the configuration it is diffed with.
@@ -71,95 +75,125 @@ pub fn project(config: &Config, snapshot: &Snapshot) -> Projection {
     out
 }
 
-fn simple_rows(state: &mut State, kind: Kind, records: &[Json], fields: &[(&str, &str)]) {
-    for record in records {
-        let Some(row_name) = text(record, "name") else {
-            continue;
-        };
-        let mut o = object(Key::named(kind, row_name), record);
-        for (field_name, path) in fields {
-            if let Some(v) = name(text(record, path)) {
-                o.fields.insert((*field_name).to_owned(), v);
-            }
+/// A setup row keyed by its name, with the named fields it has.
+fn simple_row(
+    state: &mut State,
+    kind: Kind,
+    (id, last_updated): (Option<i64>, Option<&str>),
+    fields: &[(&'static str, Option<&str>)],
+) {
+    let Some(Some(row_name)) = fields.first().map(|(_, name)| *name) else {
+        return;
+    };
+    let mut o = object(Key::named(kind, row_name), id, last_updated);
+    for (field_name, value) in fields {
+        if let Some(v) = name(*value) {
+            o.fields.set(field_name, v);
         }
-        state.insert(o);
     }
+    state.insert(o);
+}
+
+/// A record's id and version token, for [`simple_row`].
+fn version(id: Option<i64>, last_updated: Option<&str>) -> (Option<i64>, Option<&str>) {
+    (id, last_updated)
 }
 
 fn setup_rows(snapshot: &Snapshot, state: &mut State) {
-    simple_rows(
-        state,
-        Kind::ProductType,
-        &snapshot.product_types,
-        &[("name", "name"), ("typeXref", "typeXref")],
-    );
-    simple_rows(
-        state,
-        Kind::AgreementType,
-        &snapshot.agreement_types,
-        &[
-            ("name", "name"),
-            ("employeeCompRate", "employeeCompRate"),
-            ("employeeCompNotExceed", "employeeCompNotExceed"),
-            ("invoicingCycle", "invoicingCycle"),
-            ("billTime", "billTime"),
-            ("billExpenses", "billExpenses"),
-            ("billProducts", "billProducts"),
-        ],
-    );
-    simple_rows(
-        state,
-        Kind::UnitOfMeasure,
-        &snapshot.units_of_measure,
-        &[("name", "name")],
-    );
-    simple_rows(
-        state,
-        Kind::Category,
-        &snapshot.categories,
-        &[("name", "name")],
-    );
-    simple_rows(
-        state,
-        Kind::ManagementItSolution,
-        &snapshot.management_it_solutions,
-        &[
-            ("name", "name"),
-            ("managementItSolutionType", "managementItSolutionType"),
-            ("managementSolutionName", "managementSolutionName"),
-        ],
-    );
-    simple_rows(
-        state,
-        Kind::ManagedDevicesIntegration,
-        &snapshot.managed_devices_integrations,
-        &[
-            ("name", "name"),
-            ("solution", "solution"),
-            ("loginBy", "loginBy"),
-            ("defaultBillingLevel", "defaultBillingLevel"),
-        ],
-    );
+    for r in &snapshot.product_types {
+        simple_row(
+            state,
+            Kind::ProductType,
+            version(r.id, r.last_updated.as_deref()),
+            &[
+                ("name", r.name.as_deref()),
+                ("typeXref", r.type_xref.as_deref()),
+            ],
+        );
+    }
+    for r in &snapshot.agreement_types {
+        simple_row(
+            state,
+            Kind::AgreementType,
+            version(r.id, r.last_updated.as_deref()),
+            &[
+                ("name", r.name.as_deref()),
+                ("employeeCompRate", r.employee_comp_rate.as_deref()),
+                (
+                    "employeeCompNotExceed",
+                    r.employee_comp_not_exceed.as_deref(),
+                ),
+                ("invoicingCycle", r.invoicing_cycle.as_deref()),
+                ("billTime", r.bill_time.as_deref()),
+                ("billExpenses", r.bill_expenses.as_deref()),
+                ("billProducts", r.bill_products.as_deref()),
+            ],
+        );
+    }
+    for r in &snapshot.units_of_measure {
+        let row = version(r.id, r.last_updated.as_deref());
+        simple_row(
+            state,
+            Kind::UnitOfMeasure,
+            row,
+            &[("name", r.name.as_deref())],
+        );
+    }
+    for r in &snapshot.categories {
+        let row = version(r.id, r.last_updated.as_deref());
+        simple_row(state, Kind::Category, row, &[("name", r.name.as_deref())]);
+    }
+    for r in &snapshot.management_it_solutions {
+        simple_row(
+            state,
+            Kind::ManagementItSolution,
+            version(r.id, r.last_updated.as_deref()),
+            &[
+                ("name", r.name.as_deref()),
+                (
+                    "managementItSolutionType",
+                    r.management_it_solution_type.as_deref(),
+                ),
+                (
+                    "managementSolutionName",
+                    r.management_solution_name.as_deref(),
+                ),
+            ],
+        );
+    }
+    for r in &snapshot.managed_devices_integrations {
+        simple_row(
+            state,
+            Kind::ManagedDevicesIntegration,
+            version(r.id, r.last_updated.as_deref()),
+            &[
+                ("name", r.name.as_deref()),
+                ("solution", r.solution.as_deref()),
+                ("loginBy", r.login_by.as_deref()),
+                ("defaultBillingLevel", r.default_billing_level.as_deref()),
+            ],
+        );
+    }
     integrations(snapshot, state);
     for record in &snapshot.subcategories {
-        let (Some(sub), Some(category)) = (text(record, "name"), text(record, "category/name"))
+        let (Some(sub), Some(category)) = (record.name.as_deref(), record.category_name.as_deref())
         else {
             continue;
         };
-        let o = object(Key::subcategory(category, sub), record)
+        let o = object_of!(Key::subcategory(category, sub), record)
             .with("name", Value::Name(sub.trim().to_owned()))
             .with("category", Value::Name(category.trim().to_owned()));
         state.insert(o);
     }
     for record in &snapshot.api_members {
-        let Some(identifier) = text(record, "identifier") else {
+        let Some(identifier) = record.identifier.as_deref() else {
             continue;
         };
-        let o = object(Key::named(Kind::ApiMember, identifier), record)
+        let o = object_of!(Key::named(Kind::ApiMember, identifier), record)
             .with("identifier", Value::Name(identifier.trim().to_owned()))
-            .with_opt("name", text_value(text(record, "name")))
-            .with_opt("securityRole", name(text(record, "securityRole/name")))
-            .with_opt("emailAddress", text_value(text(record, "emailAddress")));
+            .with_opt("name", text_value(record.name.as_deref()))
+            .with_opt("securityRole", name(record.security_role_name.as_deref()))
+            .with_opt("emailAddress", text_value(record.email_address.as_deref()));
         state.insert(o);
     }
 }
@@ -168,19 +202,19 @@ fn setup_rows(snapshot: &Snapshot, state: &mut State) {
 fn integrations(snapshot: &Snapshot, state: &mut State) {
     for record in &snapshot.managed_devices_integrations {
         // A URL is text, not a name: compare it exactly.
-        let Some(row_name) = text(record, "name") else {
+        let Some(row_name) = record.name.as_deref() else {
             continue;
         };
         if let (Some(url), Some(o)) = (
-            text(record, "portalUrl"),
+            record.portal_url.as_deref(),
             state
                 .objects
                 .get_mut(&Key::named(Kind::ManagedDevicesIntegration, row_name)),
         ) {
             o.fields
-                .insert("portalUrl".to_owned(), Value::Text(url.trim().to_owned()));
+                .set("portalUrl", Value::Text(url.trim().to_owned()));
         }
-        let Some(integration_id) = id(record) else {
+        let Some(integration_id) = record.id else {
             continue;
         };
         for xref in snapshot
@@ -189,14 +223,13 @@ fn integrations(snapshot: &Snapshot, state: &mut State) {
             .into_iter()
             .flatten()
         {
-            let Some(vendor_type) = text(xref, "vendorType") else {
+            let Some(vendor_type) = xref.vendor_type.as_deref() else {
                 continue;
             };
-            let mut o = object(Key::cross_reference(row_name, vendor_type), xref);
-            o = o
+            let o = object_of!(Key::cross_reference(row_name, vendor_type), xref)
                 .with("vendorType", Value::Text(vendor_type.trim().to_owned()))
-                .with_opt("product", name(text(xref, "product/identifier")))
-                .with_opt("agreementType", name(text(xref, "agreementType/name")));
+                .with_opt("product", name(xref.product_identifier.as_deref()))
+                .with_opt("agreementType", name(xref.agreement_type_name.as_deref()));
             state.insert(o);
         }
     }
@@ -205,31 +238,39 @@ fn integrations(snapshot: &Snapshot, state: &mut State) {
 fn catalog(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
     let product_type = fold_name(&config.integration.item.product_type);
     for record in &snapshot.catalog {
-        let Some(identifier) = text(record, "identifier") else {
+        let Some(identifier) = record.identifier.as_deref() else {
             continue;
         };
-        let mut o = object(Key::catalog_item(identifier), record)
+        let mut o = object_of!(Key::catalog_item(identifier), record)
             .with("identifier", Value::Name(identifier.trim().to_owned()))
-            .with_opt("description", text_value(text(record, "description")))
+            .with_opt("description", text_value(record.description.as_deref()))
             .with_opt(
                 "customerDescription",
-                text_value(text(record, "customerDescription")),
+                text_value(record.customer_description.as_deref()),
             )
-            .with_opt("cost", money(record, "cost"))
-            .with_opt("price", money(record, "price"))
-            .with_opt("type", name(text(record, "type/name")))
-            .with_opt("category", name(text(record, "category/name")))
-            .with_opt("subcategory", name(text(record, "subcategory/name")))
-            .with_opt("unitOfMeasure", name(text(record, "unitOfMeasure/name")))
+            .with_opt("cost", money(record.cost.as_ref()))
+            .with_opt("price", money(record.price.as_ref()))
+            .with_opt("type", name(record.type_name.as_deref()))
+            .with_opt("category", name(record.category_name.as_deref()))
+            .with_opt("subcategory", name(record.subcategory_name.as_deref()))
+            .with_opt(
+                "unitOfMeasure",
+                name(record.unit_of_measure_name.as_deref()),
+            )
             .with(
                 "recurringFlag",
-                flag(record, "recurringFlag").unwrap_or(Value::Bool(false)),
+                Value::Bool(record.recurring_flag.unwrap_or(false)),
             )
-            .with_opt("taxableFlag", flag(record, "taxableFlag"));
-        o.owned = text(record, "type/name").is_some_and(|t| fold_name(t) == product_type);
+            .with_opt("taxableFlag", record.taxable_flag.map(Value::Bool));
+        o.owned = record
+            .type_name
+            .as_deref()
+            .is_some_and(|t| fold_name(t) == product_type);
         check_amounts(
-            record,
-            &[("cost", Amount::Money), ("price", Amount::Money)],
+            &[
+                ("cost", Bounds::Money, record.cost.as_ref()),
+                ("price", Bounds::Money, record.price.as_ref()),
+            ],
             (None, &format!("catalog item `{identifier}`")),
             &mut out.findings,
         );
@@ -241,7 +282,7 @@ fn catalog(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
 
 /// Which bounds a live amount is held to (`model::input`).
 #[derive(Clone, Copy)]
-enum Amount {
+enum Bounds {
     Quantity,
     Money,
 }
@@ -250,18 +291,17 @@ enum Amount {
 /// object: a plan or reconciliation on it would bill nonsense (issue 11: a count of 7 × 10^28 made
 /// `plan` panic). The value stays in the state, so the plan shows it; arithmetic on it saturates.
 fn check_amounts(
-    record: &Json,
-    fields: &[(&str, Amount)],
+    fields: &[(&str, Bounds, Option<&Amount>)],
     (account, what): (Option<&str>, &str),
     findings: &mut Vec<Finding>,
 ) {
-    for &(name, amount) in fields {
-        let Some(raw) = field(record, name) else {
+    for &(name, bounds, raw) in fields {
+        let Some(raw) = raw else {
             continue;
         };
-        let rule = match amount {
-            Amount::Quantity => typed::<Quantity>(record, name).map(input::quantity_out_of_bounds),
-            Amount::Money => typed::<Money>(record, name).map(input::money_out_of_bounds),
+        let rule = match bounds {
+            Bounds::Quantity => raw.quantity().map(input::quantity_out_of_bounds),
+            Bounds::Money => raw.money().map(input::money_out_of_bounds),
         };
         let rule = match rule {
             Some(None) => continue,
@@ -337,16 +377,25 @@ fn check_cross_references(
     let solution = fold_name(&config.integration.item.name);
     let mut mapped: HashSet<String> = HashSet::new();
     for mdi in &snapshot.managed_devices_integrations {
-        if text(mdi, "solution").is_none_or(|s| fold_name(s) != solution) {
+        if mdi
+            .solution
+            .as_deref()
+            .is_none_or(|s| fold_name(s) != solution)
+        {
             continue;
         }
-        for xref in id(mdi)
+        for xref in mdi
+            .id
             .and_then(|i| snapshot.cross_references.get(&i))
             .into_iter()
             .flatten()
         {
-            mapped.extend(text(xref, "vendorType").map(fold_name));
-            mapped.extend(text(xref, "product/identifier").map(|p| fold_name(vendor_type_of(p))));
+            mapped.extend(xref.vendor_type.as_deref().map(fold_name));
+            mapped.extend(
+                xref.product_identifier
+                    .as_deref()
+                    .map(|p| fold_name(vendor_type_of(p))),
+            );
         }
     }
     for setup in &config.setup.managed_devices_integrations {
@@ -414,70 +463,41 @@ fn vendor_type_of(identifier: &str) -> &str {
         .map_or(identifier, |(sku, _)| sku)
 }
 
-/// The snapshot's companies, links, contacts and agreements keyed for lookup, built once per
-/// projection so that matching N desired companies costs O(N), not O(N²) scans (issue 7: at 5,000
-/// companies the scans took most of a plan's 13 s of CPU). Each map keeps the first record in
-/// snapshot order, which is what the scans it replaces found.
+/// The snapshot's companies (through the one [`CompanyMatcher`]), contacts and agreements keyed
+/// for lookup, built once per projection so that matching N desired companies costs O(N), not
+/// O(N²) scans (issue 7: at 5,000 companies the scans took most of a plan's 13 s of CPU). Each
+/// list keeps snapshot order, which is what the scans it replaces found.
 struct CompanyIndex<'a> {
-    /// Account → the first live company with a link to it under the integration's solution, and
-    /// that company's first such link.
-    /// Keyed by the account as [`AccountId`] reads it (NFKC, without invisible characters,
-    /// case-insensitive), so a Manage ID typed with full-width digits still finds its account.
-    linked: HashMap<AccountId, (&'a Json, &'a Json)>,
-    /// Folded identifier → the first live company with it.
-    by_identifier: HashMap<String, &'a Json>,
+    /// Which company each desired account is.
+    matcher: CompanyMatcher<'a>,
     /// Company id → its contacts.
-    contacts: HashMap<Option<i64>, Vec<&'a Json>>,
+    contacts: HashMap<Option<i64>, Vec<&'a ContactRecord>>,
     /// Company id → its agreements.
-    agreements: HashMap<Option<i64>, Vec<&'a Json>>,
+    agreements: HashMap<Option<i64>, Vec<&'a AgreementRecord>>,
 }
 
 impl<'a> CompanyIndex<'a> {
     fn new(config: &Config, snapshot: &'a Snapshot) -> CompanyIndex<'a> {
-        let solution = fold_name(&config.integration.item.name);
         let mut index = CompanyIndex {
-            linked: HashMap::new(),
-            by_identifier: HashMap::new(),
+            matcher: CompanyMatcher::new(
+                &config.integration.item.name,
+                &snapshot.companies,
+                &snapshot.links,
+            ),
             contacts: HashMap::new(),
             agreements: HashMap::new(),
         };
-        let live = snapshot.companies.iter().filter(|c| {
-            !field(c, "deletedFlag")
-                .and_then(Json::as_bool)
-                .unwrap_or(false)
-        });
-        for company in live {
-            let links = id(company).and_then(|i| snapshot.links.get(&i));
-            for link in links.into_iter().flatten() {
-                if let Some(account) = text(link, "groupIdentifier")
-                    && text(link, "managementSolution/name")
-                        .is_some_and(|s| fold_name(s) == solution)
-                {
-                    index
-                        .linked
-                        .entry(AccountId::new(account))
-                        .or_insert((company, link));
-                }
-            }
-            if let Some(identifier) = text(company, "identifier") {
-                index
-                    .by_identifier
-                    .entry(fold_name(identifier))
-                    .or_insert(company);
-            }
-        }
-        let company_of = |record: &Json| field(record, "company/id").and_then(Json::as_i64);
         for contact in &snapshot.contacts {
             index
                 .contacts
-                .entry(company_of(contact))
+                .entry(contact.company_id)
                 .or_default()
                 .push(contact);
         }
         for agreement in &snapshot.agreements {
             index
                 .agreements
-                .entry(company_of(agreement))
+                .entry(agreement.company_id)
                 .or_default()
                 .push(agreement);
         }
@@ -490,51 +510,60 @@ fn companies(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
     for placed in &config.companies {
         let c = &placed.item;
         let account_id = c.account_id();
-        let account = account_id.as_str();
-        let linked = index.linked.get(&account_id).copied();
-        if let Some((company, link)) = linked {
-            look_alike_link(account, company, link, &mut out.findings);
+        let found = index.matcher.find(&account_id, &c.identifier);
+        if let Some(link) = found.and_then(|m| m.link) {
+            let company = found.map(|m| m.company);
+            look_alike_link(account_id.as_str(), company, link, &mut out.findings);
+            linked_company(&account_id, c, company, link, out);
         }
-        let by_identifier = || index.by_identifier.get(&fold_name(&c.identifier)).copied();
-        let company = match linked {
-            Some((company, link)) => {
-                out.state.insert(
-                    object(Key::company_link(&account_id), link)
-                        .with("groupIdentifier", Value::Text(account.to_owned()))
-                        .with_opt(
-                            "managementSolution",
-                            name(text(link, "managementSolution/name")),
-                        ),
-                );
-                if text(company, "identifier")
-                    .is_some_and(|i| fold_name(i) != fold_name(&c.identifier))
-                {
-                    out.findings.push(Finding {
-                        blocking: false,
-                        account: Some(account.to_owned()),
-                        message: format!(
-                            "account {account} is linked to company `{}`, not `{}`; the link wins and the identifier is left as it is",
-                            text(company, "identifier").unwrap_or_default(),
-                            c.identifier.value
-                        ),
-                        fix: format!("write `identifier: {}` to silence this note", text(company, "identifier").unwrap_or_default()),
-                    });
-                }
-                Some(company)
-            }
-            None => by_identifier(),
-        };
-        match company {
-            Some(company) => company_children(config, placed, company, snapshot, &index, out),
+        match found {
+            Some(m) => company_children(config, placed, m.company, snapshot, &index, out),
             None => unmatched(placed, snapshot, out),
         }
     }
 }
 
+/// A company found by its link: the link's object, and a note when its identifier differs.
+fn linked_company(
+    account: &AccountId,
+    c: &crate::config::model::Company,
+    company: Option<&CompanyRecord>,
+    link: &LinkRecord,
+    out: &mut Projection,
+) {
+    out.state.insert(
+        object_of!(Key::company_link(account), link)
+            .with("groupIdentifier", Value::Text(account.to_string()))
+            .with_opt(
+                "managementSolution",
+                name(link.management_solution_name.as_deref()),
+            ),
+    );
+    let Some(identifier) = company.and_then(|c| c.identifier.as_deref()) else {
+        return;
+    };
+    if fold_name(identifier) != fold_name(&c.identifier) {
+        out.findings.push(Finding {
+            blocking: false,
+            account: Some(account.to_string()),
+            message: format!(
+                "account {account} is linked to company `{identifier}`, not `{}`; the link wins and the identifier is left as it is",
+                c.identifier.value
+            ),
+            fix: format!("write `identifier: {identifier}` to silence this note"),
+        });
+    }
+}
+
 /// A Manage ID in ConnectWise that reads as the account only once normalised: matched, and
 /// worth fixing at the source, since the vendor's own sync compares it as written.
-fn look_alike_link(account: &str, company: &Json, link: &Json, findings: &mut Vec<Finding>) {
-    let Some(written) = text(link, "groupIdentifier") else {
+fn look_alike_link(
+    account: &str,
+    company: Option<&CompanyRecord>,
+    link: &LinkRecord,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(written) = link.group_identifier.as_deref() else {
         return;
     };
     // Differences of case are not look-alikes: the account is the same (see `AccountId`).
@@ -546,7 +575,7 @@ fn look_alike_link(account: &str, company: &Json, link: &Json, findings: &mut Ve
         account: Some(account.to_owned()),
         message: format!(
             "company `{}` is linked to account {account} by the Manage ID `{}`, written with look-alike or invisible characters; cwrecon reads it as {account}",
-            text(company, "identifier").unwrap_or_default(),
+            company.and_then(|c| c.identifier.as_deref()).unwrap_or_default(),
             visible(written)
         ),
         fix: format!("retype the Manage ID as {account} in ConnectWise (Company > Management), or the vendor's sync may not find it"),
@@ -570,10 +599,11 @@ fn unmatched(
         return;
     }
     let deleted = snapshot.companies.iter().find(|company| {
-        field(company, "deletedFlag")
-            .and_then(Json::as_bool)
-            .unwrap_or(false)
-            && text(company, "identifier").is_some_and(|i| fold_name(i) == fold_name(&c.identifier))
+        company.is_deleted()
+            && company
+                .identifier
+                .as_deref()
+                .is_some_and(|i| fold_name(i) == fold_name(&c.identifier))
     });
     if deleted.is_some() {
         out.findings.push(Finding {
@@ -599,7 +629,7 @@ fn unmatched(
 fn company_children(
     config: &Config,
     placed: &crate::config::Placed<crate::config::model::Company>,
-    company: &Json,
+    company: &CompanyRecord,
     snapshot: &Snapshot,
     index: &CompanyIndex<'_>,
     out: &mut Projection,
@@ -607,20 +637,24 @@ fn company_children(
     let c = &placed.item;
     let account_id = c.account_id();
     let account = account_id.as_str();
-    let company_id = id(company);
-    let mut company_object = object(Key::company(&account_id), company);
+    let company_id = company.id;
+    let mut company_object = object_of!(Key::company(&account_id), company);
     company_object.owned = false; // companies are never removed
     out.state.insert(company_object);
 
-    let contacts: &[&Json] = index.contacts.get(&company_id).map_or(&[], Vec::as_slice);
+    let contacts: &[&ContactRecord] = index.contacts.get(&company_id).map_or(&[], Vec::as_slice);
+    let identifier = company.identifier.as_deref().unwrap_or_default();
     if let Some(wanted) = &c.contact {
+        let same = |have: &Option<Box<str>>, want: &str| {
+            have.as_deref()
+                .is_some_and(|h| fold_name(h) == fold_name(want))
+        };
         let found = contacts.iter().find(|k| {
-            text(k, "firstName").is_some_and(|f| fold_name(f) == fold_name(&wanted.first_name))
-                && text(k, "lastName").is_some_and(|l| fold_name(l) == fold_name(&wanted.last_name))
+            same(&k.first_name, &wanted.first_name) && same(&k.last_name, &wanted.last_name)
         });
         if let Some(k) = found {
             out.state.insert(
-                object(Key::contact(&account_id), k)
+                object_of!(Key::contact(&account_id), k)
                     .with(
                         "firstName",
                         Value::Text(wanted.first_name.trim().to_owned()),
@@ -628,9 +662,9 @@ fn company_children(
                     .with("lastName", Value::Text(wanted.last_name.trim().to_owned())),
             );
         }
-    } else if let Some(contact) = field(company, "defaultContact/id")
-        .and_then(Json::as_i64)
-        .or_else(|| contacts.first().and_then(|k| id(k)))
+    } else if let Some(contact) = company
+        .default_contact_id
+        .or_else(|| contacts.first().and_then(|k| k.id))
     {
         // No contact configured: the company's own (default, else first) serves the agreement.
         let mut o = Object::new(Key::contact(&account_id));
@@ -641,8 +675,7 @@ fn company_children(
             blocking: true,
             account: Some(account.to_owned()),
             message: format!(
-                "company `{}` has no contact, and ConnectWise needs one for the agreement",
-                text(company, "identifier").unwrap_or_default()
+                "company `{identifier}` has no contact, and ConnectWise needs one for the agreement"
             ),
             fix: "add a `contact:` (first_name, last_name) to the company in the configuration"
                 .to_owned(),
@@ -652,7 +685,6 @@ fn company_children(
         .agreements
         .get(&company_id)
         .map_or(&[][..], Vec::as_slice);
-    let identifier = text(company, "identifier").unwrap_or_default();
     agreements(
         config,
         (&account_id, identifier),
@@ -669,13 +701,13 @@ fn company_children(
 fn duplicate_agreement(
     (account, identifier): (&AccountId, &str),
     key: &Key,
-    agreement: &Json,
+    agreement: &AgreementRecord,
     owned: bool,
     out: &mut Projection,
 ) -> Option<String> {
     let first = out.state.get(key)?.id;
     let name = key.name().unwrap_or_default();
-    let this = id(agreement);
+    let this = agreement.id;
     let shown = |id: Option<i64>| id.map_or_else(|| "?".to_owned(), |i| i.to_string());
     out.findings.push(Finding {
         blocking: owned,
@@ -698,17 +730,17 @@ fn duplicate_agreement(
 fn agreements(
     config: &Config,
     (account, identifier): (&AccountId, &str),
-    company_agreements: &[&Json],
+    company_agreements: &[&AgreementRecord],
     snapshot: &Snapshot,
     out: &mut Projection,
 ) {
     let owned_type = fold_name(&config.integration.item.agreement_type);
     // The lowest id is the one managed when names repeat, whatever order the list came in.
     let mut company_agreements = company_agreements.to_vec();
-    company_agreements.sort_by_key(|a| id(a));
+    company_agreements.sort_by_key(|a| a.id);
     for agreement in company_agreements {
         let (Some(found_name), Some(agreement_type)) =
-            (text(agreement, "name"), text(agreement, "type/name"))
+            (agreement.name.as_deref(), agreement.type_name.as_deref())
         else {
             continue;
         };
@@ -720,53 +752,71 @@ fn agreements(
             owned = false;
         }
         let key = Key::agreement(account, agreement_type, agreement_name);
-        let mut o = object(key, agreement)
+        let mut o = object_of!(key, agreement)
             .with("name", Value::Text(found_name.trim().to_owned()))
             .with("type", Value::Name(agreement_type.trim().to_owned()))
-            .with_opt("startDate", date(agreement, "startDate"))
-            .with_opt("billingCycle", name(text(agreement, "billingCycle/name")));
+            .with_opt("startDate", date(agreement.start_date.as_deref()))
+            .with_opt(
+                "billingCycle",
+                name(agreement.billing_cycle_name.as_deref()),
+            );
         o.owned = owned;
         out.state.insert(o);
-        for addition in id(agreement)
-            .and_then(|i| snapshot.additions.get(&i))
-            .into_iter()
-            .flatten()
-        {
-            // A cancelled addition is billing history, not a line to manage.
-            if field(addition, "cancelledDate").is_some() {
-                continue;
-            }
-            let Some(product) = text(addition, "product/identifier") else {
-                continue;
-            };
-            let key = Key::addition(account, agreement_type, agreement_name, product);
-            if out.state.get(&key).is_some() {
-                out.findings.push(Finding {
+        let additions = agreement.id.and_then(|i| snapshot.additions.get(&i));
+        project_additions(
+            (account, agreement_type, agreement_name),
+            additions.map_or(&[][..], Vec::as_slice),
+            owned,
+            out,
+        );
+    }
+}
+
+/// An agreement's active additions, keyed by product.
+fn project_additions(
+    (account, agreement_type, agreement_name): (&AccountId, &str, &str),
+    additions: &[AdditionRecord],
+    owned: bool,
+    out: &mut Projection,
+) {
+    for addition in additions {
+        // A cancelled addition is billing history, not a line to manage.
+        if addition.cancelled_date.is_some() {
+            continue;
+        }
+        let Some(product) = addition.product_identifier.as_deref() else {
+            continue;
+        };
+        let key = Key::addition(account, agreement_type, agreement_name, product);
+        if out.state.get(&key).is_some() {
+            out.findings.push(Finding {
                     blocking: false,
                     account: Some(account.to_string()),
                     message: format!("agreement `{agreement_name}` has more than one active addition for `{product}`; cwrecon manages the first"),
                     fix: "cancel the extra addition in ConnectWise".to_owned(),
                 });
-                continue;
-            }
-            let what = format!("addition `{product}` on agreement `{agreement_name}`");
-            check_amounts(
-                addition,
-                &[("quantity", Amount::Quantity), ("unitPrice", Amount::Money)],
-                (Some(account.as_str()), &what),
-                &mut out.findings,
-            );
-            let mut o = object(key, addition)
-                .with("product", Value::Name(product.trim().to_owned()))
-                .with(
-                    "quantity",
-                    quantity(addition, "quantity").unwrap_or(Value::Quantity(Quantity::default())),
-                )
-                .with_opt("unitPrice", money(addition, "unitPrice"))
-                .with_opt("billCustomer", name(text(addition, "billCustomer")));
-            o.owned = owned;
-            out.state.insert(o);
+            continue;
         }
+        let what = format!("addition `{product}` on agreement `{agreement_name}`");
+        check_amounts(
+            &[
+                ("quantity", Bounds::Quantity, addition.quantity.as_ref()),
+                ("unitPrice", Bounds::Money, addition.unit_price.as_ref()),
+            ],
+            (Some(account.as_str()), &what),
+            &mut out.findings,
+        );
+        let mut o = object_of!(key, addition)
+            .with("product", Value::Name(product.trim().to_owned()))
+            .with(
+                "quantity",
+                quantity(addition.quantity.as_ref())
+                    .unwrap_or(Value::Quantity(Quantity::default())),
+            )
+            .with_opt("unitPrice", money(addition.unit_price.as_ref()))
+            .with_opt("billCustomer", name(addition.bill_customer.as_deref()));
+        o.owned = owned;
+        out.state.insert(o);
     }
 }
 

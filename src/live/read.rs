@@ -12,33 +12,41 @@
 //! linked to the account under another identifier must be found rather than duplicated. That
 //! safety read is the one cost that grows with the tenant, and only when a create is planned.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 
-use serde_json::Value as Json;
-
-use super::snapshot::{Snapshot, field, id, text};
+use super::matcher::{CompanyMatcher, is_solution_link};
+use super::records::{
+    AdditionRecord, AgreementRecord, AgreementTypeRecord, ApiMemberRecord, CatalogRecord,
+    CategoryRecord, CompanyRecord, CompanyStatusRecord, CompanyTypeRecord, ContactRecord,
+    CountryRecord, CrossReferenceRecord, LinkRecord, ManagedDevicesIntegrationRecord,
+    ManagementItSolutionRecord, ProductTypeRecord, Record, SubCategoryRecord, UnitOfMeasureRecord,
+};
+use super::snapshot::Snapshot;
 use crate::config::Config;
-use crate::model::{AccountId, fold_name};
+use crate::model::fold_name;
 
 /// Longest `conditions` value sent; ConnectWise URLs fail beyond about 2,000 characters
 /// (API-NOTES.md §1.6), and the rest of the URL needs room.
 pub const MAX_CONDITIONS: usize = 1_500;
 
-/// A list request's narrowing.
+/// A list request's narrowing; the `fields` sent are the record's table's.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListQuery {
     /// `conditions`, when narrowed.
     pub conditions: Option<String>,
-    /// `fields`, when narrowed.
-    pub fields: Option<String>,
 }
 
 impl ListQuery {
-    fn new(conditions: Option<String>, fields: &str) -> ListQuery {
+    /// Every record.
+    pub fn all() -> ListQuery {
+        ListQuery { conditions: None }
+    }
+
+    /// The records matching `conditions`.
+    pub fn with(conditions: String) -> ListQuery {
         ListQuery {
-            conditions,
-            fields: Some(fields.to_owned()),
+            conditions: Some(conditions),
         }
     }
 }
@@ -54,26 +62,22 @@ pub struct ReadError {
     pub source: Box<dyn std::error::Error + Send + Sync>,
 }
 
-/// Where records come from: the ConnectWise client, or anything that answers like it.
+/// Where records come from: the ConnectWise client, or anything that answers like it. Records are
+/// typed at this boundary: a source decodes each page as it arrives and keeps no JSON.
 pub trait Source: Sync {
-    /// Every record of a list (all pages), narrowed by `query`. `kind` names the request in counts.
-    fn list(
+    /// Every record of `R`'s collection (all pages), narrowed by `query`.
+    fn list<R: Record>(
         &self,
-        kind: &'static str,
-        path: &str,
         query: ListQuery,
-    ) -> impl Future<Output = Result<Vec<Json>, ReadError>> + Send;
+    ) -> impl Future<Output = Result<Vec<R>, ReadError>> + Send;
 
-    /// The same child list for many parents: `path` holds `{parentId}`; `resource_type` names it in
-    /// a bundle. Returns the records by parent id.
-    fn list_children(
+    /// The same child list of `R` for many parents (their ids fill the table's `{parentId}`).
+    /// Returns the records by parent id.
+    fn list_children<R: Record>(
         &self,
-        kind: &'static str,
-        resource_type: &'static str,
-        path: &str,
         parents: &[i64],
         query: ListQuery,
-    ) -> impl Future<Output = Result<BTreeMap<i64, Vec<Json>>, ReadError>> + Send;
+    ) -> impl Future<Output = Result<BTreeMap<i64, Vec<R>>, ReadError>> + Send;
 }
 
 /// A conditions string literal: double-quoted, with `\` and `"` escaped (the client's rule).
@@ -113,52 +117,155 @@ fn id_clauses(field: &str, ids: &[i64], prefix: &str) -> Vec<String> {
     packed_clauses(field, ids.iter().map(ToString::to_string), prefix)
 }
 
-const CATALOG_FIELDS: &str = "id,identifier,description,customerDescription,cost,price,type,category,subcategory,unitOfMeasure,recurringFlag,taxableFlag,_info/lastUpdated";
-const COMPANY_FIELDS: &str = "id,identifier,name,deletedFlag,defaultContact,_info/lastUpdated";
-const AGREEMENT_FIELDS: &str =
-    "id,name,type,company,startDate,billingCycle,cancelledFlag,_info/lastUpdated";
-const ADDITION_FIELDS: &str =
-    "id,product,quantity,unitPrice,billCustomer,cancelledDate,agreementId,_info/lastUpdated";
-const LINK_FIELDS: &str = "id,groupIdentifier,managementSolution,company,_info/lastUpdated";
-
 /// The records of every clause, in clause order. The clauses are independent, so they are asked
 /// all at once: the client's concurrency bound and rate limiter pace them (issue 7: one after
 /// another, 46 clauses at 5,000 companies cost 46 round trips of the dependency chain).
-async fn concat<S: Source>(
+async fn concat<S: Source, R: Record>(
     source: &S,
-    kind: &'static str,
-    path: &str,
     clauses: Vec<String>,
-    fields: &str,
-) -> Result<Vec<Json>, ReadError> {
+) -> Result<Vec<R>, ReadError> {
     let lists = futures_util::future::try_join_all(
         clauses
             .into_iter()
-            .map(|clause| source.list(kind, path, ListQuery::new(Some(clause), fields))),
+            .map(|clause| source.list::<R>(ListQuery::with(clause))),
     )
     .await?;
     Ok(lists.into_iter().flatten().collect())
 }
 
 /// Read everything a plan of `config` needs.
+///
+/// Three chains run at once, and no read waits for one it does not depend on (issue 13): the
+/// setup tables (then the cross-references of the integrations they list), the catalog (owned
+/// items, then desired identifiers held by other items), and the companies (by identifier and the
+/// owned agreements; then the companies only those agreements name, every live one's links, the
+/// link scan when a create is planned, and the contacts and additions of the companies that
+/// matter). Each chain sends exactly the requests it sent when they ran in stages.
 pub async fn read_snapshot<S: Source>(source: &S, config: &Config) -> Result<Snapshot, ReadError> {
-    let (setup, (catalog, companies, agreements)) =
-        tokio::try_join!(read_setup(source), read_owned(source, config))?;
-    let mut snapshot = Snapshot {
+    let (setup, catalog, companies) = tokio::try_join!(
+        read_setup_and_cross_references(source),
+        read_catalog(source, config),
+        read_companies(source, config),
+    )?;
+    Ok(Snapshot {
         catalog,
+        ..companies.into_snapshot(setup)
+    })
+}
+
+/// The setup tables, then the cross-references of the Managed Devices Integrations they list.
+async fn read_setup_and_cross_references<S: Source>(source: &S) -> Result<Snapshot, ReadError> {
+    let mut setup = read_setup(source).await?;
+    let integration_ids = ids(&setup.managed_devices_integrations);
+    setup.cross_references = source
+        .list_children::<CrossReferenceRecord>(&integration_ids, ListQuery::all())
+        .await?;
+    Ok(setup)
+}
+
+/// What the companies chain reads.
+#[derive(Default)]
+#[expect(
+    clippy::struct_field_names,
+    reason = "the fields are the snapshot's, named alike"
+)]
+struct Companies {
+    companies: Vec<CompanyRecord>,
+    links: BTreeMap<i64, Vec<LinkRecord>>,
+    agreements: Vec<AgreementRecord>,
+    contacts: Vec<ContactRecord>,
+    additions: BTreeMap<i64, Vec<AdditionRecord>>,
+    company_statuses: Vec<CompanyStatusRecord>,
+    company_types: Vec<CompanyTypeRecord>,
+    countries: Vec<CountryRecord>,
+}
+
+impl Companies {
+    fn into_snapshot(self, setup: Snapshot) -> Snapshot {
+        Snapshot {
+            companies: self.companies,
+            links: self.links,
+            agreements: self.agreements,
+            contacts: self.contacts,
+            additions: self.additions,
+            company_statuses: self.company_statuses,
+            company_types: self.company_types,
+            countries: self.countries,
+            ..setup
+        }
+    }
+}
+
+/// The companies chain: see [`read_snapshot`].
+async fn read_companies<S: Source>(source: &S, config: &Config) -> Result<Companies, ReadError> {
+    let identifiers: Vec<String> = config
+        .companies
+        .iter()
+        .map(|c| c.item.identifier.trim().to_owned())
+        .collect();
+    let owned_agreements = format!(
+        "type/name = {}",
+        quote(&config.integration.item.agreement_type)
+    );
+    let (mut companies, agreements) = tokio::try_join!(
+        // Deleted companies are asked for too: one holding a desired identifier blocks its create.
+        concat::<S, CompanyRecord>(
+            source,
+            in_clauses(
+                "identifier",
+                &identifiers,
+                "(deletedFlag = true or deletedFlag = false) and "
+            ),
+        ),
+        source.list::<AgreementRecord>(ListQuery::with(owned_agreements)),
+    )?;
+    // Companies holding owned agreements may be linked under another identifier.
+    let known: BTreeSet<i64> = ids(&companies).into_iter().collect();
+    let mut extra: Vec<i64> = agreements
+        .iter()
+        .filter_map(|a| a.company_id)
+        .filter(|c| !known.contains(c))
+        .collect();
+    extra.sort_unstable();
+    extra.dedup();
+    companies.extend(concat::<S, CompanyRecord>(source, id_clauses("id", &extra, "")).await?);
+    // One read of every live company's links, so they share bundles.
+    let live_ids: Vec<i64> = companies
+        .iter()
+        .filter(|c| !c.is_deleted())
+        .filter_map(|c| c.id)
+        .collect();
+    let links = source
+        .list_children::<LinkRecord>(&live_ids, ListQuery::all())
+        .await?;
+    let mut read = Companies {
         companies,
+        links,
         agreements,
-        ..setup
+        ..Companies::default()
     };
-    companies_and_children(source, config, &mut snapshot).await?;
-    Ok(snapshot)
+    if needs_link_scan(config, &read.companies, &read.links) {
+        read_for_creates(source, &mut read).await?;
+    }
+    let relevant = relevant_companies(config, &read.companies, &read.links);
+    let relevant_list: Vec<i64> = relevant.iter().copied().collect();
+    let agreement_ids: Vec<i64> = read
+        .agreements
+        .iter()
+        .filter(|a| a.company_id.is_some_and(|c| relevant.contains(&c)))
+        .filter_map(|a| a.id)
+        .collect();
+    let (contacts, additions) = tokio::try_join!(
+        concat::<S, ContactRecord>(source, id_clauses("company/id", &relevant_list, "")),
+        source.list_children(&agreement_ids, ListQuery::all()),
+    )?;
+    read.contacts = contacts;
+    read.additions = additions;
+    Ok(read)
 }
 
 /// Every setup table: small lists, one request each, all at once.
 async fn read_setup<S: Source>(source: &S) -> Result<Snapshot, ReadError> {
-    let all =
-        |kind, path, fields: &'static str| source.list(kind, path, ListQuery::new(None, fields));
-    let agreement_type_fields = "id,name,employeeCompRate,employeeCompNotExceed,invoicingCycle,billTime,billExpenses,billProducts,_info/lastUpdated";
     let (
         product_types,
         agreement_types,
@@ -169,46 +276,14 @@ async fn read_setup<S: Source>(source: &S) -> Result<Snapshot, ReadError> {
         integrations,
         api_members,
     ) = tokio::try_join!(
-        all(
-            "productTypes",
-            "/procurement/types",
-            "id,name,typeXref,_info/lastUpdated"
-        ),
-        all(
-            "agreementTypes",
-            "/finance/agreements/types",
-            agreement_type_fields
-        ),
-        all(
-            "unitsOfMeasure",
-            "/procurement/unitOfMeasures",
-            "id,name,_info/lastUpdated"
-        ),
-        all(
-            "categories",
-            "/procurement/categories",
-            "id,name,_info/lastUpdated"
-        ),
-        all(
-            "subcategories",
-            "/procurement/subcategories/",
-            "id,name,category,_info/lastUpdated"
-        ),
-        all(
-            "managementItSolutions",
-            "/company/managementItSolutions",
-            "id,name,managementItSolutionType,managementSolutionName,_info/lastUpdated"
-        ),
-        all(
-            "managedDevicesIntegrations",
-            "/company/managedDevicesIntegrations",
-            "id,name,solution,loginBy,defaultBillingLevel,portalUrl,_info/lastUpdated"
-        ),
-        all(
-            "apiMembers",
-            "/system/apiMembers",
-            "id,identifier,name,securityRole,emailAddress,_info/lastUpdated"
-        ),
+        source.list::<ProductTypeRecord>(ListQuery::all()),
+        source.list::<AgreementTypeRecord>(ListQuery::all()),
+        source.list::<UnitOfMeasureRecord>(ListQuery::all()),
+        source.list::<CategoryRecord>(ListQuery::all()),
+        source.list::<SubCategoryRecord>(ListQuery::all()),
+        source.list::<ManagementItSolutionRecord>(ListQuery::all()),
+        source.list::<ManagedDevicesIntegrationRecord>(ListQuery::all()),
+        source.list::<ApiMemberRecord>(ListQuery::all()),
     )?;
     Ok(Snapshot {
         product_types,
@@ -219,7 +294,11 @@ async fn read_setup<S: Source>(source: &S) -> Result<Snapshot, ReadError> {
         // The apply lock is a Management IT row too (crate::lock): never a configured solution.
         management_it_solutions: solutions
             .into_iter()
-            .filter(|row| !text(row, "name").is_some_and(crate::model::is_lock_row_name))
+            .filter(|row| {
+                !row.name
+                    .as_deref()
+                    .is_some_and(crate::model::is_lock_row_name)
+            })
             .collect(),
         managed_devices_integrations: integrations,
         api_members,
@@ -227,48 +306,22 @@ async fn read_setup<S: Source>(source: &S) -> Result<Snapshot, ReadError> {
     })
 }
 
-/// Owned catalog items and agreements, desired catalog identifiers held by other items, and the
-/// companies the configuration names by identifier.
-async fn read_owned<S: Source>(
+/// Owned catalog items, then the desired catalog identifiers held by items of another product
+/// type: found, never duplicated.
+async fn read_catalog<S: Source>(
     source: &S,
     config: &Config,
-) -> Result<(Vec<Json>, Vec<Json>, Vec<Json>), ReadError> {
-    let i = &config.integration.item;
-    let identifiers: Vec<String> = config
-        .companies
-        .iter()
-        .map(|c| c.item.identifier.trim().to_owned())
-        .collect();
-    let owned_catalog = format!("type/name = {}", quote(&i.product_type));
-    let owned_agreements = format!("type/name = {}", quote(&i.agreement_type));
-    let (mut catalog, companies, agreements) = tokio::try_join!(
-        source.list(
-            "catalog",
-            "/procurement/catalog",
-            ListQuery::new(Some(owned_catalog), CATALOG_FIELDS)
-        ),
-        // Deleted companies are asked for too: one holding a desired identifier blocks its create.
-        concat(
-            source,
-            "companies",
-            "/company/companies",
-            in_clauses(
-                "identifier",
-                &identifiers,
-                "(deletedFlag = true or deletedFlag = false) and "
-            ),
-            COMPANY_FIELDS
-        ),
-        source.list(
-            "agreements",
-            "/finance/agreements",
-            ListQuery::new(Some(owned_agreements), AGREEMENT_FIELDS)
-        ),
-    )?;
-    // Desired catalog identifiers held by items of another product type: found, never duplicated.
+) -> Result<Vec<CatalogRecord>, ReadError> {
+    let owned_catalog = format!(
+        "type/name = {}",
+        quote(&config.integration.item.product_type)
+    );
+    let mut catalog = source
+        .list::<CatalogRecord>(ListQuery::with(owned_catalog))
+        .await?;
     let have: BTreeSet<String> = catalog
         .iter()
-        .filter_map(|r| text(r, "identifier"))
+        .filter_map(|r| r.identifier.as_deref())
         .map(fold_name)
         .collect();
     let missing: Vec<String> = config
@@ -277,244 +330,87 @@ async fn read_owned<S: Source>(
         .map(|p| config.catalog_identifier(&p.item))
         .filter(|c| !have.contains(&fold_name(c)))
         .collect();
-    catalog.extend(
-        concat(
-            source,
-            "catalog",
-            "/procurement/catalog",
-            in_clauses("identifier", &missing, ""),
-            CATALOG_FIELDS,
-        )
-        .await?,
-    );
-    Ok((catalog, companies, agreements))
+    catalog
+        .extend(concat::<S, CatalogRecord>(source, in_clauses("identifier", &missing, "")).await?);
+    Ok(catalog)
 }
 
-async fn companies_and_children<S: Source>(
-    source: &S,
-    config: &Config,
-    snapshot: &mut Snapshot,
-) -> Result<(), ReadError> {
-    // Companies holding owned agreements may be linked under another identifier.
-    let known: BTreeSet<i64> = snapshot.companies.iter().filter_map(id).collect();
-    let mut extra: Vec<i64> = snapshot
-        .agreements
-        .iter()
-        .filter_map(|a| field(a, "company/id").and_then(Json::as_i64))
-        .filter(|c| !known.contains(c))
-        .collect();
-    extra.sort_unstable();
-    extra.dedup();
-    snapshot.companies.extend(
-        concat(
-            source,
-            "companies",
-            "/company/companies",
-            id_clauses("id", &extra, ""),
-            COMPANY_FIELDS,
-        )
-        .await?,
-    );
-
-    let live_ids: Vec<i64> = snapshot
-        .companies
-        .iter()
-        .filter(|c| {
-            !field(c, "deletedFlag")
-                .and_then(Json::as_bool)
-                .unwrap_or(false)
-        })
-        .filter_map(id)
-        .collect();
-    let integration_ids: Vec<i64> = snapshot
-        .managed_devices_integrations
-        .iter()
-        .filter_map(id)
-        .collect();
-    let link_query = ListQuery::new(None, LINK_FIELDS);
-    let (links, cross_references) = tokio::try_join!(
-        source.list_children(
-            "managementSummaryReports",
-            "CompanyManagementSummary",
-            "/company/companies/{parentId}/managementSummaryReports",
-            &live_ids,
-            link_query.clone()
-        ),
-        source.list_children(
-            "crossReferences",
-            "ManagedDevicesIntegrationCrossReference",
-            "/company/managedDevicesIntegrations/{parentId}/crossReferences",
-            &integration_ids,
-            ListQuery::new(
-                None,
-                "id,vendorType,product,agreementType,_info/lastUpdated"
-            )
-        ),
-    )?;
-    snapshot.links = links;
-    snapshot.cross_references = cross_references;
-
-    if needs_link_scan(config, snapshot) {
-        read_for_creates(source, snapshot).await?;
-    }
-    let relevant = relevant_companies(config, snapshot);
-    let relevant_list: Vec<i64> = relevant.iter().copied().collect();
-    let agreement_ids: Vec<i64> = snapshot
-        .agreements
-        .iter()
-        .filter(|a| {
-            field(a, "company/id")
-                .and_then(Json::as_i64)
-                .is_some_and(|c| relevant.contains(&c))
-        })
-        .filter_map(id)
-        .collect();
-    let (contacts, additions) = tokio::try_join!(
-        concat(
-            source,
-            "contacts",
-            "/company/contacts",
-            id_clauses("company/id", &relevant_list, ""),
-            "id,firstName,lastName,company,_info/lastUpdated"
-        ),
-        source.list_children(
-            "additions",
-            "Addition",
-            "/finance/agreements/{parentId}/additions",
-            &agreement_ids,
-            ListQuery::new(None, ADDITION_FIELDS)
-        ),
-    )?;
-    snapshot.contacts = contacts;
-    snapshot.additions = additions;
-    Ok(())
+fn ids<R: Record>(records: &[R]) -> Vec<i64> {
+    records.iter().filter_map(Record::id).collect()
 }
 
 /// What creating a company needs: every company's links (so none is duplicated) and the lookup
 /// tables its create references.
-async fn read_for_creates<S: Source>(source: &S, snapshot: &mut Snapshot) -> Result<(), ReadError> {
-    let lookup = |kind, path| source.list(kind, path, ListQuery::new(None, "id,name"));
+async fn read_for_creates<S: Source>(source: &S, read: &mut Companies) -> Result<(), ReadError> {
     let (statuses, types, countries, ()) = tokio::try_join!(
-        lookup("companyStatuses", "/company/companies/statuses"),
-        lookup("companyTypes", "/company/companies/types"),
-        lookup("countries", "/company/countries"),
-        scan_all_links(source, snapshot),
+        source.list::<CompanyStatusRecord>(ListQuery::all()),
+        source.list::<CompanyTypeRecord>(ListQuery::all()),
+        source.list::<CountryRecord>(ListQuery::all()),
+        scan_all_links(source, &mut read.companies, &mut read.links),
     )?;
-    snapshot.company_statuses = statuses;
-    snapshot.company_types = types;
-    snapshot.countries = countries;
+    read.company_statuses = statuses;
+    read.company_types = types;
+    read.countries = countries;
     Ok(())
 }
 
-/// Which company each desired account resolves to: by link, then by identifier. Built once per
-/// question, so resolving N desired companies costs O(N), not O(N²) scans (issue 7). Each map keeps
-/// the first match in snapshot order, as the scans it replaces did.
-struct Resolver {
-    /// Account → the first company (by id) with a link to it under the integration's solution.
-    linked: HashMap<AccountId, i64>,
-    /// Folded identifier → the first live company with it (its id, if it has one).
-    by_identifier: HashMap<String, Option<i64>>,
-}
-
-impl Resolver {
-    fn new(config: &Config, snapshot: &Snapshot) -> Resolver {
-        let solution = fold_name(&config.integration.item.name);
-        let mut linked = HashMap::new();
-        for (company, links) in &snapshot.links {
-            for link in links {
-                if let Some(account) = text(link, "groupIdentifier")
-                    && text(link, "managementSolution/name")
-                        .is_some_and(|s| fold_name(s) == solution)
-                {
-                    // As the projection reads it: a full-width or invisibly padded Manage ID
-                    // is still its account's link.
-                    linked.entry(AccountId::new(account)).or_insert(*company);
-                }
-            }
-        }
-        let mut by_identifier = HashMap::new();
-        for company in snapshot.companies.iter().filter(|c| {
-            !field(c, "deletedFlag")
-                .and_then(Json::as_bool)
-                .unwrap_or(false)
-        }) {
-            if let Some(identifier) = text(company, "identifier") {
-                by_identifier
-                    .entry(fold_name(identifier))
-                    .or_insert_with(|| id(company));
-            }
-        }
-        Resolver {
-            linked,
-            by_identifier,
-        }
-    }
-
-    /// The company a desired account resolves to, if any.
-    fn resolve(&self, account: &AccountId, identifier: &str) -> Option<i64> {
-        self.linked.get(account).copied().or_else(|| {
-            self.by_identifier
-                .get(&fold_name(identifier))
-                .copied()
-                .flatten()
-        })
-    }
-}
-
-fn relevant_companies(config: &Config, snapshot: &Snapshot) -> BTreeSet<i64> {
-    let resolver = Resolver::new(config, snapshot);
-    config
-        .companies
-        .iter()
-        .filter_map(|c| resolver.resolve(&c.item.account_id(), &c.item.identifier))
-        .collect()
-}
-
-/// Whether some company would be created: then every link must be known first.
-fn needs_link_scan(config: &Config, snapshot: &Snapshot) -> bool {
-    let resolver = Resolver::new(config, snapshot);
-    config.companies.iter().any(|c| {
-        resolver
-            .resolve(&c.item.account_id(), &c.item.identifier)
-            .is_none()
+/// The company each desired account resolves to, by the one matcher ([`CompanyMatcher`]).
+fn resolved<'a>(
+    config: &'a Config,
+    companies: &'a [CompanyRecord],
+    links: &'a BTreeMap<i64, Vec<LinkRecord>>,
+) -> impl Iterator<Item = Option<i64>> + 'a {
+    let matcher = CompanyMatcher::new(&config.integration.item.name, companies, links);
+    config.companies.iter().map(move |c| {
+        matcher
+            .find(&c.item.account_id(), &c.item.identifier)
+            .and_then(|m| m.company.id)
     })
 }
 
+fn relevant_companies(
+    config: &Config,
+    companies: &[CompanyRecord],
+    links: &BTreeMap<i64, Vec<LinkRecord>>,
+) -> BTreeSet<i64> {
+    resolved(config, companies, links).flatten().collect()
+}
+
+/// Whether some company would be created: then every link must be known first.
+fn needs_link_scan(
+    config: &Config,
+    companies: &[CompanyRecord],
+    links: &BTreeMap<i64, Vec<LinkRecord>>,
+) -> bool {
+    resolved(config, companies, links).any(|c| c.is_none())
+}
+
 /// Read the links of every company not read yet (ids only, then bundled child lists).
-async fn scan_all_links<S: Source>(source: &S, snapshot: &mut Snapshot) -> Result<(), ReadError> {
-    let all = source
-        .list(
-            "companies",
-            "/company/companies",
-            ListQuery::new(
-                None,
-                "id,identifier,name,deletedFlag,defaultContact,_info/lastUpdated",
-            ),
-        )
-        .await?;
+async fn scan_all_links<S: Source>(
+    source: &S,
+    companies: &mut Vec<CompanyRecord>,
+    links: &mut BTreeMap<i64, Vec<LinkRecord>>,
+) -> Result<(), ReadError> {
+    let all = source.list::<CompanyRecord>(ListQuery::all()).await?;
     let unread: Vec<i64> = all
         .iter()
-        .filter_map(id)
-        .filter(|i| !snapshot.links.contains_key(i))
+        .filter_map(|c| c.id)
+        .filter(|i| !links.contains_key(i))
         .collect();
-    let links = source
-        .list_children(
-            "managementSummaryReports",
-            "CompanyManagementSummary",
-            "/company/companies/{parentId}/managementSummaryReports",
-            &unread,
-            ListQuery::new(None, LINK_FIELDS),
-        )
+    let scanned = source
+        .list_children::<LinkRecord>(&unread, ListQuery::all())
         .await?;
-    let known: BTreeSet<i64> = snapshot.companies.iter().filter_map(id).collect();
-    for (company, company_links) in links {
+    let known: BTreeSet<i64> = ids(companies).into_iter().collect();
+    let by_id: BTreeMap<i64, &CompanyRecord> =
+        all.iter().filter_map(|c| Some((c.id?, c))).collect();
+    for (company, company_links) in scanned {
         if !company_links.is_empty()
             && !known.contains(&company)
-            && let Some(record) = all.iter().find(|c| id(c) == Some(company))
+            && let Some(record) = by_id.get(&company)
         {
-            snapshot.companies.push(record.clone());
+            companies.push((*record).clone());
         }
-        snapshot.links.insert(company, company_links);
+        links.insert(company, company_links);
     }
     Ok(())
 }
@@ -527,82 +423,45 @@ pub async fn read_owned_tenant<S: Source>(
     source: &S,
     config: &Config,
 ) -> Result<Snapshot, ReadError> {
-    let (setup, (catalog, _, agreements)) =
-        tokio::try_join!(read_setup(source), read_owned(source, config))?;
+    let owned_agreements = format!(
+        "type/name = {}",
+        quote(&config.integration.item.agreement_type)
+    );
+    let (setup, catalog, agreements) = tokio::try_join!(
+        read_setup_and_cross_references(source),
+        read_catalog(source, config),
+        source.list::<AgreementRecord>(ListQuery::with(owned_agreements)),
+    )?;
     let mut snapshot = Snapshot {
         catalog,
         agreements,
         ..setup
     };
-    scan_all_links(source, &mut snapshot).await?;
-    let solution = fold_name(&config.integration.item.name);
+    scan_all_links(source, &mut snapshot.companies, &mut snapshot.links).await?;
+    let solution = &config.integration.item.name;
     let mut relevant: BTreeSet<i64> = snapshot
         .links
         .iter()
-        .filter(|(_, links)| {
-            links.iter().any(|l| {
-                text(l, "managementSolution/name").is_some_and(|s| fold_name(s) == solution)
-            })
-        })
+        .filter(|(_, links)| links.iter().any(|l| is_solution_link(l, solution)))
         .map(|(company, _)| *company)
         .collect();
-    relevant.extend(
-        snapshot
-            .agreements
-            .iter()
-            .filter_map(|a| field(a, "company/id").and_then(Json::as_i64)),
-    );
+    relevant.extend(snapshot.agreements.iter().filter_map(|a| a.company_id));
     let relevant: Vec<i64> = relevant.into_iter().collect();
-    let known: BTreeSet<i64> = snapshot.companies.iter().filter_map(id).collect();
+    let known: BTreeSet<i64> = ids(&snapshot.companies).into_iter().collect();
     let missing: Vec<i64> = relevant
         .iter()
         .copied()
         .filter(|c| !known.contains(c))
         .collect();
-    snapshot.companies.extend(
-        concat(
-            source,
-            "companies",
-            "/company/companies",
-            id_clauses("id", &missing, ""),
-            COMPANY_FIELDS,
-        )
-        .await?,
-    );
-    let integration_ids: Vec<i64> = snapshot
-        .managed_devices_integrations
-        .iter()
-        .filter_map(id)
-        .collect();
-    let agreement_ids: Vec<i64> = snapshot.agreements.iter().filter_map(id).collect();
-    let (contacts, cross_references, additions) = tokio::try_join!(
-        concat(
-            source,
-            "contacts",
-            "/company/contacts",
-            id_clauses("company/id", &relevant, ""),
-            "id,firstName,lastName,company,_info/lastUpdated"
-        ),
-        source.list_children(
-            "crossReferences",
-            "ManagedDevicesIntegrationCrossReference",
-            "/company/managedDevicesIntegrations/{parentId}/crossReferences",
-            &integration_ids,
-            ListQuery::new(
-                None,
-                "id,vendorType,product,agreementType,_info/lastUpdated"
-            ),
-        ),
-        source.list_children(
-            "additions",
-            "Addition",
-            "/finance/agreements/{parentId}/additions",
-            &agreement_ids,
-            ListQuery::new(None, ADDITION_FIELDS)
-        ),
+    snapshot
+        .companies
+        .extend(concat::<S, CompanyRecord>(source, id_clauses("id", &missing, "")).await?);
+    let agreement_ids = ids(&snapshot.agreements);
+    let (contacts, additions) = tokio::try_join!(
+        concat::<S, ContactRecord>(source, id_clauses("company/id", &relevant, "")),
+        source.list_children(&agreement_ids, ListQuery::all()),
     )?;
     snapshot.contacts = contacts;
-    snapshot.cross_references = cross_references;
     snapshot.additions = additions;
     Ok(snapshot)
 }
@@ -611,7 +470,8 @@ pub async fn read_owned_tenant<S: Source>(
 mod tests {
     use super::*;
 
-    /// Answers every list with one record after a pause, counting the lists in flight.
+    /// Answers every list with one record after a pause, counting the lists in flight. The record
+    /// carries the list's conditions as its identifier.
     #[derive(Default)]
     struct Slow {
         in_flight: std::sync::atomic::AtomicUsize,
@@ -619,30 +479,27 @@ mod tests {
     }
 
     impl Source for Slow {
-        async fn list(
-            &self,
-            _kind: &'static str,
-            _path: &str,
-            query: ListQuery,
-        ) -> Result<Vec<Json>, ReadError> {
+        async fn list<R: Record>(&self, query: ListQuery) -> Result<Vec<R>, ReadError> {
             use std::sync::atomic::Ordering::SeqCst;
             let now = self.in_flight.fetch_add(1, SeqCst) + 1;
             self.most.fetch_max(now, SeqCst);
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
             self.in_flight.fetch_sub(1, SeqCst);
-            Ok(vec![serde_json::json!({ "clause": query.conditions })])
+            let record = serde_json::json!({ "id": 1, "identifier": query.conditions });
+            Ok(vec![super::super::records::decode(record).unwrap()])
         }
 
-        async fn list_children(
+        async fn list_children<R: Record>(
             &self,
-            _kind: &'static str,
-            _resource_type: &'static str,
-            _path: &str,
             _parents: &[i64],
             _query: ListQuery,
-        ) -> Result<BTreeMap<i64, Vec<Json>>, ReadError> {
+        ) -> Result<BTreeMap<i64, Vec<R>>, ReadError> {
             Ok(BTreeMap::new())
         }
+    }
+
+    fn company(json: serde_json::Value) -> CompanyRecord {
+        super::super::records::decode(json).unwrap()
     }
 
     // See: issue #7
@@ -650,12 +507,10 @@ mod tests {
     async fn r7_the_clauses_of_one_read_go_out_together_and_come_back_in_order() {
         let source = Slow::default();
         let clauses: Vec<String> = (0..5).map(|i| format!("id = {i}")).collect();
-        let records = concat(&source, "companies", "/company/companies", clauses, "id")
-            .await
-            .unwrap();
+        let records: Vec<CompanyRecord> = concat(&source, clauses).await.unwrap();
         let order: Vec<&str> = records
             .iter()
-            .filter_map(|r| r["clause"].as_str())
+            .filter_map(|r| r.identifier.as_deref())
             .collect();
         assert_eq!(order, ["id = 0", "id = 1", "id = 2", "id = 3", "id = 4"]);
         assert_eq!(
@@ -675,25 +530,46 @@ mod tests {
     fn r7_accounts_resolve_to_the_first_match_by_link_then_identifier() {
         let yaml = "companies:\n  - { account: '100', identifier: Acme }\n  - { account: '200', identifier: Bluebird }\n  - { account: '300', identifier: Cedar }\n";
         let config = crate::config::load_texts([("t.yaml", yaml)]).unwrap();
-        let link = |account: &str| serde_json::json!({"groupIdentifier": account, "managementSolution": {"name": "intermedia"}});
+        let link = |account: &str| -> LinkRecord {
+            super::super::records::decode(serde_json::json!({"groupIdentifier": account, "managementSolution": {"name": "intermedia"}})).unwrap()
+        };
+        // Every company whose links are read is in the snapshot (the reader reads links of the
+        // companies it holds, and keeps every linked company the scan finds).
         let mut snapshot = Snapshot {
             companies: vec![
-                serde_json::json!({"id": 7, "identifier": "BLUEBIRD"}),
-                serde_json::json!({"id": 8, "identifier": "bluebird"}),
-                serde_json::json!({"id": 9, "identifier": "Cedar", "deletedFlag": true}),
+                company(serde_json::json!({"id": 3, "identifier": "Third"})),
+                company(serde_json::json!({"id": 5, "identifier": "Fifth"})),
+                company(serde_json::json!({"id": 7, "identifier": "BLUEBIRD"})),
+                company(serde_json::json!({"id": 8, "identifier": "bluebird"})),
+                company(serde_json::json!({"id": 9, "identifier": "Cedar", "deletedFlag": true})),
             ],
             ..Snapshot::default()
         };
         snapshot.links.insert(3, vec![link("100")]);
         snapshot.links.insert(5, vec![link("100")]);
         assert_eq!(
-            relevant_companies(&config, &snapshot),
+            relevant_companies(&config, &snapshot.companies, &snapshot.links),
             BTreeSet::from([3, 7]),
             "account 100 by its first link, Bluebird by its first live identifier"
         );
-        assert!(needs_link_scan(&config, &snapshot), "Cedar is deleted");
+        assert!(
+            needs_link_scan(&config, &snapshot.companies, &snapshot.links),
+            "Cedar is deleted"
+        );
+        snapshot.links.insert(9, vec![link(" 300 ")]);
+        assert!(
+            needs_link_scan(&config, &snapshot.companies, &snapshot.links),
+            "a deleted company's link is not a match either"
+        );
+        snapshot
+            .companies
+            .push(company(serde_json::json!({"id": 6, "identifier": "Sixth"})));
         snapshot.links.insert(6, vec![link(" 300 ")]);
-        assert!(!needs_link_scan(&config, &snapshot));
+        assert!(!needs_link_scan(
+            &config,
+            &snapshot.companies,
+            &snapshot.links
+        ));
     }
 
     // See: issue #7

@@ -1,69 +1,52 @@
-//! The raw records read from ConnectWise, before projection.
+//! The records read from ConnectWise, before projection: typed and compact ([`super::records`]),
+//! decoded once as they arrive.
 
 use std::collections::BTreeMap;
 
-use serde_json::Value as Json;
+use super::records::{
+    AdditionRecord, AgreementRecord, AgreementTypeRecord, ApiMemberRecord, CatalogRecord,
+    CategoryRecord, CompanyRecord, CompanyStatusRecord, CompanyTypeRecord, ContactRecord,
+    CountryRecord, CrossReferenceRecord, LinkRecord, ManagedDevicesIntegrationRecord,
+    ManagementItSolutionRecord, ProductTypeRecord, SubCategoryRecord, UnitOfMeasureRecord,
+};
 
-/// Every record a plan needs, as ConnectWise returned it (JSON objects). Child records are keyed by
-/// their parent's id.
+/// Every record a plan needs. Child records are keyed by their parent's id.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     /// `/procurement/types`.
-    pub product_types: Vec<Json>,
+    pub product_types: Vec<ProductTypeRecord>,
     /// `/finance/agreements/types`.
-    pub agreement_types: Vec<Json>,
+    pub agreement_types: Vec<AgreementTypeRecord>,
     /// `/procurement/unitOfMeasures`.
-    pub units_of_measure: Vec<Json>,
+    pub units_of_measure: Vec<UnitOfMeasureRecord>,
     /// `/procurement/categories`.
-    pub categories: Vec<Json>,
+    pub categories: Vec<CategoryRecord>,
     /// `/procurement/subcategories/`.
-    pub subcategories: Vec<Json>,
-    /// `/company/managementItSolutions`.
-    pub management_it_solutions: Vec<Json>,
+    pub subcategories: Vec<SubCategoryRecord>,
+    /// `/company/managementItSolutions` (without the apply lock's row).
+    pub management_it_solutions: Vec<ManagementItSolutionRecord>,
     /// `/company/managedDevicesIntegrations`.
-    pub managed_devices_integrations: Vec<Json>,
+    pub managed_devices_integrations: Vec<ManagedDevicesIntegrationRecord>,
     /// `…/managedDevicesIntegrations/{id}/crossReferences`, by integration id.
-    pub cross_references: BTreeMap<i64, Vec<Json>>,
+    pub cross_references: BTreeMap<i64, Vec<CrossReferenceRecord>>,
     /// `/system/apiMembers`.
-    pub api_members: Vec<Json>,
+    pub api_members: Vec<ApiMemberRecord>,
     /// `/procurement/catalog` (owned items and items with a desired identifier).
-    pub catalog: Vec<Json>,
+    pub catalog: Vec<CatalogRecord>,
     /// `/company/companies`, including deleted ones (recycle bin) that hold a desired identifier.
-    pub companies: Vec<Json>,
+    pub companies: Vec<CompanyRecord>,
     /// `…/companies/{id}/managementSummaryReports`, by company id.
-    pub links: BTreeMap<i64, Vec<Json>>,
+    pub links: BTreeMap<i64, Vec<LinkRecord>>,
     /// `/company/contacts` of the relevant companies.
-    pub contacts: Vec<Json>,
+    pub contacts: Vec<ContactRecord>,
     /// `/finance/agreements` of the relevant companies.
-    pub agreements: Vec<Json>,
+    pub agreements: Vec<AgreementRecord>,
     /// `…/agreements/{id}/additions`, by agreement id.
-    pub additions: BTreeMap<i64, Vec<Json>>,
+    pub additions: BTreeMap<i64, Vec<AdditionRecord>>,
     /// `/company/companies/statuses`, read only when a company may be created.
-    pub company_statuses: Vec<Json>,
+    pub company_statuses: Vec<CompanyStatusRecord>,
     /// `/company/companies/types`, read only when a company may be created.
-    pub company_types: Vec<Json>,
+    pub company_types: Vec<CompanyTypeRecord>,
     /// `/company/countries`, read only when a company may be created.
-    pub countries: Vec<Json>,
-}
-
-/// Read a field by path (`type/name`), as a string.
-pub(crate) fn text<'a>(record: &'a Json, path: &str) -> Option<&'a str> {
-    field(record, path).and_then(Json::as_str)
-}
-
-/// Read a field by path.
-pub(crate) fn field<'a>(record: &'a Json, path: &str) -> Option<&'a Json> {
-    path.split('/')
-        .try_fold(record, |value, part| value.get(part))
-        .filter(|v| !v.is_null())
-}
-
-/// Read a field by path as a typed value (an amount, a count); `None` when absent or unreadable.
-pub(crate) fn typed<T: serde::de::DeserializeOwned>(record: &Json, path: &str) -> Option<T> {
-    field(record, path).and_then(|v| T::deserialize(v).ok())
-}
-
-/// A record's id.
-pub(crate) fn id(record: &Json) -> Option<i64> {
-    record.get("id").and_then(Json::as_i64)
+    pub countries: Vec<CountryRecord>,
 }

@@ -1,5 +1,5 @@
-//! Identity parts: [`AccountId`] (the vendor account) and [`Name`] (a name or identifier that
-//! ConnectWise compares case-insensitively).
+//! Identity parts: [`AccountId`], the vendor account. (Names and identifiers are compared with
+//! [`fold_cmp`](super::name::fold_cmp), the rule [`Key`](super::Key) uses for its names.)
 //!
 //! Owns the one normalisation and the one equality rule of each, so that validation, matching,
 //! keys and rendering cannot disagree: before these types, validation and matching compared
@@ -17,6 +17,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use unicode_normalization::UnicodeNormalization as _;
@@ -25,9 +26,10 @@ use super::input::{self, AccountError};
 use super::name::{fold_cmp, fold_name};
 
 /// A vendor account id (the company's Manage ID in ConnectWise): normalised once, compared
-/// case-insensitively, displayed as written.
+/// case-insensitively, displayed as written. Cloning shares the text: every key of a company
+/// holds its account.
 #[derive(Clone, Debug)]
-pub struct AccountId(Box<str>);
+pub struct AccountId(Arc<str>);
 
 impl AccountId {
     /// The account `raw` reads as, never refusing: invisible characters dropped, then NFKC and
@@ -109,67 +111,6 @@ impl<'de> Deserialize<'de> for AccountId {
     }
 }
 
-/// A name or identifier that identifies an object (a setup row, a category, a catalog item, an
-/// agreement): kept as written, compared trimmed and case-insensitively, as ConnectWise compares
-/// names ([`fold_name`]).
-#[derive(Clone, Debug)]
-pub struct Name(Box<str>);
-
-impl Name {
-    /// A name as written.
-    pub fn new(text: &str) -> Name {
-        Name(text.into())
-    }
-
-    /// The name as written.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// Whether `text` names the same thing.
-    pub fn is(&self, text: &str) -> bool {
-        fold_cmp(&self.0, text).is_eq()
-    }
-}
-
-impl PartialEq for Name {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-
-impl Eq for Name {}
-
-impl PartialOrd for Name {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Name {
-    fn cmp(&self, other: &Self) -> Ordering {
-        fold_cmp(&self.0, &other.0)
-    }
-}
-
-impl Hash for Name {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        hash_folded(&self.0, state);
-    }
-}
-
-impl fmt::Display for Name {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl AsRef<str> for Name {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
 /// Hash what [`fold_cmp`] compares, so that equal values hash equally.
 fn hash_folded<H: Hasher>(text: &str, state: &mut H) {
     if text.is_ascii() {
@@ -229,14 +170,5 @@ mod tests {
         assert_eq!(json, "\"Ab12\"");
         let back: AccountId = serde_json::from_str(&json).unwrap();
         assert_eq!(back.as_str(), "Ab12");
-    }
-
-    #[test]
-    fn names_fold_for_comparison_only() {
-        assert_eq!(Name::new(" Intermedia"), Name::new("INTERMEDIA "));
-        assert_eq!(Name::new("Intermedia").as_str(), "Intermedia");
-        assert!(Name::new("Straße").is("straße"));
-        let set: HashSet<Name> = [Name::new("Unit"), Name::new("unit ")].into();
-        assert_eq!(set.len(), 1);
     }
 }

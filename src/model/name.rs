@@ -19,6 +19,12 @@ pub fn is_lock_row_name(name: &str) -> bool {
     fold_name(name) == LOCK_ROW_NAME
 }
 
+/// Whether two names are the same to ConnectWise: `fold_name(a) == fold_name(b)`, without
+/// allocating for ASCII.
+pub fn same_name(a: &str, b: &str) -> bool {
+    fold_cmp(a, b).is_eq()
+}
+
 /// `fold_name(a).cmp(&fold_name(b))`: for ASCII, trimming and ASCII lowercasing byte by byte give
 /// the same order without allocating (keys are compared on every map operation, and allocating two
 /// folded copies each time cost most of a plan's CPU at 5,000 companies, issue 7); anything else
@@ -36,12 +42,19 @@ pub(crate) fn fold_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 
 #[cfg(test)]
 mod tests {
-    use super::fold_name;
+    use super::{fold_name, same_name};
 
     #[test]
     fn case_and_outer_spaces_do_not_matter() {
         assert_eq!(fold_name(" Intermedia "), fold_name("INTERMEDIA"));
         assert_ne!(fold_name("Inter media"), fold_name("Intermedia"));
+        for (a, b) in [
+            (" Intermedia ", "INTERMEDIA"),
+            ("Straße", "STRASSE"),
+            ("École", "école"),
+        ] {
+            assert_eq!(same_name(a, b), fold_name(a) == fold_name(b), "{a} {b}");
+        }
     }
 
     #[test]

@@ -11,7 +11,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{AccountId, Date, Money, Name, Quantity, fold_name};
+use std::sync::Arc;
+
+use super::name::fold_cmp;
+use super::{AccountId, Date, Money, Quantity};
 
 /// The kinds of object cwrecon manages, in dependency order: a kind may depend only on kinds
 /// before it. Removals run in the reverse order.
@@ -126,13 +129,20 @@ impl fmt::Display for Kind {
 /// Serialised as `{"kind": …, "parts": […]}` with the parts outermost first (plan JSON version 1):
 /// `[name]`, `[category, sub-category]`, `[integration, vendor type]`, `[account]`,
 /// `[account, agreement type, agreement]`, `[account, agreement type, agreement, product]`.
+///
+/// Compact, because every object holds its key twice (in its `State`'s map and in itself) and a
+/// plan holds two states: the names are one shared string, the account is shared with every other
+/// key of the company, and a clone allocates nothing (issue 13).
 #[derive(Debug, Clone)]
 pub struct Key {
     kind: Kind,
+    /// Where each name after the first starts in `names` (unused entries are 0).
+    starts: [usize; 2],
     /// The vendor account, for company-scoped kinds (and only for them).
     account: Option<AccountId>,
-    /// The parts after the account, outermost first; as many as [`Kind::names`] says.
-    names: Box<[Name]>,
+    /// The parts after the account, outermost first, written one after the other; as many as
+    /// [`Kind::names`] says.
+    names: Arc<str>,
 }
 
 impl Kind {
@@ -166,10 +176,24 @@ impl Key {
     fn of(kind: Kind, account: Option<AccountId>, names: &[&str]) -> Key {
         debug_assert_eq!(account.is_some(), kind.is_company_scoped(), "{kind:?}");
         debug_assert_eq!(names.len(), kind.names(), "{kind:?}");
+        Key::joined(kind, account, names)
+    }
+
+    /// A key of `names` (at most three), joined into one string.
+    fn joined<S: AsRef<str>>(kind: Kind, account: Option<AccountId>, names: &[S]) -> Key {
+        let mut joined = String::with_capacity(names.iter().map(|n| n.as_ref().len()).sum());
+        let mut starts = [0; 2];
+        for (i, name) in names.iter().enumerate() {
+            if let Some(start) = i.checked_sub(1).and_then(|j| starts.get_mut(j)) {
+                *start = joined.len();
+            }
+            joined.push_str(name.as_ref());
+        }
         Key {
             kind,
+            starts,
             account,
-            names: names.iter().map(|n| Name::new(n)).collect(),
+            names: Arc::from(joined),
         }
     }
 
@@ -244,11 +268,7 @@ impl Key {
         } else {
             (None, parts)
         };
-        (names.len() == kind.names()).then(|| Key {
-            kind,
-            account,
-            names: names.iter().map(|n| Name::new(n.as_ref())).collect(),
-        })
+        (names.len() == kind.names()).then(|| Key::joined(kind, account, names))
     }
 
     /// The kind.
@@ -264,7 +284,7 @@ impl Key {
     /// The parts after the account, as written, outermost first: what names the object within
     /// its account (empty for a company, its link and contact).
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.names.iter().map(Name::as_str)
+        (0..self.kind.names()).filter_map(|i| self.name_at(i))
     }
 
     /// Every part as written, outermost first, as serialised and displayed.
@@ -276,7 +296,19 @@ impl Key {
     }
 
     fn name_at(&self, index: usize) -> Option<&str> {
-        self.names.get(index).map(Name::as_str)
+        let count = self.kind.names();
+        if index >= count {
+            return None;
+        }
+        let start = index
+            .checked_sub(1)
+            .map_or(0, |i| self.starts.get(i).copied().unwrap_or(0));
+        let end = if index + 1 < count {
+            self.starts.get(index).copied().unwrap_or(0)
+        } else {
+            self.names.len()
+        };
+        self.names.get(start..end)
     }
 
     /// The object's own name or identifier, its innermost part: a setup row's or category's name,
@@ -284,7 +316,10 @@ impl Key {
     /// vendor type, an agreement's name, an addition's product. `None` for a company, its link and
     /// contact, which the account alone identifies.
     pub fn name(&self) -> Option<&str> {
-        self.names.last().map(Name::as_str)
+        self.kind
+            .names()
+            .checked_sub(1)
+            .and_then(|last| self.name_at(last))
     }
 
     /// A sub-category's category.
@@ -317,10 +352,10 @@ impl Key {
 
     /// The agreement an addition belongs to.
     pub fn agreement_key(&self) -> Option<Key> {
-        match (self.kind, &self.account, &*self.names) {
-            (Kind::Addition, Some(account), [agreement_type, agreement, _]) => Some(
-                Key::agreement(account, agreement_type.as_str(), agreement.as_str()),
-            ),
+        match (self.kind, &self.account) {
+            (Kind::Addition, Some(account)) => {
+                Some(Key::agreement(account, self.name_at(0)?, self.name_at(1)?))
+            }
             _ => None,
         }
     }
@@ -334,7 +369,7 @@ impl Key {
     /// [`Ord`], which avoids building it).
     #[cfg(test)]
     fn folded(&self) -> (Kind, Vec<String>) {
-        (self.kind, self.parts().map(fold_name).collect())
+        (self.kind, self.parts().map(super::fold_name).collect())
     }
 }
 
@@ -395,7 +430,13 @@ impl Ord for Key {
         self.kind
             .cmp(&other.kind)
             .then_with(|| self.account.cmp(&other.account))
-            .then_with(|| self.names.cmp(&other.names))
+            .then_with(|| {
+                self.names()
+                    .zip(other.names())
+                    .map(|(a, b)| fold_cmp(a, b))
+                    .find(|order| order.is_ne())
+                    .unwrap_or_else(|| self.kind.names().cmp(&other.kind.names()))
+            })
     }
 }
 
@@ -434,7 +475,7 @@ impl PartialEq for Value {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
             (Value::Text(a), Value::Text(b)) => a.trim() == b.trim(),
-            (Value::Name(a), Value::Name(b)) => fold_name(a) == fold_name(b),
+            (Value::Name(a), Value::Name(b)) => fold_cmp(a, b).is_eq(),
             (Value::Money(a), Value::Money(b)) => a == b,
             (Value::Quantity(a), Value::Quantity(b)) => a == b,
             (Value::Bool(a), Value::Bool(b)) => a == b,
@@ -456,26 +497,84 @@ impl fmt::Display for Value {
     }
 }
 
+/// Fields by their ConnectWise name (`description`, `price`, `quantity`, …), in name order.
+///
+/// A short sorted list rather than a map: an object has at most a dozen fields, and a map's node
+/// per object cost more than the values themselves (issue 13: half the model's memory at 5,000
+/// companies). Names are the `'static` ConnectWise names the code writes, never allocated.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fields(Vec<(&'static str, Value)>);
+
+impl Fields {
+    fn position(&self, name: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(field, _)| (*field).cmp(name))
+    }
+
+    /// A field's value.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.position(name).ok().map(|i| &self.0[i].1)
+    }
+
+    /// Set a field, replacing its value if it has one.
+    pub fn set(&mut self, name: &'static str, value: Value) {
+        match self.position(name) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (name, value)),
+        }
+    }
+
+    /// Every field, in name order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&'static str, &Value)> + '_ {
+        self.0.iter().map(|(field, value)| (*field, value))
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The fields as a map by owned name, for a plan op that outlives the state.
+    pub fn to_map(&self) -> BTreeMap<String, Value> {
+        self.iter()
+            .map(|(field, value)| (field.to_owned(), value.clone()))
+            .collect()
+    }
+
+    fn shrink(&mut self) {
+        self.0.shrink_to_fit();
+    }
+}
+
+impl Serialize for Fields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
 /// One managed object: its identity, the fields cwrecon manages on it, and (live side) where it is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Object {
     /// Natural identity.
     pub key: Key,
-    /// Managed fields by their ConnectWise name (`description`, `price`, `quantity`, …). On the
-    /// desired side, only what the configuration declares; a field absent here is not managed.
-    pub fields: BTreeMap<String, Value>,
+    /// Managed fields. On the desired side, only what the configuration declares; a field absent
+    /// here is not managed.
+    pub fields: Fields,
     /// Fields sent only when the object is created (an addition's `effectiveDate`, a company's
     /// address). Never compared.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub create_only: BTreeMap<String, Value>,
+    #[serde(skip_serializing_if = "Fields::is_empty")]
+    pub create_only: Fields,
     /// Live side: the ConnectWise record id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Live side: `_info.lastUpdated`, the only version token ConnectWise has (API-NOTES §1.8).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<String>,
     /// Live side: whether cwrecon owns it (carries the integration's marks) and may remove it.
-    #[serde(default)]
     pub owned: bool,
 }
 
@@ -484,8 +583,8 @@ impl Object {
     pub fn new(key: Key) -> Object {
         Object {
             key,
-            fields: BTreeMap::new(),
-            create_only: BTreeMap::new(),
+            fields: Fields::default(),
+            create_only: Fields::default(),
             id: None,
             last_updated: None,
             owned: false,
@@ -494,14 +593,14 @@ impl Object {
 
     /// Set a managed field.
     #[must_use]
-    pub fn with(mut self, field: &str, value: Value) -> Object {
-        self.fields.insert(field.to_owned(), value);
+    pub fn with(mut self, field: &'static str, value: Value) -> Object {
+        self.fields.set(field, value);
         self
     }
 
     /// Set a managed field when the value is declared.
     #[must_use]
-    pub fn with_opt(self, field: &str, value: Option<Value>) -> Object {
+    pub fn with_opt(self, field: &'static str, value: Option<Value>) -> Object {
         match value {
             Some(value) => self.with(field, value),
             None => self,
@@ -510,11 +609,16 @@ impl Object {
 
     /// Set a field sent only on create.
     #[must_use]
-    pub fn with_create_only(mut self, field: &str, value: Option<Value>) -> Object {
+    pub fn with_create_only(mut self, field: &'static str, value: Option<Value>) -> Object {
         if let Some(value) = value {
-            self.create_only.insert(field.to_owned(), value);
+            self.create_only.set(field, value);
         }
         self
+    }
+
+    /// The managed fields, by name.
+    pub fn fields(&self) -> impl ExactSizeIterator<Item = (&'static str, &Value)> + '_ {
+        self.fields.iter()
     }
 
     /// A field's value.
@@ -537,7 +641,7 @@ pub struct Finding {
 }
 
 /// A set of objects by key.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct State {
     /// Every object, in key order.
     pub objects: BTreeMap<Key, Object>,
@@ -545,7 +649,10 @@ pub struct State {
 
 impl State {
     /// Add or replace an object.
-    pub fn insert(&mut self, object: Object) {
+    pub fn insert(&mut self, mut object: Object) {
+        // Held for the whole plan: no spare capacity.
+        object.fields.shrink();
+        object.create_only.shrink();
         self.objects.insert(object.key.clone(), object);
     }
 
@@ -669,6 +776,24 @@ mod tests {
                 .to_string()
                 .contains("addition key has 4 part(s), not 2"),
         );
+    }
+
+    #[test]
+    fn fields_stay_in_name_order_and_replace_by_name() {
+        let o = Object::new(Key::catalog_item("A1R_1"))
+            .with("price", Value::Bool(true))
+            .with("cost", Value::Bool(false))
+            .with("price", Value::Bool(false))
+            .with("description", Value::Text("a".into()));
+        let names: Vec<&str> = o.fields().map(|(f, _)| f).collect();
+        assert_eq!(names, ["cost", "description", "price"]);
+        assert_eq!(o.get("price"), Some(&Value::Bool(false)));
+        assert_eq!(o.get("quantity"), None);
+        assert_eq!(
+            serde_json::to_string(&o.fields).unwrap(),
+            r#"{"cost":{"type":"bool","value":false},"description":{"type":"text","value":"a"},"price":{"type":"bool","value":false}}"#
+        );
+        assert_eq!(o.fields.to_map().len(), 3);
     }
 
     #[test]

@@ -9,13 +9,18 @@ use super::op::Plan;
 use super::render::Report;
 use super::revenue::{revenue, safety_breaches};
 use crate::config::Config;
-use crate::live::{Snapshot, project};
+use crate::live::{Projection, Snapshot, project};
 use crate::model::{Date, Finding, Key, Kind, State};
 
 /// Make the full report for `config` against a snapshot of the tenant.
 pub fn assemble(config: &Config, snapshot: &Snapshot, today: Date) -> Report {
+    assemble_projected(config, &project(config, snapshot), today)
+}
+
+/// Make the full report for `config` against the tenant's projection, for a caller that needs the
+/// projection too (apply: its ids), so the snapshot is projected once.
+pub fn assemble_projected(config: &Config, projection: &Projection, today: Date) -> Report {
     let wanted = desired(config, today);
-    let projection = project(config, snapshot);
     let context = DiffContext {
         today,
         cancelled_date: config.policy.item.cancelled_date,
@@ -23,7 +28,7 @@ pub fn assemble(config: &Config, snapshot: &Snapshot, today: Date) -> Report {
     let mut plan = diff(&wanted, &projection.state, context);
     plan.revenue = revenue(&wanted, &projection.state, &plan);
     let breaches = safety_breaches(&plan, &projection.state, &config.policy.item.safety);
-    let mut findings = projection.findings;
+    let mut findings = projection.findings.clone();
     findings.extend(unresolved_references(
         &plan,
         &wanted.state,

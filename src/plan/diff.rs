@@ -52,12 +52,12 @@ fn create(object: &Object) -> Op {
             .fields
             .iter()
             .map(|(field, value)| Change {
-                field: field.clone(),
+                field: field.to_owned(),
                 before: None,
                 after: Some(value.clone()),
             })
             .collect(),
-        create_only: object.create_only.clone(),
+        create_only: object.create_only.to_map(),
         assumed: Assumed::default(),
         depends_on: Vec::new(),
     }
@@ -69,7 +69,7 @@ fn update(desired: &Object, live: &Object) -> Option<Op> {
         .iter()
         .filter(|(field, value)| live.get(field) != Some(value))
         .map(|(field, value)| Change {
-            field: field.clone(),
+            field: field.to_owned(),
             before: live.get(field).cloned(),
             after: Some(value.clone()),
         })
@@ -131,7 +131,7 @@ fn removal(desired: &Desired, live: &Object, context: DiffContext) -> Option<Op>
         assumed: Assumed {
             id: live.id,
             last_updated: live.last_updated.clone(),
-            fields: live.fields.clone(),
+            fields: live.fields.to_map(),
         },
         changes,
         create_only: BTreeMap::new(),
@@ -313,12 +313,11 @@ mod tests {
         let mut live = converged(&d);
         let item_key = Key::catalog_item("A1R_7.5");
         let item = live.objects.get_mut(&item_key).unwrap();
-        item.fields.insert("cost".into(), money("7.50"));
-        item.fields.insert("price".into(), money("12.00"));
+        item.fields.set("cost", money("7.50"));
+        item.fields.set("price", money("12.00"));
         item.fields
-            .insert("type".into(), Value::Name("INTERMEDIA_SERVICES".into()));
-        item.fields
-            .insert("unitOfMeasure".into(), Value::Name("unit".into()));
+            .set("type", Value::Name("INTERMEDIA_SERVICES".into()));
+        item.fields.set("unitOfMeasure", Value::Name("unit".into()));
         let plan = diff(&d, &live, context());
         assert!(plan.is_empty(), "{plan:#?}");
     }
@@ -329,7 +328,7 @@ mod tests {
         let d = desired_from(&yaml);
         let mut live = converged(&d);
         let item = live.objects.get_mut(&Key::catalog_item("A1R_7.5")).unwrap();
-        item.fields.insert("price".into(), money("99")); // edited by hand in ConnectWise
+        item.fields.set("price", money("99")); // edited by hand in ConnectWise
         assert!(diff(&d, &live, context()).is_empty());
     }
 
@@ -339,8 +338,8 @@ mod tests {
         let mut live = converged(&d);
         let key = Key::addition(&AccountId::new("1"), "Intermedia", "X", "A1R_7.5");
         let addition = live.objects.get_mut(&key).unwrap();
-        addition.fields.insert(
-            "quantity".into(),
+        addition.fields.set(
+            "quantity",
             Value::Quantity(crate::model::Quantity::parse("5").unwrap()),
         );
         addition.last_updated = Some("2026-11-01T00:00:00Z".into());

@@ -13,9 +13,9 @@ pub mod render;
 mod revenue;
 pub mod saved;
 
-pub use assemble::{assemble, keep_kinds};
+pub use assemble::{assemble, assemble_projected, keep_kinds};
 pub use desired::{Desired, desired, effective_date};
 pub use diff::{DiffContext, cancelled_date, diff};
 pub use op::{Action, Assumed, Change, Op, Plan, Revenue};
-pub use revenue::{Breach, after, revenue, safety_breaches};
+pub use revenue::{Breach, revenue, safety_breaches};
 pub(crate) use revenue::{bills, catalog_price_in, catalog_price_of, is_recurring};

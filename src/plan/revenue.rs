@@ -9,41 +9,100 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::desired::Desired;
-use super::op::{Action, Plan, Revenue};
+use super::op::{Action, Op, Plan, Revenue};
 use crate::config::model::Safety;
 use crate::model::input;
 use crate::model::{AccountId, Key, Kind, Money, Object, State, Value};
 
-/// The live state with the plan's ops applied.
-pub fn after(live: &State, plan: &Plan) -> State {
-    let mut state = live.clone();
-    for op in &plan.ops {
-        match op.action {
-            Action::Create | Action::Update | Action::Zero => {
-                let object = state
-                    .objects
-                    .entry(op.key.clone())
-                    .or_insert_with(|| Object::new(op.key.clone()));
-                for change in &op.changes {
-                    if let Some(value) = &change.after {
-                        object.fields.insert(change.field.clone(), value.clone());
-                    }
-                }
-            }
-            Action::Cancel | Action::Delete => {
-                state.objects.remove(&op.key);
-            }
-        }
+/// An addition as revenue sees it: whose, which product, and the fields that price it.
+struct Line<'a> {
+    account: &'a AccountId,
+    product: &'a str,
+    /// A field's value, after the plan when the line is seen after it.
+    fields: FieldsAfter<'a>,
+}
+
+/// A live addition's fields, with an op's new values over them (or an op's values alone, for an
+/// addition the plan creates).
+struct FieldsAfter<'a> {
+    live: Option<&'a Object>,
+    op: Option<&'a Op>,
+}
+
+impl<'a> FieldsAfter<'a> {
+    fn get(&self, field: &str) -> Option<&'a Value> {
+        let changed = self.op.and_then(|op| {
+            op.changes
+                .iter()
+                .find(|c| c.field == field)
+                .and_then(|c| c.after.as_ref())
+        });
+        changed.or_else(|| self.live.and_then(|o| o.get(field)))
     }
-    state
+}
+
+impl<'a> Line<'a> {
+    fn new(key: &'a Key, fields: FieldsAfter<'a>) -> Option<Line<'a>> {
+        Some(Line {
+            account: key.account()?,
+            product: key.product().unwrap_or_default(),
+            fields,
+        })
+    }
+}
+
+/// The live additions, as they are.
+fn lines_before(live: &State) -> impl Iterator<Item = Line<'_>> {
+    live.of_kind(Kind::Addition).filter_map(|o| {
+        Line::new(
+            &o.key,
+            FieldsAfter {
+                live: Some(o),
+                op: None,
+            },
+        )
+    })
+}
+
+/// The additions once the plan's ops are applied to the live state: removed ones gone, updated
+/// ones with their new values, created ones added. Read through, never copied: copying the live
+/// state for this cost a third of a plan's memory at 5,000 companies (issue 13).
+fn lines_after<'a>(live: &'a State, plan: &'a Plan) -> impl Iterator<Item = Line<'a>> {
+    let ops: BTreeMap<&Key, &Op> = plan
+        .ops
+        .iter()
+        .filter(|op| op.kind() == Kind::Addition)
+        .map(|op| (&op.key, op))
+        .collect();
+    let kept = live.of_kind(Kind::Addition).filter_map(move |o| {
+        let op = ops.get(&o.key).copied();
+        if op.is_some_and(|op| matches!(op.action, Action::Cancel | Action::Delete)) {
+            return None;
+        }
+        Line::new(&o.key, FieldsAfter { live: Some(o), op })
+    });
+    let created = plan
+        .ops
+        .iter()
+        .filter(|op| op.kind() == Kind::Addition && op.action == Action::Create)
+        .filter(|op| live.get(&op.key).is_none())
+        .filter_map(|op| {
+            Line::new(
+                &op.key,
+                FieldsAfter {
+                    live: None,
+                    op: Some(op),
+                },
+            )
+        });
+    kept.chain(created)
 }
 
 /// Monthly recurring revenue per account, before and after, for every account with additions.
 pub fn revenue(desired: &Desired, live: &State, plan: &Plan) -> Vec<Revenue> {
-    let before = monthly(desired, live, live);
-    let after_state = after(live, plan);
-    let after = monthly(desired, live, &after_state);
-    let mut accounts: Vec<&AccountId> = before.keys().chain(after.keys()).collect();
+    let before = monthly(desired, live, lines_before(live));
+    let after = monthly(desired, live, lines_after(live, plan));
+    let mut accounts: Vec<&AccountId> = before.keys().chain(after.keys()).copied().collect();
     accounts.sort();
     accounts.dedup();
     accounts
@@ -56,24 +115,24 @@ pub fn revenue(desired: &Desired, live: &State, plan: &Plan) -> Vec<Revenue> {
         .collect()
 }
 
-fn monthly(desired: &Desired, live: &State, state: &State) -> BTreeMap<AccountId, Money> {
-    let mut totals: BTreeMap<AccountId, Decimal> = BTreeMap::new();
-    for addition in state.of_kind(Kind::Addition) {
-        let Some(account) = addition.key.account() else {
-            continue;
-        };
-        let product = addition.key.product().unwrap_or_default();
-        let total = totals.entry(account.clone()).or_default();
-        if !is_recurring(desired, live, product) || !is_billed(addition) {
+fn monthly<'a>(
+    desired: &Desired,
+    live: &State,
+    lines: impl Iterator<Item = Line<'a>>,
+) -> BTreeMap<&'a AccountId, Money> {
+    let mut totals: BTreeMap<&AccountId, Decimal> = BTreeMap::new();
+    for line in lines {
+        let total = totals.entry(line.account).or_default();
+        if !is_recurring(desired, live, line.product) || !is_billed(&line.fields) {
             continue;
         }
-        let quantity = match addition.get("quantity") {
+        let quantity = match line.fields.get("quantity") {
             Some(Value::Quantity(q)) => q.value(),
             _ => Decimal::ZERO,
         };
-        let price = match addition.get("unitPrice") {
+        let price = match line.fields.get("unitPrice") {
             Some(Value::Money(m)) => m.value(),
-            _ => catalog_price(desired, live, product),
+            _ => catalog_price(desired, live, line.product),
         };
         // Checked: a live count or price out of bounds is a blocking finding (projection), and
         // the total saturates instead of panicking.
@@ -87,7 +146,7 @@ fn monthly(desired: &Desired, live: &State, state: &State) -> BTreeMap<AccountId
 
 /// Whether an addition bills the customer: `billCustomer` is `Billable`, or not known (`DoNotBill`
 /// and `NoCharge` bill nothing).
-fn is_billed(addition: &Object) -> bool {
+fn is_billed(addition: &FieldsAfter<'_>) -> bool {
     bills(match addition.get("billCustomer") {
         Some(Value::Name(how) | Value::Text(how)) => Some(how),
         _ => None,

@@ -49,32 +49,43 @@ fn decimal() -> impl Strategy<Value = rust_decimal::Decimal> {
     ]
 }
 
+/// A record from its JSON, as ConnectWise would send it.
+fn rec<R: cwrecon::live::Record>(json: Value) -> R {
+    cwrecon::live::records::decode(json).unwrap()
+}
+
 fn snapshot(amounts: &[Value; 5]) -> Snapshot {
     let [quantity, price, other_quantity, catalog_price, extra] = amounts.clone();
     let mut s = Snapshot {
-        companies: vec![json!({"id": 1, "identifier": "Acme", "name": "Acme"})],
+        companies: vec![rec(json!({"id": 1, "identifier": "Acme", "name": "Acme"}))],
         ..Snapshot::default()
     };
     s.links.insert(
         1,
-        vec![json!({"id": 9, "groupIdentifier": "1", "managementSolution": {"id": 1, "name": "Intermedia"}})],
+        vec![rec(json!({"id": 9, "groupIdentifier": "1", "managementSolution": {"id": 1, "name": "Intermedia"}}))],
     );
-    s.contacts = vec![json!({"id": 5, "firstName": "A", "lastName": "B", "company": {"id": 1}})];
+    s.contacts = vec![rec(
+        json!({"id": 5, "firstName": "A", "lastName": "B", "company": {"id": 1}}),
+    )];
     s.catalog = vec![
-        json!({"id": 30, "identifier": "A1R_7", "price": catalog_price, "cost": 7, "type": {"name": "Intermedia_Services"}, "recurringFlag": true}),
-        json!({"id": 31, "identifier": "B1R_1", "price": catalog_price, "cost": 1, "type": {"name": "Intermedia_Services"}, "recurringFlag": true}),
+        rec(
+            json!({"id": 30, "identifier": "A1R_7", "price": catalog_price, "cost": 7, "type": {"name": "Intermedia_Services"}, "recurringFlag": true}),
+        ),
+        rec(
+            json!({"id": 31, "identifier": "B1R_1", "price": catalog_price, "cost": 1, "type": {"name": "Intermedia_Services"}, "recurringFlag": true}),
+        ),
     ];
-    s.agreements = vec![
+    s.agreements = vec![rec(
         json!({"id": 10, "name": "Intermedia - Acme", "type": {"id": 1, "name": "Intermedia"}, "company": {"id": 1}, "startDate": "2026-01-01T00:00:00Z"}),
-    ];
+    )];
     s.additions.insert(
         10,
         vec![
-            json!({"id": 20, "product": {"identifier": "A1R_7"}, "quantity": quantity, "unitPrice": price}),
-            json!({"id": 21, "product": {"identifier": "B1R_1"}, "quantity": other_quantity}),
+            rec(json!({"id": 20, "product": {"identifier": "A1R_7"}, "quantity": quantity, "unitPrice": price})),
+            rec(json!({"id": 21, "product": {"identifier": "B1R_1"}, "quantity": other_quantity})),
             // A second active addition of one item: reconcile counts it as billed too.
-            json!({"id": 22, "product": {"identifier": "A1R_7"}, "quantity": extra, "unitPrice": price}),
-            json!({"id": 23, "product": {"identifier": "Z9R_1"}, "quantity": quantity, "unitPrice": extra}),
+            rec(json!({"id": 22, "product": {"identifier": "A1R_7"}, "quantity": extra, "unitPrice": price})),
+            rec(json!({"id": 23, "product": {"identifier": "Z9R_1"}, "quantity": quantity, "unitPrice": extra})),
         ],
     );
     s

@@ -148,7 +148,10 @@ fn a_missing_parent_is_an_error_not_a_guess() {
         .0
         .clone();
     let err = write_for(&op, &Refs::default()).unwrap_err();
-    assert!(err.what.contains("agreement"), "{err}");
+    assert!(
+        matches!(&err, WriteError::MissingRef { what, .. } if what.contains("agreement")),
+        "{err}"
+    );
 }
 
 #[test]
@@ -188,4 +191,71 @@ fn lost_creates_are_found_by_natural_key() {
         lookup_for(&op, &refs).unwrap().path,
         "/procurement/subcategories/"
     );
+}
+
+/// The op of `kind` from a fresh plan, with `field` taken out of its changes and create-only fields.
+fn op_without(kind: Kind, field: &str) -> (Op, Refs) {
+    let writes = fresh_writes();
+    let mut refs = Refs::default();
+    for (i, (op, _)) in writes.iter().enumerate() {
+        refs.insert(op.key.clone(), 100 + i64::try_from(i).unwrap());
+    }
+    let (key, _) = find(&writes, kind);
+    let mut op = writes.iter().find(|(o, _)| o.key == key).unwrap().0.clone();
+    op.changes.retain(|c| c.field != field);
+    op.create_only.remove(field);
+    (op, refs)
+}
+
+// See: issue #13 (a lookup fell back to an empty string)
+#[test]
+fn r13_a_natural_key_value_the_op_lacks_is_an_error_naming_the_object_not_an_empty_string() {
+    for (kind, field) in [
+        (Kind::Company, "identifier"),
+        (Kind::CompanyLink, "groupIdentifier"),
+        (Kind::Contact, "firstName"),
+        (Kind::Contact, "lastName"),
+    ] {
+        let (op, refs) = op_without(kind, field);
+        let err = lookup_for(&op, &refs).unwrap_err();
+        assert_eq!(
+            err,
+            WriteError::MissingValue {
+                key: op.key.to_string(),
+                what: field.to_owned()
+            },
+            "{err}"
+        );
+        assert!(err.to_string().contains(&op.key.to_string()), "{err}");
+    }
+}
+
+// See: issue #13 (a sub-category reference fell back to an empty category)
+#[test]
+fn r13_a_sub_category_without_its_category_is_an_error_naming_the_object() {
+    let (op, refs) = op_without(Kind::CatalogItem, "category");
+    let err = write_for(&op, &refs).unwrap_err();
+    assert!(
+        matches!(&err, WriteError::MissingValue { key, what } if *key == op.key.to_string() && what == "category"),
+        "{err}"
+    );
+}
+
+// See: issue #13 (an amount that failed to serialise became `null`, a PATCH `remove`)
+#[test]
+fn r13_amounts_are_always_written_as_numbers_never_null() {
+    use rust_decimal::Decimal;
+    for (amount, written) in [
+        (Decimal::new(42, 0), json!(42)),
+        (Decimal::new(725, 2), json!(7.25)),
+        (Decimal::ZERO, json!(0)),
+    ] {
+        assert_eq!(amount_json(amount), Some(written));
+    }
+    for extreme in [Decimal::MAX, Decimal::MIN, Decimal::new(1, 28)] {
+        assert!(
+            amount_json(extreme).is_some_and(|j| j.is_number()),
+            "{extreme}"
+        );
+    }
 }

@@ -8,12 +8,21 @@ fn config() -> Config {
     crate::config::load_texts([("t.yaml", YAML)]).unwrap()
 }
 
-fn company(id: i64, identifier: &str) -> Json {
-    json!({"id": id, "identifier": identifier, "name": identifier, "_info": {"lastUpdated": "2026-01-01T00:00:00Z"}})
+/// A record from its JSON, as ConnectWise would send it.
+fn rec<R: crate::live::records::Record>(json: serde_json::Value) -> R {
+    crate::live::records::decode(json).unwrap()
 }
 
-fn link(account: &str, solution: &str) -> Json {
-    json!({"id": 9, "groupIdentifier": account, "managementSolution": {"id": 1, "name": solution}})
+fn company(id: i64, identifier: &str) -> CompanyRecord {
+    rec(
+        json!({"id": id, "identifier": identifier, "name": identifier, "_info": {"lastUpdated": "2026-01-01T00:00:00Z"}}),
+    )
+}
+
+fn link(account: &str, solution: &str) -> LinkRecord {
+    rec(
+        json!({"id": 9, "groupIdentifier": account, "managementSolution": {"id": 1, "name": solution}}),
+    )
 }
 
 fn snapshot() -> Snapshot {
@@ -21,7 +30,7 @@ fn snapshot() -> Snapshot {
         companies: vec![
             company(1, "AcmeRenamed"),
             company(2, "BLUEBIRD"),
-            json!({"id": 3, "identifier": "Cedar", "deletedFlag": true}),
+            rec(json!({"id": 3, "identifier": "Cedar", "deletedFlag": true})),
         ],
         ..Snapshot::default()
     };
@@ -29,23 +38,34 @@ fn snapshot() -> Snapshot {
         1,
         vec![link("100", "Intermedia"), link("100", "OtherVendor")],
     );
-    s.contacts =
-        vec![json!({"id": 5, "firstName": "maria", "lastName": "LOPEZ", "company": {"id": 2}})];
+    s.contacts = vec![rec(
+        json!({"id": 5, "firstName": "maria", "lastName": "LOPEZ", "company": {"id": 2}}),
+    )];
     s.agreements = vec![
-        json!({"id": 10, "name": "Intermedia - Acme", "type": {"id": 1, "name": "Intermedia"}, "company": {"id": 1}, "startDate": "2026-01-01T00:00:00Z"}),
-        json!({"id": 11, "name": "Managed Services", "type": {"id": 2, "name": "MSP"}, "company": {"id": 1}}),
+        rec(
+            json!({"id": 10, "name": "Intermedia - Acme", "type": {"id": 1, "name": "Intermedia"}, "company": {"id": 1}, "startDate": "2026-01-01T00:00:00Z"}),
+        ),
+        rec(
+            json!({"id": 11, "name": "Managed Services", "type": {"id": 2, "name": "MSP"}, "company": {"id": 1}}),
+        ),
     ];
     s.additions.insert(10, vec![
-        json!({"id": 20, "product": {"id": 1, "identifier": "A1R_7.5"}, "quantity": 5.0, "unitPrice": 12.0}),
-        json!({"id": 21, "product": {"id": 2, "identifier": "B1R_1"}, "quantity": 1.0, "cancelledDate": "2026-02-28T00:00:00Z"}),
+        rec(json!({"id": 20, "product": {"id": 1, "identifier": "A1R_7.5"}, "quantity": 5.0, "unitPrice": 12.0})),
+        rec(json!({"id": 21, "product": {"id": 2, "identifier": "B1R_1"}, "quantity": 1.0, "cancelledDate": "2026-02-28T00:00:00Z"})),
     ]);
     s.additions.insert(
         11,
-        vec![json!({"id": 22, "product": {"id": 3, "identifier": "X1R_1"}, "quantity": 1.0})],
+        vec![rec(
+            json!({"id": 22, "product": {"id": 3, "identifier": "X1R_1"}, "quantity": 1.0}),
+        )],
     );
     s.catalog = vec![
-        json!({"id": 1, "identifier": "A1R_7.5", "description": "Mailbox", "cost": 7.50, "price": 12.00, "type": {"id": 1, "name": "intermedia_services"}, "recurringFlag": true}),
-        json!({"id": 3, "identifier": "X1R_1", "description": "Other", "type": {"id": 2, "name": "Hardware"}}),
+        rec(
+            json!({"id": 1, "identifier": "A1R_7.5", "description": "Mailbox", "cost": 7.50, "price": 12.00, "type": {"id": 1, "name": "intermedia_services"}, "recurringFlag": true}),
+        ),
+        rec(
+            json!({"id": 3, "identifier": "X1R_1", "description": "Other", "type": {"id": 2, "name": "Hardware"}}),
+        ),
     ];
     s
 }
@@ -234,11 +254,11 @@ fn r7_many_companies_each_get_their_own_contact_agreement_and_additions() {
         s.companies.push(company(company_id, &format!("C{i}")));
         s.links
             .insert(company_id, vec![link(&i.to_string(), "Intermedia")]);
-        s.contacts.push(json!({"id": company_id + 1, "firstName": "Ann", "lastName": format!("L{i}"), "company": {"id": company_id}}));
-        s.agreements.push(json!({"id": company_id + 2, "name": "Intermedia", "type": {"id": 1, "name": "Intermedia"}, "company": {"id": company_id}, "startDate": "2026-01-01T00:00:00Z"}));
+        s.contacts.push(rec(json!({"id": company_id + 1, "firstName": "Ann", "lastName": format!("L{i}"), "company": {"id": company_id}})));
+        s.agreements.push(rec(json!({"id": company_id + 2, "name": "Intermedia", "type": {"id": 1, "name": "Intermedia"}, "company": {"id": company_id}, "startDate": "2026-01-01T00:00:00Z"})));
         s.additions.insert(
             company_id + 2,
-            vec![json!({"id": company_id + 3, "product": {"id": 1, "identifier": "A1R_7.5"}, "quantity": 1.0})],
+            vec![rec(json!({"id": company_id + 3, "product": {"id": 1, "identifier": "A1R_7.5"}, "quantity": 1.0}))],
         );
     }
     let config = crate::config::load_texts([("t.yaml", yaml.as_str())]).unwrap();
@@ -312,9 +332,9 @@ fn a_live_amount_out_of_bounds_is_a_blocking_finding_naming_the_object() {
     let mut s = snapshot();
     s.additions.insert(
         10,
-        vec![json!({"id": 20, "product": {"id": 1, "identifier": "A1R_7.5"}, "quantity": 7e28, "unitPrice": 12.0})],
+        vec![rec(json!({"id": 20, "product": {"id": 1, "identifier": "A1R_7.5"}, "quantity": 7e28, "unitPrice": 12.0}))],
     );
-    s.catalog[0]["price"] = json!(1e300);
+    s.catalog[0].price = serde_json::from_value(json!(1e300)).unwrap();
     let p = project(&config(), &s);
     let blocking: Vec<&str> = p
         .findings

@@ -1,0 +1,160 @@
+//! Memory of the canonical model at scale (issue 13): the configuration, the desired and a live
+//! `State` of N companies × M additions, and the peak while diffing and pricing them.
+//!
+//! Measured, never asserted: `cargo run --release --example model_memory -- 5000 10`. The live
+//! state mirrors the desired one (ids, versions, ownership, every 20th quantity drifted) rather
+//! than being read from a simulator, so the figures are the model's alone; the snapshot and the
+//! process as a whole are measured by `cargo bench --bench scale` (BENCHMARKS.md).
+//!
+//! Figures are the process's resident set (`VmRSS`, `VmHWM` in `/proc/self/status`), so they
+//! include the allocator's overhead, which is what a peak RSS target pays for.
+
+use std::fmt::Write as _;
+
+use cwrecon::model::{Date, Key, Object, Quantity, State, Value};
+use cwrecon::plan::{DiffContext, desired, diff, revenue, safety_breaches};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let companies: usize = args.next().map_or(Ok(5_000), |a| a.parse())?;
+    let additions: usize = args.next().map_or(Ok(10), |a| a.parse())?;
+    let mut memory = Memory::new();
+
+    let text = yaml(companies, additions, 300);
+    memory.step("configuration text");
+    let config = cwrecon::config::load_texts([("scale.yaml", text.as_str())])?;
+    drop(text);
+    memory.step("configuration loaded (text dropped)");
+
+    let today = Date::parse("2026-11-25")?;
+    let wanted = desired(&config, today);
+    memory.step("desired state");
+    let live = live_mirror(&wanted.state)?;
+    memory.step("live state");
+
+    let context = DiffContext {
+        today,
+        cancelled_date: config.policy.item.cancelled_date,
+    };
+    let mut plan = diff(&wanted, &live, context);
+    memory.step(&format!("diff ({} ops)", plan.ops.len()));
+    plan.revenue = revenue(&wanted, &live, &plan);
+    let breaches = safety_breaches(&plan, &live, &config.policy.item.safety);
+    memory.step(&format!(
+        "revenue and rails ({} accounts, {} breaches)",
+        plan.revenue.len(),
+        breaches.len()
+    ));
+    println!(
+        "objects: desired {}, live {}; peak RSS {:.1} MiB",
+        wanted.state.objects.len(),
+        live.objects.len(),
+        mib(Memory::peak())
+    );
+    Ok(())
+}
+
+/// A live state like the projection of a tenant the configuration was applied to: the desired
+/// objects with ids, versions and ownership, and every 20th addition's quantity one more.
+fn live_mirror(wanted: &State) -> Result<State, Box<dyn std::error::Error>> {
+    let mut live = State::default();
+    for (i, object) in wanted.objects.values().enumerate() {
+        // A key of its own, as the projection builds from what it reads.
+        let parts: Vec<&str> = object.key.parts().collect();
+        let key = Key::from_parts(object.key.kind(), &parts).ok_or("a key of the wrong shape")?;
+        let mut o = Object::new(key);
+        for (field, value) in object.fields() {
+            let value = match value {
+                Value::Quantity(q) if i % 20 == 0 => {
+                    Value::Quantity(Quantity::new(q.value() + rust_decimal::Decimal::ONE))
+                }
+                other => other.clone(),
+            };
+            o = o.with(field, value);
+        }
+        o.id = Some(i64::try_from(i).unwrap_or(i64::MAX));
+        o.last_updated = Some("2026-11-01T10:00:00Z".to_owned());
+        o.owned = true;
+        live.insert(o);
+    }
+    Ok(live)
+}
+
+/// The configuration the scale benchmark uses (benches/scale/tenant.rs).
+fn yaml(companies: usize, additions: usize, catalog: usize) -> String {
+    let mut yaml = String::from(
+        "setup:\n  product_types: [{ name: Intermedia_Services }]\n  agreement_types: [{ name: Intermedia }]\n  units_of_measure: [{ name: Unit }]\n  categories: [{ name: Intermedia }]\n  subcategories: [{ name: Intermedia Services, category: Intermedia }]\n  management_it_solutions: [{ name: Intermedia }]\nproducts:\n",
+    );
+    for p in 0..catalog {
+        let _ = writeln!(
+            yaml,
+            "  - {{ sku: BEN{p:05}R, unit_cost: {}, retail_price: {}, description: Benchmark product {p} }}",
+            p % 7 + 1,
+            p % 5 + 10,
+        );
+    }
+    yaml.push_str("companies:\n");
+    let stride = (catalog / additions.max(1)).max(1);
+    for c in 0..companies {
+        let _ = write!(
+            yaml,
+            "  - account: \"{}\"\n    identifier: Bench{c:05}\n    contact: {{ first_name: Ann, last_name: Lee }}\n    create: {{ name: Benchmark Company {c}, address: {{ country: United States }} }}\n    agreement:\n      name: Intermedia\n      start_date: 2026-01-01\n      additions:\n",
+            1_000_000 + c,
+        );
+        for k in 0..additions {
+            let p = (c + k * stride) % catalog;
+            let _ = writeln!(
+                yaml,
+                "        - {{ product: BEN{p:05}R_{}, quantity: {} }}",
+                p % 7 + 1,
+                (c + k) % 50 + 1
+            );
+        }
+    }
+    yaml
+}
+
+/// Resident-set readings, printed as they are taken.
+struct Memory {
+    last: u64,
+}
+
+impl Memory {
+    fn new() -> Memory {
+        let (rss, _) = status();
+        println!("{:48} {:>9} {:>9}", "step", "RSS MiB", "+MiB");
+        println!("{:48} {:>9.1}", "start", mib(rss));
+        Memory { last: rss }
+    }
+
+    fn step(&mut self, what: &str) {
+        let (rss, _) = status();
+        let delta = i128::from(rss) - i128::from(self.last);
+        #[expect(clippy::cast_precision_loss, reason = "a printed figure")]
+        let delta = delta as f64 / 1024.0;
+        println!("{what:48} {:>9.1} {delta:>+9.1}", mib(rss));
+        self.last = rss;
+    }
+
+    fn peak() -> u64 {
+        status().1
+    }
+}
+
+/// `VmRSS` and `VmHWM` in KiB.
+fn status() -> (u64, u64) {
+    let text = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+#[expect(clippy::cast_precision_loss, reason = "a printed figure")]
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
