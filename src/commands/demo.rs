@@ -192,7 +192,7 @@ pub async fn run(today: crate::model::Date) -> Result<Exit, Error> {
     let _ = writeln!(out, "== 1. cwrecon plan examples/intermedia\n");
     print(&out)?;
 
-    let applied = Box::pin(crate::commands::workflow::apply(
+    let applied = Box::pin(crate::commands::apply::apply(
         &config, &source, &target, today, false, 8,
     ))
     .await?

@@ -6,20 +6,19 @@
 //! to hold a stage's logic: loading, reading, planning and applying live in their own modules,
 //! which never import a command.
 
-mod apply;
+pub mod apply;
 mod completions;
 pub mod demo;
 pub mod doctor;
 pub mod export;
 pub mod import;
 mod man;
-mod plan;
+pub mod plan;
 pub mod reconcile;
 pub mod report;
 mod schema;
 mod unlock;
 mod validate;
-pub mod workflow;
 
 use std::io::IsTerminal as _;
 

@@ -1,16 +1,27 @@
-//! `cwrecon plan`: the command line's side of a plan; the pipeline is in [`super::workflow`].
+//! `cwrecon plan`: load, read, plan, show, save, decide the exit.
+//!
+//! Owns the sequence and the exit code of `plan`; each step belongs to its module (`config`,
+//! `live`, `plan`). Refuses to write a saved plan that could not be applied (blocking findings or a
+//! tripped safety rail), so `apply plan.json` only ever sees a plan someone could approve.
 
 use std::io::IsTerminal as _;
+use std::path::PathBuf;
 
+pub use crate::cli::Format;
 use crate::cli::{ColorChoice, PlanArgs};
 use crate::config;
+use crate::config::Config;
 use crate::error::Error;
 use crate::exit::Exit;
+use crate::live::{Source, read_snapshot};
+use crate::model::{Date, Kind, fold_name};
+use crate::plan::keep_kinds;
+use crate::plan::render::{self, Report};
 
 /// The command, from its parsed arguments.
 pub(super) async fn run(args: PlanArgs, color: ColorChoice) -> Result<Exit, Error> {
     let mut config = config::load(&args.paths)?;
-    crate::commands::workflow::narrow_companies(&mut config, &args.companies)?;
+    narrow_companies(&mut config, &args.companies)?;
     let (client, source) = super::connect_reader(&config, (&args).into()).await?;
     // A saved plan records its configuration, so `apply plan.json` can refuse changed files.
     // A narrowed plan records none: applying it would skip what was narrowed away unseen.
@@ -23,7 +34,7 @@ pub(super) async fn run(args: PlanArgs, color: ColorChoice) -> Result<Exit, Erro
     } else {
         None
     };
-    let options = crate::commands::workflow::PlanOptions {
+    let options = PlanOptions {
         format: args.format,
         color: color.enabled(std::io::stdout().is_terminal()),
         out: args.out,
@@ -34,11 +45,121 @@ pub(super) async fn run(args: PlanArgs, color: ColorChoice) -> Result<Exit, Erro
         config_source,
     };
     // Boxed: the read strategy's joined futures are large, and the stack is not the place for them.
-    Box::pin(crate::commands::workflow::plan(
-        &config,
-        &source,
-        || client.request_counts(),
-        &options,
-    ))
-    .await
+    Box::pin(plan(&config, &source, || client.request_counts(), &options)).await
+}
+
+/// What `plan` was asked to do, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct PlanOptions {
+    /// Output format.
+    pub format: Format,
+    /// Colour text output.
+    pub color: bool,
+    /// Save the plan (JSON) here.
+    pub out: Option<PathBuf>,
+    /// Exit 2 when there are changes.
+    pub detailed_exitcode: bool,
+    /// Only these kinds (and what they depend on).
+    pub kinds: Vec<Kind>,
+    /// Plan past the safety rails.
+    pub allow_destructive: bool,
+    /// The day the plan is made.
+    pub today: Date,
+    /// Recorded in a saved plan: the configuration it was made from.
+    pub config_source: Option<render::ConfigSource>,
+}
+
+/// Keep only the companies named by account or identifier; an unknown name is an error.
+pub fn narrow_companies(config: &mut Config, names: &[String]) -> Result<(), Error> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    let matches = |c: &crate::config::model::Company, name: &str| {
+        c.account_id().is(name) || fold_name(&c.identifier) == fold_name(name)
+    };
+    for name in names {
+        if !config.companies.iter().any(|c| matches(&c.item, name)) {
+            return Err(Error::Usage {
+                message: format!(
+                    "--company {name} names no company in the configuration (give an account or an identifier)"
+                ),
+            });
+        }
+    }
+    config
+        .companies
+        .retain(|c| names.iter().any(|n| matches(&c.item, n)));
+    Ok(())
+}
+
+/// Read the tenant through `source`, plan, show and save; say how to exit.
+pub async fn plan<S: Source>(
+    config: &Config,
+    source: &S,
+    requests: impl Fn() -> std::collections::BTreeMap<String, u64>,
+    options: &PlanOptions,
+) -> Result<Exit, Error> {
+    // The snapshot is dropped once projected: the diff works on the projection alone, and the
+    // plan's peak memory is the larger of the two, not their sum (issue 13).
+    let live = {
+        let snapshot = Box::pin(read_snapshot(source, config)).await?;
+        crate::live::project(config, &snapshot)
+    };
+    let mut report = crate::plan::assemble_projected(config, &live, options.today);
+    drop(live);
+    keep_kinds(&mut report.plan, &options.kinds);
+    report.requests = requests();
+    report.config.clone_from(&options.config_source);
+    tracing::info!(
+        requests = report.requests.values().sum::<u64>(),
+        "read the live tenant"
+    );
+    for (kind, count) in &report.requests {
+        tracing::info!("  {kind}: {count} request(s)");
+    }
+    show(&report, options)?;
+    let exit = decide(&report, options);
+    if (exit == Exit::OK || exit == Exit::CHANGES)
+        && let Some(path) = &options.out
+    {
+        crate::files::replace(path, render::json(&report).as_bytes()).map_err(|source| {
+            Error::WriteFile {
+                path: path.clone(),
+                source,
+            }
+        })?;
+    }
+    if report.is_blocked_by_findings() {
+        return Err(Error::Preflight {
+            count: report.findings.iter().filter(|f| f.blocking).count(),
+        });
+    }
+    Ok(exit)
+}
+
+fn show(report: &Report, options: &PlanOptions) -> Result<(), Error> {
+    let text = match options.format {
+        Format::Text if options.color => {
+            return Ok(crate::output::write_stdout_styled(
+                &render::text(report, true),
+                "the plan",
+            )?);
+        }
+        Format::Text => render::text(report, false),
+        Format::Markdown => render::markdown(report),
+        Format::Json => render::json(report),
+    };
+    Ok(crate::output::write_stdout(&text, "the plan")?)
+}
+
+fn decide(report: &Report, options: &PlanOptions) -> Exit {
+    if report.is_blocked_by_findings() {
+        Exit::FAILURE
+    } else if !report.breaches.is_empty() && !options.allow_destructive {
+        Exit::BLOCKED
+    } else if options.detailed_exitcode && !report.plan.is_empty() {
+        Exit::CHANGES
+    } else {
+        Exit::OK
+    }
 }

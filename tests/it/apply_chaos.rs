@@ -117,7 +117,7 @@ async fn fifty_seeded_runs_converge_without_duplicates() {
         let target = ClientTarget::new(client.clone());
         let mut converged = None;
         for attempt in 1..=3 {
-            match Box::pin(cwrecon::commands::workflow::apply(
+            match Box::pin(cwrecon::commands::apply::apply(
                 &config, &source, &target, today, false, 4,
             ))
             .await

@@ -90,7 +90,7 @@ async fn one_refused_agreement_leaves_every_other_company_applied() {
     let source = ClientSource::new(client.clone(), 4);
     let target = ClientTarget::new(client.clone());
     let today = Date::parse("2026-11-25").unwrap();
-    let applied = Box::pin(cwrecon::commands::workflow::apply(
+    let applied = Box::pin(cwrecon::commands::apply::apply(
         &config, &source, &target, today, false, 4,
     ))
     .await

@@ -495,7 +495,7 @@ async fn past_the_deadline_apply_stops_at_the_lock_and_writes_nothing() {
     let writes = t.writes();
     // The apply lock is the first write an apply makes, so a command already past its deadline
     // stops there: before it has read the tenant, and with nothing written.
-    let refused = Box::pin(cwrecon::commands::workflow::apply(
+    let refused = Box::pin(cwrecon::commands::apply::apply(
         &config,
         &source,
         &target,

@@ -419,7 +419,7 @@ async fn an_agreement_that_appeared_between_plan_and_write_is_adopted_not_duplic
         tenant: &t,
     };
     let today = cwrecon::model::Date::parse("2026-11-25").unwrap();
-    let applied = Box::pin(cwrecon::commands::workflow::apply(
+    let applied = Box::pin(cwrecon::commands::apply::apply(
         &config, &source, &target, today, false, 4,
     ))
     .await

@@ -34,7 +34,7 @@ async fn requests_of_a_plan_for_1000_managed_companies() {
     let today = Date::parse("2026-11-25").unwrap();
     let source = ClientSource::new(t.client.clone(), 8);
     let target = ClientTarget::new(t.client.clone());
-    let applied = Box::pin(cwrecon::commands::workflow::apply(
+    let applied = Box::pin(cwrecon::commands::apply::apply(
         &config, &source, &target, today, false, 8,
     ))
     .await

@@ -28,7 +28,7 @@ async fn without_bundles_child_lists_are_read_one_by_one_and_the_plan_is_the_sam
     let today = today();
     let source = ClientSource::new(client.clone(), 4);
     let target = ClientTarget::new(client.clone());
-    let applied = Box::pin(cwrecon::commands::workflow::apply(
+    let applied = Box::pin(cwrecon::commands::apply::apply(
         &config, &source, &target, today, false, 4,
     ))
     .await

@@ -55,11 +55,11 @@ pub async fn converged() -> Tenant {
 
 impl Tenant {
     /// Apply `examples/intermedia` through the library, as of [`today`].
-    pub async fn apply_examples(&self) -> cwrecon::commands::workflow::Applied {
+    pub async fn apply_examples(&self) -> cwrecon::commands::apply::Applied {
         let config = cwrecon::config::load(&[EXAMPLES.into()]).unwrap();
         let source = ClientSource::new(self.client.clone(), 4);
         let target = ClientTarget::new(self.client.clone());
-        Box::pin(cwrecon::commands::workflow::apply(
+        Box::pin(cwrecon::commands::apply::apply(
             &config,
             &source,
             &target,
