@@ -54,13 +54,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for rows in sizes {
         let text = export(rows);
         let parse = median(repeats, || {
-            let (parsed, problems) = cwrecon::vendor::intermedia::parse(&text);
+            let (parsed, problems) = cwrecon::billing_report::intermedia::parse(&text);
             assert!(problems.is_empty(), "{:?}", problems.first());
             assert_eq!(parsed.len(), rows);
         });
         report(rows, text.len(), "read (import and reconcile)", parse);
-        let (parsed, _) = cwrecon::vendor::intermedia::parse(&text);
-        let options = cwrecon::import::Options {
+        let (parsed, _) = cwrecon::billing_report::intermedia::parse(&text);
+        let options = cwrecon::commands::import::Options {
             add_unknown: false,
             companies_dir: None,
             export_name: "export.csv".to_owned(),
@@ -68,7 +68,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             config_paths: vec![dir.path().to_path_buf()],
         };
         let import = median(repeats, || {
-            let _ = cwrecon::import::import(&config, &texts, &parsed, &options);
+            let _ = cwrecon::commands::import::import(&config, &texts, &parsed, &options);
         });
         report(
             rows,
@@ -78,7 +78,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         let snapshot = Snapshot::default();
         let reconcile = median(repeats, || {
-            let _ = cwrecon::reconcile::reconcile(&config, &parsed, &snapshot, today);
+            let _ = cwrecon::commands::reconcile::reconcile(&config, &parsed, &snapshot, today);
         });
         report(
             rows,

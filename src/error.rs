@@ -52,14 +52,8 @@ pub enum Error {
     #[error(transparent)]
     Credentials(#[from] crate::config::CredentialsError),
     /// Writing the command's output failed.
-    #[error("write {what}")]
-    Output {
-        /// What was being written (e.g. "the JSON Schema to stdout").
-        what: String,
-        /// The underlying I/O error.
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Output(#[from] crate::output::WriteError),
     /// Writing a file failed.
     #[error("write {path}", path = path.display())]
     WriteFile {
@@ -69,14 +63,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// The vendor's billing export has rows that cannot be used as they are.
-    #[error("read the vendor export {path}: {} problem(s), listed above; nothing was written", problems.len(), path = path.display())]
-    VendorExport {
-        /// The export file.
-        path: PathBuf,
-        /// What is wrong, by line.
-        problems: Vec<crate::vendor::intermedia::Problem>,
-    },
+    /// The vendor's billing export cannot be used as it is.
+    #[error(transparent)]
+    VendorExport(#[from] crate::billing_report::ReportError),
     /// The tenant's apply lock could not be taken, or `unlock` found no such lock.
     #[error(transparent)]
     Lock(#[from] crate::lock::LockError),
@@ -92,7 +81,7 @@ impl Error {
     /// The documented exit code for this failure.
     pub fn exit_code(&self) -> Exit {
         match self {
-            Error::Config(_) | Error::Credentials(_) | Error::VendorExport { .. } => Exit::CONFIG,
+            Error::Config(_) | Error::Credentials(_) | Error::VendorExport(_) => Exit::CONFIG,
             Error::Usage { .. } => Exit::USAGE,
             Error::Lock(crate::lock::LockError::Held { .. }) => Exit::LOCKED,
             Error::Lock(
@@ -104,7 +93,7 @@ impl Error {
             | Error::Preflight { .. }
             | Error::StalePlan { .. }
             | Error::SavedPlanMismatch { .. }
-            | Error::Output { .. }
+            | Error::Output(_)
             | Error::WriteFile { .. }
             | Error::Internal { .. } => Exit::FAILURE,
         }

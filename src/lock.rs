@@ -50,7 +50,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::apply::{Lookup, Target, Write, WriteFailure};
 
 /// The lock row's name (the `name` field, at most 30 characters in ConnectWise).
-pub const LOCK_NAME: &str = "cwrecon-lock";
+pub const LOCK_NAME: &str = crate::model::LOCK_ROW_NAME;
 /// How long a lock lives without a heartbeat: a crashed apply blocks others at most this long.
 pub const TTL: Duration = Duration::from_mins(10);
 /// How often a waiting apply looks again.
@@ -70,7 +70,7 @@ const MAX_READ: usize = 400;
 pub fn is_lock_row(row: &Json) -> bool {
     row.get("name")
         .and_then(Json::as_str)
-        .is_some_and(|n| n.trim().eq_ignore_ascii_case(LOCK_NAME))
+        .is_some_and(crate::model::is_lock_row_name)
 }
 
 /// The lock's record: who holds it, since when, until when.
@@ -319,6 +319,8 @@ pub enum LockError {
         message: String,
         /// The answer says the site is not ConnectWise's API.
         wrong_site: bool,
+        /// ConnectWise refused the login or the right (401, 403): asking again cannot help.
+        refused: bool,
     },
     /// `unlock` was given a lock id that does not hold the tenant.
     #[error(
@@ -334,11 +336,12 @@ pub enum LockError {
 }
 
 impl LockError {
-    fn request(what: &'static str, failure: WriteFailure) -> LockError {
+    fn request(what: &'static str, failure: &WriteFailure) -> LockError {
         LockError::Request {
             what,
-            message: failure.message,
+            message: failure.to_string(),
             wrong_site: failure.wrong_site,
+            refused: failure.error.stop_reason().is_some(),
         }
     }
 }
@@ -363,7 +366,7 @@ async fn rows<T: Target>(target: &T) -> Result<Vec<Row>, LockError> {
     let found = target
         .find(&lookup())
         .await
-        .map_err(|f| LockError::request("list", f))?;
+        .map_err(|f| LockError::request("list", &f))?;
     let mut rows: Vec<Row> = found
         .iter()
         .filter(|r| is_lock_row(r))
@@ -453,9 +456,12 @@ async fn try_once<T: Target>(
         return Err(LockError::Request {
             what: "create",
             wrong_site: failure.as_ref().is_some_and(|f| f.wrong_site),
+            refused: failure
+                .as_ref()
+                .is_some_and(|f| f.error.stop_reason().is_some()),
             message: failure.map_or_else(
                 || "created, but the new row was not listed".to_owned(),
-                |f| f.message,
+                |f| f.to_string(),
             ),
         });
     };
@@ -467,7 +473,7 @@ async fn try_once<T: Target>(
             let holder = w.record.clone();
             delete(target, ours.id)
                 .await
-                .map_err(|f| LockError::request("delete our losing row", f))?;
+                .map_err(|f| LockError::request("delete our losing row", &f))?;
             Ok(Attempt::HeldBy(holder))
         }
         _ => Ok(Attempt::Won(ours)),
@@ -493,15 +499,16 @@ pub async fn acquire<T: Target>(target: &T, options: &LockOptions) -> Result<Hel
                 // an apply retries its writes.
                 forget(target, &lock_id).await;
                 failures += 1;
-                // A site that is not the API will not become one: no point asking again.
-                let wrong_site = matches!(
+                // A site that is not the API will not become one, and refused keys or a missing
+                // right stay so (the apply's one error policy): no point asking again.
+                let hopeless = matches!(
                     err,
                     LockError::Request {
                         wrong_site: true,
                         ..
-                    }
+                    } | LockError::Request { refused: true, .. }
                 );
-                if failures >= LOCK_REQUEST_ATTEMPTS || wrong_site {
+                if failures >= LOCK_REQUEST_ATTEMPTS || hopeless {
                     return Err(err);
                 }
                 tracing::warn!("taking the apply lock failed, trying again: {err}");
@@ -676,7 +683,7 @@ impl Held {
                 body: patch,
             })
             .await
-            .map_err(|f| Renewal::Failed(f.message))?;
+            .map_err(|f| Renewal::Failed(f.to_string()))?;
         Ok(at + self.options.ttl)
     }
 
@@ -720,7 +727,7 @@ impl Held {
         {
             delete(target, row.id)
                 .await
-                .map_err(|f| LockError::request("delete", f))?;
+                .map_err(|f| LockError::request("delete", &f))?;
         }
         Ok(())
     }
@@ -742,7 +749,9 @@ impl<T: Target> Target for Guarded<'_, T> {
     async fn write(&self, write: &Write) -> Result<Json, WriteFailure> {
         if let Some(reason) = self.lost.get() {
             return Err(WriteFailure {
-                message: format!("not written: {reason}"),
+                error: crate::apply::ApplyError::Halted {
+                    reason: reason.clone(),
+                },
                 may_have_committed: false,
                 wrong_site: false,
             });
@@ -781,7 +790,7 @@ pub async fn unlock<T: Target>(
     }
     delete(target, row.id)
         .await
-        .map_err(|f| LockError::request("delete", f))?;
+        .map_err(|f| LockError::request("delete", &f))?;
     Ok(Some(row.record.clone()))
 }
 

@@ -1,6 +1,6 @@
 //! The benchmark's configuration: `companies` managed companies with one agreement of
 //! `additions` additions each over a catalog of `catalog` products, written as YAML the way
-//! `tests/plan_scale.rs` does, and the same configuration with a share of quantities changed
+//! `tests/it/plan_scale.rs` does, and the same configuration with a share of quantities changed
 //! (the drift).
 
 use std::fmt::Write as _;

@@ -1,30 +1,34 @@
 //! The executor: runs a plan's ops against ConnectWise in order, level by level, concurrently
 //! within a level, and reports what happened to every op.
 //!
-//! Owns three rules. Order: an op runs only after every op it depends on succeeded; a failed op
-//! skips its dependants (transitively) and nothing else. Idempotence: a create whose response was
+//! Owns four rules. Order: an op runs only after every op it depends on succeeded; a failed op
+//! skips its dependants (transitively) and nothing else. Stop: a failure that no later write can
+//! get past (401 bad keys, 403 a missing right; [`ApplyError::stop_reason`]) starts no further op.
+//! Idempotence: a create whose response was
 //! lost (the write may have committed) is looked up by its natural key before any retry, so a
 //! retry never duplicates an object. Honesty: every op ends as done, failed (with ConnectWise's
-//! message and field) or skipped (naming the op it waited for); nothing is left unreported.
+//! message and fields, typed as an [`ApplyError`]) or skipped (naming the op it waited for, or why
+//! the run stopped); nothing is left unreported.
 //! Knows nothing of HTTP: a [`Target`] performs writes and lookups.
 
 use std::collections::BTreeMap;
 use std::future::Future;
 
 use futures_util::StreamExt as _;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value as Json;
 
+use super::error::{ApplyError, Standalone};
 use super::write::{Lookup, Refs, Write, lookup_for, write_for};
 use crate::model::Kind;
 use crate::plan::{Action, Op, Plan};
 
 /// A failed write, as the executor needs to see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("{message}")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", Standalone(error))]
 pub struct WriteFailure {
-    /// What went wrong, including ConnectWise's message and field when it gave them.
-    pub message: String,
+    /// What went wrong, typed: the executor decides from it whether the apply goes on.
+    pub error: ApplyError,
     /// The request may have reached ConnectWise and committed (timeout, reset, 5xx after send).
     pub may_have_committed: bool,
     /// The answer says the site is not ConnectWise's API (`connectwise::Error::suggests_wrong_site`).
@@ -45,7 +49,7 @@ pub trait Target: Sync {
 }
 
 /// What happened to one op.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// Applied. `id` is the record's id; `recovered` says a lost create was found by its key.
@@ -62,14 +66,16 @@ pub enum Outcome {
     /// ConnectWise refused it, or it kept failing.
     Failed {
         /// Why.
-        error: String,
+        #[serde(flatten)]
+        error: ApplyError,
     },
     /// Not attempted because an op it depends on did not succeed.
     Skipped {
         /// The index of the op it waited for.
         because_of: usize,
     },
-    /// Not attempted because the run stopped before it (the apply lock was lost, Ctrl-C).
+    /// Not attempted because the run stopped before it (the apply lock was lost, Ctrl-C, or a 401
+    /// or 403 on an earlier op).
     Stopped {
         /// Why the run stopped.
         reason: String,
@@ -91,6 +97,10 @@ pub async fn execute<T: Target>(
 
 /// [`execute`], telling `on_outcome` about each op as soon as its outcome is known (for the
 /// journal and progress), so a crash mid-apply still leaves a record of what was done.
+///
+/// The first failure whose [`ApplyError::stop_reason`] says so (a 401 or 403) stops the run: no op
+/// starts after it, and each op not started ends [`Outcome::Stopped`] with that reason. Ops already
+/// in flight at that moment finish.
 pub async fn execute_with<T: Target>(
     plan: &Plan,
     mut refs: Refs,
@@ -98,6 +108,10 @@ pub async fn execute_with<T: Target>(
     concurrency: usize,
     on_outcome: &(dyn Fn(usize, &Outcome) + Sync),
 ) -> Vec<Outcome> {
+    let stop = Stop {
+        target,
+        reason: std::sync::OnceLock::new(),
+    };
     let mut outcomes: Vec<Option<Outcome>> = vec![None; plan.ops.len()];
     for batch in batches(plan) {
         let mut runnable = Vec::new();
@@ -117,8 +131,9 @@ pub async fn execute_with<T: Target>(
         let results: Vec<(usize, Outcome)> = futures_util::stream::iter(runnable)
             .map(|i| {
                 let refs = &refs_now;
+                let stop = &stop;
                 async move {
-                    let outcome = run_op(&plan.ops[i], refs, target).await;
+                    let outcome = stop.run(&plan.ops[i], refs).await;
                     on_outcome(i, &outcome);
                     (i, outcome)
                 }
@@ -137,10 +152,43 @@ pub async fn execute_with<T: Target>(
         .into_iter()
         .map(|o| {
             o.unwrap_or(Outcome::Failed {
-                error: "internal: op was never scheduled".to_owned(),
+                error: ApplyError::Internal {
+                    message: "op was never scheduled".to_owned(),
+                },
             })
         })
         .collect()
+}
+
+/// The run's stop rule: the target's own halt (the apply lock lost), or the first failure that
+/// stops the apply.
+struct Stop<'a, T> {
+    target: &'a T,
+    /// Set once, by the first failure whose policy is to stop.
+    reason: std::sync::OnceLock<String>,
+}
+
+impl<T: Target> Stop<'_, T> {
+    /// Why no op may start now, if so.
+    fn halted(&self) -> Option<String> {
+        self.reason.get().cloned().or_else(|| self.target.halted())
+    }
+
+    /// Run one op unless the run has stopped, and stop it when the op's failure says so.
+    async fn run(&self, op: &Op, refs: &Refs) -> Outcome {
+        if let Some(reason) = self.halted() {
+            return Outcome::Stopped { reason };
+        }
+        let outcome = run_op(op, refs, self.target).await;
+        if let Outcome::Failed { error } = &outcome
+            && let Some(reason) = error.stop_reason()
+            && self.reason.set(reason).is_ok()
+        {
+            // Shown once, in the apply's summary; the log only records when it happened.
+            tracing::info!("{}", self.reason.get().map_or("", String::as_str));
+        }
+        outcome
+    }
 }
 
 /// Groups of op indices that may run together: consecutive ops with the same level and direction.
@@ -174,14 +222,11 @@ fn blocked_by(op: &Op, outcomes: &[Option<Outcome>]) -> Option<usize> {
 }
 
 async fn run_op<T: Target>(op: &Op, refs: &Refs, target: &T) -> Outcome {
-    if let Some(reason) = target.halted() {
-        return Outcome::Stopped { reason };
-    }
     let write = match write_for(op, refs) {
         Ok(write) => write,
         Err(missing) => {
             return Outcome::Failed {
-                error: missing.to_string(),
+                error: missing.into(),
             };
         }
     };
@@ -193,7 +238,7 @@ async fn run_op<T: Target>(op: &Op, refs: &Refs, target: &T) -> Outcome {
                 already_existed: false,
             },
             Err(failure) => Outcome::Failed {
-                error: failure.message,
+                error: failure.error,
             },
         };
     }
@@ -220,7 +265,7 @@ async fn create<T: Target>(op: &Op, refs: &Refs, write: &Write, target: &T) -> O
             Err(error) => return Outcome::Failed { error },
         }
     }
-    let mut last_error = String::new();
+    let mut last_error = None;
     for _ in 0..CREATE_ATTEMPTS {
         match target.write(write).await {
             Ok(record) => {
@@ -232,10 +277,10 @@ async fn create<T: Target>(op: &Op, refs: &Refs, write: &Write, target: &T) -> O
             }
             Err(failure) if !failure.may_have_committed => {
                 return Outcome::Failed {
-                    error: failure.message,
+                    error: failure.error,
                 };
             }
-            Err(failure) => last_error = failure.message,
+            Err(failure) => last_error = Some(failure.error),
         }
         match find_existing(op, refs, target).await {
             Ok(Some(id)) => {
@@ -250,9 +295,12 @@ async fn create<T: Target>(op: &Op, refs: &Refs, write: &Write, target: &T) -> O
         }
     }
     Outcome::Failed {
-        error: format!(
-            "{last_error} (tried {CREATE_ATTEMPTS} times; the object was not found by its key after any of them)"
-        ),
+        error: ApplyError::LostCreate {
+            last: Box::new(last_error.unwrap_or_else(|| ApplyError::Internal {
+                message: "a create was never tried".to_owned(),
+            })),
+            attempts: CREATE_ATTEMPTS,
+        },
     }
 }
 
@@ -276,31 +324,35 @@ async fn adopt<T: Target>(op: &Op, refs: &Refs, id: i64, target: &T) -> Outcome 
         return done;
     }
     let written = match write_for(&update, refs) {
-        Ok(write) => target.write(&write).await.map_err(|f| f.message),
-        Err(missing) => Err(missing.to_string()),
+        Ok(write) => target.write(&write).await.map_err(|f| f.error),
+        Err(missing) => Err(missing.into()),
     };
     match written {
         Ok(_) => done,
         Err(error) => Outcome::Failed {
-            error: format!(
-                "{} already existed (id {id}) and was adopted, but setting its fields failed: {error}",
-                op.key
-            ),
+            error: ApplyError::AdoptFailed {
+                key: op.key.to_string(),
+                id,
+                error: Box::new(error),
+            },
         },
     }
 }
 
-async fn find_existing<T: Target>(op: &Op, refs: &Refs, target: &T) -> Result<Option<i64>, String> {
-    let lookup = lookup_for(op, refs).map_err(|e| e.to_string())?;
-    let found = target.find(&lookup).await.map_err(|f| f.message)?;
+async fn find_existing<T: Target>(
+    op: &Op,
+    refs: &Refs,
+    target: &T,
+) -> Result<Option<i64>, ApplyError> {
+    let lookup = lookup_for(op, refs)?;
+    let found = target.find(&lookup).await.map_err(|f| f.error)?;
     match found.as_slice() {
         [] => Ok(None),
         [one] => Ok(record_id(one)),
-        many => Err(format!(
-            "{} matching records found for {} (looked up before creating it, or after a lost response); resolve the duplicates in ConnectWise",
-            many.len(),
-            op.key
-        )),
+        many => Err(ApplyError::Duplicates {
+            key: op.key.to_string(),
+            count: many.len(),
+        }),
     }
 }
 
@@ -340,6 +392,8 @@ mod tests {
     struct Scripted {
         next: Mutex<i64>,
         refuse_path_containing: Option<&'static str>,
+        /// Writes to this path are refused 403 (the role lacks the right).
+        forbid_path: Option<&'static str>,
         lose_first_response_of: Option<&'static str>,
         /// Lookups under this path find a record (another writer made it after the plan).
         exists_under: Option<&'static str>,
@@ -351,6 +405,7 @@ mod tests {
             Scripted {
                 next: Mutex::new(1),
                 refuse_path_containing: None,
+                forbid_path: None,
                 lose_first_response_of: None,
                 exists_under: None,
                 log: Mutex::new(Vec::new()),
@@ -377,7 +432,22 @@ mod tests {
                 .is_some_and(|p| path.contains(p) && body.get("name") == Some(&json!("Y")))
             {
                 return Err(WriteFailure {
-                    message: "400 InvalidObject: contact: contact is required".into(),
+                    error: ApplyError::Refused {
+                        status: 400,
+                        field_errors: Vec::new(),
+                        detail: "400 InvalidObject: contact: contact is required".into(),
+                    },
+                    may_have_committed: false,
+                    wrong_site: false,
+                });
+            }
+            if self.forbid_path == Some(path.as_str()) {
+                return Err(WriteFailure {
+                    error: ApplyError::Forbidden {
+                        call: format!("create ({path})"),
+                        right: crate::apply::Right::for_request(&reqwest::Method::POST, &path),
+                        detail: format!("create ({path}): 403 Forbidden"),
+                    },
                     may_have_committed: false,
                     wrong_site: false,
                 });
@@ -400,7 +470,9 @@ mod tests {
             });
             if lose {
                 return Err(WriteFailure {
-                    message: "connection reset".into(),
+                    error: ApplyError::Request {
+                        detail: "connection reset".into(),
+                    },
                     may_have_committed: true,
                     wrong_site: false,
                 });
@@ -554,6 +626,53 @@ mod tests {
             })
             .count();
         assert_eq!(adopted, 2, "{outcomes:#?}");
+    }
+
+    #[tokio::test]
+    async fn a_403_starts_no_further_op_and_each_op_not_started_names_the_one_reason() {
+        let plan = plan();
+        let mut target = Scripted::new();
+        target.forbid_path = Some("/finance/agreements");
+        let outcomes = execute(&plan, refs(), &target, 1).await;
+        let log = target.log.lock().unwrap().clone();
+        let agreement_writes = log
+            .iter()
+            .filter(|l| *l == "write /finance/agreements")
+            .count();
+        assert_eq!(agreement_writes, 1, "only the first is tried: {log:#?}");
+        assert_eq!(
+            log.last().map(String::as_str),
+            Some("write /finance/agreements"),
+            "nothing after it: {log:#?}"
+        );
+        let failed: Vec<&Outcome> = outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::Failed { .. }))
+            .collect();
+        assert_eq!(failed.len(), 1, "{outcomes:#?}");
+        let Outcome::Failed { error } = failed[0] else {
+            unreachable!()
+        };
+        let reason = error.stop_reason().unwrap();
+        assert!(
+            reason.contains("Finance › Agreements (Add: All)"),
+            "{reason}"
+        );
+        let first_failed = outcomes
+            .iter()
+            .position(|o| matches!(o, Outcome::Failed { .. }))
+            .unwrap();
+        let not_started: Vec<&Outcome> = outcomes[first_failed + 1..]
+            .iter()
+            .filter(|o| !matches!(o, Outcome::Skipped { .. }))
+            .collect();
+        assert!(!not_started.is_empty(), "{outcomes:#?}");
+        assert!(
+            not_started
+                .iter()
+                .all(|o| matches!(o, Outcome::Stopped { reason: r } if *r == reason)),
+            "{outcomes:#?}"
+        );
     }
 
     /// A target whose run was stopped (the apply lock lost).

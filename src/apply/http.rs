@@ -1,9 +1,8 @@
 //! The executor's [`Target`] over the ConnectWise client.
 
-use std::fmt::Write as _;
-
 use serde_json::Value as Json;
 
+use super::error::ApplyError;
 use super::executor::{Target, WriteFailure};
 use super::write::{Lookup, Write};
 use crate::connectwise::{Client, Conditions, Error, ListParams, PatchOp, Request};
@@ -21,33 +20,14 @@ impl ClientTarget {
     }
 }
 
-/// What the executor needs from a client error: the message with ConnectWise's field errors, and
-/// whether the write may have committed.
+/// What the executor needs from a client error: the failure, typed (ConnectWise's field errors are
+/// in its text once, as the client renders them), and whether the write may have committed.
 fn failure(err: &Error) -> WriteFailure {
-    let mut message = err.to_string();
-    if let Some(api) = err.api_error() {
-        for field_error in &api.errors {
-            let _ = write!(
-                message,
-                "; {}: {}",
-                field_error.field.as_deref().unwrap_or("?"),
-                field_error.message.as_deref().unwrap_or("")
-            );
-        }
-    }
-    WriteFailure {
-        message,
-        may_have_committed: err.may_have_committed(),
-        wrong_site: err.suggests_wrong_site(),
-    }
+    WriteFailure::from(err)
 }
 
 fn patch_ops(body: &Json) -> Result<Vec<PatchOp>, WriteFailure> {
-    let invalid = |what: &str| WriteFailure {
-        message: format!("internal: malformed patch body ({what})"),
-        may_have_committed: false,
-        wrong_site: false,
-    };
+    let invalid = |what: &str| WriteFailure::internal(format!("malformed patch body ({what})"));
     body.as_array()
         .ok_or_else(|| invalid("not an array"))?
         .iter()
@@ -67,7 +47,9 @@ fn patch_ops(body: &Json) -> Result<Vec<PatchOp>, WriteFailure> {
 
 fn id32(id: i64) -> Result<i32, WriteFailure> {
     i32::try_from(id).map_err(|_| WriteFailure {
-        message: format!("record id {id} does not fit ConnectWise's 32-bit ids"),
+        error: ApplyError::Request {
+            detail: format!("record id {id} does not fit ConnectWise's 32-bit ids"),
+        },
         may_have_committed: false,
         wrong_site: false,
     })

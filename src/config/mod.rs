@@ -6,6 +6,7 @@
 //! network. Refuses to return a configuration with any problem in it.
 
 mod credentials;
+pub mod edit;
 mod error;
 mod load;
 mod merged;

@@ -622,7 +622,7 @@ impl<'a> Checker<'a> {
         for solution in &setup.management_it_solutions {
             let src = solution.source.as_ref();
             let name = &solution.item.name;
-            if fold_name(name) == fold_name(crate::lock::LOCK_NAME) {
+            if crate::model::is_lock_row_name(name) {
                 self.push(
                     Problem::new(
                         "reserved",

@@ -357,6 +357,25 @@ impl Error {
         }
     }
 
+    /// The request that failed, when one was being made.
+    pub fn call(&self) -> Option<&Call> {
+        match self {
+            Error::Http { call, .. }
+            | Error::RateLimited { call, .. }
+            | Error::Transport { call, .. }
+            | Error::Decode { call, .. }
+            | Error::Encode { call, .. }
+            | Error::Paging { call, .. }
+            | Error::PageRepeats { call }
+            | Error::ResponseTooLarge { call, .. }
+            | Error::TooManyRecords { call, .. }
+            | Error::Deadline { call, .. } => Some(call),
+            Error::InvalidSite { .. } | Error::InvalidHeader { .. } | Error::ClientBuild { .. } => {
+                None
+            }
+        }
+    }
+
     /// Whether the command's deadline stopped this request.
     pub fn is_deadline(&self) -> bool {
         matches!(self, Error::Deadline { .. })

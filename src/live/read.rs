@@ -219,7 +219,7 @@ async fn read_setup<S: Source>(source: &S) -> Result<Snapshot, ReadError> {
         // The apply lock is a Management IT row too (crate::lock): never a configured solution.
         management_it_solutions: solutions
             .into_iter()
-            .filter(|row| !crate::lock::is_lock_row(row))
+            .filter(|row| !text(row, "name").is_some_and(crate::model::is_lock_row_name))
             .collect(),
         managed_devices_integrations: integrations,
         api_members,

@@ -14,6 +14,17 @@ pub fn same_name(a: &str, b: &str) -> bool {
     fold_cmp(a, b).is_eq()
 }
 
+/// The name of the Management IT solution row that holds cwrecon's apply lock (`crate::lock`).
+/// Reserved: a configuration may not declare a solution of this name, and reads never treat the
+/// row as a configured solution. It lives here, below both, so that `config` and `live` need not
+/// import the lock.
+pub const LOCK_ROW_NAME: &str = "cwrecon-lock";
+
+/// Whether a Management IT solution's name is the lock row's, compared as ConnectWise compares names.
+pub fn is_lock_row_name(name: &str) -> bool {
+    fold_name(name) == LOCK_ROW_NAME
+}
+
 /// `fold_name(a).cmp(&fold_name(b))`: for ASCII, trimming and ASCII lowercasing byte by byte give
 /// the same order without allocating (keys are compared on every map operation, and allocating two
 /// folded copies each time cost most of a plan's CPU at 5,000 companies, issue 7); anything else
@@ -44,5 +55,11 @@ mod tests {
         ] {
             assert_eq!(same_name(a, b), fold_name(a) == fold_name(b), "{a} {b}");
         }
+    }
+
+    #[test]
+    fn the_lock_row_is_known_by_its_name_in_any_case() {
+        assert!(super::is_lock_row_name(" CWRECON-Lock "));
+        assert!(!super::is_lock_row_name("cwrecon-lock2"));
     }
 }

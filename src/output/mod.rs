@@ -36,4 +36,4 @@ pub mod spreadsheet;
 pub mod stream;
 pub mod terminal;
 
-pub use stream::{notice, write_stderr, write_stdout, write_stdout_styled};
+pub use stream::{WriteError, notice, write_stderr, write_stdout, write_stdout_styled};

@@ -12,7 +12,17 @@ use std::io::Write as _;
 
 use super::ci;
 use super::terminal::{self, Style};
-use crate::error::Error;
+
+/// Writing a command's output to stdout failed (not a closed pipe, which is not an error).
+#[derive(Debug, thiserror::Error)]
+#[error("write {what}")]
+pub struct WriteError {
+    /// What was being written ("the plan to stdout").
+    pub what: String,
+    /// The underlying I/O error.
+    #[source]
+    pub source: std::io::Error,
+}
 
 /// `text` as it may reach a terminal or a CI log: no remembered secret, hidden characters escaped,
 /// no line starting a CI command.
@@ -22,20 +32,20 @@ pub fn safe(text: &str, style: Style) -> String {
 }
 
 /// Write a command's output to stdout. `what` names it in the error ("the plan").
-pub fn write_stdout(text: &str, what: &str) -> Result<(), Error> {
+pub fn write_stdout(text: &str, what: &str) -> Result<(), WriteError> {
     write_out(text, what, Style::Escape)
 }
 
 /// Write output that cwrecon coloured itself (every value in it escaped by its renderer first).
-pub fn write_stdout_styled(text: &str, what: &str) -> Result<(), Error> {
+pub fn write_stdout_styled(text: &str, what: &str) -> Result<(), WriteError> {
     write_out(text, what, Style::Keep)
 }
 
-fn write_out(text: &str, what: &str, style: Style) -> Result<(), Error> {
+fn write_out(text: &str, what: &str, style: Style) -> Result<(), WriteError> {
     let shown = safe(text, style);
     let mut out = std::io::stdout().lock();
     match out.write_all(shown.as_bytes()).and_then(|()| out.flush()) {
-        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(WriteError {
             what: format!("{what} to stdout"),
             source: err,
         }),

@@ -34,6 +34,8 @@ pub(crate) enum ApiError {
     Unauthorized,
     /// 403 for a missing or unknown `clientId`.
     Forbidden,
+    /// 403 for a write the API member's security role has no right for (an injected fault).
+    NoRight,
     /// 404 for an unknown path or record.
     NotFound { message: String },
     /// 405.
@@ -45,6 +47,29 @@ pub(crate) enum ApiError {
 }
 
 impl ApiError {
+    /// The answer to a write refused by [`super::Faults::refused_writes`].
+    pub(crate) fn refused_write(refused: &super::RefusedWrite) -> ApiError {
+        match refused.status {
+            400 => {
+                let resource = refused
+                    .path
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default();
+                ApiError::invalid(
+                    resource,
+                    "InvalidField",
+                    refused.field.as_deref().unwrap_or("name"),
+                    "Refused by the simulator's refusedWrites fault.".to_owned(),
+                )
+            }
+            401 => ApiError::Unauthorized,
+            403 => ApiError::NoRight,
+            status => ApiError::Injected { status },
+        }
+    }
+
     /// A single-field `InvalidObject` error.
     pub(crate) fn invalid(
         resource: &str,
@@ -78,7 +103,7 @@ impl ApiError {
                 StatusCode::BAD_REQUEST
             }
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::NoRight => StatusCode::FORBIDDEN,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -108,6 +133,12 @@ impl ApiError {
             }),
             ApiError::Forbidden => json!({
                 "code": "Forbidden", "message": "A valid clientId header is required.", "errors": null
+            }),
+            // UNVERIFIED: the body of a real 403 (API-NOTES.md §1.3 guesses this shape).
+            ApiError::NoRight => json!({
+                "code": "Forbidden",
+                "message": "The API member's security role does not allow this action.",
+                "errors": null
             }),
             ApiError::NotFound { message } => {
                 json!({ "code": "NotFound", "message": message, "errors": null })

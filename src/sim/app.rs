@@ -151,6 +151,10 @@ fn serve_api(
         return Ok(axum::Json(system_info()).into_response());
     }
     authenticate(store, headers)?;
+    let is_write = *method != Method::GET && *method != Method::HEAD;
+    if is_write && let Some(refused) = store.runtime().faults.refused_write(rest) {
+        return Err(ApiError::refused_write(refused));
+    }
     if rest == "/system/bundles" {
         if *method != Method::POST {
             return Err(ApiError::MethodNotAllowed {

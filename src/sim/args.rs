@@ -85,6 +85,7 @@ impl SimArgs {
             throttle_rate: self.throttle_rate,
             throttle_retry_after: 1,
             seed: self.fault_seed,
+            refused_writes: Vec::new(),
         }
     }
 }

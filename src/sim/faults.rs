@@ -34,6 +34,45 @@ pub struct Faults {
     pub throttle_retry_after: u64,
     /// Seed of the random source behind jitter, errors and drops.
     pub seed: u64,
+    /// Writes refused whatever the credentials, as ConnectWise refuses a write the API member's
+    /// security role has no right for (403), or every request once the keys are revoked (401).
+    pub refused_writes: Vec<RefusedWrite>,
+}
+
+/// Writes to one collection and its records that the simulator refuses (see
+/// [`Faults::refused_writes`]): `{"path": "/finance/agreements", "status": 403}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RefusedWrite {
+    /// The collection's path below the API base. It covers the collection and its records
+    /// (`/finance/agreements/12`), not the resources below them (`/finance/agreements/types`,
+    /// `/finance/agreements/12/additions`).
+    pub path: String,
+    /// The status answered: 401, 403, 400 (`InvalidObject`, with one field error on `field`), or any
+    /// other, answered as an injected error of that status.
+    pub status: u16,
+    /// For a 400, the field its field error names (default `name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl Faults {
+    /// The status a write (POST, PUT, PATCH, DELETE) to `path`, below the API base, is refused
+    /// with, if it is.
+    pub(crate) fn refused_write(&self, path: &str) -> Option<&RefusedWrite> {
+        self.refused_writes
+            .iter()
+            .find(|r| is_collection_or_record(path, &r.path))
+    }
+}
+
+/// `path` is `collection` or one of its records (`collection/123`), trailing slashes aside.
+fn is_collection_or_record(path: &str, collection: &str) -> bool {
+    let Some(rest) = path.strip_prefix(collection.trim_end_matches('/')) else {
+        return false;
+    };
+    let id = rest.trim_matches('/');
+    (rest.is_empty() || rest.starts_with('/')) && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 impl Default for Faults {
@@ -47,6 +86,7 @@ impl Default for Faults {
             throttle_rate: 0.0,
             throttle_retry_after: 1,
             seed: 42,
+            refused_writes: Vec::new(),
         }
     }
 }
@@ -131,4 +171,74 @@ fn over_budget(runtime: &mut Runtime, now: Instant) -> Option<u64> {
     }
     runtime.window_count += 1;
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_write_covers_the_collection_and_its_records_only() {
+        let faults = Faults {
+            refused_writes: vec![
+                RefusedWrite {
+                    path: "/finance/agreements".into(),
+                    status: 403,
+                    field: None,
+                },
+                RefusedWrite {
+                    path: "/procurement/subcategories/".into(),
+                    status: 401,
+                    field: None,
+                },
+            ],
+            ..Faults::default()
+        };
+        assert_eq!(
+            faults
+                .refused_write("/finance/agreements")
+                .map(|r| r.status),
+            Some(403)
+        );
+        assert_eq!(
+            faults
+                .refused_write("/finance/agreements/12")
+                .map(|r| r.status),
+            Some(403)
+        );
+        assert_eq!(
+            faults
+                .refused_write("/finance/agreements/types")
+                .map(|r| r.status),
+            None
+        );
+        assert_eq!(
+            faults
+                .refused_write("/finance/agreements/12/additions")
+                .map(|r| r.status),
+            None
+        );
+        assert_eq!(
+            faults
+                .refused_write("/finance/agreementsX")
+                .map(|r| r.status),
+            None
+        );
+        assert_eq!(
+            faults
+                .refused_write("/procurement/subcategories/")
+                .map(|r| r.status),
+            Some(401)
+        );
+        assert_eq!(
+            faults
+                .refused_write("/procurement/subcategories/4")
+                .map(|r| r.status),
+            Some(401)
+        );
+        assert_eq!(
+            faults.refused_write("/company/companies").map(|r| r.status),
+            None
+        );
+    }
 }

@@ -38,7 +38,7 @@ pub use credentials::{
     Credentials, DEFAULT_CLIENT_ID, DEFAULT_COMPANY_ID, DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY,
 };
 pub use error::Error;
-pub use faults::{Faults, RequestLogEntry};
+pub use faults::{Faults, RefusedWrite, RequestLogEntry};
 pub use filter::evaluate;
 pub use generate::Tenant;
 pub use model::{model_fields, model_names};

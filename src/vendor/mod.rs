@@ -1,3 +1,0 @@
-//! Vendor data: turning a vendor's billing export into what the configuration declares.
-
-pub mod intermedia;
