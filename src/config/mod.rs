@@ -131,6 +131,7 @@ fn from_raw(raw_files: &[load::RawFile], mut problems: Vec<Problem>) -> Result<C
     });
     if problems.is_empty() {
         normalize_accounts(&mut config);
+        shrink(&mut config);
         Ok(config)
     } else {
         Err(Error::Invalid { problems })
@@ -143,6 +144,19 @@ fn normalize_accounts(config: &mut Config) {
     for company in &mut config.companies {
         if let Ok(normal) = crate::model::input::normalize_account(&company.item.account) {
             company.item.value.account.value = normal;
+        }
+    }
+}
+
+/// No spare capacity in what a plan holds for its whole run: a list read from YAML grows by
+/// doubling, and the additions' lists alone left about a third of the configuration's memory unused
+/// at 5,000 companies (issue 13).
+fn shrink(config: &mut Config) {
+    config.companies.shrink_to_fit();
+    config.products.shrink_to_fit();
+    for company in &mut config.companies {
+        if let Some(agreement) = &mut company.item.value.agreement {
+            agreement.value.additions.shrink_to_fit();
         }
     }
 }

@@ -549,7 +549,7 @@ pub enum Billing {
 pub struct Company {
     /// The vendor's account id, recorded on the company as its Manage ID: after Unicode NFKC
     /// normalisation (full-width digits read as digits), 1 to 100 ASCII letters, digits, `-`, `_`
-    /// and `.`. Two accounts equal after normalisation are one account.
+    /// and `.`. Two accounts equal after normalisation, regardless of case, are one account.
     pub account: Spanned<String>,
     /// The ConnectWise company identifier ("Company ID", max 25): matched when no company carries
     /// the account's Manage ID yet.

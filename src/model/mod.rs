@@ -1,7 +1,8 @@
 //! Canonical value types shared by the configuration, the live snapshot and the plan.
 //!
-//! Owns how money, quantities and dates are represented and compared, so that the desired and the
-//! live side can never disagree about `7.5` and `7.50`. Pure and synchronous.
+//! Owns how money, quantities, dates and identities (vendor accounts, keys) are represented and
+//! compared, so that the desired and the live side can never disagree about `7.5` and `7.50`, or
+//! about `ab12` and `AB12`. Pure and synchronous.
 
 mod date;
 mod decimal;
