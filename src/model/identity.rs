@@ -74,7 +74,7 @@ impl PartialOrd for AccountId {
 }
 
 impl Ord for AccountId {
-    /// Case-insensitive, the order keys have always had (see [`fold_cmp`]).
+    /// Case-insensitive, the order keys have always had (the folded order of [`fold_name`](super::fold_name)).
     fn cmp(&self, other: &Self) -> Ordering {
         fold_cmp(&self.0, &other.0)
     }

@@ -425,7 +425,7 @@ impl PartialOrd for Key {
 
 impl Ord for Key {
     /// Kind, then each part trimmed and lowercased (`fold_name`), without allocating for ASCII
-    /// (see [`fold_cmp`](super::name::fold_cmp)).
+    /// (the folded order of [`fold_name`](super::fold_name)).
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.kind
             .cmp(&other.kind)
