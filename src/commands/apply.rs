@@ -430,6 +430,16 @@ pub async fn apply_command<S: Source, T: crate::apply::Target>(
     })
 }
 
+/// Keep of each op only what the apply's summary reads (its key, action and dependencies): the
+/// values it changed are journaled already, and a first apply's ops hold most of its memory.
+fn forget_values(plan: &mut crate::plan::Plan) {
+    for op in &mut plan.ops {
+        op.changes = Vec::new();
+        op.create_only = std::collections::BTreeMap::new();
+        op.assumed = crate::plan::Assumed::default();
+    }
+}
+
 async fn apply_command_locked<S: Source, T: crate::apply::Target>(
     config: &Config,
     source: &S,
@@ -500,9 +510,13 @@ async fn apply_command_locked<S: Source, T: crate::apply::Target>(
             }
         }
     }
-    let plan = report.plan;
+    let mut plan = report.plan;
     let (outcomes, journal) =
         run_journaled(&plan, &live.state, &snapshot, target, options, retries).await?;
+    // The verification reads and plans the whole tenant again: what the apply read is freed
+    // first rather than held through the second read.
+    drop((snapshot, live));
+    forget_values(&mut plan);
     let report = Report {
         plan,
         ..Report::default()
