@@ -67,7 +67,7 @@ const MAX_HOLDER: usize = 80;
 const MAX_READ: usize = 400;
 
 /// Whether a Management IT solution row is the apply lock (never a configured solution).
-pub fn is_lock_row(row: &Json) -> bool {
+fn is_lock_row(row: &Json) -> bool {
     row.get("name")
         .and_then(Json::as_str)
         .is_some_and(crate::model::is_lock_row_name)
