@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value as Json;
 
+use crate::connectwise::{Client, Endpoint};
 use crate::model::{Kind, Money, Quantity};
 
 /// Where one ConnectWise kind lives and how cwrecon asks for it.
@@ -41,6 +42,18 @@ impl Table {
     /// The collection path for a child collection's parent.
     pub fn child_path(&self, parent: i64) -> String {
         self.path.replace("{parentId}", &parent.to_string())
+    }
+
+    /// A handle on this kind's collection, reading records as `K` (a record type, or
+    /// `serde_json::Value` for writes and raw reads).
+    pub fn endpoint<K>(&self, client: &Client) -> Endpoint<K> {
+        client.endpoint_at(self.kind, self.path)
+    }
+
+    /// A handle on a child collection of `parent` (the additions of agreement N, the links of
+    /// company N, the cross-references of integration N).
+    pub fn child_endpoint<K>(&self, client: &Client, parent: i64) -> Endpoint<K> {
+        client.endpoint_at(self.kind, self.child_path(parent))
     }
 
     /// The natural-key `conditions`: `values` (already written as condition literals: quoted
