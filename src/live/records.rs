@@ -36,6 +36,10 @@ pub struct Table {
     pub natural_key: &'static [&'static str],
     /// A condition every natural-key look-up adds (`cancelledDate = null`: active lines only).
     pub natural_key_also: Option<&'static str>,
+    /// The security-role right a write to this kind needs: the role screen's module › function
+    /// (`crate::apply::Right` adds the level). From docs/getting-started.md §2, UNVERIFIED against
+    /// a live tenant (`apply::rights`); `None` for a kind no guide names (countries).
+    pub right: Option<&'static str>,
 }
 
 impl Table {
@@ -218,13 +222,20 @@ mod nested {
     }
 }
 
+/// The role screen's right most setup tables need (docs/getting-started.md §2).
+const TABLE_SETUP: Option<&str> = Some("System › Table Setup");
+/// Companies, their Manage ID links and the lookup tables of their creates.
+const COMPANY_MAINTENANCE: Option<&str> = Some("Companies › Company Maintenance");
+/// Agreements and their additions.
+const AGREEMENTS_RIGHT: Option<&str> = Some("Finance › Agreements");
+
 /// Declares a record type and its table together, so neither is written without the other.
 macro_rules! record {
     (
         $(#[$meta:meta])*
         $name:ident, $table:ident = {
             kind: $kind:literal, path: $path:literal, bundle: $bundle:literal, fields: $fields:literal,
-            key: [$($key:literal),*], also: $also:expr $(,)?
+            key: [$($key:literal),*], also: $also:expr, right: $right:expr $(,)?
         } {
             $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)?
         }
@@ -237,6 +248,7 @@ macro_rules! record {
             fields: $fields,
             natural_key: &[$($key),*],
             natural_key_also: $also,
+            right: $right,
         };
 
         $(#[$meta])*
@@ -266,7 +278,7 @@ record! {
     /// A product type (`/procurement/types`).
     ProductTypeRecord, PRODUCT_TYPES = {
         kind: "productTypes", path: "/procurement/types", bundle: "",
-        fields: "id,name,typeXref,_info/lastUpdated", key: ["name"], also: None,
+        fields: "id,name,typeXref,_info/lastUpdated", key: ["name"], also: None, right: TABLE_SETUP,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -280,7 +292,7 @@ record! {
     AgreementTypeRecord, AGREEMENT_TYPES = {
         kind: "agreementTypes", path: "/finance/agreements/types", bundle: "",
         fields: "id,name,employeeCompRate,employeeCompNotExceed,invoicingCycle,billTime,billExpenses,billProducts,_info/lastUpdated",
-        key: ["name"], also: None,
+        key: ["name"], also: None, right: TABLE_SETUP,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -303,7 +315,7 @@ record! {
     /// A unit of measure (`/procurement/unitOfMeasures`).
     UnitOfMeasureRecord, UNITS_OF_MEASURE = {
         kind: "unitsOfMeasure", path: "/procurement/unitOfMeasures", bundle: "",
-        fields: "id,name,_info/lastUpdated", key: ["name"], also: None,
+        fields: "id,name,_info/lastUpdated", key: ["name"], also: None, right: TABLE_SETUP,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -314,7 +326,7 @@ record! {
     /// A product category (`/procurement/categories`).
     CategoryRecord, CATEGORIES = {
         kind: "categories", path: "/procurement/categories", bundle: "",
-        fields: "id,name,_info/lastUpdated", key: ["name"], also: None,
+        fields: "id,name,_info/lastUpdated", key: ["name"], also: None, right: TABLE_SETUP,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -326,7 +338,7 @@ record! {
     /// trailing slash, API-NOTES.md §2.5).
     SubCategoryRecord, SUBCATEGORIES = {
         kind: "subcategories", path: "/procurement/subcategories/", bundle: "",
-        fields: "id,name,category,_info/lastUpdated", key: ["name", "category/id"], also: None,
+        fields: "id,name,category,_info/lastUpdated", key: ["name", "category/id"], also: None, right: TABLE_SETUP,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -341,7 +353,7 @@ record! {
     ManagementItSolutionRecord, MANAGEMENT_IT_SOLUTIONS = {
         kind: "managementItSolutions", path: "/company/managementItSolutions", bundle: "",
         fields: "id,name,managementItSolutionType,managementSolutionName,_info/lastUpdated",
-        key: ["name"], also: None,
+        key: ["name"], also: None, right: TABLE_SETUP,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -357,7 +369,7 @@ record! {
     ManagedDevicesIntegrationRecord, MANAGED_DEVICES_INTEGRATIONS = {
         kind: "managedDevicesIntegrations", path: "/company/managedDevicesIntegrations", bundle: "",
         fields: "id,name,solution,loginBy,defaultBillingLevel,portalUrl,_info/lastUpdated",
-        key: ["name"], also: None,
+        key: ["name"], also: None, right: TABLE_SETUP,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -379,7 +391,7 @@ record! {
         path: "/company/managedDevicesIntegrations/{parentId}/crossReferences",
         bundle: "ManagedDevicesIntegrationCrossReference",
         fields: "id,vendorType,product,agreementType,_info/lastUpdated",
-        key: ["vendorType"], also: None,
+        key: ["vendorType"], also: None, right: TABLE_SETUP,
     } {
         /// `vendorType`.
         #[serde(default)] vendor_type: Option<Box<str>>,
@@ -397,7 +409,7 @@ record! {
     ApiMemberRecord, API_MEMBERS = {
         kind: "apiMembers", path: "/system/apiMembers", bundle: "",
         fields: "id,identifier,name,securityRole,emailAddress,_info/lastUpdated",
-        key: ["identifier"], also: None,
+        key: ["identifier"], also: None, right: Some("System › Member Maintenance"),
     } {
         /// `identifier`.
         #[serde(default)] identifier: Option<Box<str>>,
@@ -416,7 +428,7 @@ record! {
     CatalogRecord, CATALOG = {
         kind: "catalog", path: "/procurement/catalog", bundle: "",
         fields: "id,identifier,description,customerDescription,cost,price,type,category,subcategory,unitOfMeasure,recurringFlag,taxableFlag,_info/lastUpdated",
-        key: ["identifier"], also: None,
+        key: ["identifier"], also: None, right: Some("Procurement › Product Catalog"),
     } {
         /// `identifier`.
         #[serde(default)] identifier: Option<Box<str>>,
@@ -452,7 +464,7 @@ record! {
     CompanyRecord, COMPANIES = {
         kind: "companies", path: "/company/companies", bundle: "",
         fields: "id,identifier,name,deletedFlag,defaultContact,_info/lastUpdated",
-        key: ["identifier"], also: None,
+        key: ["identifier"], also: None, right: COMPANY_MAINTENANCE,
     } {
         /// `identifier`.
         #[serde(default)] identifier: Option<Box<str>>,
@@ -478,7 +490,7 @@ record! {
         path: "/company/companies/{parentId}/managementSummaryReports",
         bundle: "CompanyManagementSummary",
         fields: "id,groupIdentifier,managementSolution,company,_info/lastUpdated",
-        key: ["groupIdentifier"], also: None,
+        key: ["groupIdentifier"], also: None, right: COMPANY_MAINTENANCE,
     } {
         /// `groupIdentifier`: the account (Manage ID) as written in ConnectWise.
         #[serde(default)] group_identifier: Option<Box<str>>,
@@ -493,7 +505,7 @@ record! {
     ContactRecord, CONTACTS = {
         kind: "contacts", path: "/company/contacts", bundle: "",
         fields: "id,firstName,lastName,company,_info/lastUpdated",
-        key: ["firstName", "lastName", "company/id"], also: None,
+        key: ["firstName", "lastName", "company/id"], also: None, right: Some("Companies › Contacts"),
     } {
         /// `firstName`.
         #[serde(default)] first_name: Option<Box<str>>,
@@ -510,7 +522,7 @@ record! {
     AgreementRecord, AGREEMENTS = {
         kind: "agreements", path: "/finance/agreements", bundle: "",
         fields: "id,name,type,company,startDate,billingCycle,cancelledFlag,_info/lastUpdated",
-        key: ["name", "company/id"], also: None,
+        key: ["name", "company/id"], also: None, right: AGREEMENTS_RIGHT,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -533,7 +545,7 @@ record! {
     AdditionRecord, ADDITIONS = {
         kind: "additions", path: "/finance/agreements/{parentId}/additions", bundle: "Addition",
         fields: "id,product,quantity,unitPrice,billCustomer,cancelledDate,agreementId,_info/lastUpdated",
-        key: ["product/id"], also: Some("cancelledDate = null"),
+        key: ["product/id"], also: Some("cancelledDate = null"), right: AGREEMENTS_RIGHT,
     } {
         /// `product/identifier`.
         #[serde(default, rename = "product", deserialize_with = "nested::identifier")]
@@ -553,7 +565,7 @@ record! {
     /// A company status (`/company/companies/statuses`), read only when a company may be created.
     CompanyStatusRecord, COMPANY_STATUSES = {
         kind: "companyStatuses", path: "/company/companies/statuses", bundle: "",
-        fields: "id,name", key: ["name"], also: None,
+        fields: "id,name", key: ["name"], also: None, right: COMPANY_MAINTENANCE,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -564,7 +576,7 @@ record! {
     /// A company type (`/company/companies/types`), read only when a company may be created.
     CompanyTypeRecord, COMPANY_TYPES = {
         kind: "companyTypes", path: "/company/companies/types", bundle: "",
-        fields: "id,name", key: ["name"], also: None,
+        fields: "id,name", key: ["name"], also: None, right: COMPANY_MAINTENANCE,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -575,7 +587,7 @@ record! {
     /// A country (`/company/countries`), read only when a company may be created.
     CountryRecord, COUNTRIES = {
         kind: "countries", path: "/company/countries", bundle: "",
-        fields: "id,name", key: ["name"], also: None,
+        fields: "id,name", key: ["name"], also: None, right: None,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -602,6 +614,28 @@ pub fn table_of(kind: Kind) -> &'static Table {
         Kind::Addition => &ADDITIONS,
     }
 }
+
+/// Every table: each kind cwrecon reads or writes, and the company lookup tables.
+pub static TABLES: [&Table; 18] = [
+    &PRODUCT_TYPES,
+    &AGREEMENT_TYPES,
+    &UNITS_OF_MEASURE,
+    &CATEGORIES,
+    &SUBCATEGORIES,
+    &MANAGEMENT_IT_SOLUTIONS,
+    &MANAGED_DEVICES_INTEGRATIONS,
+    &CROSS_REFERENCES,
+    &API_MEMBERS,
+    &CATALOG,
+    &COMPANIES,
+    &LINKS,
+    &CONTACTS,
+    &AGREEMENTS,
+    &ADDITIONS,
+    &COMPANY_STATUSES,
+    &COMPANY_TYPES,
+    &COUNTRIES,
+];
 
 /// Every top-level collection cwrecon reads, in the order `doctor` checks them.
 pub static READ_TABLES: [&Table; 12] = [
