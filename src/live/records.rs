@@ -1,17 +1,26 @@
 //! The live records: one compact type per ConnectWise kind cwrecon reads, and one [`Table`] per
-//! kind that declares where it lives, which fields are asked for, and how an object is found again
-//! by its natural key.
+//! kind that declares where it lives, which fields are asked for, how an object is found again by
+//! its natural key, and which security-role right its writes need.
 //!
 //! Owns the wire shape of what cwrecon reads: each record keeps only the fields the projection,
 //! `export`, `reconcile` and apply read, flattened (`type/name` is `type_name`), and is decoded once
 //! from the response (unknown fields ignored, no `serde_json::Value` kept). A field of the wrong
 //! type is refused: the read fails naming the record, rather than reading as absent. Amounts keep
 //! the number as ConnectWise wrote it ([`Amount`]), so an out-of-bounds or unreadable amount is
-//! still shown as it was sent.
+//! still shown as it was sent. These are cwrecon's only ConnectWise record types: the client
+//! (`crate::connectwise`) reads into whichever type it is given, and [`Table::endpoint`] hands it
+//! one with the table's path.
 //!
-//! Refuses to know how records are read (`read.rs`) or what they mean (`project.rs`): a [`Table`]
-//! is data, and `read.rs`, `apply::write`, `export` and `doctor` all take paths, fields and lookup
-//! conditions from it, so each is written once.
+//! Owns, too, each kind's path, `fields` list, natural key and role right, written once here:
+//! the reader (`read.rs`, `http.rs`) lists with them, `apply::write` posts, patches and looks up
+//! lost creates by them, `apply::rights` names the right a refused write needs from them, `doctor`
+//! probes every [`READ_TABLES`] path, and the lock and the demo write Management IT, setup and
+//! company rows at their tables' paths; `export` reads through the reader.
+//!
+//! Refuses to know how records are read (`read.rs`: which records a plan needs, and the conditions
+//! that narrow a read to them, such as `type/name = …` or `company/id in (…)`), what they mean
+//! (`project.rs`), or what a write sends (`apply::write` builds JSON bodies from plan ops; no record
+//! type is ever serialized). A [`Table`] is data.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
