@@ -14,7 +14,7 @@
 //! | values | [`model`] | money, quantities, dates, identity ([`model::AccountId`], [`model::Key`]), the canonical [`model::State`] |
 //! | desired | [`config`] | YAML files → one checked [`config::Config`]; editing the YAML text in place ([`config::edit`]) |
 //! | wire | [`connectwise`] | the REST client: base URL, auth, paging, conditions, retries, limits, errors |
-//! | live | [`live`] | the read strategy, typed live records, and their projection onto the model |
+//! | live | [`live`] | the read strategy, typed live records with one table per kind ([`live::Table`]: path, fields, natural key, role right), and their projection onto the model |
 //! | diff | [`plan`] | desired vs live → ordered ops, safety rails, revenue, renders (pure, no I/O) |
 //! | write | [`apply`] | ops → writes, run in dependency order, idempotently; typed apply errors |
 //! | guard | [`lock`] | one writer per tenant: the apply lock kept in ConnectWise |

@@ -56,8 +56,8 @@ pub const TTL: Duration = Duration::from_mins(10);
 /// How often a waiting apply looks again.
 pub const POLL: Duration = Duration::from_secs(5);
 
-const KIND: &str = "managementItSolutions";
-const PATH: &str = "/company/managementItSolutions";
+/// The lock is a Management IT solution row: its path, kind and look-up by name are that table's.
+static TABLE: &crate::live::Table = &crate::live::records::MANAGEMENT_IT_SOLUTIONS;
 const SCHEME: &str = "cwrecon-lock";
 /// `managementServerUrl` holds at most 200 characters (API-NOTES.md §2.3).
 const MAX_URL: usize = 200;
@@ -353,18 +353,27 @@ struct Row {
     record: Record,
 }
 
-fn lookup() -> Lookup {
-    Lookup {
-        kind: KIND,
-        path: PATH.to_owned(),
-        conditions: format!("name = {}", crate::live::quote(LOCK_NAME)),
+/// The lock rows by their name (the table's natural key), with the one field the lock keeps in them.
+fn lookup() -> Result<Lookup, LockError> {
+    let conditions = TABLE
+        .natural_key_conditions(&[crate::live::quote(LOCK_NAME)])
+        .map_err(|message| LockError::Request {
+            what: "list",
+            message,
+            wrong_site: false,
+            refused: false,
+        })?;
+    Ok(Lookup {
+        kind: TABLE.kind,
+        path: TABLE.path.to_owned(),
+        conditions,
         fields: &["id", "name", "managementServerUrl"],
-    }
+    })
 }
 
 async fn rows<T: Target>(target: &T) -> Result<Vec<Row>, LockError> {
     let found = target
-        .find(&lookup())
+        .find(&lookup()?)
         .await
         .map_err(|f| LockError::request("list", &f))?;
     let mut rows: Vec<Row> = found
@@ -394,8 +403,8 @@ pub async fn current<T: Target>(target: &T) -> Result<Vec<Record>, LockError> {
 async fn delete<T: Target>(target: &T, id: i64) -> Result<(), WriteFailure> {
     target
         .write(&Write::Delete {
-            kind: KIND,
-            path: PATH.to_owned(),
+            kind: TABLE.kind,
+            path: TABLE.path.to_owned(),
             id,
         })
         .await
@@ -440,8 +449,8 @@ async fn try_once<T: Target>(
     let record = Record::new(lock_id, &options.holder, now(), options.ttl);
     let created = target
         .write(&Write::Post {
-            kind: KIND,
-            path: PATH.to_owned(),
+            kind: TABLE.kind,
+            path: TABLE.path.to_owned(),
             body: body(&record),
         })
         .await;
@@ -677,8 +686,8 @@ impl Held {
             json!([{ "op": "replace", "path": "managementServerUrl", "value": record.to_url() }]);
         target
             .write(&Write::Patch {
-                kind: KIND,
-                path: PATH.to_owned(),
+                kind: TABLE.kind,
+                path: TABLE.path.to_owned(),
                 id: self.row_id,
                 body: patch,
             })

@@ -1,40 +1,21 @@
 //! The security-role right a write needs: which module › function of ConnectWise's role screen, at
 //! which level, for the endpoint a refused (403) request went to.
 //!
-//! Owns the one table from resource path to role right, so that a 403 names the right to grant
-//! instead of leaving a person to guess. The table follows docs/getting-started.md §2 ("Create a
-//! security role for cwrecon"), whose module names come from ConnectWise's role screen and other
-//! integrations' documentation; neither API-NOTES.md nor the `OpenAPI` files state them, so each row
-//! is UNVERIFIED against a live tenant (ConnectWise renames them now and then). Refuses to guess: a
-//! path with no row is named as such, with a pointer to that guide.
+//! Owns finding the right for a request path, so that a 403 names the right to grant instead of
+//! leaving a person to guess: each kind's table (`crate::live::records`, [`Table::right`]) says the
+//! role screen's module › function its writes need, and this module adds the level for the method.
+//! The rights follow docs/getting-started.md §2 ("Create a security role for cwrecon"), whose
+//! module names come from ConnectWise's role screen and other integrations' documentation; neither
+//! API-NOTES.md nor the `OpenAPI` files state them, so each is UNVERIFIED against a live tenant
+//! (ConnectWise renames them now and then). Refuses to guess: a path under no table, or under one
+//! with no right, is named as such, with a pointer to that guide.
 
 use std::fmt;
 
 use reqwest::Method;
 
-/// Resource path (below the API base) → the role screen's module › function. The first row whose
-/// path is the request's path or a parent of it wins, so the more specific rows come first.
-/// All rows from docs/getting-started.md §2; UNVERIFIED against ConnectWise (see the module doc).
-const AREAS: [(&str, &str); 9] = [
-    // Agreement types are a setup table, below the agreements' own path.
-    ("/finance/agreements/types", "System › Table Setup"),
-    // Agreements and their additions (`/finance/agreements/{id}/additions`).
-    ("/finance/agreements", "Finance › Agreements"),
-    ("/procurement/catalog", "Procurement › Product Catalog"),
-    // Product types, units of measure, categories, sub-categories.
-    ("/procurement", "System › Table Setup"),
-    // Companies and their Manage ID links (`/company/companies/{id}/managementSummaryReports`).
-    ("/company/companies", "Companies › Company Maintenance"),
-    ("/company/contacts", "Companies › Contacts"),
-    // Management IT solutions, which include the apply lock's own row.
-    ("/company/managementItSolutions", "System › Table Setup"),
-    // Managed Devices Integrations and their cross-references.
-    (
-        "/company/managedDevicesIntegrations",
-        "System › Table Setup",
-    ),
-    ("/system/apiMembers", "System › Member Maintenance"),
-];
+use crate::live::Table;
+use crate::live::records::TABLES;
 
 /// The right a request needs: the role screen's module › function (when the table knows the path)
 /// and the level for the request's method.
@@ -47,12 +28,15 @@ pub struct Right {
 }
 
 impl Right {
-    /// The right a `method` request to `path` (below the API base) needs.
+    /// The right a `method` request to `path` (below the API base) needs: that of the table whose
+    /// path `path` is, or is below, matching the most segments (agreement types before agreements,
+    /// additions before agreements).
     pub fn for_request(method: &Method, path: &str) -> Right {
-        let area = AREAS
+        let area = TABLES
             .iter()
-            .find(|(prefix, _)| is_under(path, prefix))
-            .map(|(_, area)| *area);
+            .filter_map(|table| Some((depth_under(path, table)?, table)))
+            .max_by_key(|(depth, _)| *depth)
+            .and_then(|(_, table)| table.right);
         Right {
             area,
             level: level(method),
@@ -72,11 +56,25 @@ impl Right {
     }
 }
 
-/// `path` is `prefix` itself or below it (segment by segment: `/company/companiesX` is not below
-/// `/company/companies`).
-fn is_under(path: &str, prefix: &str) -> bool {
-    path.strip_prefix(prefix)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+/// How many segments of `table`'s path `path` starts with, when it is that path or below it
+/// (segment by segment: `/company/companiesX` is not below `/company/companies`; a child table's
+/// `{parentId}` matches a record id).
+fn depth_under(path: &str, table: &Table) -> Option<usize> {
+    let mut segments = path.trim_matches('/').split('/');
+    let mut depth = 0;
+    for wanted in table.path.trim_matches('/').split('/') {
+        let segment = segments.next()?;
+        let matches = if wanted == "{parentId}" {
+            !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit())
+        } else {
+            segment == wanted
+        };
+        if !matches {
+            return None;
+        }
+        depth += 1;
+    }
+    Some(depth)
 }
 
 /// The role screen's level column for a method: reads are Inquire, creates Add, changes Edit.
@@ -160,6 +158,16 @@ mod tests {
                 "System › Table Setup (Add: All)",
             ),
             (
+                Method::PATCH,
+                "/finance/agreements/4/additions/9",
+                "Finance › Agreements (Edit: All)",
+            ),
+            (
+                Method::GET,
+                "/company/companies/statuses/count",
+                "Companies › Company Maintenance (Inquire: All)",
+            ),
+            (
                 Method::GET,
                 "/system/apiMembers",
                 "System › Member Maintenance (Inquire: All)",
@@ -177,11 +185,14 @@ mod tests {
     #[test]
     fn every_area_is_one_the_setup_guide_tells_a_person_to_grant() {
         let guide = include_str!("../../docs/getting-started.md");
-        for (path, area) in AREAS {
-            assert!(
-                guide.contains(&format!("| {area} |")),
-                "{path}: `{area}` is not in docs/getting-started.md's table of rights"
-            );
+        for table in TABLES {
+            if let Some(area) = table.right {
+                assert!(
+                    guide.contains(&format!("| {area} |")),
+                    "{}: `{area}` is not in docs/getting-started.md's table of rights",
+                    table.path
+                );
+            }
         }
     }
 
@@ -189,6 +200,13 @@ mod tests {
     fn a_path_the_table_does_not_list_is_named_as_such_not_guessed() {
         let right = Right::for_request(&Method::POST, "/company/companiesX");
         assert_eq!(right.area, None);
+        for unlisted in ["/company/countries", "/procurement/products"] {
+            assert_eq!(
+                Right::for_request(&Method::GET, unlisted).area,
+                None,
+                "{unlisted}"
+            );
+        }
         assert!(
             right
                 .to_string()

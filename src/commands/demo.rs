@@ -15,7 +15,7 @@ use crate::apply::ClientTarget;
 use crate::connectwise::{BaseUrl, Client, ClientConfig, Request};
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::live::ClientSource;
+use crate::live::{ClientSource, records};
 use crate::plan::render;
 use crate::sim::{self, Credentials, Store};
 
@@ -69,76 +69,66 @@ async fn post(client: &Client, path: &str, body: &Value) -> Result<i64, Error> {
 async fn seed(client: &Client) -> Result<(), Error> {
     let product_type = post(
         client,
-        "/procurement/types",
+        records::PRODUCT_TYPES.path,
         &json!({"name": "INTERMEDIA_SERVICES"}),
     )
     .await?;
     let category = post(
         client,
-        "/procurement/categories",
+        records::CATEGORIES.path,
         &json!({"name": "intermedia"}),
     )
     .await?;
     let sub = json!({"name": "Intermedia Services", "category": {"id": category}});
-    let subcategory = post(client, "/procurement/subcategories/", &sub).await?;
+    let subcategory = post(client, records::SUBCATEGORIES.path, &sub).await?;
     let unit = post(
         client,
-        "/procurement/unitOfMeasures",
+        records::UNITS_OF_MEASURE.path,
         &json!({"name": "Unit"}),
     )
     .await?;
     let solution = json!({"name": "Intermedia", "managementItSolutionType": "Custom", "managementSolutionName": "Intermedia"});
-    let solution = post(client, "/company/managementItSolutions", &solution).await?;
+    let solution = post(client, records::MANAGEMENT_IT_SOLUTIONS.path, &solution).await?;
     let agreement_type = json!({"name": "Intermedia", "employeeCompRate": "Actual", "employeeCompNotExceed": "Billing",
         "invoicingCycle": "CalendarYear", "billTime": "DoNotBill", "billExpenses": "DoNotBill", "billProducts": "Billable"});
-    let agreement_type = post(client, "/finance/agreements/types", &agreement_type).await?;
+    let agreement_type = post(client, records::AGREEMENT_TYPES.path, &agreement_type).await?;
     // The mailbox at 7.25, its retail price edited by hand to 12.50.
     let item = json!({"identifier": "MXS10C01SUNR_7.25", "description": "Exchange mailbox",
         "customerDescription": "Intermedia Hosted Exchange mailbox, 50 GB, per user per month",
         "subcategory": {"id": subcategory}, "category": {"id": category}, "type": {"id": product_type},
         "unitOfMeasure": {"id": unit}, "cost": 7.25, "price": 12.50, "recurringFlag": true});
-    let mailbox = post(client, "/procurement/catalog", &item).await?;
+    let mailbox = post(client, records::CATALOG.path, &item).await?;
     // Acme, linked by its Manage ID, with an agreement whose count drifted (40, now 42 at the vendor).
     let acme = post(
         client,
-        "/company/companies",
+        records::COMPANIES.path,
         &json!({"identifier": "AcmeCorp", "name": "Acme Corp", "city": "Austin", "state": "TX"}),
     )
     .await?;
     let contact = post(
         client,
-        "/company/contacts",
+        records::CONTACTS.path,
         &json!({"firstName": "Jo", "lastName": "Alvarez", "company": {"id": acme}}),
     )
     .await?;
     let link = json!({"groupIdentifier": "1002345", "managementSolution": {"id": solution}});
-    post(
-        client,
-        &format!("/company/companies/{acme}/managementSummaryReports"),
-        &link,
-    )
-    .await?;
+    post(client, &records::LINKS.child_path(acme), &link).await?;
     let agreement = json!({"name": "Intermedia - Acme", "type": {"id": agreement_type}, "company": {"id": acme},
         "contact": {"id": contact}, "startDate": "2025-03-01T00:00:00Z"});
-    let agreement = post(client, "/finance/agreements", &agreement).await?;
+    let agreement = post(client, records::AGREEMENTS.path, &agreement).await?;
     let addition = json!({"product": {"id": mailbox}, "quantity": 40, "unitPrice": 12.50, "billCustomer": "Billable",
         "effectiveDate": "2025-03-01T00:00:00Z"});
-    post(
-        client,
-        &format!("/finance/agreements/{agreement}/additions"),
-        &addition,
-    )
-    .await?;
+    post(client, &records::ADDITIONS.child_path(agreement), &addition).await?;
     // Bluebird: in ConnectWise, not linked yet.
     let bluebird = post(
         client,
-        "/company/companies",
+        records::COMPANIES.path,
         &json!({"identifier": "BluebirdDental", "name": "Bluebird Dental", "city": "Austin"}),
     )
     .await?;
     post(
         client,
-        "/company/contacts",
+        records::CONTACTS.path,
         &json!({"firstName": "Maria", "lastName": "Lopez", "company": {"id": bluebird}}),
     )
     .await?;

@@ -85,9 +85,12 @@ pub async fn checks(
     }
     // Every top-level kind cwrecon reads, from the tables the reader uses.
     for table in crate::live::records::READ_TABLES {
-        let (kind, path) = (table.kind, table.path);
+        let kind = table.kind;
         let params = ListParams::new().fields(["id"]).page_size(1);
-        let result = client.raw_endpoint(kind, path).list_page(&params, 1).await;
+        let result = table
+            .endpoint::<serde_json::Value>(client)
+            .list_page(&params, 1)
+            .await;
         let refused = result
             .as_ref()
             .err()

@@ -409,7 +409,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
-    /// use cwrecon::connectwise::{Request, types::SystemInfo};
+    /// use cwrecon::connectwise::{Request, SystemInfo};
     /// let info: SystemInfo = client.send_json(&Request::get_singleton("systemInfo", "/system/info")).await?;
     /// # Ok(()) }
     /// ```
@@ -432,10 +432,18 @@ impl Client {
     ///
     /// # Errors
     /// As [`Client::send_json`].
-    pub async fn system_info(&self) -> Result<super::types::SystemInfo, Error> {
+    pub async fn system_info(&self) -> Result<SystemInfo, Error> {
         self.send_json(&Request::get_singleton("systemInfo", "/system/info"))
             .await
     }
+}
+
+/// The body of `GET /system/info`, read down to what `doctor` shows (other fields are ignored).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct SystemInfo {
+    /// The server's version (`v2025.1.10333`).
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 /// Read a body a chunk at a time; `None` as soon as it passes `cap` bytes (or declares more), so

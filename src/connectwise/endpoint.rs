@@ -17,14 +17,14 @@ use std::marker::PhantomData;
 use super::client::decode;
 use super::paging::{NextPage, next_page};
 use super::request::{ListParams, PatchOp, Request};
-use super::types::Count;
-use super::{Client, Error, Resource};
+use super::{Client, Error};
 
 /// The most pages `list_all` reads before deciding paging is broken (100 million records).
 const MAX_PAGES: u32 = 100_000;
 
-/// A typed handle on one collection: `client.endpoint::<Company>()`, or
-/// `client.child_endpoint::<Addition>(agreement_id)`.
+/// A typed handle on one collection path: `client.endpoint_at::<K>(kind, path)`, where `K` is a
+/// record type the caller decodes into (the live records, `crate::live::records`, make these
+/// from their tables), or `serde_json::Value` for raw reads and writes.
 pub struct Endpoint<K> {
     client: Client,
     kind: &'static str,
@@ -52,6 +52,12 @@ impl<K> std::fmt::Debug for Endpoint<K> {
     }
 }
 
+/// The body of `GET …/count` (`{"count": N}`).
+#[derive(serde::Deserialize)]
+struct Count {
+    count: u64,
+}
+
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<K> {
@@ -62,17 +68,6 @@ pub struct Page<K> {
 }
 
 impl Client {
-    /// The handle on a top-level collection.
-    pub fn endpoint<K: Resource<Parent = ()>>(&self) -> Endpoint<K> {
-        Endpoint::new(self.clone(), ())
-    }
-
-    /// The handle on a child collection of the parent record `parent_id` (the additions of
-    /// agreement N, the management links of company N, the cross-references of integration N).
-    pub fn child_endpoint<K: Resource<Parent = i32>>(&self, parent_id: i32) -> Endpoint<K> {
-        Endpoint::new(self.clone(), parent_id)
-    }
-
     /// An untyped handle on any collection path, reading records as JSON: for callers that
     /// look records up by conditions only (apply's natural-key look-up, `doctor`). `kind` names
     /// its requests in the counts.
@@ -97,18 +92,6 @@ impl Client {
     }
 }
 
-impl<K: Resource> Endpoint<K> {
-    /// A handle for a parent (`()` for top-level collections).
-    pub fn new(client: Client, parent: K::Parent) -> Endpoint<K> {
-        Endpoint {
-            client,
-            kind: K::KIND,
-            path: K::collection_path(parent),
-            _kind: PhantomData,
-        }
-    }
-}
-
 impl<K: serde::de::DeserializeOwned> Endpoint<K> {
     /// The collection path.
     pub fn path(&self) -> &str {
@@ -119,8 +102,8 @@ impl<K: serde::de::DeserializeOwned> Endpoint<K> {
     ///
     /// ```no_run
     /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
-    /// use cwrecon::connectwise::types::Company;
-    /// let company = client.endpoint::<Company>().get(250).await?;
+    /// use cwrecon::live::records::{COMPANIES, CompanyRecord};
+    /// let company = COMPANIES.endpoint::<CompanyRecord>(&client).get(250).await?;
     /// # Ok(()) }
     /// ```
     ///
@@ -136,8 +119,9 @@ impl<K: serde::de::DeserializeOwned> Endpoint<K> {
     ///
     /// ```no_run
     /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
-    /// use cwrecon::connectwise::types::Agreement;
-    /// if client.endpoint::<Agreement>().get_opt(7).await?.is_none() { println!("gone"); }
+    /// use cwrecon::live::records::{AGREEMENTS, AgreementRecord};
+    /// let agreements = AGREEMENTS.endpoint::<AgreementRecord>(&client);
+    /// if agreements.get_opt(7).await?.is_none() { println!("gone"); }
     /// # Ok(()) }
     /// ```
     ///
@@ -155,8 +139,9 @@ impl<K: serde::de::DeserializeOwned> Endpoint<K> {
     ///
     /// ```no_run
     /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
-    /// use cwrecon::connectwise::{ListParams, types::Company};
-    /// let page = client.endpoint::<Company>().list_page(&ListParams::new(), 1).await?;
+    /// use cwrecon::connectwise::ListParams;
+    /// use cwrecon::live::records::{COMPANIES, CompanyRecord};
+    /// let page = COMPANIES.endpoint::<CompanyRecord>(&client).list_page(&ListParams::new(), 1).await?;
     /// # Ok(()) }
     /// ```
     ///
@@ -192,11 +177,12 @@ impl<K: serde::de::DeserializeOwned> Endpoint<K> {
     ///
     /// ```no_run
     /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
-    /// use cwrecon::connectwise::{Conditions, ListParams, types::CatalogItem};
+    /// use cwrecon::connectwise::{Conditions, ListParams};
+    /// use cwrecon::live::records::{CATALOG, CatalogRecord};
     /// let params = ListParams::new()
     ///     .conditions(Conditions::eq("type/name", "Intermedia_Services"))
-    ///     .fields(["id", "identifier", "price", "cost"]);
-    /// let items = client.endpoint::<CatalogItem>().list_all(&params).await?;
+    ///     .fields(CATALOG.fields.split(','));
+    /// let items = CATALOG.endpoint::<CatalogRecord>(&client).list_all(&params).await?;
     /// # Ok(()) }
     /// ```
     ///
@@ -228,8 +214,9 @@ impl<K: serde::de::DeserializeOwned> Endpoint<K> {
     ///
     /// ```no_run
     /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
-    /// use cwrecon::connectwise::{ListParams, types::Company};
-    /// let n = client.endpoint::<Company>().count(&ListParams::new()).await?;
+    /// use cwrecon::connectwise::ListParams;
+    /// use cwrecon::live::records::{COMPANIES, CompanyRecord};
+    /// let n = COMPANIES.endpoint::<CompanyRecord>(&client).count(&ListParams::new()).await?;
     /// # Ok(()) }
     /// ```
     ///
@@ -251,9 +238,9 @@ impl<K: serde::Serialize + serde::de::DeserializeOwned> Endpoint<K> {
     ///
     /// ```no_run
     /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
-    /// use cwrecon::connectwise::types::ProductType;
-    /// let row = ProductType { name: Some("Intermedia_Services".into()), ..ProductType::default() };
-    /// let created = client.endpoint::<ProductType>().create(&row).await?;
+    /// use cwrecon::live::records::PRODUCT_TYPES;
+    /// let row = serde_json::json!({"name": "Intermedia_Services"});
+    /// let created = PRODUCT_TYPES.endpoint(&client).create(&row).await?;
     /// # Ok(()) }
     /// ```
     ///
@@ -268,9 +255,10 @@ impl<K: serde::Serialize + serde::de::DeserializeOwned> Endpoint<K> {
     ///
     /// ```no_run
     /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// use cwrecon::connectwise::{PatchOp, types::Addition};
+    /// use cwrecon::connectwise::PatchOp;
+    /// use cwrecon::live::records::ADDITIONS;
     /// let ops = [PatchOp::replace("quantity", &42)?];
-    /// client.child_endpoint::<Addition>(7).patch(3, &ops).await?;
+    /// ADDITIONS.child_endpoint::<serde_json::Value>(&client, 7).patch(3, &ops).await?;
     /// # Ok(()) }
     /// ```
     ///
@@ -286,10 +274,10 @@ impl<K: serde::Serialize + serde::de::DeserializeOwned> Endpoint<K> {
     ///
     /// ```no_run
     /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
-    /// use cwrecon::connectwise::types::Category;
-    /// let ep = client.endpoint::<Category>();
+    /// use cwrecon::live::records::CATEGORIES;
+    /// let ep = CATEGORIES.endpoint::<serde_json::Value>(&client);
     /// let mut row = ep.get(4).await?;
-    /// row.inactive_flag = Some(false);
+    /// row["inactiveFlag"] = false.into();
     /// ep.put(4, &row).await?;
     /// # Ok(()) }
     /// ```
@@ -305,8 +293,8 @@ impl<K: serde::Serialize + serde::de::DeserializeOwned> Endpoint<K> {
     ///
     /// ```no_run
     /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
-    /// use cwrecon::connectwise::types::Addition;
-    /// client.child_endpoint::<Addition>(7).delete(3).await?;
+    /// use cwrecon::live::records::ADDITIONS;
+    /// ADDITIONS.child_endpoint::<serde_json::Value>(&client, 7).delete(3).await?;
     /// # Ok(()) }
     /// ```
     ///
@@ -368,8 +356,9 @@ impl<K: serde::de::DeserializeOwned> Pager<K> {
     ///
     /// ```no_run
     /// # async fn demo(client: cwrecon::connectwise::Client) -> Result<(), cwrecon::connectwise::Error> {
-    /// use cwrecon::connectwise::{ListParams, types::Company};
-    /// let mut pager = client.endpoint::<Company>().pager(ListParams::new());
+    /// use cwrecon::connectwise::ListParams;
+    /// use cwrecon::live::records::{COMPANIES, CompanyRecord};
+    /// let mut pager = COMPANIES.endpoint::<CompanyRecord>(&client).pager(ListParams::new());
     /// while let Some(page) = pager.next_page().await? {
     ///     println!("{} companies", page.len());
     /// }

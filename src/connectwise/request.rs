@@ -295,8 +295,7 @@ pub enum PatchKind {
 }
 
 impl PatchOp {
-    /// Replace `field` with `value` (a reference as a whole object: `{"id": 42}`). For a bare
-    /// [`Decimal`](rust_decimal::Decimal) use [`PatchOp::replace_decimal`].
+    /// Replace `field` with `value` (a reference as a whole object: `{"id": 42}`).
     ///
     /// # Errors
     /// When `value` cannot be serialized.
@@ -308,18 +307,6 @@ impl PatchOp {
         })
     }
 
-    /// Replace a money or quantity `field` with `value`, written as a JSON number (`Decimal`'s own
-    /// serde would write a string).
-    pub fn replace_decimal(field: &str, value: rust_decimal::Decimal) -> PatchOp {
-        let number = super::types::decimal::serialize(&value, serde_json::value::Serializer)
-            .unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
-        PatchOp {
-            op: PatchKind::Replace,
-            path: field.trim_start_matches('/').to_owned(),
-            value: Some(number),
-        }
-    }
-
     /// Clear `field`.
     pub fn remove(field: &str) -> PatchOp {
         PatchOp {
@@ -328,36 +315,13 @@ impl PatchOp {
             value: None,
         }
     }
-
-    /// `replace` operations for every top-level field that `desired` sets and `live` does not equal
-    /// (fields `desired` leaves out are not managed and are left alone). Whole reference objects and
-    /// whole arrays are replaced, as ConnectWise requires.
-    ///
-    /// # Errors
-    /// When either record cannot be serialized.
-    pub fn diff<T: Serialize>(live: &T, desired: &T) -> Result<Vec<PatchOp>, serde_json::Error> {
-        let live = serde_json::to_value(live)?;
-        let desired = serde_json::to_value(desired)?;
-        let (Some(live), Some(desired)) = (live.as_object(), desired.as_object()) else {
-            return Ok(Vec::new());
-        };
-        Ok(desired
-            .iter()
-            .filter(|(field, _)| field.as_str() != "id")
-            .filter(|(field, value)| live.get(field.as_str()) != Some(value))
-            .map(|(field, value)| PatchOp {
-                op: PatchKind::Replace,
-                path: field.clone(),
-                value: Some(value.clone()),
-            })
-            .collect())
-    }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
-    use crate::connectwise::types::{Addition, IvItemReference, Reference};
 
     fn base() -> BaseUrl {
         BaseUrl::from_site("api-na.myconnectwise.net").unwrap()
@@ -442,22 +406,15 @@ mod tests {
     }
 
     #[test]
-    fn create_and_put_bodies_never_send_nulls_or_info() {
-        let addition = Addition {
-            product: Some(IvItemReference::from_id(12)),
-            quantity: Some(rust_decimal::Decimal::new(42, 0)),
-            unit_price: Some(rust_decimal::Decimal::new(1200, 2)),
-            bill_customer: Some("Billable".into()),
-            info: Some([("lastUpdated".to_owned(), "x".to_owned())].into()),
-            ..Addition::default()
-        };
+    fn create_and_put_send_the_body_and_are_flagged_as_writes() {
+        let addition = json!({"billCustomer": "Billable", "product": {"id": 12}, "quantity": 42});
         let create =
             Request::create("additions", "/finance/agreements/7/additions", &addition).unwrap();
         assert_eq!(create.call.method, Method::POST);
         assert!(!create.resend_safe && create.is_write());
         assert_eq!(
             create.body.unwrap().to_string(),
-            r#"{"billCustomer":"Billable","product":{"id":12},"quantity":42,"unitPrice":12}"#
+            r#"{"billCustomer":"Billable","product":{"id":12},"quantity":42}"#
         );
         let put =
             Request::put("additions", "/finance/agreements/7/additions", 3, &addition).unwrap();
@@ -472,8 +429,8 @@ mod tests {
     #[test]
     fn patch_bodies_replace_whole_references() {
         let ops = [
-            PatchOp::replace("status", &Reference::from_id(42)).unwrap(),
-            PatchOp::replace_decimal("/quantity", rust_decimal::Decimal::new(725, 2)),
+            PatchOp::replace("status", &json!({"id": 42})).unwrap(),
+            PatchOp::replace("/quantity", &json!(7.25)).unwrap(),
             PatchOp::remove("cancelledDate"),
         ];
         let request =
@@ -484,32 +441,6 @@ mod tests {
         assert_eq!(
             request.body.unwrap().to_string(),
             r#"[{"op":"replace","path":"status","value":{"id":42}},{"op":"replace","path":"quantity","value":7.25},{"op":"remove","path":"cancelledDate"}]"#
-        );
-    }
-
-    #[test]
-    fn patch_diff_touches_only_declared_changed_fields() {
-        let live = Addition {
-            id: Some(3),
-            product: Some(IvItemReference {
-                id: Some(12),
-                identifier: Some("SKU_7.25".into()),
-                ..IvItemReference::default()
-            }),
-            quantity: Some(rust_decimal::Decimal::new(40, 0)),
-            unit_price: Some(rust_decimal::Decimal::new(1200, 2)),
-            ..Addition::default()
-        };
-        let desired = Addition {
-            id: Some(3),
-            quantity: Some(rust_decimal::Decimal::new(42, 0)),
-            unit_price: Some(rust_decimal::Decimal::new(12, 0)),
-            ..Addition::default()
-        };
-        let ops = PatchOp::diff(&live, &desired).unwrap();
-        assert_eq!(
-            serde_json::to_string(&ops).unwrap(),
-            r#"[{"op":"replace","path":"quantity","value":42}]"#
         );
     }
 }

@@ -203,10 +203,6 @@ async fn read_companies<S: Source>(source: &S, config: &Config) -> Result<Compan
         .iter()
         .map(|c| c.item.identifier.trim().to_owned())
         .collect();
-    let owned_agreements = format!(
-        "type/name = {}",
-        quote(&config.integration.item.agreement_type)
-    );
     let (mut companies, agreements) = tokio::try_join!(
         // Deleted companies are asked for too: one holding a desired identifier blocks its create.
         concat::<S, CompanyRecord>(
@@ -217,7 +213,7 @@ async fn read_companies<S: Source>(source: &S, config: &Config) -> Result<Compan
                 "(deletedFlag = true or deletedFlag = false) and "
             ),
         ),
-        source.list::<AgreementRecord>(ListQuery::with(owned_agreements)),
+        source.list::<AgreementRecord>(owned_agreements(config)),
     )?;
     // Companies holding owned agreements may be linked under another identifier.
     let known: BTreeSet<i64> = ids(&companies).into_iter().collect();
@@ -312,12 +308,8 @@ async fn read_catalog<S: Source>(
     source: &S,
     config: &Config,
 ) -> Result<Vec<CatalogRecord>, ReadError> {
-    let owned_catalog = format!(
-        "type/name = {}",
-        quote(&config.integration.item.product_type)
-    );
     let mut catalog = source
-        .list::<CatalogRecord>(ListQuery::with(owned_catalog))
+        .list::<CatalogRecord>(of_type(&config.integration.item.product_type))
         .await?;
     let have: BTreeSet<String> = catalog
         .iter()
@@ -333,6 +325,17 @@ async fn read_catalog<S: Source>(
     catalog
         .extend(concat::<S, CatalogRecord>(source, in_clauses("identifier", &missing, "")).await?);
     Ok(catalog)
+}
+
+/// The records of one type (`type/name`): the catalog items of the integration's product type,
+/// the agreements of its agreement type. That type is what makes them the integration's.
+fn of_type(type_name: &str) -> ListQuery {
+    ListQuery::with(format!("type/name = {}", quote(type_name)))
+}
+
+/// The agreements the integration owns.
+fn owned_agreements(config: &Config) -> ListQuery {
+    of_type(&config.integration.item.agreement_type)
 }
 
 fn ids<R: Record>(records: &[R]) -> Vec<i64> {
@@ -423,14 +426,10 @@ pub async fn read_owned_tenant<S: Source>(
     source: &S,
     config: &Config,
 ) -> Result<Snapshot, ReadError> {
-    let owned_agreements = format!(
-        "type/name = {}",
-        quote(&config.integration.item.agreement_type)
-    );
     let (setup, catalog, agreements) = tokio::try_join!(
         read_setup_and_cross_references(source),
         read_catalog(source, config),
-        source.list::<AgreementRecord>(ListQuery::with(owned_agreements)),
+        source.list::<AgreementRecord>(owned_agreements(config)),
     )?;
     let mut snapshot = Snapshot {
         catalog,

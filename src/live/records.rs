@@ -1,22 +1,32 @@
 //! The live records: one compact type per ConnectWise kind cwrecon reads, and one [`Table`] per
-//! kind that declares where it lives, which fields are asked for, and how an object is found again
-//! by its natural key.
+//! kind that declares where it lives, which fields are asked for, how an object is found again by
+//! its natural key, and which security-role right its writes need.
 //!
 //! Owns the wire shape of what cwrecon reads: each record keeps only the fields the projection,
 //! `export`, `reconcile` and apply read, flattened (`type/name` is `type_name`), and is decoded once
 //! from the response (unknown fields ignored, no `serde_json::Value` kept). A field of the wrong
 //! type is refused: the read fails naming the record, rather than reading as absent. Amounts keep
 //! the number as ConnectWise wrote it ([`Amount`]), so an out-of-bounds or unreadable amount is
-//! still shown as it was sent.
+//! still shown as it was sent. These are cwrecon's only ConnectWise record types: the client
+//! (`crate::connectwise`) reads into whichever type it is given, and [`Table::endpoint`] hands it
+//! one with the table's path.
 //!
-//! Refuses to know how records are read (`read.rs`) or what they mean (`project.rs`): a [`Table`]
-//! is data, and `read.rs`, `apply::write`, `export` and `doctor` all take paths, fields and lookup
-//! conditions from it, so each is written once.
+//! Owns, too, each kind's path, `fields` list, natural key and role right, written once here:
+//! the reader (`read.rs`, `http.rs`) lists with them, `apply::write` posts, patches and looks up
+//! lost creates by them, `apply::rights` names the right a refused write needs from them, `doctor`
+//! probes every [`READ_TABLES`] path, and the lock and the demo write Management IT, setup and
+//! company rows at their tables' paths; `export` reads through the reader.
+//!
+//! Refuses to know how records are read (`read.rs`: which records a plan needs, and the conditions
+//! that narrow a read to them, such as `type/name = …` or `company/id in (…)`), what they mean
+//! (`project.rs`), or what a write sends (`apply::write` builds JSON bodies from plan ops; no record
+//! type is ever serialized). A [`Table`] is data.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value as Json;
 
+use crate::connectwise::{Client, Endpoint};
 use crate::model::{Kind, Money, Quantity};
 
 /// Where one ConnectWise kind lives and how cwrecon asks for it.
@@ -35,12 +45,28 @@ pub struct Table {
     pub natural_key: &'static [&'static str],
     /// A condition every natural-key look-up adds (`cancelledDate = null`: active lines only).
     pub natural_key_also: Option<&'static str>,
+    /// The security-role right a write to this kind needs: the role screen's module › function
+    /// (`crate::apply::Right` adds the level). From docs/getting-started.md §2, UNVERIFIED against
+    /// a live tenant (`apply::rights`); `None` for a kind no guide names (countries).
+    pub right: Option<&'static str>,
 }
 
 impl Table {
     /// The collection path for a child collection's parent.
     pub fn child_path(&self, parent: i64) -> String {
         self.path.replace("{parentId}", &parent.to_string())
+    }
+
+    /// A handle on this kind's collection, reading records as `K` (a record type, or
+    /// `serde_json::Value` for writes and raw reads).
+    pub fn endpoint<K>(&self, client: &Client) -> Endpoint<K> {
+        client.endpoint_at(self.kind, self.path)
+    }
+
+    /// A handle on a child collection of `parent` (the additions of agreement N, the links of
+    /// company N, the cross-references of integration N).
+    pub fn child_endpoint<K>(&self, client: &Client, parent: i64) -> Endpoint<K> {
+        client.endpoint_at(self.kind, self.child_path(parent))
     }
 
     /// The natural-key `conditions`: `values` (already written as condition literals: quoted
@@ -205,13 +231,20 @@ mod nested {
     }
 }
 
+/// The role screen's right most setup tables need (docs/getting-started.md §2).
+const TABLE_SETUP: Option<&str> = Some("System › Table Setup");
+/// Companies, their Manage ID links and the lookup tables of their creates.
+const COMPANY_MAINTENANCE: Option<&str> = Some("Companies › Company Maintenance");
+/// Agreements and their additions.
+const AGREEMENTS_RIGHT: Option<&str> = Some("Finance › Agreements");
+
 /// Declares a record type and its table together, so neither is written without the other.
 macro_rules! record {
     (
         $(#[$meta:meta])*
         $name:ident, $table:ident = {
             kind: $kind:literal, path: $path:literal, bundle: $bundle:literal, fields: $fields:literal,
-            key: [$($key:literal),*], also: $also:expr $(,)?
+            key: [$($key:literal),*], also: $also:expr, right: $right:expr $(,)?
         } {
             $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)?
         }
@@ -224,6 +257,7 @@ macro_rules! record {
             fields: $fields,
             natural_key: &[$($key),*],
             natural_key_also: $also,
+            right: $right,
         };
 
         $(#[$meta])*
@@ -253,7 +287,7 @@ record! {
     /// A product type (`/procurement/types`).
     ProductTypeRecord, PRODUCT_TYPES = {
         kind: "productTypes", path: "/procurement/types", bundle: "",
-        fields: "id,name,typeXref,_info/lastUpdated", key: ["name"], also: None,
+        fields: "id,name,typeXref,_info/lastUpdated", key: ["name"], also: None, right: TABLE_SETUP,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -267,7 +301,7 @@ record! {
     AgreementTypeRecord, AGREEMENT_TYPES = {
         kind: "agreementTypes", path: "/finance/agreements/types", bundle: "",
         fields: "id,name,employeeCompRate,employeeCompNotExceed,invoicingCycle,billTime,billExpenses,billProducts,_info/lastUpdated",
-        key: ["name"], also: None,
+        key: ["name"], also: None, right: TABLE_SETUP,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -290,7 +324,7 @@ record! {
     /// A unit of measure (`/procurement/unitOfMeasures`).
     UnitOfMeasureRecord, UNITS_OF_MEASURE = {
         kind: "unitsOfMeasure", path: "/procurement/unitOfMeasures", bundle: "",
-        fields: "id,name,_info/lastUpdated", key: ["name"], also: None,
+        fields: "id,name,_info/lastUpdated", key: ["name"], also: None, right: TABLE_SETUP,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -301,7 +335,7 @@ record! {
     /// A product category (`/procurement/categories`).
     CategoryRecord, CATEGORIES = {
         kind: "categories", path: "/procurement/categories", bundle: "",
-        fields: "id,name,_info/lastUpdated", key: ["name"], also: None,
+        fields: "id,name,_info/lastUpdated", key: ["name"], also: None, right: TABLE_SETUP,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -313,7 +347,7 @@ record! {
     /// trailing slash, API-NOTES.md §2.5).
     SubCategoryRecord, SUBCATEGORIES = {
         kind: "subcategories", path: "/procurement/subcategories/", bundle: "",
-        fields: "id,name,category,_info/lastUpdated", key: ["name", "category/id"], also: None,
+        fields: "id,name,category,_info/lastUpdated", key: ["name", "category/id"], also: None, right: TABLE_SETUP,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -328,7 +362,7 @@ record! {
     ManagementItSolutionRecord, MANAGEMENT_IT_SOLUTIONS = {
         kind: "managementItSolutions", path: "/company/managementItSolutions", bundle: "",
         fields: "id,name,managementItSolutionType,managementSolutionName,_info/lastUpdated",
-        key: ["name"], also: None,
+        key: ["name"], also: None, right: TABLE_SETUP,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -344,7 +378,7 @@ record! {
     ManagedDevicesIntegrationRecord, MANAGED_DEVICES_INTEGRATIONS = {
         kind: "managedDevicesIntegrations", path: "/company/managedDevicesIntegrations", bundle: "",
         fields: "id,name,solution,loginBy,defaultBillingLevel,portalUrl,_info/lastUpdated",
-        key: ["name"], also: None,
+        key: ["name"], also: None, right: TABLE_SETUP,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -366,7 +400,7 @@ record! {
         path: "/company/managedDevicesIntegrations/{parentId}/crossReferences",
         bundle: "ManagedDevicesIntegrationCrossReference",
         fields: "id,vendorType,product,agreementType,_info/lastUpdated",
-        key: ["vendorType"], also: None,
+        key: ["vendorType"], also: None, right: TABLE_SETUP,
     } {
         /// `vendorType`.
         #[serde(default)] vendor_type: Option<Box<str>>,
@@ -384,7 +418,7 @@ record! {
     ApiMemberRecord, API_MEMBERS = {
         kind: "apiMembers", path: "/system/apiMembers", bundle: "",
         fields: "id,identifier,name,securityRole,emailAddress,_info/lastUpdated",
-        key: ["identifier"], also: None,
+        key: ["identifier"], also: None, right: Some("System › Member Maintenance"),
     } {
         /// `identifier`.
         #[serde(default)] identifier: Option<Box<str>>,
@@ -403,7 +437,7 @@ record! {
     CatalogRecord, CATALOG = {
         kind: "catalog", path: "/procurement/catalog", bundle: "",
         fields: "id,identifier,description,customerDescription,cost,price,type,category,subcategory,unitOfMeasure,recurringFlag,taxableFlag,_info/lastUpdated",
-        key: ["identifier"], also: None,
+        key: ["identifier"], also: None, right: Some("Procurement › Product Catalog"),
     } {
         /// `identifier`.
         #[serde(default)] identifier: Option<Box<str>>,
@@ -439,7 +473,7 @@ record! {
     CompanyRecord, COMPANIES = {
         kind: "companies", path: "/company/companies", bundle: "",
         fields: "id,identifier,name,deletedFlag,defaultContact,_info/lastUpdated",
-        key: ["identifier"], also: None,
+        key: ["identifier"], also: None, right: COMPANY_MAINTENANCE,
     } {
         /// `identifier`.
         #[serde(default)] identifier: Option<Box<str>>,
@@ -465,7 +499,7 @@ record! {
         path: "/company/companies/{parentId}/managementSummaryReports",
         bundle: "CompanyManagementSummary",
         fields: "id,groupIdentifier,managementSolution,company,_info/lastUpdated",
-        key: ["groupIdentifier"], also: None,
+        key: ["groupIdentifier"], also: None, right: COMPANY_MAINTENANCE,
     } {
         /// `groupIdentifier`: the account (Manage ID) as written in ConnectWise.
         #[serde(default)] group_identifier: Option<Box<str>>,
@@ -480,7 +514,7 @@ record! {
     ContactRecord, CONTACTS = {
         kind: "contacts", path: "/company/contacts", bundle: "",
         fields: "id,firstName,lastName,company,_info/lastUpdated",
-        key: ["firstName", "lastName", "company/id"], also: None,
+        key: ["firstName", "lastName", "company/id"], also: None, right: Some("Companies › Contacts"),
     } {
         /// `firstName`.
         #[serde(default)] first_name: Option<Box<str>>,
@@ -497,7 +531,7 @@ record! {
     AgreementRecord, AGREEMENTS = {
         kind: "agreements", path: "/finance/agreements", bundle: "",
         fields: "id,name,type,company,startDate,billingCycle,cancelledFlag,_info/lastUpdated",
-        key: ["name", "company/id"], also: None,
+        key: ["name", "company/id"], also: None, right: AGREEMENTS_RIGHT,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -520,7 +554,7 @@ record! {
     AdditionRecord, ADDITIONS = {
         kind: "additions", path: "/finance/agreements/{parentId}/additions", bundle: "Addition",
         fields: "id,product,quantity,unitPrice,billCustomer,cancelledDate,agreementId,_info/lastUpdated",
-        key: ["product/id"], also: Some("cancelledDate = null"),
+        key: ["product/id"], also: Some("cancelledDate = null"), right: AGREEMENTS_RIGHT,
     } {
         /// `product/identifier`.
         #[serde(default, rename = "product", deserialize_with = "nested::identifier")]
@@ -540,7 +574,7 @@ record! {
     /// A company status (`/company/companies/statuses`), read only when a company may be created.
     CompanyStatusRecord, COMPANY_STATUSES = {
         kind: "companyStatuses", path: "/company/companies/statuses", bundle: "",
-        fields: "id,name", key: ["name"], also: None,
+        fields: "id,name", key: ["name"], also: None, right: COMPANY_MAINTENANCE,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -551,7 +585,7 @@ record! {
     /// A company type (`/company/companies/types`), read only when a company may be created.
     CompanyTypeRecord, COMPANY_TYPES = {
         kind: "companyTypes", path: "/company/companies/types", bundle: "",
-        fields: "id,name", key: ["name"], also: None,
+        fields: "id,name", key: ["name"], also: None, right: COMPANY_MAINTENANCE,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -562,7 +596,7 @@ record! {
     /// A country (`/company/countries`), read only when a company may be created.
     CountryRecord, COUNTRIES = {
         kind: "countries", path: "/company/countries", bundle: "",
-        fields: "id,name", key: ["name"], also: None,
+        fields: "id,name", key: ["name"], also: None, right: None,
     } {
         /// `name`.
         #[serde(default)] name: Option<Box<str>>,
@@ -589,6 +623,28 @@ pub fn table_of(kind: Kind) -> &'static Table {
         Kind::Addition => &ADDITIONS,
     }
 }
+
+/// Every table: each kind cwrecon reads or writes, and the company lookup tables.
+pub static TABLES: [&Table; 18] = [
+    &PRODUCT_TYPES,
+    &AGREEMENT_TYPES,
+    &UNITS_OF_MEASURE,
+    &CATEGORIES,
+    &SUBCATEGORIES,
+    &MANAGEMENT_IT_SOLUTIONS,
+    &MANAGED_DEVICES_INTEGRATIONS,
+    &CROSS_REFERENCES,
+    &API_MEMBERS,
+    &CATALOG,
+    &COMPANIES,
+    &LINKS,
+    &CONTACTS,
+    &AGREEMENTS,
+    &ADDITIONS,
+    &COMPANY_STATUSES,
+    &COMPANY_TYPES,
+    &COUNTRIES,
+];
 
 /// Every top-level collection cwrecon reads, in the order `doctor` checks them.
 pub static READ_TABLES: [&Table; 12] = [

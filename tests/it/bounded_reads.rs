@@ -18,8 +18,8 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use cwrecon::connectwise::types::Company;
 use cwrecon::connectwise::{BaseUrl, Client, ClientConfig, ListParams, RetryPolicy};
+use cwrecon::live::records::{COMPANIES, CompanyRecord};
 use secrecy::SecretString;
 
 type Handler = dyn Fn(&str, &str) -> Response + Send + Sync;
@@ -111,8 +111,8 @@ async fn a_100_mb_body_is_refused_at_the_cap_without_being_buffered() {
     let counter = produced.clone();
     let base = serve(move |_, _| endless_body(counter.clone(), false)).await;
     let client = Client::new(config(&base).with_max_response_bytes(1024 * 1024)).unwrap();
-    let err = client
-        .endpoint::<Company>()
+    let err = COMPANIES
+        .endpoint::<CompanyRecord>(&client)
         .list_all(&ListParams::new())
         .await
         .unwrap_err();
@@ -135,8 +135,8 @@ async fn a_declared_length_over_the_cap_is_refused_before_the_body_is_read() {
     let counter = produced.clone();
     let base = serve(move |_, _| endless_body(counter.clone(), true)).await;
     let client = Client::new(config(&base).with_max_response_bytes(1024 * 1024)).unwrap();
-    let err = client
-        .endpoint::<Company>()
+    let err = COMPANIES
+        .endpoint::<CompanyRecord>(&client)
         .list_all(&ListParams::new())
         .await
         .unwrap_err();
@@ -162,8 +162,8 @@ async fn endless_paging_stops_at_the_record_cap_with_an_error() {
     })
     .await;
     let client = Client::new(config(&base).with_max_records(5_000)).unwrap();
-    let err = client
-        .endpoint::<Company>()
+    let err = COMPANIES
+        .endpoint::<CompanyRecord>(&client)
         .list_all(&ListParams::new())
         .await
         .unwrap_err();
@@ -182,8 +182,8 @@ async fn a_page_that_repeats_the_previous_one_is_an_error_not_a_loop() {
     // A server that ignores `page` and sends no `Link`: the same short page forever.
     let base = serve(|_, _| json(records(1, 3))).await;
     let client = Client::new(config(&base)).unwrap();
-    let err = client
-        .endpoint::<Company>()
+    let err = COMPANIES
+        .endpoint::<CompanyRecord>(&client)
         .list_all(&ListParams::new())
         .await
         .unwrap_err();
@@ -205,13 +205,13 @@ async fn a_proxy_capping_pages_without_link_loses_no_rows() {
     })
     .await;
     let client = Client::new(config(&base)).unwrap();
-    let all = client
-        .endpoint::<Company>()
+    let all = COMPANIES
+        .endpoint::<CompanyRecord>(&client)
         .list_all(&ListParams::new())
         .await
         .unwrap();
-    let ids: Vec<i32> = all.iter().filter_map(|c| c.id).collect();
-    assert_eq!(ids, (1..=35).collect::<Vec<i32>>());
+    let ids: Vec<i64> = all.iter().filter_map(|c| c.id).collect();
+    assert_eq!(ids, (1..=35).collect::<Vec<i64>>());
     assert_eq!(client.total_requests(), 5, "four pages and the empty one");
 }
 
@@ -266,7 +266,7 @@ async fn concurrent_requests_hitting_one_429_all_proceed_after_the_pause() {
     .unwrap();
     let tasks: Vec<_> = (1..=6)
         .map(|id| {
-            let endpoint = client.endpoint::<Company>();
+            let endpoint = COMPANIES.endpoint::<CompanyRecord>(&client);
             tokio::spawn(async move { endpoint.get(id).await })
         })
         .collect();

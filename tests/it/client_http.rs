@@ -8,12 +8,13 @@ use std::time::Duration;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use cwrecon::connectwise::types::{Addition, Company, IvItemReference, ProductType};
 use cwrecon::connectwise::{
     BaseUrl, BundleGet, BundleOutcome, Client, ClientConfig, Conditions, Error, ListParams,
     PatchOp, RetryPolicy,
 };
+use cwrecon::live::records::{ADDITIONS, AdditionRecord, COMPANIES, CompanyRecord, PRODUCT_TYPES};
 use secrecy::SecretString;
+use serde_json::{Value as Json, json as body};
 
 use crate::common::sim::{api_url, serve as serve_router};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -160,7 +161,11 @@ async fn retries_429_honouring_retry_after_then_succeeds() {
     })
     .await;
     let client = client(&server.base, 5);
-    let company = client.endpoint::<Company>().get(250).await.unwrap();
+    let company = COMPANIES
+        .endpoint::<CompanyRecord>(&client)
+        .get(250)
+        .await
+        .unwrap();
     assert_eq!(company.identifier.as_deref(), Some("AcmeCorp"));
     assert_eq!(server.seen().len(), 2);
     assert_eq!(client.request_counts()["companies"], 2);
@@ -177,8 +182,8 @@ async fn retries_503_twice_then_succeeds() {
     })
     .await;
     let client = client(&server.base, 5);
-    let n = client
-        .endpoint::<Company>()
+    let n = COMPANIES
+        .endpoint::<CompanyRecord>(&client)
         .count(&ListParams::new().conditions(Conditions::eq("deletedFlag", false)))
         .await
         .unwrap();
@@ -202,12 +207,9 @@ async fn invalid_object_is_decoded_and_never_retried() {
     })
     .await;
     let client = client(&server.base, 5);
-    let row = ProductType {
-        name: Some("Intermedia_Services".into()),
-        ..ProductType::default()
-    };
-    let err = client
-        .endpoint::<ProductType>()
+    let row = body!({"name": "Intermedia_Services"});
+    let err = PRODUCT_TYPES
+        .endpoint::<Json>(&client)
         .create(&row)
         .await
         .unwrap_err();
@@ -229,13 +231,9 @@ async fn invalid_object_is_decoded_and_never_retried() {
 async fn a_write_answered_503_is_not_resent_and_may_have_committed() {
     let server = serve(|_, _| json(503, "")).await;
     let client = client(&server.base, 5);
-    let addition = Addition {
-        product: Some(IvItemReference::from_id(12)),
-        bill_customer: Some("Billable".into()),
-        ..Addition::default()
-    };
-    let err = client
-        .child_endpoint::<Addition>(7)
+    let addition = body!({"product": {"id": 12}, "billCustomer": "Billable"});
+    let err = ADDITIONS
+        .child_endpoint::<Json>(&client, 7)
         .create(&addition)
         .await
         .unwrap_err();
@@ -280,12 +278,12 @@ async fn list_all_follows_link_next() {
         .conditions(Conditions::eq("name", "A&B \"q\""))
         .fields(["id", "name"])
         .page_size(2);
-    let companies = client
-        .endpoint::<Company>()
+    let companies = COMPANIES
+        .endpoint::<CompanyRecord>(&client)
         .list_all(&params)
         .await
         .unwrap();
-    let ids: Vec<i32> = companies.iter().filter_map(|c| c.id).collect();
+    let ids: Vec<i64> = companies.iter().filter_map(|c| c.id).collect();
     assert_eq!(ids, [1, 2, 3, 4, 5]);
     let queries: Vec<String> = server.seen().into_iter().map(|s| s.query).collect();
     insta::assert_snapshot!(queries.join("\n"), @r"
@@ -309,8 +307,8 @@ async fn list_all_without_link_reads_while_pages_are_full() {
     })
     .await;
     let client = client(&server.base, 5);
-    let all = client
-        .endpoint::<Company>()
+    let all = COMPANIES
+        .endpoint::<CompanyRecord>(&client)
         .list_all(&ListParams::new().page_size(2))
         .await
         .unwrap();
@@ -329,13 +327,13 @@ async fn get_opt_maps_404_to_none_and_patch_sends_operations() {
     })
     .await;
     let client = client(&server.base, 5);
-    let additions = client.child_endpoint::<Addition>(7);
+    let additions = ADDITIONS.child_endpoint::<Json>(&client, 7);
     assert_eq!(additions.get_opt(3).await.unwrap(), None);
     let updated = additions
-        .patch(3, &[PatchOp::replace_decimal("quantity", 42.into())])
+        .patch(3, &[PatchOp::replace("quantity", &42).unwrap()])
         .await
         .unwrap();
-    assert_eq!(updated.quantity, Some(42.into()));
+    assert_eq!(updated["quantity"], 42.0);
     let seen = server.seen();
     assert_eq!(seen.len(), 2, "a 404 is not retried");
     assert_eq!(seen[1].method, "PATCH");
@@ -372,7 +370,7 @@ async fn bundles_results_and_unsupported() {
     let BundleOutcome::Results(results) = client.bundle_get(&gets).await.unwrap() else {
         panic!("expected results");
     };
-    let additions: Vec<Addition> = results[0].entities_as().unwrap();
+    let additions: Vec<AdditionRecord> = results[0].entities_as().unwrap();
     assert_eq!(additions[0].id, Some(3));
     let gets = [BundleGet::by_id("company", None, 250)];
     assert_eq!(
@@ -406,13 +404,10 @@ async fn retried_status_set() {
         })
         .await;
         let client = client(&server.base, 2);
-        let get = client.endpoint::<Company>().get(1).await.unwrap_err();
+        let companies = COMPANIES.endpoint::<Json>(&client);
+        let get = companies.get(1).await.unwrap_err();
         let get_attempts = server.seen().len();
-        let post = client
-            .endpoint::<Company>()
-            .create(&Company::default())
-            .await
-            .unwrap_err();
+        let post = companies.create(&body!({})).await.unwrap_err();
         let post_attempts = server.seen().len() - get_attempts;
         assert_no_secret(&format!("{get} {get:?} {post} {post:?}"));
         lines.push(format!(
@@ -482,8 +477,8 @@ async fn dropping_server(drops: usize, body: &'static str) -> (String, Arc<Mutex
 async fn a_dropped_connection_is_retried_for_reads() {
     let (base, count) = dropping_server(1, r#"{"id":1,"name":"Acme"}"#).await;
     let client = client(&base, 5);
-    let company = client.endpoint::<Company>().get(1).await.unwrap();
-    assert_eq!(company.name.as_deref(), Some("Acme"));
+    let company = COMPANIES.endpoint::<Json>(&client).get(1).await.unwrap();
+    assert_eq!(company["name"], "Acme");
     assert_eq!(*count.lock().unwrap(), 2);
 }
 
@@ -491,9 +486,9 @@ async fn a_dropped_connection_is_retried_for_reads() {
 async fn a_dropped_connection_after_a_create_may_have_committed() {
     let (base, count) = dropping_server(usize::MAX, "{}").await;
     let client = client(&base, 5);
-    let err = client
-        .endpoint::<Company>()
-        .create(&Company::default())
+    let err = COMPANIES
+        .endpoint::<Json>(&client)
+        .create(&body!({}))
         .await
         .unwrap_err();
     assert!(
@@ -515,9 +510,9 @@ async fn connection_refused_is_a_transport_error_that_did_not_commit() {
     let addr = listener.local_addr().unwrap();
     drop(listener);
     let client = client(&format!("http://{addr}"), 2);
-    let err = client
-        .endpoint::<Company>()
-        .create(&Company::default())
+    let err = COMPANIES
+        .endpoint::<Json>(&client)
+        .create(&body!({}))
         .await
         .unwrap_err();
     assert!(
@@ -533,7 +528,7 @@ async fn concurrent_requests_share_the_client() {
     let client = client(&server.base, 5);
     let tasks: Vec<_> = (1..=20)
         .map(|id| {
-            let endpoint = client.endpoint::<Company>();
+            let endpoint = COMPANIES.endpoint::<CompanyRecord>(&client);
             tokio::spawn(async move { endpoint.get(id).await })
         })
         .collect();
@@ -578,7 +573,11 @@ async fn logs_name_method_path_and_status_but_never_keys() {
     })
     .await;
     let client = client(&server.base, 5);
-    let err = client.endpoint::<Company>().get(9).await.unwrap_err();
+    let err = COMPANIES
+        .endpoint::<CompanyRecord>(&client)
+        .get(9)
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(StatusCode::UNAUTHORIZED));
     let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     assert_no_secret(&logs);
@@ -626,7 +625,7 @@ async fn concurrency_is_bounded() {
     let client = Client::new(config).unwrap();
     let tasks: Vec<_> = (1..=12)
         .map(|id| {
-            let endpoint = client.endpoint::<Company>();
+            let endpoint = COMPANIES.endpoint::<CompanyRecord>(&client);
             tokio::spawn(async move { endpoint.get(id).await })
         })
         .collect();
@@ -653,8 +652,8 @@ async fn a_link_that_does_not_move_forward_is_an_error_not_a_loop() {
     })
     .await;
     let client = client(&server.base, 5);
-    let err = client
-        .endpoint::<Company>()
+    let err = COMPANIES
+        .endpoint::<CompanyRecord>(&client)
         .list_all(&ListParams::new())
         .await
         .unwrap_err();
