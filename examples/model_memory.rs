@@ -15,7 +15,10 @@ use cwrecon::plan::{DiffContext, desired, diff, revenue, safety_breaches};
 /// The configuration the scale benchmark uses, taken from the benchmark itself so that the two
 /// measure the same text.
 #[path = "../benches/scale/tenant.rs"]
-#[allow(dead_code, reason = "the benchmark's helpers this example does not call")]
+#[allow(
+    dead_code,
+    reason = "the benchmark's helpers this example does not call"
+)]
 mod tenant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
