@@ -103,6 +103,33 @@ fn named<'a>(name: Option<&'a str>, wanted: &str) -> Option<&'a str> {
     name.filter(|n| fold_name(n) == fold_name(wanted))
 }
 
+/// The first of `records` whose name (`name_of`) is `wanted`, compared as names are.
+fn find_named<'r, R>(
+    records: &'r [R],
+    name_of: impl Fn(&R) -> Option<&str>,
+    wanted: &str,
+) -> Option<&'r R> {
+    records.iter().find(|r| named(name_of(r), wanted).is_some())
+}
+
+/// A setup row to export, or none when it holds a value cwrecon does not know: then `skipped` says
+/// so, naming the row as `what` `name`.
+fn kept<T>(
+    row: Result<T, Unknown>,
+    what: &str,
+    name: Option<&str>,
+    skipped: &mut Vec<String>,
+) -> Option<Spanned<T>> {
+    match row {
+        Ok(row) => Some(Spanned::unwritten(row)),
+        Err(unknown) => {
+            let named = format!("{what} `{}`", name.unwrap_or_default());
+            skipped.push(unknown.skipped(&named));
+            None
+        }
+    }
+}
+
 /// Build the export of `snapshot` under the integration's conventions.
 pub fn export(integration: &Integration, snapshot: &Snapshot) -> Export {
     let mut out = Export::default();
@@ -282,45 +309,30 @@ fn setup(integration: &Integration, snapshot: &Snapshot, skipped: &mut Vec<Strin
         })
     };
     let mut setup = Setup::default();
-    let mut keep = |row: Result<(), Unknown>, what: String| {
-        if let Err(unknown) = row {
-            skipped.push(unknown.skipped(&what));
-        }
-    };
-    if let Some(r) = snapshot
-        .product_types
-        .iter()
-        .find(|r| named(r.name.as_deref(), &integration.product_type).is_some())
-    {
-        keep(
-            product_type(r).map(|p| setup.product_types.push(Spanned::unwritten(p))),
-            format!("product type `{}`", r.name.as_deref().unwrap_or_default()),
-        );
+    let types = &snapshot.product_types;
+    if let Some(r) = find_named(types, |r| r.name.as_deref(), &integration.product_type) {
+        let row = product_type(r);
+        setup
+            .product_types
+            .extend(kept(row, "product type", r.name.as_deref(), skipped));
     }
-    if let Some(r) = snapshot
-        .agreement_types
-        .iter()
-        .find(|r| named(r.name.as_deref(), &integration.agreement_type).is_some())
-    {
-        keep(
-            agreement_type(r).map(|a| setup.agreement_types.push(Spanned::unwritten(a))),
-            format!("agreement type `{}`", r.name.as_deref().unwrap_or_default()),
-        );
+    let types = &snapshot.agreement_types;
+    if let Some(r) = find_named(types, |r| r.name.as_deref(), &integration.agreement_type) {
+        let row = agreement_type(r);
+        setup
+            .agreement_types
+            .extend(kept(row, "agreement type", r.name.as_deref(), skipped));
     }
-    setup.units_of_measure.extend(
-        snapshot
-            .units_of_measure
-            .iter()
-            .find_map(|r| named(r.name.as_deref(), &integration.unit_of_measure))
-            .map(|n| row(Some(n))),
-    );
-    setup.categories.extend(
-        snapshot
-            .categories
-            .iter()
-            .find_map(|r| named(r.name.as_deref(), &integration.category))
-            .map(|n| row(Some(n))),
-    );
+    let units = &snapshot.units_of_measure;
+    let unit = find_named(units, |r| r.name.as_deref(), &integration.unit_of_measure);
+    setup
+        .units_of_measure
+        .extend(unit.map(|r| row(r.name.as_deref())));
+    let categories = &snapshot.categories;
+    let category = find_named(categories, |r| r.name.as_deref(), &integration.category);
+    setup
+        .categories
+        .extend(category.map(|r| row(r.name.as_deref())));
     if let Some(r) = snapshot.subcategories.iter().find(|r| {
         named(r.name.as_deref(), &integration.subcategory).is_some()
             && named(r.category_name.as_deref(), &integration.category).is_some()
@@ -330,19 +342,11 @@ fn setup(integration: &Integration, snapshot: &Snapshot, skipped: &mut Vec<Strin
             category: s(r.category_name.as_deref().unwrap_or_default()),
         }));
     }
-    if let Some(r) = snapshot
-        .management_it_solutions
-        .iter()
-        .find(|r| named(r.name.as_deref(), &integration.name).is_some())
-    {
-        keep(
-            management_it_solution(integration, r)
-                .map(|m| setup.management_it_solutions.push(Spanned::unwritten(m))),
-            format!(
-                "Management IT solution `{}`",
-                r.name.as_deref().unwrap_or_default()
-            ),
-        );
+    let solutions = &snapshot.management_it_solutions;
+    if let Some(r) = find_named(solutions, |r| r.name.as_deref(), &integration.name) {
+        let row = management_it_solution(integration, r);
+        let row = kept(row, "Management IT solution", r.name.as_deref(), skipped);
+        setup.management_it_solutions.extend(row);
     }
     for mdi in snapshot
         .managed_devices_integrations
@@ -353,17 +357,13 @@ fn setup(integration: &Integration, snapshot: &Snapshot, skipped: &mut Vec<Strin
             .id
             .and_then(|i| snapshot.cross_references.get(&i))
             .map_or(&[][..], Vec::as_slice);
-        keep(
-            managed_devices_integration(integration, mdi, references).map(|m| {
-                setup
-                    .managed_devices_integrations
-                    .push(Spanned::unwritten(m));
-            }),
-            format!(
-                "Managed Devices Integration `{}`",
-                mdi.name.as_deref().unwrap_or_default()
-            ),
-        );
+        let row = managed_devices_integration(integration, mdi, references);
+        setup.managed_devices_integrations.extend(kept(
+            row,
+            "Managed Devices Integration",
+            mdi.name.as_deref(),
+            skipped,
+        ));
     }
     setup
 }
