@@ -33,8 +33,9 @@ use crate::config::model::{
     SubCategory,
 };
 use crate::live::records::{
-    AdditionRecord, AgreementRecord, AgreementTypeRecord, CatalogRecord, CrossReferenceRecord,
-    ManagedDevicesIntegrationRecord, ManagementItSolutionRecord, ProductTypeRecord,
+    AdditionRecord, AgreementRecord, AgreementTypeRecord, CatalogRecord, CategoryRecord,
+    CrossReferenceRecord, ManagedDevicesIntegrationRecord, ManagementItSolutionRecord,
+    ProductTypeRecord, UnitOfMeasureRecord,
 };
 use crate::live::{Snapshot, is_solution_link};
 use crate::model::{Date, Money, Quantity, fold_name};
@@ -103,13 +104,48 @@ fn named<'a>(name: Option<&'a str>, wanted: &str) -> Option<&'a str> {
     name.filter(|n| fold_name(n) == fold_name(wanted))
 }
 
-/// The first of `records` whose name (`name_of`) is `wanted`, compared as names are.
-fn find_named<'r, R>(
-    records: &'r [R],
-    name_of: impl Fn(&R) -> Option<&str>,
+/// A setup record export finds by the name the integration gives it.
+trait SetupRecord {
+    /// How a skipped row is named (`product type`).
+    const WHAT: &'static str;
+    /// The record's name.
+    fn name(&self) -> Option<&str>;
+}
+
+macro_rules! setup_record {
+    ($record:ty, $what:literal) => {
+        impl SetupRecord for $record {
+            const WHAT: &'static str = $what;
+            fn name(&self) -> Option<&str> {
+                self.name.as_deref()
+            }
+        }
+    };
+}
+
+setup_record!(ProductTypeRecord, "product type");
+setup_record!(AgreementTypeRecord, "agreement type");
+setup_record!(ManagementItSolutionRecord, "Management IT solution");
+setup_record!(UnitOfMeasureRecord, "unit of measure");
+setup_record!(CategoryRecord, "category");
+
+/// A setup row that is only its name (units of measure, categories): nothing to be unknown.
+fn named_row<R: SetupRecord>(record: &R) -> Result<NamedRow, Unknown> {
+    Ok(NamedRow {
+        name: s(record.name().unwrap_or_default()),
+    })
+}
+
+/// The setup row of `records` named `wanted`, converted for export; none when there is none, or
+/// when it holds a value cwrecon does not know (then `skipped` says so).
+fn setup_row<R: SetupRecord, T>(
+    records: &[R],
     wanted: &str,
-) -> Option<&'r R> {
-    records.iter().find(|r| named(name_of(r), wanted).is_some())
+    convert: impl Fn(&R) -> Result<T, Unknown>,
+    skipped: &mut Vec<String>,
+) -> Option<Spanned<T>> {
+    let record = records.iter().find(|r| named(r.name(), wanted).is_some())?;
+    kept(convert(record), R::WHAT, record.name(), skipped)
 }
 
 /// A setup row to export, or none when it holds a value cwrecon does not know: then `skipped` says
@@ -303,36 +339,20 @@ fn products(
 }
 
 fn setup(integration: &Integration, snapshot: &Snapshot, skipped: &mut Vec<String>) -> Setup {
-    let row = |name: Option<&str>| {
-        Spanned::unwritten(NamedRow {
-            name: s(name.unwrap_or_default()),
-        })
-    };
     let mut setup = Setup::default();
-    let types = &snapshot.product_types;
-    if let Some(r) = find_named(types, |r| r.name.as_deref(), &integration.product_type) {
-        let row = product_type(r);
-        setup
-            .product_types
-            .extend(kept(row, "product type", r.name.as_deref(), skipped));
+    // Each kind's rows are their own type, so the call is written per kind; the field names are
+    // the same in the snapshot and the setup.
+    macro_rules! row {
+        ($kind:ident, $wanted:expr, $convert:expr) => {
+            setup
+                .$kind
+                .extend(setup_row(&snapshot.$kind, $wanted, $convert, skipped))
+        };
     }
-    let types = &snapshot.agreement_types;
-    if let Some(r) = find_named(types, |r| r.name.as_deref(), &integration.agreement_type) {
-        let row = agreement_type(r);
-        setup
-            .agreement_types
-            .extend(kept(row, "agreement type", r.name.as_deref(), skipped));
-    }
-    let units = &snapshot.units_of_measure;
-    let unit = find_named(units, |r| r.name.as_deref(), &integration.unit_of_measure);
-    setup
-        .units_of_measure
-        .extend(unit.map(|r| row(r.name.as_deref())));
-    let categories = &snapshot.categories;
-    let category = find_named(categories, |r| r.name.as_deref(), &integration.category);
-    setup
-        .categories
-        .extend(category.map(|r| row(r.name.as_deref())));
+    row!(product_types, &integration.product_type, product_type);
+    row!(agreement_types, &integration.agreement_type, agreement_type);
+    row!(units_of_measure, &integration.unit_of_measure, named_row);
+    row!(categories, &integration.category, named_row);
     if let Some(r) = snapshot.subcategories.iter().find(|r| {
         named(r.name.as_deref(), &integration.subcategory).is_some()
             && named(r.category_name.as_deref(), &integration.category).is_some()
@@ -342,12 +362,8 @@ fn setup(integration: &Integration, snapshot: &Snapshot, skipped: &mut Vec<Strin
             category: s(r.category_name.as_deref().unwrap_or_default()),
         }));
     }
-    let solutions = &snapshot.management_it_solutions;
-    if let Some(r) = find_named(solutions, |r| r.name.as_deref(), &integration.name) {
-        let row = management_it_solution(integration, r);
-        let row = kept(row, "Management IT solution", r.name.as_deref(), skipped);
-        setup.management_it_solutions.extend(row);
-    }
+    let solution = |r: &_| management_it_solution(integration, r);
+    row!(management_it_solutions, &integration.name, solution);
     for mdi in snapshot
         .managed_devices_integrations
         .iter()
