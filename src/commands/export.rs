@@ -130,10 +130,10 @@ setup_record!(UnitOfMeasureRecord, "unit of measure");
 setup_record!(CategoryRecord, "category");
 
 /// A setup row that is only its name (units of measure, categories): nothing to be unknown.
-fn named_row<R: SetupRecord>(record: &R) -> Result<NamedRow, Unknown> {
-    Ok(NamedRow {
+fn named_row<R: SetupRecord>(record: &R) -> NamedRow {
+    NamedRow {
         name: s(record.name().unwrap_or_default()),
-    })
+    }
 }
 
 /// The setup row of `records` named `wanted`, converted for export; none when there is none, or
@@ -351,8 +351,10 @@ fn setup(integration: &Integration, snapshot: &Snapshot, skipped: &mut Vec<Strin
     }
     row!(product_types, &integration.product_type, product_type);
     row!(agreement_types, &integration.agreement_type, agreement_type);
-    row!(units_of_measure, &integration.unit_of_measure, named_row);
-    row!(categories, &integration.category, named_row);
+    row!(units_of_measure, &integration.unit_of_measure, |r| Ok(
+        named_row(r)
+    ));
+    row!(categories, &integration.category, |r| Ok(named_row(r)));
     if let Some(r) = snapshot.subcategories.iter().find(|r| {
         named(r.name.as_deref(), &integration.subcategory).is_some()
             && named(r.category_name.as_deref(), &integration.category).is_some()
