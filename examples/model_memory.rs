@@ -9,10 +9,17 @@
 //! Figures are the process's resident set (`VmRSS`, `VmHWM` in `/proc/self/status`), so they
 //! include the allocator's overhead, which is what a peak RSS target pays for.
 
-use std::fmt::Write as _;
-
 use cwrecon::model::{Date, Key, Object, Quantity, State, Value};
 use cwrecon::plan::{DiffContext, desired, diff, revenue, safety_breaches};
+
+/// The configuration the scale benchmark uses, taken from the benchmark itself so that the two
+/// measure the same text.
+#[path = "../benches/scale/tenant.rs"]
+#[allow(
+    dead_code,
+    reason = "the benchmark's helpers this example does not call"
+)]
+mod tenant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -20,7 +27,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let additions: usize = args.next().map_or(Ok(10), |a| a.parse())?;
     let mut memory = Memory::new();
 
-    let text = yaml(companies, additions, 300);
+    let shape = tenant::Shape {
+        companies,
+        catalog: 300,
+        additions,
+    };
+    let text = tenant::yaml(shape, 0);
     memory.step("configuration text");
     let config = cwrecon::config::load_texts([("scale.yaml", text.as_str())])?;
     drop(text);
@@ -78,40 +90,6 @@ fn live_mirror(wanted: &State) -> Result<State, Box<dyn std::error::Error>> {
         live.insert(o);
     }
     Ok(live)
-}
-
-/// The configuration the scale benchmark uses (benches/scale/tenant.rs).
-fn yaml(companies: usize, additions: usize, catalog: usize) -> String {
-    let mut yaml = String::from(
-        "setup:\n  product_types: [{ name: Intermedia_Services }]\n  agreement_types: [{ name: Intermedia }]\n  units_of_measure: [{ name: Unit }]\n  categories: [{ name: Intermedia }]\n  subcategories: [{ name: Intermedia Services, category: Intermedia }]\n  management_it_solutions: [{ name: Intermedia }]\nproducts:\n",
-    );
-    for p in 0..catalog {
-        let _ = writeln!(
-            yaml,
-            "  - {{ sku: BEN{p:05}R, unit_cost: {}, retail_price: {}, description: Benchmark product {p} }}",
-            p % 7 + 1,
-            p % 5 + 10,
-        );
-    }
-    yaml.push_str("companies:\n");
-    let stride = (catalog / additions.max(1)).max(1);
-    for c in 0..companies {
-        let _ = write!(
-            yaml,
-            "  - account: \"{}\"\n    identifier: Bench{c:05}\n    contact: {{ first_name: Ann, last_name: Lee }}\n    create: {{ name: Benchmark Company {c}, address: {{ country: United States }} }}\n    agreement:\n      name: Intermedia\n      start_date: 2026-01-01\n      additions:\n",
-            1_000_000 + c,
-        );
-        for k in 0..additions {
-            let p = (c + k * stride) % catalog;
-            let _ = writeln!(
-                yaml,
-                "        - {{ product: BEN{p:05}R_{}, quantity: {} }}",
-                p % 7 + 1,
-                (c + k) % 50 + 1
-            );
-        }
-    }
-    yaml
 }
 
 /// Resident-set readings, printed as they are taken.

@@ -508,6 +508,22 @@ mod tests {
         .plan
     }
 
+    /// The plan executed one op at a time against a target `script`ed so: the plan, the
+    /// outcomes and the target's log.
+    async fn one_by_one(script: impl FnOnce(&mut Scripted)) -> (Plan, Vec<Outcome>, Vec<String>) {
+        let plan = plan();
+        let mut target = Scripted::new();
+        script(&mut target);
+        let outcomes = execute(&plan, refs(), &target, 1).await;
+        let log = target.log.lock().unwrap().clone();
+        (plan, outcomes, log)
+    }
+
+    /// How many lines of `log` are `which`.
+    fn count(log: &[String], which: impl Fn(&str) -> bool) -> usize {
+        log.iter().filter(|l| which(l)).count()
+    }
+
     fn refs() -> Refs {
         let mut refs = Refs::default();
         refs.insert_lookup("status", "Active", 1);
@@ -557,15 +573,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_lost_create_is_found_by_its_key_not_created_twice() {
-        let plan = plan();
-        let mut target = Scripted::new();
-        target.lose_first_response_of = Some("/procurement/catalog");
-        let outcomes = execute(&plan, refs(), &target, 1).await;
-        let log = target.log.lock().unwrap().clone();
-        let catalog_posts = log
-            .iter()
-            .filter(|l| l.starts_with("write /procurement/catalog"))
-            .count();
+        let (_, outcomes, log) =
+            one_by_one(|t| t.lose_first_response_of = Some("/procurement/catalog")).await;
+        let catalog_posts = count(&log, |l| l.starts_with("write /procurement/catalog"));
         assert_eq!(
             catalog_posts, 2,
             "the lost one and the other product: {log:#?}"
@@ -588,19 +598,14 @@ mod tests {
 
     #[tokio::test]
     async fn an_agreement_made_after_the_plan_is_adopted_and_its_additions_go_on_it() {
-        let plan = plan();
-        let mut target = Scripted::new();
-        target.exists_under = Some("/finance/agreements");
-        let outcomes = execute(&plan, refs(), &target, 1).await;
-        let log = target.log.lock().unwrap().clone();
+        let (plan, outcomes, log) =
+            one_by_one(|t| t.exists_under = Some("/finance/agreements")).await;
         assert!(
             !log.iter().any(|l| l == "write /finance/agreements"),
             "no agreement is created: {log:#?}"
         );
         assert_eq!(
-            log.iter()
-                .filter(|l| *l == "patch /finance/agreements")
-                .count(),
+            count(&log, |l| l == "patch /finance/agreements"),
             2,
             "each adopted agreement is given the configured fields: {log:#?}"
         );
@@ -630,15 +635,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_403_starts_no_further_op_and_each_op_not_started_names_the_one_reason() {
-        let plan = plan();
-        let mut target = Scripted::new();
-        target.forbid_path = Some("/finance/agreements");
-        let outcomes = execute(&plan, refs(), &target, 1).await;
-        let log = target.log.lock().unwrap().clone();
-        let agreement_writes = log
-            .iter()
-            .filter(|l| *l == "write /finance/agreements")
-            .count();
+        let (_, outcomes, log) = one_by_one(|t| t.forbid_path = Some("/finance/agreements")).await;
+        let agreement_writes = count(&log, |l| l == "write /finance/agreements");
         assert_eq!(agreement_writes, 1, "only the first is tried: {log:#?}");
         assert_eq!(
             log.last().map(String::as_str),

@@ -108,15 +108,10 @@ pub(super) async fn run(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Err
             ..crate::lock::LockOptions::default()
         },
     };
-    Box::pin(apply_command(
-        &config,
-        &source,
-        &target,
-        saved,
-        &options,
-        &|| client.retries(),
-    ))
-    .await
+    let retries = || client.retries();
+    under_lock!(&target, &options.lock, |guarded| {
+        apply_command(&config, &source, guarded, saved, &options, &retries)
+    })
 }
 
 /// What `apply` did: the plan it ran, each op's outcome, and the plan read back afterwards.
@@ -271,44 +266,31 @@ pub async fn apply<S: Source, T: crate::apply::Target>(
     allow_destructive: bool,
     concurrency: usize,
 ) -> Result<Result<Applied, ApplyRefused>, Error> {
-    under_lock!(target, &crate::lock::LockOptions::default(), |guarded| {
-        apply_locked(
-            config,
-            source,
-            guarded,
-            today,
-            allow_destructive,
-            concurrency,
-        )
-    })
-}
-
-async fn apply_locked<S: Source, T: crate::apply::Target>(
-    config: &Config,
-    source: &S,
-    target: &T,
-    today: Date,
-    allow_destructive: bool,
-    concurrency: usize,
-) -> Result<Result<Applied, ApplyRefused>, Error> {
-    let snapshot = Box::pin(read_snapshot(source, config)).await?;
-    // Projected once: the plan and the ids apply starts from come from the same projection.
-    let live = crate::live::project(config, &snapshot);
-    let report = crate::plan::assemble_projected(config, &live, today);
-    let blocking = report.findings.iter().filter(|f| f.blocking).count();
-    if blocking > 0 {
-        return Ok(Err(ApplyRefused::Findings(blocking)));
-    }
-    if !report.breaches.is_empty() && !allow_destructive {
-        let rails: Vec<String> = report.breaches.iter().map(|b| b.message.clone()).collect();
-        return Ok(Err(ApplyRefused::Rails(rails.join("; "))));
-    }
-    let refs = crate::apply::Refs::from_live(&live.state, &snapshot);
-    let outcomes = crate::apply::execute(&report.plan, refs, target, concurrency).await;
-    Ok(Ok(Box::pin(verified(
-        config, source, today, report, outcomes,
-    ))
-    .await?))
+    under_lock!(
+        target,
+        &crate::lock::LockOptions::default(),
+        |guarded| async {
+            let snapshot = Box::pin(read_snapshot(source, config)).await?;
+            // Projected once: the plan and the ids apply starts from come from the same projection.
+            let live = crate::live::project(config, &snapshot);
+            let report = crate::plan::assemble_projected(config, &live, today);
+            let blocking = report.findings.iter().filter(|f| f.blocking).count();
+            if blocking > 0 {
+                return Ok(Err(ApplyRefused::Findings(blocking)));
+            }
+            if !report.breaches.is_empty() && !allow_destructive {
+                let rails: Vec<String> =
+                    report.breaches.iter().map(|b| b.message.clone()).collect();
+                return Ok(Err(ApplyRefused::Rails(rails.join("; "))));
+            }
+            let refs = crate::apply::Refs::from_live(&live.state, &snapshot);
+            let outcomes = crate::apply::execute(&report.plan, refs, guarded, concurrency).await;
+            Ok(Ok(Box::pin(verified(
+                config, source, today, report, outcomes,
+            ))
+            .await?))
+        }
+    )
 }
 
 /// Read the tenant again and plan, to prove what an apply did.
@@ -414,22 +396,6 @@ fn print(text: &str) -> Result<(), Error> {
     Ok(crate::output::write_stdout(text, "apply output")?)
 }
 
-/// `cwrecon apply`: from a configuration (plan, show, confirm) or from a saved plan (check it is
-/// still current), then write in order, journal every op, and plan again to prove the result.
-/// All of it under the tenant's apply lock, released on every path (a declined prompt, an error).
-pub async fn apply_command<S: Source, T: crate::apply::Target>(
-    config: &Config,
-    source: &S,
-    target: &T,
-    saved: Option<render::JsonPlan>,
-    options: &ApplyOptions,
-    retries: &(dyn Fn() -> u64 + Sync),
-) -> Result<Exit, Error> {
-    under_lock!(target, &options.lock, |guarded| {
-        apply_command_locked(config, source, guarded, saved, options, retries)
-    })
-}
-
 /// Keep of each op only what the apply's summary reads (its key, action and dependencies): the
 /// values it changed are journaled already, and a first apply's ops hold most of its memory.
 fn forget_values(plan: &mut crate::plan::Plan) {
@@ -440,7 +406,11 @@ fn forget_values(plan: &mut crate::plan::Plan) {
     }
 }
 
-async fn apply_command_locked<S: Source, T: crate::apply::Target>(
+/// `cwrecon apply`: from a configuration (plan, show, confirm) or from a saved plan (check it is
+/// still current), then write in order, journal every op, and plan again to prove the result.
+/// [`run`] holds the tenant's apply lock around all of it, released on every path (a declined
+/// prompt, an error).
+async fn apply_command<S: Source, T: crate::apply::Target>(
     config: &Config,
     source: &S,
     target: &T,
@@ -734,23 +704,38 @@ mod tests {
         }
     }
 
+    /// The positions of the plan's agreement ops, in plan order.
+    fn agreement_ops(report: &Report) -> Vec<usize> {
+        (0..report.plan.ops.len())
+            .filter(|&i| report.plan.ops[i].kind() == Kind::Agreement)
+            .collect()
+    }
+
+    fn done(id: Option<i64>) -> Outcome {
+        Outcome::Done {
+            id,
+            recovered: false,
+            already_existed: false,
+        }
+    }
+
+    /// The right to grant is named once in `summary`, however many ops it refused.
+    fn assert_right_named_once(summary: &str) {
+        assert_eq!(
+            summary.matches("Finance › Agreements (Add: All)").count(),
+            1,
+            "{summary}"
+        );
+    }
+
     /// Every op done, but the first agreement refused 403 and every op after it not started.
     fn stopped_at_first_agreement(report: &Report) -> Vec<Outcome> {
         let error = forbidden("/finance/agreements");
         let reason = error.stop_reason().unwrap();
-        let first = report
-            .plan
-            .ops
-            .iter()
-            .position(|op| op.kind() == Kind::Agreement)
-            .unwrap();
+        let first = agreement_ops(report)[0];
         (0..report.plan.ops.len())
             .map(|i| match i.cmp(&first) {
-                std::cmp::Ordering::Less => Outcome::Done {
-                    id: Some(1),
-                    recovered: false,
-                    already_existed: false,
-                },
+                std::cmp::Ordering::Less => done(Some(1)),
                 std::cmp::Ordering::Equal => Outcome::Failed {
                     error: error.clone(),
                 },
@@ -771,11 +756,7 @@ mod tests {
             .count();
         assert!(not_started >= 2, "{outcomes:#?}");
         let summary = outcome_summary(&report, &outcomes);
-        assert_eq!(
-            summary.matches("Finance › Agreements (Add: All)").count(),
-            1,
-            "{summary}"
-        );
+        assert_right_named_once(&summary);
         assert_eq!(summary.matches("Stopped: ").count(), 1, "{summary}");
         assert_eq!(
             summary
@@ -795,54 +776,26 @@ mod tests {
         let report = report();
         let mut outcomes = stopped_at_first_agreement(&report);
         // The other agreement was in flight and refused too: the same right, not named again.
-        let second = report
-            .plan
-            .ops
-            .iter()
-            .rposition(|op| op.kind() == Kind::Agreement)
-            .unwrap();
+        let second = *agreement_ops(&report).last().unwrap();
         outcomes[second] = Outcome::Failed {
             error: forbidden("/finance/agreements"),
         };
-        let summary = outcome_summary(&report, &outcomes);
-        assert_eq!(
-            summary.matches("Finance › Agreements (Add: All)").count(),
-            1,
-            "{summary}"
-        );
+        assert_right_named_once(&outcome_summary(&report, &outcomes));
         // The refused op was the last: nothing was left to stop, and the right is still named.
         let only_failure: Vec<Outcome> = outcomes
             .iter()
             .map(|o| match o {
-                Outcome::Stopped { .. } => Outcome::Done {
-                    id: None,
-                    recovered: false,
-                    already_existed: false,
-                },
+                Outcome::Stopped { .. } => done(None),
                 other => other.clone(),
             })
             .collect();
-        let summary = outcome_summary(&report, &only_failure);
-        assert_eq!(
-            summary.matches("Finance › Agreements (Add: All)").count(),
-            1,
-            "{summary}"
-        );
+        assert_right_named_once(&outcome_summary(&report, &only_failure));
     }
 
     #[test]
     fn a_refusal_with_field_errors_shows_each_once_escaped() {
         let report = report();
-        let mut outcomes: Vec<Outcome> = report
-            .plan
-            .ops
-            .iter()
-            .map(|_| Outcome::Done {
-                id: None,
-                recovered: false,
-                already_existed: false,
-            })
-            .collect();
+        let mut outcomes: Vec<Outcome> = report.plan.ops.iter().map(|_| done(None)).collect();
         outcomes[0] = Outcome::Failed {
             error: ApplyError::Refused {
                 status: 400,

@@ -33,8 +33,9 @@ use crate::config::model::{
     SubCategory,
 };
 use crate::live::records::{
-    AdditionRecord, AgreementRecord, AgreementTypeRecord, CatalogRecord, CrossReferenceRecord,
-    ManagedDevicesIntegrationRecord, ManagementItSolutionRecord, ProductTypeRecord,
+    AdditionRecord, AgreementRecord, AgreementTypeRecord, CatalogRecord, CategoryRecord,
+    CrossReferenceRecord, ManagedDevicesIntegrationRecord, ManagementItSolutionRecord,
+    ProductTypeRecord, UnitOfMeasureRecord,
 };
 use crate::live::{Snapshot, is_solution_link};
 use crate::model::{Date, Money, Quantity, fold_name};
@@ -101,6 +102,68 @@ fn optional_setting<T: serde::de::DeserializeOwned>(
 
 fn named<'a>(name: Option<&'a str>, wanted: &str) -> Option<&'a str> {
     name.filter(|n| fold_name(n) == fold_name(wanted))
+}
+
+/// A setup record export finds by the name the integration gives it.
+trait SetupRecord {
+    /// How a skipped row is named (`product type`).
+    const WHAT: &'static str;
+    /// The record's name.
+    fn name(&self) -> Option<&str>;
+}
+
+macro_rules! setup_record {
+    ($record:ty, $what:literal) => {
+        impl SetupRecord for $record {
+            const WHAT: &'static str = $what;
+            fn name(&self) -> Option<&str> {
+                self.name.as_deref()
+            }
+        }
+    };
+}
+
+setup_record!(ProductTypeRecord, "product type");
+setup_record!(AgreementTypeRecord, "agreement type");
+setup_record!(ManagementItSolutionRecord, "Management IT solution");
+setup_record!(UnitOfMeasureRecord, "unit of measure");
+setup_record!(CategoryRecord, "category");
+
+/// A setup row that is only its name (units of measure, categories): nothing to be unknown.
+fn named_row<R: SetupRecord>(record: &R) -> NamedRow {
+    NamedRow {
+        name: s(record.name().unwrap_or_default()),
+    }
+}
+
+/// The setup row of `records` named `wanted`, converted for export; none when there is none, or
+/// when it holds a value cwrecon does not know (then `skipped` says so).
+fn setup_row<R: SetupRecord, T>(
+    records: &[R],
+    wanted: &str,
+    convert: impl Fn(&R) -> Result<T, Unknown>,
+    skipped: &mut Vec<String>,
+) -> Option<Spanned<T>> {
+    let record = records.iter().find(|r| named(r.name(), wanted).is_some())?;
+    kept(convert(record), R::WHAT, record.name(), skipped)
+}
+
+/// A setup row to export, or none when it holds a value cwrecon does not know: then `skipped` says
+/// so, naming the row as `what` `name`.
+fn kept<T>(
+    row: Result<T, Unknown>,
+    what: &str,
+    name: Option<&str>,
+    skipped: &mut Vec<String>,
+) -> Option<Spanned<T>> {
+    match row {
+        Ok(row) => Some(Spanned::unwritten(row)),
+        Err(unknown) => {
+            let named = format!("{what} `{}`", name.unwrap_or_default());
+            skipped.push(unknown.skipped(&named));
+            None
+        }
+    }
 }
 
 /// Build the export of `snapshot` under the integration's conventions.
@@ -276,51 +339,22 @@ fn products(
 }
 
 fn setup(integration: &Integration, snapshot: &Snapshot, skipped: &mut Vec<String>) -> Setup {
-    let row = |name: Option<&str>| {
-        Spanned::unwritten(NamedRow {
-            name: s(name.unwrap_or_default()),
-        })
-    };
     let mut setup = Setup::default();
-    let mut keep = |row: Result<(), Unknown>, what: String| {
-        if let Err(unknown) = row {
-            skipped.push(unknown.skipped(&what));
-        }
-    };
-    if let Some(r) = snapshot
-        .product_types
-        .iter()
-        .find(|r| named(r.name.as_deref(), &integration.product_type).is_some())
-    {
-        keep(
-            product_type(r).map(|p| setup.product_types.push(Spanned::unwritten(p))),
-            format!("product type `{}`", r.name.as_deref().unwrap_or_default()),
-        );
+    // Each kind's rows are their own type, so the call is written per kind; the field names are
+    // the same in the snapshot and the setup.
+    macro_rules! row {
+        ($kind:ident, $wanted:expr, $convert:expr) => {
+            setup
+                .$kind
+                .extend(setup_row(&snapshot.$kind, $wanted, $convert, skipped))
+        };
     }
-    if let Some(r) = snapshot
-        .agreement_types
-        .iter()
-        .find(|r| named(r.name.as_deref(), &integration.agreement_type).is_some())
-    {
-        keep(
-            agreement_type(r).map(|a| setup.agreement_types.push(Spanned::unwritten(a))),
-            format!("agreement type `{}`", r.name.as_deref().unwrap_or_default()),
-        );
-    }
-    setup.units_of_measure.extend(
-        snapshot
-            .units_of_measure
-            .iter()
-            .find_map(|r| named(r.name.as_deref(), &integration.unit_of_measure))
-            .map(|n| row(Some(n))),
-    );
-    setup.categories.extend(
-        snapshot
-            .categories
-            .iter()
-            .find_map(|r| named(r.name.as_deref(), &integration.category))
-            .map(|n| row(Some(n))),
-    );
+    row!(product_types, &integration.product_type, product_type);
+    row!(agreement_types, &integration.agreement_type, agreement_type);
+    row!(units_of_measure, &integration.unit_of_measure, |r| Ok(
+        named_row(r)
+    ));
+    row!(categories, &integration.category, |r| Ok(named_row(r)));
     if let Some(r) = snapshot.subcategories.iter().find(|r| {
         named(r.name.as_deref(), &integration.subcategory).is_some()
             && named(r.category_name.as_deref(), &integration.category).is_some()
@@ -330,20 +364,8 @@ fn setup(integration: &Integration, snapshot: &Snapshot, skipped: &mut Vec<Strin
             category: s(r.category_name.as_deref().unwrap_or_default()),
         }));
     }
-    if let Some(r) = snapshot
-        .management_it_solutions
-        .iter()
-        .find(|r| named(r.name.as_deref(), &integration.name).is_some())
-    {
-        keep(
-            management_it_solution(integration, r)
-                .map(|m| setup.management_it_solutions.push(Spanned::unwritten(m))),
-            format!(
-                "Management IT solution `{}`",
-                r.name.as_deref().unwrap_or_default()
-            ),
-        );
-    }
+    let solution = |r: &_| management_it_solution(integration, r);
+    row!(management_it_solutions, &integration.name, solution);
     for mdi in snapshot
         .managed_devices_integrations
         .iter()
@@ -353,17 +375,13 @@ fn setup(integration: &Integration, snapshot: &Snapshot, skipped: &mut Vec<Strin
             .id
             .and_then(|i| snapshot.cross_references.get(&i))
             .map_or(&[][..], Vec::as_slice);
-        keep(
-            managed_devices_integration(integration, mdi, references).map(|m| {
-                setup
-                    .managed_devices_integrations
-                    .push(Spanned::unwritten(m));
-            }),
-            format!(
-                "Managed Devices Integration `{}`",
-                mdi.name.as_deref().unwrap_or_default()
-            ),
-        );
+        let row = managed_devices_integration(integration, mdi, references);
+        setup.managed_devices_integrations.extend(kept(
+            row,
+            "Managed Devices Integration",
+            mdi.name.as_deref(),
+            skipped,
+        ));
     }
     setup
 }

@@ -113,21 +113,26 @@ mod tests {
         .unwrap()
     }
 
+    /// What the matcher finds for `account` and `identifier`: the company's id and whether it
+    /// was found by its link.
+    fn found(matcher: &CompanyMatcher<'_>, account: &str, identifier: &str) -> Option<(i64, bool)> {
+        let found = matcher.find(&AccountId::new(account), identifier)?;
+        Some((found.company.id?, found.link.is_some()))
+    }
+
     #[test]
     fn a_link_beats_an_identifier() {
         let companies = vec![company(1, "Acme", false), company(2, "Renamed", false)];
         let links = BTreeMap::from([(2, vec![link("100", "Intermedia")])]);
         let matcher = CompanyMatcher::new("intermedia", &companies, &links);
-        let found = matcher.find(&AccountId::new("100"), "Acme").unwrap();
+        let by_link = found(&matcher, "100", "Acme");
         assert_eq!(
-            found.company.id,
-            Some(2),
+            by_link,
+            Some((2, true)),
             "the link wins over identifier `Acme`"
         );
-        assert!(found.link.is_some());
-        let found = matcher.find(&AccountId::new("200"), "ACME").unwrap();
-        assert_eq!(found.company.id, Some(1), "by identifier, any case");
-        assert!(found.link.is_none());
+        let by_identifier = found(&matcher, "200", "ACME");
+        assert_eq!(by_identifier, Some((1, false)), "by identifier, any case");
     }
 
     #[test]
@@ -135,7 +140,7 @@ mod tests {
         let companies = vec![company(1, "Acme", false)];
         let links = BTreeMap::from([(1, vec![link("100", "OtherVendor")])]);
         let matcher = CompanyMatcher::new("Intermedia", &companies, &links);
-        assert!(matcher.find(&AccountId::new("100"), "Bluebird").is_none());
+        assert_eq!(found(&matcher, "100", "Bluebird"), None);
     }
 
     #[test]
@@ -143,15 +148,14 @@ mod tests {
         let companies = vec![company(1, "Acme", true), company(2, "acme", false)];
         let links = BTreeMap::from([(1, vec![link("100", "Intermedia")])]);
         let matcher = CompanyMatcher::new("Intermedia", &companies, &links);
-        let found = matcher.find(&AccountId::new("100"), "Acme").unwrap();
         assert_eq!(
-            found.company.id,
+            found(&matcher, "100", "Acme").map(|(id, _)| id),
             Some(2),
             "the deleted company's link is not followed; the live identifier matches"
         );
         let only_deleted = vec![company(1, "Acme", true)];
         let matcher = CompanyMatcher::new("Intermedia", &only_deleted, &links);
-        assert!(matcher.find(&AccountId::new("100"), "Acme").is_none());
+        assert_eq!(found(&matcher, "100", "Acme"), None);
     }
 
     #[test]
@@ -162,21 +166,7 @@ mod tests {
             (5, vec![link("100", "Intermedia")]),
         ]);
         let matcher = CompanyMatcher::new("Intermedia", &companies, &links);
-        assert_eq!(
-            matcher
-                .find(&AccountId::new("100"), "x")
-                .unwrap()
-                .company
-                .id,
-            Some(5)
-        );
-        assert_eq!(
-            matcher
-                .find(&AccountId::new("200"), "acme")
-                .unwrap()
-                .company
-                .id,
-            Some(5)
-        );
+        assert_eq!(found(&matcher, "100", "x").map(|(id, _)| id), Some(5));
+        assert_eq!(found(&matcher, "200", "acme").map(|(id, _)| id), Some(5));
     }
 }

@@ -94,86 +94,32 @@ fn simple_row(
     state.insert(o);
 }
 
-/// A record's id and version token, for [`simple_row`].
-fn version(id: Option<i64>, last_updated: Option<&str>) -> (Option<i64>, Option<&str>) {
-    (id, last_updated)
+/// A [`simple_row`] for each record of `$records`: `"wireName" => record_field` pairs, the name
+/// first. A macro so that each kind is one line of names, not a loop written again per kind.
+macro_rules! simple_rows {
+    ($state:expr, $kind:expr, $records:expr, $($field:literal => $value:ident),+ $(,)?) => {
+        for r in &$records {
+            let fields = [$(($field, r.$value.as_deref())),+];
+            simple_row($state, $kind, (r.id, r.last_updated.as_deref()), &fields);
+        }
+    };
 }
 
 fn setup_rows(snapshot: &Snapshot, state: &mut State) {
-    for r in &snapshot.product_types {
-        simple_row(
-            state,
-            Kind::ProductType,
-            version(r.id, r.last_updated.as_deref()),
-            &[
-                ("name", r.name.as_deref()),
-                ("typeXref", r.type_xref.as_deref()),
-            ],
-        );
-    }
-    for r in &snapshot.agreement_types {
-        simple_row(
-            state,
-            Kind::AgreementType,
-            version(r.id, r.last_updated.as_deref()),
-            &[
-                ("name", r.name.as_deref()),
-                ("employeeCompRate", r.employee_comp_rate.as_deref()),
-                (
-                    "employeeCompNotExceed",
-                    r.employee_comp_not_exceed.as_deref(),
-                ),
-                ("invoicingCycle", r.invoicing_cycle.as_deref()),
-                ("billTime", r.bill_time.as_deref()),
-                ("billExpenses", r.bill_expenses.as_deref()),
-                ("billProducts", r.bill_products.as_deref()),
-            ],
-        );
-    }
-    for r in &snapshot.units_of_measure {
-        let row = version(r.id, r.last_updated.as_deref());
-        simple_row(
-            state,
-            Kind::UnitOfMeasure,
-            row,
-            &[("name", r.name.as_deref())],
-        );
-    }
-    for r in &snapshot.categories {
-        let row = version(r.id, r.last_updated.as_deref());
-        simple_row(state, Kind::Category, row, &[("name", r.name.as_deref())]);
-    }
-    for r in &snapshot.management_it_solutions {
-        simple_row(
-            state,
-            Kind::ManagementItSolution,
-            version(r.id, r.last_updated.as_deref()),
-            &[
-                ("name", r.name.as_deref()),
-                (
-                    "managementItSolutionType",
-                    r.management_it_solution_type.as_deref(),
-                ),
-                (
-                    "managementSolutionName",
-                    r.management_solution_name.as_deref(),
-                ),
-            ],
-        );
-    }
-    for r in &snapshot.managed_devices_integrations {
-        simple_row(
-            state,
-            Kind::ManagedDevicesIntegration,
-            version(r.id, r.last_updated.as_deref()),
-            &[
-                ("name", r.name.as_deref()),
-                ("solution", r.solution.as_deref()),
-                ("loginBy", r.login_by.as_deref()),
-                ("defaultBillingLevel", r.default_billing_level.as_deref()),
-            ],
-        );
-    }
+    simple_rows!(state, Kind::ProductType, snapshot.product_types,
+        "name" => name, "typeXref" => type_xref);
+    simple_rows!(state, Kind::AgreementType, snapshot.agreement_types,
+        "name" => name, "employeeCompRate" => employee_comp_rate,
+        "employeeCompNotExceed" => employee_comp_not_exceed, "invoicingCycle" => invoicing_cycle,
+        "billTime" => bill_time, "billExpenses" => bill_expenses, "billProducts" => bill_products);
+    simple_rows!(state, Kind::UnitOfMeasure, snapshot.units_of_measure, "name" => name);
+    simple_rows!(state, Kind::Category, snapshot.categories, "name" => name);
+    simple_rows!(state, Kind::ManagementItSolution, snapshot.management_it_solutions,
+        "name" => name, "managementItSolutionType" => management_it_solution_type,
+        "managementSolutionName" => management_solution_name);
+    simple_rows!(state, Kind::ManagedDevicesIntegration, snapshot.managed_devices_integrations,
+        "name" => name, "solution" => solution, "loginBy" => login_by,
+        "defaultBillingLevel" => default_billing_level);
     integrations(snapshot, state);
     for record in &snapshot.subcategories {
         let (Some(sub), Some(category)) = (record.name.as_deref(), record.category_name.as_deref())

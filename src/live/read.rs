@@ -251,13 +251,22 @@ async fn read_companies<S: Source>(source: &S, config: &Config) -> Result<Compan
         .filter(|a| a.company_id.is_some_and(|c| relevant.contains(&c)))
         .filter_map(|a| a.id)
         .collect();
-    let (contacts, additions) = tokio::try_join!(
-        concat::<S, ContactRecord>(source, id_clauses("company/id", &relevant_list, "")),
-        source.list_children(&agreement_ids, ListQuery::all()),
-    )?;
-    read.contacts = contacts;
-    read.additions = additions;
+    (read.contacts, read.additions) =
+        contacts_and_additions(source, &relevant_list, &agreement_ids).await?;
     Ok(read)
+}
+
+/// The contacts of `companies` and the additions of `agreements`, read together: the last step of
+/// either read, once it knows which companies and agreements are cwrecon's.
+async fn contacts_and_additions<S: Source>(
+    source: &S,
+    companies: &[i64],
+    agreements: &[i64],
+) -> Result<(Vec<ContactRecord>, BTreeMap<i64, Vec<AdditionRecord>>), ReadError> {
+    tokio::try_join!(
+        concat::<S, ContactRecord>(source, id_clauses("company/id", companies, "")),
+        source.list_children(agreements, ListQuery::all()),
+    )
 }
 
 /// Every setup table: small lists, one request each, all at once.
@@ -456,12 +465,8 @@ pub async fn read_owned_tenant<S: Source>(
         .companies
         .extend(concat::<S, CompanyRecord>(source, id_clauses("id", &missing, "")).await?);
     let agreement_ids = ids(&snapshot.agreements);
-    let (contacts, additions) = tokio::try_join!(
-        concat::<S, ContactRecord>(source, id_clauses("company/id", &relevant, "")),
-        source.list_children(&agreement_ids, ListQuery::all()),
-    )?;
-    snapshot.contacts = contacts;
-    snapshot.additions = additions;
+    (snapshot.contacts, snapshot.additions) =
+        contacts_and_additions(source, &relevant, &agreement_ids).await?;
     Ok(snapshot)
 }
 

@@ -35,15 +35,7 @@ async fn auto_approved_apply_converges_journals_every_op_and_a_second_apply_writ
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("journal.jsonl");
     let journal_arg = journal.display().to_string();
-    let output = t
-        .cli(&[
-            "apply",
-            "examples/intermedia",
-            "--auto-approve",
-            "--journal",
-            &journal_arg,
-        ])
-        .run();
+    let output = t.apply_cli(&journal_arg).run();
     assert_eq!(output.code, 0, "{}", output.transcript());
     let ops = planned_creates(&output.stdout);
     assert!(
@@ -78,15 +70,7 @@ async fn auto_approved_apply_converges_journals_every_op_and_a_second_apply_writ
     );
 
     let writes = t.writes();
-    let again = t
-        .cli(&[
-            "apply",
-            "examples/intermedia",
-            "--auto-approve",
-            "--journal",
-            &journal_arg,
-        ])
-        .run();
+    let again = t.apply_cli(&journal_arg).run();
     assert_eq!(again.code, 0, "{}", again.transcript());
     assert!(
         again.stdout.contains("Plan: no changes"),

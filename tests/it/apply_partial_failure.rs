@@ -189,15 +189,8 @@ async fn apply_refusing_agreements(status: u16) -> Refused {
         let dir = tempfile::tempdir().unwrap();
         let journal = dir.path().join("journal.jsonl");
         let output = t
-            .cli(&[
-                "apply",
-                "examples/intermedia",
-                "--auto-approve",
-                "--concurrency",
-                "1",
-                "--journal",
-                journal.to_str().unwrap(),
-            ])
+            .apply_cli(journal.to_str().unwrap())
+            .args(["--concurrency", "1"])
             .run();
         let lines = std::fs::read_to_string(&journal)
             .unwrap()
@@ -209,15 +202,19 @@ async fn apply_refusing_agreements(status: u16) -> Refused {
 }
 
 /// What every refused-right test checks: exit 1 (an apply not fully done, README "Exit codes"),
-/// the one message (`needle`) said once, nothing written after the refused request but the apply
-/// lock's own row, and a journal that says what was and was not done, op by op.
-fn assert_stopped_at_the_first_refusal(
+/// the one message (`needle`) said once, the `Stopped: …` line (`says`) on stdout, nothing written
+/// after the refused request but the apply lock's own row, and a journal that says what was and
+/// was not done, op by op, with the one failure typed `error_kind`. Returns that failure's line.
+fn assert_stopped_at_the_first_refusal<'r>(
     status: u16,
     needle: &str,
-    (output, journal, log): &Refused,
-) {
+    says: &str,
+    error_kind: &str,
+    (output, journal, log): &'r Refused,
+) -> &'r Value {
     let shown = output.transcript();
     assert_eq!(output.code, 1, "{shown}");
+    assert!(output.stdout.contains(says), "{shown}");
     assert_eq!(shown.matches(needle).count(), 1, "{shown}");
     assert_eq!(shown.matches("Stopped: ").count(), 1, "{shown}");
 
@@ -291,22 +288,20 @@ fn assert_stopped_at_the_first_refusal(
         outcome("done") + outcome("failed") + outcome("skipped") + outcome("stopped"),
         ops
     );
+    assert_eq!(failed["error_kind"], error_kind, "{failed}");
+    failed
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_403_on_agreement_writes_stops_the_apply_with_one_message_naming_the_right() {
     let run = apply_refusing_agreements(403).await;
-    assert_stopped_at_the_first_refusal(403, "Finance › Agreements (Add: All)", &run);
-    let (output, journal, _) = &run;
-    assert!(
-        output.stdout.contains(
-            "Stopped: ConnectWise refused create agreements (POST /finance/agreements) for lack of a right (403 Forbidden)"
-        ),
-        "{}",
-        output.transcript()
+    let failed = assert_stopped_at_the_first_refusal(
+        403,
+        "Finance › Agreements (Add: All)",
+        "Stopped: ConnectWise refused create agreements (POST /finance/agreements) for lack of a right (403 Forbidden)",
+        "forbidden",
+        &run,
     );
-    let failed = journal.iter().find(|l| l["outcome"] == "failed").unwrap();
-    assert_eq!(failed["error_kind"], "forbidden", "{failed}");
     assert_eq!(
         failed["right"], "Finance › Agreements (Add: All)",
         "{failed}"
@@ -316,17 +311,13 @@ async fn a_403_on_agreement_writes_stops_the_apply_with_one_message_naming_the_r
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_401_stops_the_apply_with_one_message_naming_the_keys() {
     let run = apply_refusing_agreements(401).await;
-    assert_stopped_at_the_first_refusal(401, "CW_PUBLIC_KEY", &run);
-    let (output, journal, _) = &run;
-    assert!(
-        output
-            .stdout
-            .contains("Stopped: ConnectWise refused the login on create agreements (POST /finance/agreements) (401 Unauthorized)"),
-        "{}",
-        output.transcript()
+    assert_stopped_at_the_first_refusal(
+        401,
+        "CW_PUBLIC_KEY",
+        "Stopped: ConnectWise refused the login on create agreements (POST /finance/agreements) (401 Unauthorized)",
+        "unauthorized",
+        &run,
     );
-    let failed = journal.iter().find(|l| l["outcome"] == "failed").unwrap();
-    assert_eq!(failed["error_kind"], "unauthorized", "{failed}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -340,15 +331,7 @@ async fn a_403_on_the_apply_lock_names_the_right_once_and_is_not_asked_again() {
         }],
         ..Faults::default()
     });
-    let output = t
-        .cli(&[
-            "apply",
-            "examples/intermedia",
-            "--auto-approve",
-            "--journal",
-            "/dev/null",
-        ])
-        .run();
+    let output = t.apply_cli("/dev/null").run();
     let shown = output.transcript();
     assert_eq!(output.code, 1, "{shown}");
     assert_eq!(

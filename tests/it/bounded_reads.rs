@@ -455,15 +455,7 @@ async fn capping_proxy(upstream: String, cap: usize) -> String {
 async fn a_plan_through_a_page_capping_proxy_wants_no_duplicates() {
     let t = common::tenant::tenant().await;
     t.with_example_companies().await;
-    let applied = t
-        .cli(&[
-            "apply",
-            "examples/intermedia",
-            "--auto-approve",
-            "--journal",
-            "/dev/null",
-        ])
-        .run();
+    let applied = t.apply_cli("/dev/null").run();
     assert_eq!(applied.code, 0, "{}", applied.transcript());
     let proxy = capping_proxy(t.running.api_url(), 3).await;
     let cli = t

@@ -37,15 +37,7 @@ async fn lock_rows(t: &Tenant) -> Vec<Value> {
 fn apply(t: &Tenant, extra: &[&str]) -> common::Output {
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("journal.jsonl").display().to_string();
-    let mut args = vec![
-        "apply",
-        "examples/intermedia",
-        "--auto-approve",
-        "--journal",
-        &journal,
-    ];
-    args.extend_from_slice(extra);
-    t.cli(&args).run()
+    t.apply_cli(&journal).args(extra.iter().copied()).run()
 }
 
 /// How many records share each natural key, for the kinds without a unique key in ConnectWise.

@@ -54,15 +54,7 @@ fn assert_untouched(victim: &Path, output: &common::Output) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_journal_that_cannot_be_written_fails_the_apply_after_it_has_run() {
     let t = examples_tenant().await;
-    let output = t
-        .cli(&[
-            "apply",
-            "examples/intermedia",
-            "--auto-approve",
-            "--journal",
-            "/dev/full",
-        ])
-        .run();
+    let output = t.apply_cli("/dev/full").run();
     assert_eq!(output.code, 1, "{}", output.transcript());
     // The apply itself went on to the end and converged.
     assert!(
@@ -106,15 +98,7 @@ async fn no_output_file_follows_a_link_planted_at_its_path() {
     let journal = d.join("journal.jsonl");
     let victim = plant(d, &journal);
     let writes = t.writes();
-    let output = t
-        .cli(&[
-            "apply",
-            "examples/intermedia",
-            "--auto-approve",
-            "--journal",
-            journal.to_str().unwrap(),
-        ])
-        .run();
+    let output = t.apply_cli(journal.to_str().unwrap()).run();
     assert_untouched(&victim, &output);
     assert_eq!(t.writes(), writes, "nothing was applied");
 

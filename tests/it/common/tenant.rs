@@ -180,6 +180,12 @@ impl Tenant {
         cli
     }
 
+    /// `cwrecon apply examples/intermedia --auto-approve --journal JOURNAL`, pointed at this tenant
+    /// (more arguments may follow before `run`).
+    pub fn apply_cli(&self, journal: &str) -> super::Cli {
+        self.cli(&["apply", EXAMPLES, "--auto-approve", "--journal", journal])
+    }
+
     /// How many API requests the tenant has answered.
     pub fn request_count(&self) -> usize {
         self.store.requests().len()
