@@ -202,7 +202,7 @@ mod nested {
 
     #[derive(Deserialize)]
     struct Info {
-        #[serde(default, rename = "lastUpdated")]
+        #[serde(rename = "lastUpdated")]
         last_updated: Option<Box<str>>,
     }
 
@@ -262,14 +262,18 @@ macro_rules! record {
 
         $(#[$meta])*
         #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-        #[serde(rename_all = "camelCase")]
+        // Every field may be absent (ConnectWise omits nulls, API-NOTES.md §1.8).
+        #[serde(default, rename_all = "camelCase")]
         pub struct $name {
             /// The record's id.
             #[serde(default)]
             pub id: Option<i64>,
-            $($(#[$fmeta])* pub $field: $ty,)*
+            $(
+                #[doc = concat!("`", stringify!($field), "` (camelCase on the wire).")]
+                $(#[$fmeta])* pub $field: $ty,
+            )*
             /// `_info/lastUpdated`: the version token a write compares.
-            #[serde(default, rename = "_info", deserialize_with = "nested::last_updated")]
+            #[serde(rename = "_info", deserialize_with = "nested::last_updated")]
             pub last_updated: Option<Box<str>>,
         }
 
@@ -289,10 +293,8 @@ record! {
         kind: "productTypes", path: "/procurement/types", bundle: "",
         fields: "id,name,typeXref,_info/lastUpdated", key: ["name"], also: None, right: TABLE_SETUP,
     } {
-        /// `name`.
-        #[serde(default)] name: Option<Box<str>>,
-        /// `typeXref`.
-        #[serde(default)] type_xref: Option<Box<str>>,
+        name: Option<Box<str>>,
+        type_xref: Option<Box<str>>,
     }
 }
 
@@ -303,43 +305,47 @@ record! {
         fields: "id,name,employeeCompRate,employeeCompNotExceed,invoicingCycle,billTime,billExpenses,billProducts,_info/lastUpdated",
         key: ["name"], also: None, right: TABLE_SETUP,
     } {
-        /// `name`.
-        #[serde(default)] name: Option<Box<str>>,
-        /// `employeeCompRate`.
-        #[serde(default)] employee_comp_rate: Option<Box<str>>,
-        /// `employeeCompNotExceed`.
-        #[serde(default)] employee_comp_not_exceed: Option<Box<str>>,
-        /// `invoicingCycle`.
-        #[serde(default)] invoicing_cycle: Option<Box<str>>,
-        /// `billTime`.
-        #[serde(default)] bill_time: Option<Box<str>>,
-        /// `billExpenses`.
-        #[serde(default)] bill_expenses: Option<Box<str>>,
-        /// `billProducts`.
-        #[serde(default)] bill_products: Option<Box<str>>,
+        name: Option<Box<str>>,
+        employee_comp_rate: Option<Box<str>>,
+        employee_comp_not_exceed: Option<Box<str>>,
+        invoicing_cycle: Option<Box<str>>,
+        bill_time: Option<Box<str>>,
+        bill_expenses: Option<Box<str>>,
+        bill_products: Option<Box<str>>,
     }
 }
 
-record! {
+/// Declares lookup tables whose rows are known by their name alone (units, categories, company
+/// statuses and types, countries): one line each, so their shared shape is written once.
+macro_rules! named_records {
+    ($(
+        $(#[$meta:meta])*
+        $name:ident, $table:ident: $kind:literal, $path:literal, $fields:literal, $right:expr;
+    )*) => {$(
+        record! {
+            $(#[$meta])*
+            $name, $table = {
+                kind: $kind, path: $path, bundle: "", fields: $fields,
+                key: ["name"], also: None, right: $right,
+            } {
+                /// `name`.
+                name: Option<Box<str>>,
+            }
+        }
+    )*};
+}
+
+named_records! {
     /// A unit of measure (`/procurement/unitOfMeasures`).
-    UnitOfMeasureRecord, UNITS_OF_MEASURE = {
-        kind: "unitsOfMeasure", path: "/procurement/unitOfMeasures", bundle: "",
-        fields: "id,name,_info/lastUpdated", key: ["name"], also: None, right: TABLE_SETUP,
-    } {
-        /// `name`.
-        #[serde(default)] name: Option<Box<str>>,
-    }
-}
-
-record! {
+    UnitOfMeasureRecord, UNITS_OF_MEASURE: "unitsOfMeasure", "/procurement/unitOfMeasures", "id,name,_info/lastUpdated", TABLE_SETUP;
     /// A product category (`/procurement/categories`).
-    CategoryRecord, CATEGORIES = {
-        kind: "categories", path: "/procurement/categories", bundle: "",
-        fields: "id,name,_info/lastUpdated", key: ["name"], also: None, right: TABLE_SETUP,
-    } {
-        /// `name`.
-        #[serde(default)] name: Option<Box<str>>,
-    }
+    CategoryRecord, CATEGORIES: "categories", "/procurement/categories", "id,name,_info/lastUpdated", TABLE_SETUP;
+    /// A company status (`/company/companies/statuses`), read only when a company may be created.
+    CompanyStatusRecord, COMPANY_STATUSES: "companyStatuses", "/company/companies/statuses", "id,name", COMPANY_MAINTENANCE;
+    /// A company type (`/company/companies/types`), read only when a company may be created.
+    CompanyTypeRecord, COMPANY_TYPES: "companyTypes", "/company/companies/types", "id,name", COMPANY_MAINTENANCE;
+    /// A country (`/company/countries`), read only when a company may be created.
+    CountryRecord, COUNTRIES: "countries", "/company/countries", "id,name", None;
 }
 
 record! {
@@ -349,10 +355,8 @@ record! {
         kind: "subcategories", path: "/procurement/subcategories/", bundle: "",
         fields: "id,name,category,_info/lastUpdated", key: ["name", "category/id"], also: None, right: TABLE_SETUP,
     } {
-        /// `name`.
-        #[serde(default)] name: Option<Box<str>>,
-        /// `category/name`.
-        #[serde(default, rename = "category", deserialize_with = "nested::name")]
+        name: Option<Box<str>>,
+        #[serde(rename = "category", deserialize_with = "nested::name")]
         category_name: Option<Box<str>>,
     }
 }
@@ -364,12 +368,9 @@ record! {
         fields: "id,name,managementItSolutionType,managementSolutionName,_info/lastUpdated",
         key: ["name"], also: None, right: TABLE_SETUP,
     } {
-        /// `name`.
-        #[serde(default)] name: Option<Box<str>>,
-        /// `managementItSolutionType`.
-        #[serde(default)] management_it_solution_type: Option<Box<str>>,
-        /// `managementSolutionName`.
-        #[serde(default)] management_solution_name: Option<Box<str>>,
+        name: Option<Box<str>>,
+        management_it_solution_type: Option<Box<str>>,
+        management_solution_name: Option<Box<str>>,
     }
 }
 
@@ -380,16 +381,11 @@ record! {
         fields: "id,name,solution,loginBy,defaultBillingLevel,portalUrl,_info/lastUpdated",
         key: ["name"], also: None, right: TABLE_SETUP,
     } {
-        /// `name`.
-        #[serde(default)] name: Option<Box<str>>,
-        /// `solution`.
-        #[serde(default)] solution: Option<Box<str>>,
-        /// `loginBy`.
-        #[serde(default)] login_by: Option<Box<str>>,
-        /// `defaultBillingLevel`.
-        #[serde(default)] default_billing_level: Option<Box<str>>,
-        /// `portalUrl`.
-        #[serde(default)] portal_url: Option<Box<str>>,
+        name: Option<Box<str>>,
+        solution: Option<Box<str>>,
+        login_by: Option<Box<str>>,
+        default_billing_level: Option<Box<str>>,
+        portal_url: Option<Box<str>>,
     }
 }
 
@@ -402,13 +398,10 @@ record! {
         fields: "id,vendorType,product,agreementType,_info/lastUpdated",
         key: ["vendorType"], also: None, right: TABLE_SETUP,
     } {
-        /// `vendorType`.
-        #[serde(default)] vendor_type: Option<Box<str>>,
-        /// `product/identifier`.
-        #[serde(default, rename = "product", deserialize_with = "nested::identifier")]
+        vendor_type: Option<Box<str>>,
+        #[serde(rename = "product", deserialize_with = "nested::identifier")]
         product_identifier: Option<Box<str>>,
-        /// `agreementType/name`.
-        #[serde(default, rename = "agreementType", deserialize_with = "nested::name")]
+        #[serde(rename = "agreementType", deserialize_with = "nested::name")]
         agreement_type_name: Option<Box<str>>,
     }
 }
@@ -420,15 +413,11 @@ record! {
         fields: "id,identifier,name,securityRole,emailAddress,_info/lastUpdated",
         key: ["identifier"], also: None, right: Some("System › Member Maintenance"),
     } {
-        /// `identifier`.
-        #[serde(default)] identifier: Option<Box<str>>,
-        /// `name`.
-        #[serde(default)] name: Option<Box<str>>,
-        /// `securityRole/name`.
-        #[serde(default, rename = "securityRole", deserialize_with = "nested::name")]
+        identifier: Option<Box<str>>,
+        name: Option<Box<str>>,
+        #[serde(rename = "securityRole", deserialize_with = "nested::name")]
         security_role_name: Option<Box<str>>,
-        /// `emailAddress`.
-        #[serde(default)] email_address: Option<Box<str>>,
+        email_address: Option<Box<str>>,
     }
 }
 
@@ -439,32 +428,21 @@ record! {
         fields: "id,identifier,description,customerDescription,cost,price,type,category,subcategory,unitOfMeasure,recurringFlag,taxableFlag,_info/lastUpdated",
         key: ["identifier"], also: None, right: Some("Procurement › Product Catalog"),
     } {
-        /// `identifier`.
-        #[serde(default)] identifier: Option<Box<str>>,
-        /// `description`.
-        #[serde(default)] description: Option<Box<str>>,
-        /// `customerDescription`.
-        #[serde(default)] customer_description: Option<Box<str>>,
-        /// `cost`.
-        #[serde(default)] cost: Option<Amount>,
-        /// `price`.
-        #[serde(default)] price: Option<Amount>,
-        /// `type/name`.
-        #[serde(default, rename = "type", deserialize_with = "nested::name")]
+        identifier: Option<Box<str>>,
+        description: Option<Box<str>>,
+        customer_description: Option<Box<str>>,
+        cost: Option<Amount>,
+        price: Option<Amount>,
+        #[serde(rename = "type", deserialize_with = "nested::name")]
         type_name: Option<Box<str>>,
-        /// `category/name`.
-        #[serde(default, rename = "category", deserialize_with = "nested::name")]
+        #[serde(rename = "category", deserialize_with = "nested::name")]
         category_name: Option<Box<str>>,
-        /// `subcategory/name`.
-        #[serde(default, rename = "subcategory", deserialize_with = "nested::name")]
+        #[serde(rename = "subcategory", deserialize_with = "nested::name")]
         subcategory_name: Option<Box<str>>,
-        /// `unitOfMeasure/name`.
-        #[serde(default, rename = "unitOfMeasure", deserialize_with = "nested::name")]
+        #[serde(rename = "unitOfMeasure", deserialize_with = "nested::name")]
         unit_of_measure_name: Option<Box<str>>,
-        /// `recurringFlag`.
-        #[serde(default)] recurring_flag: Option<bool>,
-        /// `taxableFlag`.
-        #[serde(default)] taxable_flag: Option<bool>,
+        recurring_flag: Option<bool>,
+        taxable_flag: Option<bool>,
     }
 }
 
@@ -475,12 +453,10 @@ record! {
         fields: "id,identifier,name,deletedFlag,defaultContact,_info/lastUpdated",
         key: ["identifier"], also: None, right: COMPANY_MAINTENANCE,
     } {
-        /// `identifier`.
-        #[serde(default)] identifier: Option<Box<str>>,
+        identifier: Option<Box<str>>,
         /// `deletedFlag`: in the recycle bin.
-        #[serde(default)] deleted_flag: Option<bool>,
-        /// `defaultContact/id`.
-        #[serde(default, rename = "defaultContact", deserialize_with = "nested::id")]
+        deleted_flag: Option<bool>,
+        #[serde(rename = "defaultContact", deserialize_with = "nested::id")]
         default_contact_id: Option<i64>,
     }
 }
@@ -502,9 +478,8 @@ record! {
         key: ["groupIdentifier"], also: None, right: COMPANY_MAINTENANCE,
     } {
         /// `groupIdentifier`: the account (Manage ID) as written in ConnectWise.
-        #[serde(default)] group_identifier: Option<Box<str>>,
-        /// `managementSolution/name`.
-        #[serde(default, rename = "managementSolution", deserialize_with = "nested::name")]
+        group_identifier: Option<Box<str>>,
+        #[serde(rename = "managementSolution", deserialize_with = "nested::name")]
         management_solution_name: Option<Box<str>>,
     }
 }
@@ -516,12 +491,9 @@ record! {
         fields: "id,firstName,lastName,company,_info/lastUpdated",
         key: ["firstName", "lastName", "company/id"], also: None, right: Some("Companies › Contacts"),
     } {
-        /// `firstName`.
-        #[serde(default)] first_name: Option<Box<str>>,
-        /// `lastName`.
-        #[serde(default)] last_name: Option<Box<str>>,
-        /// `company/id`.
-        #[serde(default, rename = "company", deserialize_with = "nested::id")]
+        first_name: Option<Box<str>>,
+        last_name: Option<Box<str>>,
+        #[serde(rename = "company", deserialize_with = "nested::id")]
         company_id: Option<i64>,
     }
 }
@@ -533,18 +505,14 @@ record! {
         fields: "id,name,type,company,startDate,billingCycle,cancelledFlag,_info/lastUpdated",
         key: ["name", "company/id"], also: None, right: AGREEMENTS_RIGHT,
     } {
-        /// `name`.
-        #[serde(default)] name: Option<Box<str>>,
-        /// `type/name`.
-        #[serde(default, rename = "type", deserialize_with = "nested::name")]
+        name: Option<Box<str>>,
+        #[serde(rename = "type", deserialize_with = "nested::name")]
         type_name: Option<Box<str>>,
-        /// `company/id`.
-        #[serde(default, rename = "company", deserialize_with = "nested::id")]
+        #[serde(rename = "company", deserialize_with = "nested::id")]
         company_id: Option<i64>,
         /// `startDate` (`2026-01-01T00:00:00Z`).
-        #[serde(default)] start_date: Option<Box<str>>,
-        /// `billingCycle/name`.
-        #[serde(default, rename = "billingCycle", deserialize_with = "nested::name")]
+        start_date: Option<Box<str>>,
+        #[serde(rename = "billingCycle", deserialize_with = "nested::name")]
         billing_cycle_name: Option<Box<str>>,
     }
 }
@@ -556,50 +524,13 @@ record! {
         fields: "id,product,quantity,unitPrice,billCustomer,cancelledDate,agreementId,_info/lastUpdated",
         key: ["product/id"], also: Some("cancelledDate = null"), right: AGREEMENTS_RIGHT,
     } {
-        /// `product/identifier`.
-        #[serde(default, rename = "product", deserialize_with = "nested::identifier")]
+        #[serde(rename = "product", deserialize_with = "nested::identifier")]
         product_identifier: Option<Box<str>>,
-        /// `quantity`.
-        #[serde(default)] quantity: Option<Amount>,
-        /// `unitPrice`.
-        #[serde(default)] unit_price: Option<Amount>,
-        /// `billCustomer`.
-        #[serde(default)] bill_customer: Option<Box<str>>,
+        quantity: Option<Amount>,
+        unit_price: Option<Amount>,
+        bill_customer: Option<Box<str>>,
         /// `cancelledDate`: set once the line is cancelled (billing history).
-        #[serde(default)] cancelled_date: Option<Box<str>>,
-    }
-}
-
-record! {
-    /// A company status (`/company/companies/statuses`), read only when a company may be created.
-    CompanyStatusRecord, COMPANY_STATUSES = {
-        kind: "companyStatuses", path: "/company/companies/statuses", bundle: "",
-        fields: "id,name", key: ["name"], also: None, right: COMPANY_MAINTENANCE,
-    } {
-        /// `name`.
-        #[serde(default)] name: Option<Box<str>>,
-    }
-}
-
-record! {
-    /// A company type (`/company/companies/types`), read only when a company may be created.
-    CompanyTypeRecord, COMPANY_TYPES = {
-        kind: "companyTypes", path: "/company/companies/types", bundle: "",
-        fields: "id,name", key: ["name"], also: None, right: COMPANY_MAINTENANCE,
-    } {
-        /// `name`.
-        #[serde(default)] name: Option<Box<str>>,
-    }
-}
-
-record! {
-    /// A country (`/company/countries`), read only when a company may be created.
-    CountryRecord, COUNTRIES = {
-        kind: "countries", path: "/company/countries", bundle: "",
-        fields: "id,name", key: ["name"], also: None, right: None,
-    } {
-        /// `name`.
-        #[serde(default)] name: Option<Box<str>>,
+        cancelled_date: Option<Box<str>>,
     }
 }
 

@@ -194,51 +194,23 @@ mod tests {
             ],
             ..Faults::default()
         };
-        assert_eq!(
-            faults
-                .refused_write("/finance/agreements")
-                .map(|r| r.status),
-            Some(403)
-        );
-        assert_eq!(
-            faults
-                .refused_write("/finance/agreements/12")
-                .map(|r| r.status),
-            Some(403)
-        );
-        assert_eq!(
-            faults
-                .refused_write("/finance/agreements/types")
-                .map(|r| r.status),
-            None
-        );
-        assert_eq!(
-            faults
-                .refused_write("/finance/agreements/12/additions")
-                .map(|r| r.status),
-            None
-        );
-        assert_eq!(
-            faults
-                .refused_write("/finance/agreementsX")
-                .map(|r| r.status),
-            None
-        );
-        assert_eq!(
-            faults
-                .refused_write("/procurement/subcategories/")
-                .map(|r| r.status),
-            Some(401)
-        );
-        assert_eq!(
-            faults
-                .refused_write("/procurement/subcategories/4")
-                .map(|r| r.status),
-            Some(401)
-        );
-        assert_eq!(
-            faults.refused_write("/company/companies").map(|r| r.status),
-            None
-        );
+        // A refusal covers the collection and its objects by id: not a sub-collection, not a sibling
+        // that only shares a prefix.
+        for (path, status) in [
+            ("/finance/agreements", Some(403)),
+            ("/finance/agreements/12", Some(403)),
+            ("/finance/agreements/types", None),
+            ("/finance/agreements/12/additions", None),
+            ("/finance/agreementsX", None),
+            ("/procurement/subcategories/", Some(401)),
+            ("/procurement/subcategories/4", Some(401)),
+            ("/company/companies", None),
+        ] {
+            assert_eq!(
+                faults.refused_write(path).map(|r| r.status),
+                status,
+                "{path}"
+            );
+        }
     }
 }
