@@ -173,34 +173,105 @@ pub(crate) fn check_custom(model: &Model, expr: &Expr) -> Result<(), String> {
     }
 }
 
-/// Whether one entry of the record's `customFields` satisfies the whole expression.
-pub(crate) fn matches_custom(expr: &Expr, record: &Value) -> bool {
-    record
-        .get("customFields")
-        .and_then(Value::as_array)
-        .is_some_and(|items| items.iter().any(|item| matches(expr, item)))
+/// A `conditions` expression ready to test many records: its literals are converted once (text
+/// lower-cased, numbers to `f64`), so testing n records costs n evaluations and no literal work.
+pub(crate) struct Matcher<'e> {
+    root: Node<'e>,
+}
+
+enum Node<'e> {
+    And(Vec<Node<'e>>),
+    Or(Vec<Node<'e>>),
+    Cmp(&'e Comparison, Literal<'e>),
+}
+
+/// A literal in the form comparisons use.
+enum Literal<'e> {
+    /// Lower-cased (text compares case-insensitively).
+    Text(String),
+    /// `None` when the number has no `f64` form: it then orders against nothing.
+    Number(Option<f64>),
+    Boolean(bool),
+    DateTime(&'e str),
+    Null,
+    List(Vec<Literal<'e>>),
+}
+
+impl<'e> Literal<'e> {
+    fn new(lit: &'e Lit) -> Literal<'e> {
+        match lit {
+            Lit::Str(s) => Literal::Text(s.to_lowercase()),
+            Lit::Num(n) => Literal::Number(n.to_string().parse().ok()),
+            Lit::Bool(b) => Literal::Boolean(*b),
+            Lit::DateTime(d) => Literal::DateTime(d),
+            Lit::Null => Literal::Null,
+            Lit::List(items) => Literal::List(items.iter().map(Literal::new).collect()),
+        }
+    }
+}
+
+impl<'e> Matcher<'e> {
+    pub(crate) fn new(expr: &'e Expr) -> Matcher<'e> {
+        fn node(expr: &Expr) -> Node<'_> {
+            match expr {
+                Expr::And(children) => Node::And(children.iter().map(node).collect()),
+                Expr::Or(children) => Node::Or(children.iter().map(node).collect()),
+                Expr::Cmp(cmp) => Node::Cmp(cmp, Literal::new(&cmp.value)),
+            }
+        }
+        Matcher { root: node(expr) }
+    }
+
+    /// Whether a rendered record satisfies the expression.
+    pub(crate) fn matches(&self, record: &Value) -> bool {
+        fn eval(node: &Node<'_>, record: &Value) -> bool {
+            match node {
+                Node::And(children) => children.iter().all(|c| eval(c, record)),
+                Node::Or(children) => children.iter().any(|c| eval(c, record)),
+                Node::Cmp(cmp, lit) => {
+                    let values = resolve(record, &cmp.field);
+                    if values.is_empty() {
+                        return compare(&Value::Null, cmp, lit);
+                    }
+                    values.iter().any(|v| compare(v, cmp, lit))
+                }
+            }
+        }
+        eval(&self.root, record)
+    }
+
+    /// Whether one entry of the record's `customFields` satisfies the whole expression.
+    pub(crate) fn matches_custom(&self, record: &Value) -> bool {
+        record
+            .get("customFields")
+            .and_then(Value::as_array)
+            .is_some_and(|items| items.iter().any(|item| self.matches(item)))
+    }
+}
+
+/// The top-level fields of a rendered record that `expr` reads (`_info` for `lastUpdated` and
+/// `dateEntered`, which [`resolve`] looks up there), so a row can be tested on those alone.
+pub(crate) fn named_fields<'e>(expr: &'e Expr, out: &mut std::collections::BTreeSet<&'e str>) {
+    match expr {
+        Expr::And(children) | Expr::Or(children) => {
+            children.iter().for_each(|c| named_fields(c, out));
+        }
+        Expr::Cmp(cmp) => {
+            if let Some(first) = cmp.field.first() {
+                if first == "lastUpdated" || first == "dateEntered" {
+                    out.insert("_info");
+                }
+                out.insert(first);
+            }
+        }
+    }
 }
 
 /// Whether a rendered record (a JSON object as the simulator answers it) satisfies `expr`, with the
 /// simulator's semantics: SQL-like nulls, case-insensitive text, `like` with `%`/`*`, and arrays
 /// matching when any element does. Public so tests can compare it with a reference filter.
 pub fn evaluate(expr: &Expr, record: &Value) -> bool {
-    matches(expr, record)
-}
-
-/// Whether a rendered record satisfies `expr`.
-pub(crate) fn matches(expr: &Expr, record: &Value) -> bool {
-    match expr {
-        Expr::And(children) => children.iter().all(|c| matches(c, record)),
-        Expr::Or(children) => children.iter().any(|c| matches(c, record)),
-        Expr::Cmp(cmp) => {
-            let values = resolve(record, &cmp.field);
-            if values.is_empty() {
-                return compare(&Value::Null, cmp);
-            }
-            values.iter().any(|v| compare(v, cmp))
-        }
-    }
+    Matcher::new(expr).matches(record)
 }
 
 /// Every value at `path`; arrays along the way are flattened (a child matches if any element does).
@@ -239,24 +310,29 @@ pub(crate) fn resolve<'a>(record: &'a Value, path: &[String]) -> Vec<&'a Value> 
 }
 
 /// SQL-like comparison: a null field only satisfies `= null`; `not` negates non-null results only.
-fn compare(value: &Value, cmp: &Comparison) -> bool {
+fn compare(value: &Value, cmp: &Comparison, lit: &Literal<'_>) -> bool {
     if value.is_null() {
         return matches!(
-            (cmp.op, &cmp.value, cmp.negated),
-            (Op::Eq, Lit::Null, false) | (Op::Ne, Lit::Null, true)
+            (cmp.op, lit, cmp.negated),
+            (Op::Eq, Literal::Null, false) | (Op::Ne, Literal::Null, true)
         );
     }
-    let result = match (&cmp.value, cmp.op) {
-        (Lit::Null, Op::Eq) => false,
-        (Lit::Null, Op::Ne) => true,
-        (Lit::List(items), Op::In) => items
+    // Text is lower-cased once per value, however many literals it meets.
+    let lower = value.as_str().map(str::to_lowercase);
+    let result = match (lit, cmp.op) {
+        (Literal::Null, Op::Eq) => false,
+        (Literal::Null, Op::Ne) => true,
+        (Literal::List(items), Op::In) => items
             .iter()
-            .any(|i| ordering(value, i) == Some(Ordering::Equal)),
-        (Lit::Str(pattern), Op::Contains) => value
-            .as_str()
-            .is_some_and(|v| v.to_lowercase().contains(&pattern.to_lowercase())),
-        (Lit::Str(pattern), Op::Like) => value.as_str().is_some_and(|v| like(v, pattern)),
-        (lit, op) => ordering(value, lit).is_some_and(|o| match op {
+            .any(|i| ordering(value, lower.as_deref(), i) == Some(Ordering::Equal)),
+        (Literal::Text(pattern), Op::Contains) => lower
+            .as_deref()
+            .is_some_and(|v| v.contains(pattern.as_str())),
+        (Literal::Text(_), Op::Like) => match (&cmp.value, value.as_str()) {
+            (Lit::Str(pattern), Some(v)) => like(v, pattern),
+            _ => false,
+        },
+        (lit, op) => ordering(value, lower.as_deref(), lit).is_some_and(|o| match op {
             Op::Eq => o == Ordering::Equal,
             Op::Ne => o != Ordering::Equal,
             Op::Lt => o == Ordering::Less,
@@ -269,26 +345,24 @@ fn compare(value: &Value, cmp: &Comparison) -> bool {
     result != cmp.negated
 }
 
-/// Order a field value against a literal: numbers numerically, text case-insensitively (SQL Server's
-/// default collation; inferred), datetimes by instant (a bare date is midnight UTC).
-fn ordering(value: &Value, lit: &Lit) -> Option<Ordering> {
+/// Order a field value (with its lower-cased text, if it is text) against a literal: numbers
+/// numerically, text case-insensitively (SQL Server's default collation; inferred), datetimes by
+/// instant (a bare date is midnight UTC).
+fn ordering(value: &Value, lower: Option<&str>, lit: &Literal<'_>) -> Option<Ordering> {
     match lit {
-        Lit::Str(s) => Some(value.as_str()?.to_lowercase().cmp(&s.to_lowercase())),
-        Lit::Num(n) => {
-            let n: f64 = n.to_string().parse().ok()?;
-            value.as_f64()?.partial_cmp(&n)
-        }
-        Lit::Bool(b) => Some(value.as_bool()?.cmp(b)),
-        Lit::DateTime(d) => {
+        Literal::Text(s) => Some(lower?.cmp(s.as_str())),
+        Literal::Number(n) => value.as_f64()?.partial_cmp(n.as_ref()?),
+        Literal::Boolean(b) => Some(value.as_bool()?.cmp(b)),
+        Literal::DateTime(d) => {
             let v = value.as_str()?;
             if d.len() == 10 {
                 // A bare date compares with the date part, so `= [2024-01-01]` finds that day.
-                Some(v.get(..10)?.cmp(d.as_str()))
+                Some(v.get(..10)?.cmp(*d))
             } else {
-                Some(normalize_datetime(v)?.cmp(d))
+                Some(normalize_datetime(v)?.as_str().cmp(*d))
             }
         }
-        Lit::Null | Lit::List(_) => None,
+        Literal::Null | Literal::List(_) => None,
     }
 }
 
@@ -491,11 +565,11 @@ mod tests {
     #[test]
     fn nulls_follow_sql() {
         let rec = json!({"id": 1, "name": "Acme"});
-        assert!(matches(&parse("city = null").unwrap(), &rec));
-        assert!(!matches(&parse("city != null").unwrap(), &rec));
-        assert!(!matches(&parse("city != \"x\"").unwrap(), &rec));
-        assert!(!matches(&parse("city not like \"x\"").unwrap(), &rec));
-        assert!(matches(
+        assert!(evaluate(&parse("city = null").unwrap(), &rec));
+        assert!(!evaluate(&parse("city != null").unwrap(), &rec));
+        assert!(!evaluate(&parse("city != \"x\"").unwrap(), &rec));
+        assert!(!evaluate(&parse("city not like \"x\"").unwrap(), &rec));
+        assert!(evaluate(
             &parse("name != null and name not contains \"z\"").unwrap(),
             &rec
         ));
@@ -505,17 +579,17 @@ mod tests {
     fn references_arrays_and_dates() {
         let rec = json!({"id": 3, "status": {"id": 1, "name": "Active"}, "types": [{"id": 1}, {"id": 3}],
                          "_info": {"lastUpdated": "2024-05-01T10:00:00Z"}});
-        assert!(matches(&parse("status/name = 'active'").unwrap(), &rec));
-        assert!(matches(&parse("types/id = 3").unwrap(), &rec));
-        assert!(matches(
+        assert!(evaluate(&parse("status/name = 'active'").unwrap(), &rec));
+        assert!(evaluate(&parse("types/id = 3").unwrap(), &rec));
+        assert!(evaluate(
             &parse("lastUpdated > [2024-04-30T00:00:00Z]").unwrap(),
             &rec
         ));
-        assert!(matches(
+        assert!(evaluate(
             &parse("_info/lastUpdated = [2024-05-01]").unwrap(),
             &rec
         ));
-        assert!(matches(&parse("id in (1, 3)").unwrap(), &rec));
+        assert!(evaluate(&parse("id in (1, 3)").unwrap(), &rec));
     }
 
     #[test]
