@@ -7,6 +7,7 @@
 //! [`crate::connectwise::conditions`].
 
 use std::cmp::Ordering;
+use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
@@ -194,7 +195,13 @@ enum Literal<'e> {
     Boolean(bool),
     DateTime(&'e str),
     Null,
-    List(Vec<Literal<'e>>),
+    /// The items of `in (…)`, text and numbers in sets so a long list costs a look-up, not a
+    /// scan; the other items (booleans, datetimes, nulls) as they come.
+    List {
+        texts: HashSet<String>,
+        numbers: Vec<f64>,
+        others: Vec<Literal<'e>>,
+    },
 }
 
 impl<'e> Literal<'e> {
@@ -205,8 +212,48 @@ impl<'e> Literal<'e> {
             Lit::Bool(b) => Literal::Boolean(*b),
             Lit::DateTime(d) => Literal::DateTime(d),
             Lit::Null => Literal::Null,
-            Lit::List(items) => Literal::List(items.iter().map(Literal::new).collect()),
+            Lit::List(items) => {
+                let (mut texts, mut numbers, mut others) = (HashSet::new(), Vec::new(), Vec::new());
+                for item in items.iter().map(Literal::new) {
+                    match item {
+                        Literal::Text(text) => {
+                            texts.insert(text);
+                        }
+                        Literal::Number(Some(n)) => numbers.push(n),
+                        // A number without an `f64` form equals nothing.
+                        Literal::Number(None) => {}
+                        other => others.push(other),
+                    }
+                }
+                numbers.sort_by(f64::total_cmp);
+                Literal::List {
+                    texts,
+                    numbers,
+                    others,
+                }
+            }
         }
+    }
+
+    /// Whether `value` (with its lower-cased text) equals one of the items of `in (…)`.
+    fn contains(&self, value: &Value, lower: Option<&str>) -> bool {
+        let Literal::List {
+            texts,
+            numbers,
+            others,
+        } = self
+        else {
+            return false;
+        };
+        lower.is_some_and(|text| texts.contains(text))
+            || value.as_f64().is_some_and(|n| {
+                numbers
+                    .binary_search_by(|item| item.partial_cmp(&n).unwrap_or(Ordering::Less))
+                    .is_ok()
+            })
+            || others
+                .iter()
+                .any(|item| ordering(value, lower, item) == Some(Ordering::Equal))
     }
 }
 
@@ -322,9 +369,7 @@ fn compare(value: &Value, cmp: &Comparison, lit: &Literal<'_>) -> bool {
     let result = match (lit, cmp.op) {
         (Literal::Null, Op::Eq) => false,
         (Literal::Null, Op::Ne) => true,
-        (Literal::List(items), Op::In) => items
-            .iter()
-            .any(|i| ordering(value, lower.as_deref(), i) == Some(Ordering::Equal)),
+        (list @ Literal::List { .. }, Op::In) => list.contains(value, lower.as_deref()),
         (Literal::Text(pattern), Op::Contains) => lower
             .as_deref()
             .is_some_and(|v| v.contains(pattern.as_str())),
@@ -362,7 +407,7 @@ fn ordering(value: &Value, lower: Option<&str>, lit: &Literal<'_>) -> Option<Ord
                 Some(normalize_datetime(v)?.as_str().cmp(*d))
             }
         }
-        Literal::Null | Literal::List(_) => None,
+        Literal::Null | Literal::List { .. } => None,
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use super::model::{Kind, Model, RefModel};
+use super::model::{Field, Kind, Model, RefModel};
 use super::resources::{Resource, ref_table};
 use super::store::{Data, Row};
 
@@ -28,25 +28,33 @@ impl<'a> Renderer<'a> {
 
     /// Render `row` of `resource`.
     pub(crate) fn record(&self, resource: &Resource, row: &Row) -> Value {
-        self.render(resource, row, |_| true)
+        let model = Model::named(resource.model);
+        self.render(resource, row, model.fields.iter(), true)
     }
 
     /// Render only `id` and the top-level fields in `names` (`_info` included), each exactly as
     /// [`Renderer::record`] would: enough to test conditions on a row without rendering all of it.
     pub(crate) fn fields(&self, resource: &Resource, row: &Row, names: &BTreeSet<&str>) -> Value {
-        self.render(resource, row, |name| names.contains(name))
+        let model = Model::named(resource.model);
+        let fields = names.iter().filter_map(|name| model.field(name));
+        self.render(resource, row, fields, names.contains("_info"))
     }
 
-    fn render(&self, resource: &Resource, row: &Row, wanted: impl Fn(&str) -> bool) -> Value {
-        let model = Model::named(resource.model);
+    fn render<'f>(
+        &self,
+        resource: &Resource,
+        row: &Row,
+        fields: impl Iterator<Item = &'f Field>,
+        with_info: bool,
+    ) -> Value {
         let mut out = Map::new();
         out.insert("id".to_owned(), json!(row.id));
-        for field in model.fields.iter().filter(|f| wanted(f.name)) {
+        for field in fields {
             if let Some(value) = self.field_value(resource, row, field.name, field.kind) {
                 out.insert(field.name.to_owned(), value);
             }
         }
-        if wanted("_info") {
+        if with_info {
             out.insert("_info".to_owned(), info(resource, row, self.base));
         }
         Value::Object(out)
