@@ -3,8 +3,9 @@
 //! Owns evaluation semantics (API-NOTES.md §1.6): which paths a model allows, which literal fits which
 //! field (a mismatch is ConnectWise's "Expected a boolean value, not a numeric" 400), SQL-like null
 //! handling, case-insensitive text comparison, `like` wildcards and existential matching over arrays
-//! for `childConditions`. It refuses the grammar itself, which lives in
-//! [`crate::connectwise::conditions`].
+//! for `childConditions`; and which comparisons a stored row answers exactly as its rendering
+//! would (`id`, scalar fields, `<reference>/id`), so lists test those without rendering. It refuses
+//! the grammar itself, which lives in [`crate::connectwise::conditions`].
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
@@ -14,6 +15,7 @@ use serde_json::{Map, Value};
 use crate::connectwise::conditions::{Comparison, Expr, LITERAL_HELP, Op, Value as Lit};
 
 use super::model::{Kind, Model, RefModel};
+use super::store::Row;
 
 /// Whether a path is checked for `conditions` (no arrays) or `childConditions` (arrays only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,6 +180,71 @@ pub(crate) fn check_custom(model: &Model, expr: &Expr) -> Result<(), String> {
 /// lower-cased, numbers to `f64`), so testing n records costs n evaluations and no literal work.
 pub(crate) struct Matcher<'e> {
     root: Node<'e>,
+    /// Comparisons every match must pass that a stored row answers as its rendering would (see
+    /// [`Matcher::on_stored`]).
+    anchors: Vec<(Anchor, usize)>,
+    /// Whether the anchors are the whole expression.
+    anchored: bool,
+}
+
+/// Where a stored row keeps the value its rendering shows at a path.
+#[derive(Clone, Copy)]
+enum Anchor {
+    /// `id`.
+    Id,
+    /// A scalar field (text, number, boolean, datetime, enum), rendered as stored.
+    Scalar(&'static str),
+    /// `<reference>/id`: a reference is stored as `{"id": n}` and rendered with that id.
+    RefId(&'static str),
+}
+
+impl Anchor {
+    /// The anchor for `path` in `model`, if the path has one.
+    fn of(model: &Model, path: &[String]) -> Option<Anchor> {
+        let (first, rest) = path.split_first()?;
+        if first == "id" && rest.is_empty() {
+            return Some(Anchor::Id);
+        }
+        // `lastUpdated` and `dateEntered` may mean `_info/…` (see `resolve`).
+        if first == "lastUpdated" || first == "dateEntered" {
+            return None;
+        }
+        let field = model.field(first)?;
+        match (field.kind, rest) {
+            (
+                Kind::Str | Kind::Int | Kind::Num | Kind::Bool | Kind::DateTime | Kind::Enum(_),
+                [],
+            )
+            | (Kind::Ref(_), [_]) => {}
+            _ => return None,
+        }
+        Some(match rest {
+            [] => Anchor::Scalar(field.name),
+            [key] if key == "id" => Anchor::RefId(field.name),
+            _ => return None,
+        })
+    }
+
+    /// The value the rendered record shows at this path (`Null` for none), or `None` when the
+    /// stored value is not of a shape this can answer for (then the rendering decides).
+    fn value(self, row: &Row) -> Option<std::borrow::Cow<'_, Value>> {
+        use std::borrow::Cow;
+        let stored = match self {
+            Anchor::Id => return Some(Cow::Owned(Value::from(row.id))),
+            Anchor::Scalar(name) => row.fields.get(name),
+            Anchor::RefId(name) => match row.fields.get(name) {
+                Some(Value::Object(reference)) => reference.get("id"),
+                None | Some(Value::Null) => None,
+                Some(_) => return None,
+            },
+        };
+        match stored {
+            None => Some(Cow::Owned(Value::Null)),
+            // An array is flattened by `resolve`; left to the rendering.
+            Some(Value::Array(_) | Value::Object(_)) => None,
+            Some(value) => Some(Cow::Borrowed(value)),
+        }
+    }
 }
 
 enum Node<'e> {
@@ -266,7 +333,56 @@ impl<'e> Matcher<'e> {
                 Expr::Cmp(cmp) => Node::Cmp(cmp, Literal::new(&cmp.value)),
             }
         }
-        Matcher { root: node(expr) }
+        Matcher {
+            root: node(expr),
+            anchors: Vec::new(),
+            anchored: false,
+        }
+    }
+
+    /// A matcher for `conditions` on records of `model` that can also test stored rows (see
+    /// [`Matcher::on_stored`]).
+    pub(crate) fn for_model(expr: &'e Expr, model: &Model) -> Matcher<'e> {
+        let mut matcher = Matcher::new(expr);
+        let conjuncts: &[Node<'_>] = match &matcher.root {
+            Node::And(children) => children,
+            root @ Node::Cmp(..) => std::slice::from_ref(root),
+            Node::Or(_) => &[],
+        };
+        let mut anchors = Vec::new();
+        for (i, conjunct) in conjuncts.iter().enumerate() {
+            if let Node::Cmp(cmp, _) = conjunct
+                && let Some(anchor) = Anchor::of(model, &cmp.field)
+            {
+                anchors.push((anchor, i));
+            }
+        }
+        matcher.anchored = !conjuncts.is_empty() && anchors.len() == conjuncts.len();
+        matcher.anchors = anchors;
+        matcher
+    }
+
+    /// Test a stored row on the comparisons whose values it holds as its rendering shows them:
+    /// `Some(false)` when one fails (the rendered record would fail too), `Some(true)` when they
+    /// are the whole expression and all pass, `None` when the rendered record must decide.
+    pub(crate) fn on_stored(&self, row: &Row) -> Option<bool> {
+        let conjuncts: &[Node<'_>] = match &self.root {
+            Node::And(children) => children,
+            root => std::slice::from_ref(root),
+        };
+        let mut known = true;
+        for &(anchor, i) in &self.anchors {
+            let Some(Node::Cmp(cmp, lit)) = conjuncts.get(i) else {
+                known = false;
+                continue;
+            };
+            match anchor.value(row) {
+                Some(value) if !compare(&value, cmp, lit) => return Some(false),
+                Some(_) => {}
+                None => known = false,
+            }
+        }
+        (known && self.anchored).then_some(true)
     }
 
     /// Whether a rendered record satisfies the expression.
