@@ -214,15 +214,10 @@ impl Anchor {
             (
                 Kind::Str | Kind::Int | Kind::Num | Kind::Bool | Kind::DateTime | Kind::Enum(_),
                 [],
-            )
-            | (Kind::Ref(_), [_]) => {}
-            _ => return None,
+            ) => Some(Anchor::Scalar(field.name)),
+            (Kind::Ref(_), [key]) if key == "id" => Some(Anchor::RefId(field.name)),
+            _ => None,
         }
-        Some(match rest {
-            [] => Anchor::Scalar(field.name),
-            [key] if key == "id" => Anchor::RefId(field.name),
-            _ => return None,
-        })
     }
 
     /// The value the rendered record shows at this path (`Null` for none), or `None` when the
