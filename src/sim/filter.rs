@@ -412,7 +412,9 @@ impl<'e> Matcher<'e> {
 pub(crate) fn named_fields<'e>(expr: &'e Expr, out: &mut std::collections::BTreeSet<&'e str>) {
     match expr {
         Expr::And(children) | Expr::Or(children) => {
-            children.iter().for_each(|c| named_fields(c, out));
+            for child in children {
+                named_fields(child, out);
+            }
         }
         Expr::Cmp(cmp) => {
             if let Some(first) = cmp.field.first() {
@@ -480,7 +482,7 @@ fn compare(value: &Value, cmp: &Comparison, lit: &Literal<'_>) -> bool {
     let result = match (lit, cmp.op) {
         (Literal::Null, Op::Eq) => false,
         (Literal::Null, Op::Ne) => true,
-        (list @ Literal::List { .. }, Op::In) => list.contains(value, lower.as_deref()),
+        (items @ Literal::List { .. }, Op::In) => items.contains(value, lower.as_deref()),
         (Literal::Text(pattern), Op::Contains) => lower
             .as_deref()
             .is_some_and(|v| v.contains(pattern.as_str())),

@@ -439,94 +439,96 @@ mod tests {
             .collect()
     }
 
+    /// Lists to compare: resource key, parent id, query parameter, its text.
+    const CASES: &[(&str, Option<i64>, &str, &str)] = &[
+        (
+            "companies",
+            None,
+            "conditions",
+            "identifier in (\"gen000001\", \"GEN000003\", \"nope\")",
+        ),
+        (
+            "companies",
+            None,
+            "conditions",
+            "(deletedFlag = true or deletedFlag = false) and identifier in (\"Gone\", \"Gen000002\")",
+        ),
+        ("companies", None, "conditions", "deletedFlag = true"),
+        (
+            "companies",
+            None,
+            "conditions",
+            "id in (1, 3, 99) and status/name = \"Active\"",
+        ),
+        ("companies", None, "conditions", "id > 2 and id <= 5"),
+        (
+            "companies",
+            None,
+            "conditions",
+            "status/id = 1 and city = 'austin'",
+        ),
+        (
+            "companies",
+            None,
+            "conditions",
+            "name not like 'generated company 1%' and id != 2",
+        ),
+        (
+            "companies",
+            None,
+            "conditions",
+            "lastUpdated > [2020-01-01] and id != 1",
+        ),
+        ("companies", None, "childConditions", "types/id = 1"),
+        ("contacts", None, "conditions", "company/id = 3"),
+        ("contacts", None, "conditions", "company/id in (1, 2, 9999)"),
+        ("contacts", None, "conditions", "company/id = null"),
+        ("contacts", None, "conditions", "company/id != 2"),
+        (
+            "contacts",
+            None,
+            "conditions",
+            "company/id = 2 and firstName = 'PAT' and lastName = 'generated2'",
+        ),
+        (
+            "contacts",
+            None,
+            "conditions",
+            "company/name = 'x' or company/id = 4",
+        ),
+        (
+            "contacts",
+            None,
+            "conditions",
+            "company/identifier = 'Gen000005' and firstName != null",
+        ),
+        ("contacts", None, "conditions", "firstName = null"),
+        (
+            "agreements",
+            None,
+            "conditions",
+            "type/name = \"Generated\" and company/id in (2, 4)",
+        ),
+        (
+            "agreements",
+            None,
+            "conditions",
+            "company/id = 1 and name = \"Generated - 1 - 2\"",
+        ),
+        ("additions", Some(1), "conditions", "product/id != 2"),
+        (
+            "additions",
+            Some(3),
+            "conditions",
+            "product/identifier like 'GEN%' and quantity >= 2",
+        ),
+        ("additions", Some(2), "conditions", "id in (4, 5, 6, 7)"),
+    ];
+
     #[test]
     fn unrendered_tests_agree_with_rendered_records() {
         let data = tenant();
-        let cases: &[(&str, Option<i64>, &str, &str)] = &[
-            (
-                "companies",
-                None,
-                "conditions",
-                "identifier in (\"gen000001\", \"GEN000003\", \"nope\")",
-            ),
-            (
-                "companies",
-                None,
-                "conditions",
-                "(deletedFlag = true or deletedFlag = false) and identifier in (\"Gone\", \"Gen000002\")",
-            ),
-            ("companies", None, "conditions", "deletedFlag = true"),
-            (
-                "companies",
-                None,
-                "conditions",
-                "id in (1, 3, 99) and status/name = \"Active\"",
-            ),
-            ("companies", None, "conditions", "id > 2 and id <= 5"),
-            (
-                "companies",
-                None,
-                "conditions",
-                "status/id = 1 and city = 'austin'",
-            ),
-            (
-                "companies",
-                None,
-                "conditions",
-                "name not like 'generated company 1%' and id != 2",
-            ),
-            (
-                "companies",
-                None,
-                "conditions",
-                "lastUpdated > [2020-01-01] and id != 1",
-            ),
-            ("companies", None, "childConditions", "types/id = 1"),
-            ("contacts", None, "conditions", "company/id = 3"),
-            ("contacts", None, "conditions", "company/id in (1, 2, 9999)"),
-            ("contacts", None, "conditions", "company/id = null"),
-            ("contacts", None, "conditions", "company/id != 2"),
-            (
-                "contacts",
-                None,
-                "conditions",
-                "company/id = 2 and firstName = 'PAT' and lastName = 'generated2'",
-            ),
-            (
-                "contacts",
-                None,
-                "conditions",
-                "company/name = 'x' or company/id = 4",
-            ),
-            (
-                "contacts",
-                None,
-                "conditions",
-                "company/identifier = 'Gen000005' and firstName != null",
-            ),
-            ("contacts", None, "conditions", "firstName = null"),
-            (
-                "agreements",
-                None,
-                "conditions",
-                "type/name = \"Generated\" and company/id in (2, 4)",
-            ),
-            (
-                "agreements",
-                None,
-                "conditions",
-                "company/id = 1 and name = \"Generated - 1 - 2\"",
-            ),
-            ("additions", Some(1), "conditions", "product/id != 2"),
-            (
-                "additions",
-                Some(3),
-                "conditions",
-                "product/identifier like 'GEN%' and quantity >= 2",
-            ),
-            ("additions", Some(2), "conditions", "id in (4, 5, 6, 7)"),
-        ];
-        for &(key, parent, param, text) in cases {
+        for &(key, parent, param, text) in CASES {
             let resource = RESOURCES.iter().find(|r| r.key == key).expect(key);
             let route = Route {
                 resource,
