@@ -3,16 +3,19 @@
 //! Owns evaluation semantics (API-NOTES.md §1.6): which paths a model allows, which literal fits which
 //! field (a mismatch is ConnectWise's "Expected a boolean value, not a numeric" 400), SQL-like null
 //! handling, case-insensitive text comparison, `like` wildcards and existential matching over arrays
-//! for `childConditions`. It refuses the grammar itself, which lives in
-//! [`crate::connectwise::conditions`].
+//! for `childConditions`; and which comparisons a stored row answers exactly as its rendering
+//! would (`id`, scalar fields, `<reference>/id`), so lists test those without rendering. It refuses
+//! the grammar itself, which lives in [`crate::connectwise::conditions`].
 
 use std::cmp::Ordering;
+use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
 use crate::connectwise::conditions::{Comparison, Expr, LITERAL_HELP, Op, Value as Lit};
 
 use super::model::{Kind, Model, RefModel};
+use super::store::Row;
 
 /// Whether a path is checked for `conditions` (no arrays) or `childConditions` (arrays only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,34 +176,262 @@ pub(crate) fn check_custom(model: &Model, expr: &Expr) -> Result<(), String> {
     }
 }
 
-/// Whether one entry of the record's `customFields` satisfies the whole expression.
-pub(crate) fn matches_custom(expr: &Expr, record: &Value) -> bool {
-    record
-        .get("customFields")
-        .and_then(Value::as_array)
-        .is_some_and(|items| items.iter().any(|item| matches(expr, item)))
+/// A `conditions` expression ready to test many records: its literals are converted once (text
+/// lower-cased, numbers to `f64`), so testing n records costs n evaluations and no literal work.
+pub(crate) struct Matcher<'e> {
+    root: Node<'e>,
+    /// Comparisons every match must pass that a stored row answers as its rendering would (see
+    /// [`Matcher::on_stored`]).
+    anchors: Vec<(Anchor, usize)>,
+    /// Whether the anchors are the whole expression.
+    anchored: bool,
+}
+
+/// Where a stored row keeps the value its rendering shows at a path.
+#[derive(Clone, Copy)]
+enum Anchor {
+    /// `id`.
+    Id,
+    /// A scalar field (text, number, boolean, datetime, enum), rendered as stored.
+    Scalar(&'static str),
+    /// `<reference>/id`: a reference is stored as `{"id": n}` and rendered with that id.
+    RefId(&'static str),
+}
+
+impl Anchor {
+    /// The anchor for `path` in `model`, if the path has one.
+    fn of(model: &Model, path: &[String]) -> Option<Anchor> {
+        let (first, rest) = path.split_first()?;
+        if first == "id" && rest.is_empty() {
+            return Some(Anchor::Id);
+        }
+        // `lastUpdated` and `dateEntered` may mean `_info/…` (see `resolve`).
+        if first == "lastUpdated" || first == "dateEntered" {
+            return None;
+        }
+        let field = model.field(first)?;
+        match (field.kind, rest) {
+            (
+                Kind::Str | Kind::Int | Kind::Num | Kind::Bool | Kind::DateTime | Kind::Enum(_),
+                [],
+            ) => Some(Anchor::Scalar(field.name)),
+            (Kind::Ref(_), [key]) if key == "id" => Some(Anchor::RefId(field.name)),
+            _ => None,
+        }
+    }
+
+    /// The value the rendered record shows at this path (`Null` for none), or `None` when the
+    /// stored value is not of a shape this can answer for (then the rendering decides).
+    fn value(self, row: &Row) -> Option<std::borrow::Cow<'_, Value>> {
+        use std::borrow::Cow;
+        let stored = match self {
+            Anchor::Id => return Some(Cow::Owned(Value::from(row.id))),
+            Anchor::Scalar(name) => row.fields.get(name),
+            Anchor::RefId(name) => match row.fields.get(name) {
+                Some(Value::Object(reference)) => reference.get("id"),
+                None | Some(Value::Null) => None,
+                Some(_) => return None,
+            },
+        };
+        match stored {
+            None => Some(Cow::Owned(Value::Null)),
+            // An array is flattened by `resolve`; left to the rendering.
+            Some(Value::Array(_) | Value::Object(_)) => None,
+            Some(value) => Some(Cow::Borrowed(value)),
+        }
+    }
+}
+
+enum Node<'e> {
+    And(Vec<Node<'e>>),
+    Or(Vec<Node<'e>>),
+    Cmp(&'e Comparison, Literal<'e>),
+}
+
+/// A literal in the form comparisons use.
+enum Literal<'e> {
+    /// Lower-cased (text compares case-insensitively).
+    Text(String),
+    /// `None` when the number has no `f64` form: it then orders against nothing.
+    Number(Option<f64>),
+    Boolean(bool),
+    DateTime(&'e str),
+    Null,
+    /// The items of `in (…)`, text and numbers in sets so a long list costs a look-up, not a
+    /// scan; the other items (booleans, datetimes, nulls) as they come.
+    List {
+        texts: HashSet<String>,
+        numbers: Vec<f64>,
+        others: Vec<Literal<'e>>,
+    },
+}
+
+impl<'e> Literal<'e> {
+    fn new(lit: &'e Lit) -> Literal<'e> {
+        match lit {
+            Lit::Str(s) => Literal::Text(s.to_lowercase()),
+            Lit::Num(n) => Literal::Number(n.to_string().parse().ok()),
+            Lit::Bool(b) => Literal::Boolean(*b),
+            Lit::DateTime(d) => Literal::DateTime(d),
+            Lit::Null => Literal::Null,
+            Lit::List(items) => {
+                let (mut texts, mut numbers, mut others) = (HashSet::new(), Vec::new(), Vec::new());
+                for item in items.iter().map(Literal::new) {
+                    match item {
+                        Literal::Text(text) => {
+                            texts.insert(text);
+                        }
+                        Literal::Number(Some(n)) => numbers.push(n),
+                        // A number without an `f64` form equals nothing.
+                        Literal::Number(None) => {}
+                        other => others.push(other),
+                    }
+                }
+                numbers.sort_by(f64::total_cmp);
+                Literal::List {
+                    texts,
+                    numbers,
+                    others,
+                }
+            }
+        }
+    }
+
+    /// Whether `value` (with its lower-cased text) equals one of the items of `in (…)`.
+    fn contains(&self, value: &Value, lower: Option<&str>) -> bool {
+        let Literal::List {
+            texts,
+            numbers,
+            others,
+        } = self
+        else {
+            return false;
+        };
+        lower.is_some_and(|text| texts.contains(text))
+            || value.as_f64().is_some_and(|n| {
+                numbers
+                    .binary_search_by(|item| item.partial_cmp(&n).unwrap_or(Ordering::Less))
+                    .is_ok()
+            })
+            || others
+                .iter()
+                .any(|item| ordering(value, lower, item) == Some(Ordering::Equal))
+    }
+}
+
+impl<'e> Matcher<'e> {
+    pub(crate) fn new(expr: &'e Expr) -> Matcher<'e> {
+        fn node(expr: &Expr) -> Node<'_> {
+            match expr {
+                Expr::And(children) => Node::And(children.iter().map(node).collect()),
+                Expr::Or(children) => Node::Or(children.iter().map(node).collect()),
+                Expr::Cmp(cmp) => Node::Cmp(cmp, Literal::new(&cmp.value)),
+            }
+        }
+        Matcher {
+            root: node(expr),
+            anchors: Vec::new(),
+            anchored: false,
+        }
+    }
+
+    /// A matcher for `conditions` on records of `model` that can also test stored rows (see
+    /// [`Matcher::on_stored`]).
+    pub(crate) fn for_model(expr: &'e Expr, model: &Model) -> Matcher<'e> {
+        let mut matcher = Matcher::new(expr);
+        let conjuncts: &[Node<'_>] = match &matcher.root {
+            Node::And(children) => children,
+            root @ Node::Cmp(..) => std::slice::from_ref(root),
+            Node::Or(_) => &[],
+        };
+        let mut anchors = Vec::new();
+        for (i, conjunct) in conjuncts.iter().enumerate() {
+            if let Node::Cmp(cmp, _) = conjunct
+                && let Some(anchor) = Anchor::of(model, &cmp.field)
+            {
+                anchors.push((anchor, i));
+            }
+        }
+        matcher.anchored = !conjuncts.is_empty() && anchors.len() == conjuncts.len();
+        matcher.anchors = anchors;
+        matcher
+    }
+
+    /// Test a stored row on the comparisons whose values it holds as its rendering shows them:
+    /// `Some(false)` when one fails (the rendered record would fail too), `Some(true)` when they
+    /// are the whole expression and all pass, `None` when the rendered record must decide.
+    pub(crate) fn on_stored(&self, row: &Row) -> Option<bool> {
+        let conjuncts: &[Node<'_>] = match &self.root {
+            Node::And(children) => children,
+            root => std::slice::from_ref(root),
+        };
+        let mut known = true;
+        for &(anchor, i) in &self.anchors {
+            let Some(Node::Cmp(cmp, lit)) = conjuncts.get(i) else {
+                known = false;
+                continue;
+            };
+            match anchor.value(row) {
+                Some(value) if !compare(&value, cmp, lit) => return Some(false),
+                Some(_) => {}
+                None => known = false,
+            }
+        }
+        (known && self.anchored).then_some(true)
+    }
+
+    /// Whether a rendered record satisfies the expression.
+    pub(crate) fn matches(&self, record: &Value) -> bool {
+        fn eval(node: &Node<'_>, record: &Value) -> bool {
+            match node {
+                Node::And(children) => children.iter().all(|c| eval(c, record)),
+                Node::Or(children) => children.iter().any(|c| eval(c, record)),
+                Node::Cmp(cmp, lit) => {
+                    let values = resolve(record, &cmp.field);
+                    if values.is_empty() {
+                        return compare(&Value::Null, cmp, lit);
+                    }
+                    values.iter().any(|v| compare(v, cmp, lit))
+                }
+            }
+        }
+        eval(&self.root, record)
+    }
+
+    /// Whether one entry of the record's `customFields` satisfies the whole expression.
+    pub(crate) fn matches_custom(&self, record: &Value) -> bool {
+        record
+            .get("customFields")
+            .and_then(Value::as_array)
+            .is_some_and(|items| items.iter().any(|item| self.matches(item)))
+    }
+}
+
+/// The top-level fields of a rendered record that `expr` reads (`_info` for `lastUpdated` and
+/// `dateEntered`, which [`resolve`] looks up there), so a row can be tested on those alone.
+pub(crate) fn named_fields<'e>(expr: &'e Expr, out: &mut std::collections::BTreeSet<&'e str>) {
+    match expr {
+        Expr::And(children) | Expr::Or(children) => {
+            for child in children {
+                named_fields(child, out);
+            }
+        }
+        Expr::Cmp(cmp) => {
+            if let Some(first) = cmp.field.first() {
+                if first == "lastUpdated" || first == "dateEntered" {
+                    out.insert("_info");
+                }
+                out.insert(first);
+            }
+        }
+    }
 }
 
 /// Whether a rendered record (a JSON object as the simulator answers it) satisfies `expr`, with the
 /// simulator's semantics: SQL-like nulls, case-insensitive text, `like` with `%`/`*`, and arrays
 /// matching when any element does. Public so tests can compare it with a reference filter.
 pub fn evaluate(expr: &Expr, record: &Value) -> bool {
-    matches(expr, record)
-}
-
-/// Whether a rendered record satisfies `expr`.
-pub(crate) fn matches(expr: &Expr, record: &Value) -> bool {
-    match expr {
-        Expr::And(children) => children.iter().all(|c| matches(c, record)),
-        Expr::Or(children) => children.iter().any(|c| matches(c, record)),
-        Expr::Cmp(cmp) => {
-            let values = resolve(record, &cmp.field);
-            if values.is_empty() {
-                return compare(&Value::Null, cmp);
-            }
-            values.iter().any(|v| compare(v, cmp))
-        }
-    }
+    Matcher::new(expr).matches(record)
 }
 
 /// Every value at `path`; arrays along the way are flattened (a child matches if any element does).
@@ -239,24 +470,27 @@ pub(crate) fn resolve<'a>(record: &'a Value, path: &[String]) -> Vec<&'a Value> 
 }
 
 /// SQL-like comparison: a null field only satisfies `= null`; `not` negates non-null results only.
-fn compare(value: &Value, cmp: &Comparison) -> bool {
+fn compare(value: &Value, cmp: &Comparison, lit: &Literal<'_>) -> bool {
     if value.is_null() {
         return matches!(
-            (cmp.op, &cmp.value, cmp.negated),
-            (Op::Eq, Lit::Null, false) | (Op::Ne, Lit::Null, true)
+            (cmp.op, lit, cmp.negated),
+            (Op::Eq, Literal::Null, false) | (Op::Ne, Literal::Null, true)
         );
     }
-    let result = match (&cmp.value, cmp.op) {
-        (Lit::Null, Op::Eq) => false,
-        (Lit::Null, Op::Ne) => true,
-        (Lit::List(items), Op::In) => items
-            .iter()
-            .any(|i| ordering(value, i) == Some(Ordering::Equal)),
-        (Lit::Str(pattern), Op::Contains) => value
-            .as_str()
-            .is_some_and(|v| v.to_lowercase().contains(&pattern.to_lowercase())),
-        (Lit::Str(pattern), Op::Like) => value.as_str().is_some_and(|v| like(v, pattern)),
-        (lit, op) => ordering(value, lit).is_some_and(|o| match op {
+    // Text is lower-cased once per value, however many literals it meets.
+    let lower = value.as_str().map(str::to_lowercase);
+    let result = match (lit, cmp.op) {
+        (Literal::Null, Op::Eq) => false,
+        (Literal::Null, Op::Ne) => true,
+        (items @ Literal::List { .. }, Op::In) => items.contains(value, lower.as_deref()),
+        (Literal::Text(pattern), Op::Contains) => lower
+            .as_deref()
+            .is_some_and(|v| v.contains(pattern.as_str())),
+        (Literal::Text(_), Op::Like) => match (&cmp.value, value.as_str()) {
+            (Lit::Str(pattern), Some(v)) => like(v, pattern),
+            _ => false,
+        },
+        (lit, op) => ordering(value, lower.as_deref(), lit).is_some_and(|o| match op {
             Op::Eq => o == Ordering::Equal,
             Op::Ne => o != Ordering::Equal,
             Op::Lt => o == Ordering::Less,
@@ -269,26 +503,24 @@ fn compare(value: &Value, cmp: &Comparison) -> bool {
     result != cmp.negated
 }
 
-/// Order a field value against a literal: numbers numerically, text case-insensitively (SQL Server's
-/// default collation; inferred), datetimes by instant (a bare date is midnight UTC).
-fn ordering(value: &Value, lit: &Lit) -> Option<Ordering> {
+/// Order a field value (with its lower-cased text, if it is text) against a literal: numbers
+/// numerically, text case-insensitively (SQL Server's default collation; inferred), datetimes by
+/// instant (a bare date is midnight UTC).
+fn ordering(value: &Value, lower: Option<&str>, lit: &Literal<'_>) -> Option<Ordering> {
     match lit {
-        Lit::Str(s) => Some(value.as_str()?.to_lowercase().cmp(&s.to_lowercase())),
-        Lit::Num(n) => {
-            let n: f64 = n.to_string().parse().ok()?;
-            value.as_f64()?.partial_cmp(&n)
-        }
-        Lit::Bool(b) => Some(value.as_bool()?.cmp(b)),
-        Lit::DateTime(d) => {
+        Literal::Text(s) => Some(lower?.cmp(s.as_str())),
+        Literal::Number(n) => value.as_f64()?.partial_cmp(n.as_ref()?),
+        Literal::Boolean(b) => Some(value.as_bool()?.cmp(b)),
+        Literal::DateTime(d) => {
             let v = value.as_str()?;
             if d.len() == 10 {
                 // A bare date compares with the date part, so `= [2024-01-01]` finds that day.
-                Some(v.get(..10)?.cmp(d.as_str()))
+                Some(v.get(..10)?.cmp(*d))
             } else {
-                Some(normalize_datetime(v)?.cmp(d))
+                Some(normalize_datetime(v)?.as_str().cmp(*d))
             }
         }
-        Lit::Null | Lit::List(_) => None,
+        Literal::Null | Literal::List { .. } => None,
     }
 }
 
@@ -491,11 +723,11 @@ mod tests {
     #[test]
     fn nulls_follow_sql() {
         let rec = json!({"id": 1, "name": "Acme"});
-        assert!(matches(&parse("city = null").unwrap(), &rec));
-        assert!(!matches(&parse("city != null").unwrap(), &rec));
-        assert!(!matches(&parse("city != \"x\"").unwrap(), &rec));
-        assert!(!matches(&parse("city not like \"x\"").unwrap(), &rec));
-        assert!(matches(
+        assert!(evaluate(&parse("city = null").unwrap(), &rec));
+        assert!(!evaluate(&parse("city != null").unwrap(), &rec));
+        assert!(!evaluate(&parse("city != \"x\"").unwrap(), &rec));
+        assert!(!evaluate(&parse("city not like \"x\"").unwrap(), &rec));
+        assert!(evaluate(
             &parse("name != null and name not contains \"z\"").unwrap(),
             &rec
         ));
@@ -505,17 +737,17 @@ mod tests {
     fn references_arrays_and_dates() {
         let rec = json!({"id": 3, "status": {"id": 1, "name": "Active"}, "types": [{"id": 1}, {"id": 3}],
                          "_info": {"lastUpdated": "2024-05-01T10:00:00Z"}});
-        assert!(matches(&parse("status/name = 'active'").unwrap(), &rec));
-        assert!(matches(&parse("types/id = 3").unwrap(), &rec));
-        assert!(matches(
+        assert!(evaluate(&parse("status/name = 'active'").unwrap(), &rec));
+        assert!(evaluate(&parse("types/id = 3").unwrap(), &rec));
+        assert!(evaluate(
             &parse("lastUpdated > [2024-04-30T00:00:00Z]").unwrap(),
             &rec
         ));
-        assert!(matches(
+        assert!(evaluate(
             &parse("_info/lastUpdated = [2024-05-01]").unwrap(),
             &rec
         ));
-        assert!(matches(&parse("id in (1, 3)").unwrap(), &rec));
+        assert!(evaluate(&parse("id in (1, 3)").unwrap(), &rec));
     }
 
     #[test]

@@ -5,62 +5,66 @@
 //! `_info` with `lastUpdated`, `updatedBy`, `dateEntered`, `enteredBy` and hrefs. It refuses to filter
 //! or validate.
 
-use std::collections::HashMap;
+use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use super::model::{Kind, Model, RefModel};
+use super::model::{Field, Kind, Model, RefModel};
 use super::resources::{Resource, ref_table};
 use super::store::{Data, Row};
 
-/// Renders records of one request. Company types come from type associations; the index of those
-/// is built once per renderer, so a list of n companies costs O(n), not O(n²).
+/// Renders records of one request. Company types come from type associations, read through the
+/// store's index by parent, so a company costs its own associations, not the table's.
 pub(crate) struct Renderer<'a> {
     data: &'a Data,
     base: &'a str,
-    types: std::cell::OnceCell<HashMap<i64, Vec<&'a Value>>>,
 }
 
 impl<'a> Renderer<'a> {
     /// A renderer over `data`; `base` is the API base URL (`http://host/v4_6_release/apis/3.0`).
     pub(crate) fn new(data: &'a Data, base: &'a str) -> Renderer<'a> {
-        Renderer {
-            data,
-            base,
-            types: std::cell::OnceCell::new(),
-        }
+        Renderer { data, base }
     }
 
     /// Render `row` of `resource`.
     pub(crate) fn record(&self, resource: &Resource, row: &Row) -> Value {
         let model = Model::named(resource.model);
+        self.render(resource, row, model.fields.iter(), true)
+    }
+
+    /// Render only `id` and the top-level fields in `names` (`_info` included), each exactly as
+    /// [`Renderer::record`] would: enough to test conditions on a row without rendering all of it.
+    pub(crate) fn fields(&self, resource: &Resource, row: &Row, names: &BTreeSet<&str>) -> Value {
+        let model = Model::named(resource.model);
+        let fields = names.iter().filter_map(|name| model.field(name));
+        self.render(resource, row, fields, names.contains("_info"))
+    }
+
+    fn render<'f>(
+        &self,
+        resource: &Resource,
+        row: &Row,
+        fields: impl Iterator<Item = &'f Field>,
+        with_info: bool,
+    ) -> Value {
         let mut out = Map::new();
         out.insert("id".to_owned(), json!(row.id));
-        for field in model.fields {
+        for field in fields {
             if let Some(value) = self.field_value(resource, row, field.name, field.kind) {
                 out.insert(field.name.to_owned(), value);
             }
         }
-        out.insert("_info".to_owned(), info(resource, row, self.base));
+        if with_info {
+            out.insert("_info".to_owned(), info(resource, row, self.base));
+        }
         Value::Object(out)
     }
 
     fn company_types(&self, company: i64) -> Value {
-        let index = self.types.get_or_init(|| {
-            let mut index: HashMap<i64, Vec<&'a Value>> = HashMap::new();
-            for association in self.data.rows("typeAssociations") {
-                if let (Some(parent), Some(t)) =
-                    (association.parent, association.fields.get("type"))
-                {
-                    index.entry(parent).or_default().push(t);
-                }
-            }
-            index
-        });
-        let types = index.get(&company).map(Vec::as_slice).unwrap_or_default();
         Value::Array(
-            types
-                .iter()
+            self.data
+                .children("typeAssociations", company)
+                .filter_map(|association| association.fields.get("type"))
                 .map(|t| reference(self.data, "CompanyTypeReference", "type", t, self.base))
                 .collect(),
         )

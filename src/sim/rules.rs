@@ -397,23 +397,21 @@ pub(crate) fn after_create(
 pub(crate) fn delete(data: &mut Data, resource: &Resource, id: i64, now: &str, who: &str) {
     match resource.table {
         "companies" => {
-            if let Some(row) = data.table_mut("companies").rows.get_mut(&id) {
+            data.table_mut("companies").modify(id, |row| {
                 row.fields
                     .insert("deletedFlag".to_owned(), Value::Bool(true));
                 row.fields.insert("dateDeleted".to_owned(), json!(now));
                 row.fields.insert("deletedBy".to_owned(), json!(who));
                 now.clone_into(&mut row.info.last_updated);
                 who.clone_into(&mut row.info.updated_by);
-            }
+            });
         }
         "agreements" => {
-            data.table_mut("agreements").rows.remove(&id);
-            data.table_mut("additions")
-                .rows
-                .retain(|_, r| r.parent != Some(id));
+            data.table_mut("agreements").remove(id);
+            data.table_mut("additions").retain(|r| r.parent != Some(id));
         }
         table => {
-            data.table_mut(table).rows.remove(&id);
+            data.table_mut(table).remove(id);
         }
     }
 }

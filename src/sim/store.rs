@@ -5,7 +5,7 @@
 //! in [`super::ops`] decide what to write, and this module only keeps it. One `std` mutex guards the
 //! data; no lock is held across an `.await`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
@@ -52,12 +52,111 @@ pub(crate) struct Data {
     pub(crate) tables: BTreeMap<String, Table>,
 }
 
-/// One table: its records and the next id to hand out.
+/// One table: its records and the next id to hand out, plus an index of rows by parent so a
+/// child collection (`/finance/agreements/{id}/additions`) costs its own rows, not the table's.
+/// The rows are private so that every change keeps the index.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase", from = "StoredTable")]
 pub(crate) struct Table {
     pub(crate) next_id: i64,
-    pub(crate) rows: BTreeMap<i64, Row>,
+    rows: BTreeMap<i64, Row>,
+    /// `(parent, id)` of every row with a parent; derived, so not in state files.
+    #[serde(skip)]
+    by_parent: BTreeSet<(i64, i64)>,
+}
+
+/// A table as state files hold it (no index).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct StoredTable {
+    next_id: i64,
+    rows: BTreeMap<i64, Row>,
+}
+
+impl From<StoredTable> for Table {
+    fn from(stored: StoredTable) -> Table {
+        let by_parent = stored
+            .rows
+            .values()
+            .filter_map(|row| Some((row.parent?, row.id)))
+            .collect();
+        Table {
+            next_id: stored.next_id,
+            rows: stored.rows,
+            by_parent,
+        }
+    }
+}
+
+impl Table {
+    /// The rows, in id order.
+    pub(crate) fn rows(&self) -> impl Iterator<Item = &Row> {
+        self.rows.values()
+    }
+
+    /// The rows whose parent is `parent`, in id order.
+    pub(crate) fn children(&self, parent: i64) -> impl Iterator<Item = &Row> {
+        self.by_parent
+            .range((parent, i64::MIN)..=(parent, i64::MAX))
+            .filter_map(|(_, id)| self.rows.get(id))
+    }
+
+    pub(crate) fn get(&self, id: i64) -> Option<&Row> {
+        self.rows.get(&id)
+    }
+
+    /// The highest id in use.
+    fn last_id(&self) -> Option<i64> {
+        self.rows.keys().next_back().copied()
+    }
+
+    /// Store `row` under its id, replacing the row of that id.
+    pub(crate) fn put(&mut self, row: Row) {
+        if let Some(old) = self.rows.get(&row.id) {
+            self.unindex(old.parent, old.id);
+        }
+        if let Some(parent) = row.parent {
+            self.by_parent.insert((parent, row.id));
+        }
+        self.rows.insert(row.id, row);
+    }
+
+    /// Change the row of `id` in place, if there is one.
+    pub(crate) fn modify(&mut self, id: i64, change: impl FnOnce(&mut Row)) {
+        if let Some(mut row) = self.rows.remove(&id) {
+            self.unindex(row.parent, id);
+            change(&mut row);
+            self.put(row);
+        }
+    }
+
+    pub(crate) fn remove(&mut self, id: i64) -> Option<Row> {
+        let row = self.rows.remove(&id)?;
+        self.unindex(row.parent, id);
+        Some(row)
+    }
+
+    /// Keep only the rows `keep` accepts.
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&Row) -> bool) {
+        let by_parent = &mut self.by_parent;
+        self.rows.retain(|_, row| {
+            let kept = keep(row);
+            if !kept && let Some(parent) = row.parent {
+                by_parent.remove(&(parent, row.id));
+            }
+            kept
+        });
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn unindex(&mut self, parent: Option<i64>, id: i64) {
+        if let Some(parent) = parent {
+            self.by_parent.remove(&(parent, id));
+        }
+    }
 }
 
 /// One stored record. References in `fields` are kept as `{"id": n}` for simulated targets and
@@ -206,11 +305,9 @@ impl Store {
     pub fn purge_deleted_companies(&self) -> usize {
         let mut data = lock(&self.inner.data);
         let table = data.tables.entry("companies".to_owned()).or_default();
-        let before = table.rows.len();
-        table
-            .rows
-            .retain(|_, row| row.fields.get("deletedFlag") != Some(&Value::Bool(true)));
-        let purged = before - table.rows.len();
+        let before = table.len();
+        table.retain(|row| row.fields.get("deletedFlag") != Some(&Value::Bool(true)));
+        let purged = before - table.len();
         drop(data);
         self.inner.changed.notify_one();
         purged
@@ -311,11 +408,18 @@ impl Data {
     }
 
     pub(crate) fn row(&self, table: &str, id: i64) -> Option<&Row> {
-        self.table(table)?.rows.get(&id)
+        self.table(table)?.get(id)
     }
 
     pub(crate) fn rows(&self, table: &str) -> impl Iterator<Item = &Row> {
-        self.table(table).into_iter().flat_map(|t| t.rows.values())
+        self.table(table).into_iter().flat_map(Table::rows)
+    }
+
+    /// The rows of `table` whose parent is `parent`, in id order.
+    pub(crate) fn children(&self, table: &str, parent: i64) -> impl Iterator<Item = &Row> {
+        self.table(table)
+            .into_iter()
+            .flat_map(move |t| t.children(parent))
     }
 
     /// Insert a new row, handing out the next id.
@@ -327,20 +431,14 @@ impl Data {
         info: RowInfo,
     ) -> i64 {
         let t = self.table_mut(table);
-        let id = t
-            .next_id
-            .max(t.rows.keys().next_back().copied().unwrap_or(0))
-            + 1;
+        let id = t.next_id.max(t.last_id().unwrap_or(0)) + 1;
         t.next_id = id;
-        t.rows.insert(
+        t.put(Row {
             id,
-            Row {
-                id,
-                parent,
-                fields,
-                info,
-            },
-        );
+            parent,
+            fields,
+            info,
+        });
         id
     }
 }
