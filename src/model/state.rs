@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use std::sync::Arc;
 
-use super::name::fold_cmp;
+use super::name::{ascii_fold_cmp, fold_cmp, is_plain};
 use super::{AccountId, Date, Money, Quantity};
 
 /// The kinds of object cwrecon manages, in dependency order: a kind may depend only on kinds
@@ -136,6 +136,10 @@ impl fmt::Display for Kind {
 #[derive(Debug, Clone)]
 pub struct Key {
     kind: Kind,
+    /// Whether every name is [plain](super::name::is_plain) (ASCII, no spaces at either end), so
+    /// that two such keys compare by ASCII lowercasing alone, without checking or trimming their
+    /// names on each of the comparisons a map makes.
+    plain: bool,
     /// Where each name after the first starts in `names` (unused entries are 0).
     starts: [usize; 2],
     /// The vendor account, for company-scoped kinds (and only for them).
@@ -191,6 +195,7 @@ impl Key {
         }
         Key {
             kind,
+            plain: names.iter().all(|name| is_plain(name.as_ref())),
             starts,
             account,
             names: Arc::from(joined),
@@ -431,9 +436,18 @@ impl Ord for Key {
             .cmp(&other.kind)
             .then_with(|| self.account.cmp(&other.account))
             .then_with(|| {
+                // A clone shares its names.
+                if Arc::ptr_eq(&self.names, &other.names) {
+                    return std::cmp::Ordering::Equal;
+                }
+                let fold = if self.plain && other.plain {
+                    ascii_fold_cmp
+                } else {
+                    fold_cmp
+                };
                 self.names()
                     .zip(other.names())
-                    .map(|(a, b)| fold_cmp(a, b))
+                    .map(|(a, b)| fold(a, b))
                     .find(|order| order.is_ne())
                     .unwrap_or_else(|| self.kind.names().cmp(&other.kind.names()))
             })
@@ -474,8 +488,9 @@ pub enum Value {
 impl PartialEq for Value {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
-            (Value::Text(a), Value::Text(b)) => a.trim() == b.trim(),
-            (Value::Name(a), Value::Name(b)) => fold_cmp(a, b).is_eq(),
+            // Most values compare with themselves (a plan with few changes): no trimming then.
+            (Value::Text(a), Value::Text(b)) => a == b || a.trim() == b.trim(),
+            (Value::Name(a), Value::Name(b)) => a == b || fold_cmp(a, b).is_eq(),
             (Value::Money(a), Value::Money(b)) => a == b,
             (Value::Quantity(a), Value::Quantity(b)) => a == b,
             (Value::Bool(a), Value::Bool(b)) => a == b,

@@ -25,17 +25,23 @@ pub struct DiffContext {
 /// Diff desired against live into an ordered plan (revenue filled by the caller).
 pub fn diff(desired: &Desired, live: &State, context: DiffContext) -> Plan {
     let mut ops = Vec::new();
+    let mut removals = Vec::new();
+    // Both states are in key order: one walk through both pairs them, where a look-up per
+    // desired object (and per live addition) compared keys about 17 times each at 5,000 companies.
+    let mut live_objects = live.objects.values().peekable();
     for object in desired.state.objects.values() {
-        match live.get(&object.key) {
+        while let Some(extra) = live_objects.next_if(|l| l.key < object.key) {
+            removals.extend(live_only(desired, extra, context));
+        }
+        match live_objects.next_if(|l| l.key == object.key) {
             None => ops.push(create(object)),
             Some(current) => ops.extend(update(object, current)),
         }
     }
-    for object in live.of_kind(Kind::Addition) {
-        if desired.state.get(&object.key).is_none() {
-            ops.extend(removal(desired, object, context));
-        }
+    for extra in live_objects {
+        removals.extend(live_only(desired, extra, context));
     }
+    ops.extend(removals);
     let mut plan = Plan {
         ops,
         ..Plan::default()
@@ -96,6 +102,14 @@ fn assumed(live: &Object, changes: &[Change]) -> Assumed {
             .filter_map(|c| live.get(&c.field).map(|v| (c.field.clone(), v.clone())))
             .collect(),
     }
+}
+
+/// The op for a live object the configuration does not list: a removal of an addition, as the
+/// policy says; nothing for any other kind.
+fn live_only(desired: &Desired, live: &Object, context: DiffContext) -> Option<Op> {
+    (live.key.kind() == Kind::Addition)
+        .then(|| removal(desired, live, context))
+        .flatten()
 }
 
 fn removal(desired: &Desired, live: &Object, context: DiffContext) -> Option<Op> {
