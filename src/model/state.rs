@@ -471,10 +471,11 @@ impl fmt::Display for Key {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Value {
-    /// Free text, compared exactly after trimming.
-    Text(String),
+    /// Free text, compared exactly after trimming. (`Box<str>`, not `String`: a value is never
+    /// grown, and a plan holds two states of them; issue 13.)
+    Text(Box<str>),
     /// A name of a setup row or another object, compared case-insensitively.
-    Name(String),
+    Name(Box<str>),
     /// Money, compared numerically (`7.5 == 7.50`).
     Money(Money),
     /// A quantity, compared numerically.

@@ -307,7 +307,7 @@ mod tests {
         let mut live = State::default();
         live.insert(
             addition(["1", "Intermedia", "X", "A1R_7"], "8", "12")
-                .with("billCustomer", Value::Name("DoNotBill".to_owned())),
+                .with("billCustomer", Value::Name("DoNotBill".into())),
         );
         let plan = diff(&d, &live, ctx);
         let revenue = revenue(&d, &live, &plan);
