@@ -47,7 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         plan.revenue.len(),
         breaches.len()
     ));
-    let (desired_objects, live_objects) = (wanted.state.objects.len(), live.objects.len());
+    let (desired_objects, live_objects) = (wanted.state.len(), live.len());
     drop((wanted, live));
     memory.step("states dropped");
     let report = Report {
@@ -74,7 +74,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// objects with ids, versions and ownership, and every 20th addition's quantity one more.
 fn live_mirror(wanted: &State) -> Result<State, Box<dyn std::error::Error>> {
     let mut live = State::default();
-    for (i, object) in wanted.objects.values().enumerate() {
+    for (i, object) in wanted.objects().enumerate() {
         // A key of its own, as the projection builds from what it reads.
         let parts: Vec<&str> = object.key.parts().collect();
         let key = Key::from_parts(object.key.kind(), &parts).ok_or("a key of the wrong shape")?;

@@ -205,13 +205,12 @@ fn integrations(snapshot: &Snapshot, state: &mut State) {
         let Some(row_name) = record.name.as_deref() else {
             continue;
         };
-        if let (Some(url), Some(o)) = (
-            record.portal_url.as_deref(),
-            state
-                .objects
-                .get_mut(&Key::named(Kind::ManagedDevicesIntegration, row_name)),
-        ) {
-            o.fields.set("portalUrl", Value::Text(url.trim().into()));
+        if let Some(url) = record.portal_url.as_deref() {
+            let key = Key::named(Kind::ManagedDevicesIntegration, row_name);
+            if let Some(mut o) = state.remove(&key) {
+                o.fields.set("portalUrl", Value::Text(url.trim().into()));
+                state.insert(o);
+            }
         }
         let Some(integration_id) = record.id else {
             continue;

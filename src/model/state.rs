@@ -6,7 +6,8 @@
 //! generic comparison of field values. Refuses ConnectWise ids as identity: ids are only carried
 //! along (live side) so that apply can address records; keys are what match.
 
-use std::collections::BTreeMap;
+use std::borrow::Borrow;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -657,10 +658,44 @@ pub struct Finding {
 }
 
 /// A set of objects by key.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+///
+/// A set of objects found by their own key rather than a map from key to object: each key is held
+/// once, in its object, where a map held it twice (48 bytes more per object, in two states of
+/// 70,000 objects at 5,000 companies; issue 13).
+#[derive(Debug, Clone, Default)]
 pub struct State {
     /// Every object, in key order.
-    pub objects: BTreeMap<Key, Object>,
+    objects: BTreeSet<ByKey>,
+}
+
+/// An object of a [`State`], ordered and found by its key alone.
+#[derive(Debug, Clone)]
+struct ByKey(Object);
+
+impl PartialEq for ByKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.key == other.0.key
+    }
+}
+
+impl Eq for ByKey {}
+
+impl PartialOrd for ByKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ByKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.key.cmp(&other.0.key)
+    }
+}
+
+impl Borrow<Key> for ByKey {
+    fn borrow(&self) -> &Key {
+        &self.0.key
+    }
 }
 
 impl State {
@@ -669,17 +704,61 @@ impl State {
         // Held for the whole plan: no spare capacity.
         object.fields.shrink();
         object.create_only.shrink();
-        self.objects.insert(object.key.clone(), object);
+        self.objects.replace(ByKey(object));
     }
 
     /// Look up an object by key.
     pub fn get(&self, key: &Key) -> Option<&Object> {
-        self.objects.get(key)
+        self.objects.get(key).map(|entry| &entry.0)
+    }
+
+    /// Take an object out, to change it and insert it again (a set cannot lend it mutably, since
+    /// a change could move it).
+    pub fn remove(&mut self, key: &Key) -> Option<Object> {
+        self.objects.take(key).map(|entry| entry.0)
+    }
+
+    /// Every object, in key order.
+    pub fn objects(&self) -> impl ExactSizeIterator<Item = &Object> + DoubleEndedIterator {
+        self.objects.iter().map(|entry| &entry.0)
+    }
+
+    /// How many objects there are.
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
     }
 
     /// Objects of one kind, in key order.
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Object> {
-        self.objects.values().filter(move |o| o.key.kind() == kind)
+        self.objects().filter(move |o| o.key.kind() == kind)
+    }
+}
+
+impl PartialEq for State {
+    /// The same objects, field for field (not only the same keys).
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.objects().eq(other.objects())
+    }
+}
+
+impl Serialize for State {
+    /// `{"objects": {key: object, …}}`, as a map from key to object serialised.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        struct Objects<'a>(&'a State);
+        impl Serialize for Objects<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_map(self.0.objects().map(|o| (&o.key, o)))
+            }
+        }
+        let mut out = serializer.serialize_struct("State", 1)?;
+        out.serialize_field("objects", &Objects(self))?;
+        out.end()
     }
 }
 
