@@ -131,9 +131,9 @@ impl fmt::Display for Kind {
 /// `[name]`, `[category, sub-category]`, `[integration, vendor type]`, `[account]`,
 /// `[account, agreement type, agreement]`, `[account, agreement type, agreement, product]`.
 ///
-/// Compact, because every object holds its key twice (in its `State`'s map and in itself) and a
-/// plan holds two states: the names are one shared string, the account is shared with every other
-/// key of the company, and a clone allocates nothing (issue 13).
+/// Compact, because every object holds its key and a plan holds two states (and ops and indexes
+/// hold clones): the names are one shared string, the account is shared with every other key of
+/// the company, and a clone allocates nothing (issue 13).
 #[derive(Debug, Clone)]
 pub struct Key {
     kind: Kind,
