@@ -415,19 +415,27 @@ impl<'de> Deserialize<'de> for Key {
     }
 }
 
-impl PartialEq for Key {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
-    }
+/// `PartialEq`, `Eq` and `PartialOrd` of a type from its hand-written `Ord`, so that the three
+/// cannot disagree with it.
+macro_rules! compare_by_ord {
+    ($($t:ty),+) => {$(
+        impl PartialEq for $t {
+            fn eq(&self, other: &Self) -> bool {
+                self.cmp(other).is_eq()
+            }
+        }
+
+        impl Eq for $t {}
+
+        impl PartialOrd for $t {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+    )+};
 }
 
-impl Eq for Key {}
-
-impl PartialOrd for Key {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
+compare_by_ord!(Key, ByKey);
 
 impl Ord for Key {
     /// Kind, then each part trimmed and lowercased (`fold_name`), without allocating for ASCII
@@ -672,20 +680,6 @@ pub struct State {
 #[derive(Debug, Clone)]
 struct ByKey(Object);
 
-impl PartialEq for ByKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.key == other.0.key
-    }
-}
-
-impl Eq for ByKey {}
-
-impl PartialOrd for ByKey {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
 impl Ord for ByKey {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0.key.cmp(&other.0.key)
@@ -749,16 +743,12 @@ impl PartialEq for State {
 impl Serialize for State {
     /// `{"objects": {key: object, …}}`, as a map from key to object serialised.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct as _;
-        struct Objects<'a>(&'a State);
-        impl Serialize for Objects<'_> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_map(self.0.objects().map(|o| (&o.key, o)))
-            }
+        #[derive(Serialize)]
+        struct Written<'a> {
+            objects: BTreeMap<&'a Key, &'a Object>,
         }
-        let mut out = serializer.serialize_struct("State", 1)?;
-        out.serialize_field("objects", &Objects(self))?;
-        out.end()
+        let objects = self.objects().map(|o| (&o.key, o)).collect();
+        Written { objects }.serialize(serializer)
     }
 }
 
