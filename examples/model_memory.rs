@@ -7,9 +7,11 @@
 //! process as a whole are measured by `cargo bench --bench scale` (BENCHMARKS.md).
 //!
 //! Figures are the process's resident set (`VmRSS`, `VmHWM` in `/proc/self/status`), so they
-//! include the allocator's overhead, which is what a peak RSS target pays for.
+//! include the allocator's overhead, which is what a peak RSS target pays for, and the CPU time
+//! each step took on this thread (`/proc/thread-self/schedstat`, as the scale bench measures it).
 
 use cwrecon::model::{Date, Key, Object, Quantity, State, Value};
+use cwrecon::plan::render::{self, Report};
 use cwrecon::plan::{DiffContext, desired, diff, revenue, safety_breaches};
 
 /// The configuration the scale benchmark uses, taken from the benchmark itself so that the two
@@ -57,10 +59,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         plan.revenue.len(),
         breaches.len()
     ));
+    let (desired_objects, live_objects) = (wanted.state.len(), live.len());
+    drop((wanted, live));
+    memory.step("states dropped");
+    let report = Report {
+        plan,
+        breaches,
+        requests: std::collections::BTreeMap::new(),
+        findings: Vec::new(),
+        config: None,
+    };
+    let text = render::text(&report, false);
+    memory.step(&format!("render text ({} KiB)", text.len() / 1024));
+    drop(text);
+    let json = render::json(&report);
+    memory.step(&format!("render JSON ({} KiB)", json.len() / 1024));
+    drop(json);
     println!(
-        "objects: desired {}, live {}; peak RSS {:.1} MiB",
-        wanted.state.objects.len(),
-        live.objects.len(),
+        "objects: desired {desired_objects}, live {live_objects}; peak RSS {:.1} MiB",
         mib(Memory::peak())
     );
     Ok(())
@@ -70,7 +86,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// objects with ids, versions and ownership, and every 20th addition's quantity one more.
 fn live_mirror(wanted: &State) -> Result<State, Box<dyn std::error::Error>> {
     let mut live = State::default();
-    for (i, object) in wanted.objects.values().enumerate() {
+    for (i, object) in wanted.objects().enumerate() {
         // A key of its own, as the projection builds from what it reads.
         let parts: Vec<&str> = object.key.parts().collect();
         let key = Key::from_parts(object.key.kind(), &parts).ok_or("a key of the wrong shape")?;
@@ -92,26 +108,38 @@ fn live_mirror(wanted: &State) -> Result<State, Box<dyn std::error::Error>> {
     Ok(live)
 }
 
-/// Resident-set readings, printed as they are taken.
+/// Resident-set and CPU readings, printed as they are taken.
 struct Memory {
     last: u64,
+    cpu: u64,
 }
 
 impl Memory {
     fn new() -> Memory {
         let (rss, _) = status();
-        println!("{:48} {:>9} {:>9}", "step", "RSS MiB", "+MiB");
+        println!(
+            "{:48} {:>9} {:>9} {:>7}",
+            "step", "RSS MiB", "+MiB", "CPU s"
+        );
         println!("{:48} {:>9.1}", "start", mib(rss));
-        Memory { last: rss }
+        Memory {
+            last: rss,
+            cpu: thread_cpu_ns(),
+        }
     }
 
     fn step(&mut self, what: &str) {
         let (rss, _) = status();
+        let cpu = thread_cpu_ns();
         let delta = i128::from(rss) - i128::from(self.last);
-        #[expect(clippy::cast_precision_loss, reason = "a printed figure")]
-        let delta = delta as f64 / 1024.0;
-        println!("{what:48} {:>9.1} {delta:>+9.1}", mib(rss));
+        #[expect(clippy::cast_precision_loss, reason = "printed figures")]
+        let (delta, seconds) = (
+            delta as f64 / 1024.0,
+            cpu.saturating_sub(self.cpu) as f64 / 1e9,
+        );
+        println!("{what:48} {:>9.1} {delta:>+9.1} {seconds:>7.3}", mib(rss));
         self.last = rss;
+        self.cpu = cpu;
     }
 
     fn peak() -> u64 {
@@ -130,6 +158,14 @@ fn status() -> (u64, u64) {
             .unwrap_or(0)
     };
     (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Nanoseconds this thread has been on a CPU (0 when the kernel does not say).
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|text| text.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
 }
 
 #[expect(clippy::cast_precision_loss, reason = "a printed figure")]

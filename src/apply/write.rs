@@ -44,7 +44,7 @@ impl Refs {
     /// The ids the live tenant already has: every projected object, and the company lookup tables.
     pub fn from_live(state: &crate::model::State, snapshot: &crate::live::Snapshot) -> Refs {
         let mut refs = Refs::default();
-        for object in state.objects.values() {
+        for object in state.objects() {
             if let Some(id) = object.id {
                 refs.insert(object.key.clone(), id);
             }

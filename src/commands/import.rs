@@ -230,9 +230,11 @@ fn shared_offsets(config: &Config) -> BTreeSet<(String, usize)> {
         if let Some(source) = source
             && span.is_written()
         {
-            *seen.entry((source.name.clone(), span.offset)).or_default() += 1;
+            *seen
+                .entry((source.name.clone(), span.offset()))
+                .or_default() += 1;
             // Read here through an alias: the definition is read from two places.
-            if let Some(defined) = span.alias_of {
+            if let Some(defined) = span.alias_of() {
                 *seen.entry((source.name.clone(), defined)).or_default() += 2;
             }
         }
@@ -265,7 +267,7 @@ impl<'a> Importer<'a> {
         let name = place.text.path.display().to_string();
         spans
             .iter()
-            .all(|s| !self.shared.contains(&(name.clone(), s.offset)))
+            .all(|s| !self.shared.contains(&(name.clone(), s.offset())))
     }
 
     /// The text a configuration item was written in.
@@ -458,7 +460,7 @@ impl<'a> Importer<'a> {
             Some((place, edit)) => {
                 self.edits.changes.push(Change {
                     path: place.text.path.clone(),
-                    line: written.span.line,
+                    line: written.span.line(),
                     message: format!("{identifier}: retail price {} → {price}", written.value),
                 });
                 self.edits.intents.push(Intent::RetailPrice {
@@ -578,7 +580,7 @@ impl<'a> Importer<'a> {
             Some((p, edit)) => {
                 self.edits.changes.push(Change {
                     path: p.text.path.clone(),
-                    line: quantity.span.line,
+                    line: quantity.span.line(),
                     message: format!(
                         "{identifier} {product}: quantity {} → {}",
                         quantity.value, row.quantity

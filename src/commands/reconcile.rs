@@ -280,7 +280,7 @@ fn quantity_of(object: Option<&Object>) -> Option<Quantity> {
 /// An addition's `billCustomer`, when it has one (the configuration's only when declared).
 fn bill_customer(object: Option<&Object>) -> Option<&str> {
     match object?.get("billCustomer")? {
-        Value::Name(how) | Value::Text(how) => Some(how.as_str()),
+        Value::Name(how) | Value::Text(how) => Some(&**how),
         _ => None,
     }
 }

@@ -41,7 +41,7 @@ pub fn start_of(spans: &[Span]) -> Option<usize> {
     spans
         .iter()
         .filter(|s| s.is_written())
-        .map(|s| s.offset)
+        .map(Span::offset)
         .min()
 }
 
@@ -102,18 +102,18 @@ pub fn replace_scalar(
     expected: Decimal,
     new: Decimal,
 ) -> Option<Edit> {
-    if !span.is_written() || span.len == 0 {
+    if !span.is_written() || span.is_empty() {
         return None;
     }
-    let written = text.text.get(span.offset..span.offset + span.len)?;
+    let written = text.text.get(span.offset()..span.end())?;
     // An anchored value may be used elsewhere through an alias: changing it here would change
     // those too, unseen. Such a value is left for a person.
     let line_start = text
         .text
-        .get(..span.offset)?
+        .get(..span.offset())?
         .rfind('\n')
         .map_or(0, |i| i + 1);
-    let before = text.text.get(line_start..span.offset)?;
+    let before = text.text.get(line_start..span.offset())?;
     let after_key = before.rsplit_once(':').map_or(before, |(_, v)| v);
     if after_key.contains('&') || written.contains(['&', '*']) {
         return None;
@@ -129,8 +129,8 @@ pub fn replace_scalar(
     }
     let number = new.normalize_to(as_written.scale());
     Some(Edit {
-        offset: span.offset,
-        len: span.len,
+        offset: span.offset(),
+        len: span.len(),
         text: quote.map_or_else(|| number.clone(), |q| format!("{q}{number}{q}")),
     })
 }
@@ -366,20 +366,8 @@ mod tests {
         let quantity_b = text.find("2\n").unwrap();
         let product_b = text.find("B\n").unwrap();
         let spans = [
-            Span {
-                offset: product_b,
-                len: 1,
-                line: 3,
-                column: 14,
-                alias_of: None,
-            },
-            Span {
-                offset: quantity_b,
-                len: 1,
-                line: 4,
-                column: 15,
-                alias_of: None,
-            },
+            Span::new(product_b, 1, 3, 14),
+            Span::new(quantity_b, 1, 4, 15),
         ];
         let (offset, line, indent) = after_item(text, start_of(&spans).unwrap()).unwrap();
         assert_eq!(&text[offset..], "next: 1\n");

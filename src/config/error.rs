@@ -180,9 +180,9 @@ impl Problem {
         if !span.is_written() {
             return self;
         }
-        if source.line_length(span.offset) > MAX_SNIPPET_LINE {
+        if source.line_length(span.offset()) > MAX_SNIPPET_LINE {
             // A snippet of a huge line would bury the message: say where in words.
-            let (line, column) = source.line_column(span.offset);
+            let (line, column) = source.line_column(span.offset());
             let label = label.into();
             self.message = format!(
                 "{} ({label} at {}:{line}:{column})",
@@ -244,7 +244,7 @@ impl Problem {
         let from_label = || {
             let source = self.source.as_ref()?;
             let (span, _) = self.labels.first()?;
-            let (line, column) = source.line_column(span.offset);
+            let (line, column) = source.line_column(span.offset());
             Some((source.name.clone(), line, column))
         };
         from_label().or_else(|| self.located.clone())
@@ -254,7 +254,7 @@ impl Problem {
     pub fn position(&self) -> Option<(&str, usize)> {
         let source = self.source.as_ref()?;
         let (span, _) = self.labels.first()?;
-        Some((source.name.as_str(), span.offset))
+        Some((source.name.as_str(), span.offset()))
     }
 }
 
@@ -326,13 +326,7 @@ mod tests {
     fn a_label_in_another_file_becomes_a_related_note() {
         let a = Arc::new(SourceFile::new("a.yaml".into(), "x: 1\n"));
         let b = Arc::new(SourceFile::new("b.yaml".into(), "x: 2\n"));
-        let span = Span {
-            offset: 0,
-            len: 1,
-            line: 1,
-            column: 1,
-            alias_of: None,
-        };
+        let span = Span::new(0, 1, 1, 1);
         let p = Problem::new("duplicate", "dup")
             .at(&a, span, "second")
             .at(&b, span, "first");

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::error::{Error, Problem, SourceFile};
 use super::model::ConfigFile;
-use super::span::Span;
+use super::span::{MAX_SPANNED_BYTES, Span};
 
 /// The largest configuration file read. A thousand companies take about 300 KiB.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
@@ -143,6 +143,20 @@ fn too_large(name: &str) -> Problem {
 /// Parse one file. Returns the shown source (secrets masked) alongside the result, so that later
 /// checks can point into it.
 pub(crate) fn parse(raw: &RawFile) -> (Arc<SourceFile>, Result<ConfigFile, Problem>) {
+    // A file read from disk is within MAX_FILE_BYTES; a text given in memory (`load_texts`) is
+    // refused here when a span could not say where its values are.
+    if raw.text.len() > MAX_SPANNED_BYTES {
+        let source = Arc::new(SourceFile::new(raw.name.clone(), ""));
+        let problem = Problem::new(
+            "too-large",
+            format!(
+                "{} is larger than {MAX_SPANNED_BYTES} bytes, the most a configuration text may be",
+                raw.name
+            ),
+        )
+        .help("split the configuration over several files (one per company works well)");
+        return (source, Err(problem));
+    }
     let masked = super::secrets::mask_by_key(&raw.text);
     let parsed = serde_saphyr::from_str_with_options::<Option<ConfigFile>>(&raw.text, options());
     // Literal keys the file holds (even through an alias) are masked wherever they stand.
@@ -196,21 +210,14 @@ fn parse_problem(source: &Arc<SourceFile>, err: &serde_saphyr::Error) -> Problem
     let mut problem = Problem::new(code, message).help(help);
     let mut first_definition = None;
     if let Some(location) = err.location() {
-        let span = location.span();
-        let to_usize = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
-        let span = Span {
-            offset: span.byte_offset().map_or(0, to_usize),
-            len: span.byte_len().map_or(0, to_usize),
-            line: location.line().max(1),
-            column: location.column(),
-            alias_of: None,
-        };
+        let at = Span::from_location(location);
+        let span = Span::new(at.offset(), at.len(), at.line().max(1), at.column());
         if code == "duplicate-key" {
             first_definition = raw.strip_prefix("duplicate mapping key: ").and_then(|key| {
                 earlier_key(
                     text_of(source),
                     key.split(',').next().unwrap_or(key).trim(),
-                    span.offset,
+                    span.offset(),
                 )
             });
         }
@@ -242,13 +249,7 @@ fn earlier_key(text: &str, key: &str, offset: usize) -> Option<Span> {
     let span_at = |at: usize| {
         let line = text[..at].matches('\n').count() as u64 + 1;
         let col = (at - text[..at].rfind('\n').map_or(0, |i| i + 1)) as u64 + 1;
-        Span {
-            offset: at,
-            len: key.len(),
-            line,
-            column: col,
-            alias_of: None,
-        }
+        Span::new(at, key.len(), line, col)
     };
     // Flow style: the same line, before the repeat.
     if let Some(at) = text[line_start..offset].find(&pattern) {

@@ -22,7 +22,7 @@ pub use credentials::{Credentials, CredentialsError};
 pub use error::{Error, Problem, SourceFile};
 pub use load::{MAX_DEPTH, MAX_FILE_BYTES};
 pub use merged::{Config, Placed, SetupRows, catalog_identifier};
-pub use span::{Span, Spanned};
+pub use span::{MAX_SPANNED_BYTES, Span, Spanned};
 
 /// Load, merge and check configuration files and folders.
 pub fn load(paths: &[PathBuf]) -> Result<Config, Error> {

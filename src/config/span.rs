@@ -13,36 +13,101 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Where a value was written in its file: a byte range, plus the 1-based line and column it starts at.
 ///
 /// The default span (offset 0, length 0, line 0) means "not written": a default value.
+///
+/// 24 bytes, where `usize`s took 48: a configuration holds one per value, about 9 MiB of them at
+/// 5,000 companies (issue 13). `u32` is enough because the loader refuses a file beyond
+/// [`MAX_SPANNED_BYTES`]; a position past it (none can be) would read as the last one, never wrap.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
-    /// Byte offset of the first character.
-    pub offset: usize,
-    /// Length in bytes (0 for a point, such as the start of a mapping).
-    pub len: usize,
-    /// 1-based line, or 0 when the value was not written in any file.
-    pub line: u64,
-    /// 1-based column.
-    pub column: u64,
-    /// Where the value was defined, when it was reached through a YAML alias (or a merge key)
-    /// from elsewhere: the byte offset of its definition. An editor must not change a value that
-    /// another place reads this way.
-    pub alias_of: Option<usize>,
+    offset: u32,
+    len: u32,
+    line: u32,
+    column: u32,
+    alias_of: Option<u32>,
+}
+
+/// The largest text whose positions a [`Span`] holds: 4 GiB. The loader refuses a larger file
+/// (its own cap, [`MAX_FILE_BYTES`](super::MAX_FILE_BYTES), is far below; this one holds for texts
+/// given in memory too).
+pub const MAX_SPANNED_BYTES: usize = u32::MAX as usize;
+
+/// A position that fits a [`Span`]: every one does in a text the loader accepts.
+fn narrow(value: impl TryInto<u32>) -> u32 {
+    value.try_into().unwrap_or(u32::MAX)
 }
 
 impl Span {
+    /// The span of `len` bytes at byte `offset`, starting at 1-based `line` and `column`.
+    pub fn new(offset: usize, len: usize, line: u64, column: u64) -> Span {
+        Span {
+            offset: narrow(offset),
+            len: narrow(len),
+            line: narrow(line),
+            column: narrow(column),
+            alias_of: None,
+        }
+    }
+
+    /// Byte offset of the first character.
+    pub fn offset(&self) -> usize {
+        self.offset as usize
+    }
+
+    /// Length in bytes (0 for a point, such as the start of a mapping).
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether the span is a point (no bytes).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Byte offset just past the last character.
+    pub fn end(&self) -> usize {
+        self.offset().saturating_add(self.len())
+    }
+
+    /// 1-based line, or 0 when the value was not written in any file.
+    pub fn line(&self) -> u64 {
+        u64::from(self.line)
+    }
+
+    /// 1-based column.
+    pub fn column(&self) -> u64 {
+        u64::from(self.column)
+    }
+
+    /// Where the value was defined, when it was reached through a YAML alias (or a merge key)
+    /// from elsewhere: the byte offset of its definition. An editor must not change a value that
+    /// another place reads this way.
+    pub fn alias_of(&self) -> Option<usize> {
+        self.alias_of.map(|offset| offset as usize)
+    }
+
+    /// The same place moved to `offset`, `len` bytes long (a part of the value).
+    #[must_use]
+    pub fn narrowed(self, offset: usize, len: usize) -> Span {
+        Span {
+            offset: narrow(offset),
+            len: narrow(len),
+            ..self
+        }
+    }
+
     /// Whether this value was written in a file (rather than defaulted).
     pub fn is_written(&self) -> bool {
         self.line > 0
     }
 
-    fn from_location(location: serde_saphyr::Location) -> Span {
+    /// Where serde-saphyr says a value is.
+    pub(super) fn from_location(location: serde_saphyr::Location) -> Span {
         let span = location.span();
-        let to_usize = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
         Span {
-            offset: span.byte_offset().map_or(0, to_usize),
-            len: span.byte_len().map_or(0, to_usize),
-            line: location.line(),
-            column: location.column(),
+            offset: span.byte_offset().map_or(0, narrow),
+            len: span.byte_len().map_or(0, narrow),
+            line: narrow(location.line()),
+            column: narrow(location.column()),
             alias_of: None,
         }
     }
@@ -50,7 +115,7 @@ impl Span {
 
 impl From<Span> for miette::SourceSpan {
     fn from(span: Span) -> Self {
-        miette::SourceSpan::new(span.offset.into(), span.len)
+        miette::SourceSpan::new(span.offset().into(), span.len())
     }
 }
 

@@ -117,7 +117,7 @@ type Src<'a> = Option<&'a Arc<SourceFile>>;
 fn place(src: Src<'_>, span: Span) -> String {
     match src {
         Some(source) if span.is_written() => {
-            format!(" in {}:{}:{}", source.name, span.line, span.column)
+            format!(" in {}:{}:{}", source.name, span.line(), span.column())
         }
         _ => String::new(),
     }
@@ -1238,16 +1238,12 @@ fn too_large(src: Src<'_>, what: &str, value: Decimal, span: Span, max: Decimal)
 /// as it reads (no escapes), else at the value.
 fn hidden_character(src: Src<'_>, what: &str, value: &Spanned<String>, hidden: Hidden) -> Problem {
     let span = src
-        .and_then(|source| {
-            source
-                .text()
-                .get(value.span.offset..value.span.offset.saturating_add(value.span.len))
-        })
+        .and_then(|source| source.text().get(value.span.offset()..value.span.end()))
         .and_then(|written| written.find(value.as_str()))
-        .map_or(value.span, |at| Span {
-            offset: value.span.offset + at + hidden.byte,
-            len: hidden.ch.len_utf8(),
-            ..value.span
+        .map_or(value.span, |at| {
+            value
+                .span
+                .narrowed(value.span.offset() + at + hidden.byte, hidden.ch.len_utf8())
         });
     Problem::new(
         "hidden-character",

@@ -31,11 +31,11 @@ pub struct Projection {
 }
 
 fn name(value: Option<&str>) -> Option<Value> {
-    value.map(|s| Value::Name(s.trim().to_owned()))
+    value.map(|s| Value::Name(s.trim().into()))
 }
 
 fn text_value(value: Option<&str>) -> Option<Value> {
-    value.map(|s| Value::Text(s.trim().to_owned()))
+    value.map(|s| Value::Text(s.trim().into()))
 }
 
 fn money(amount: Option<&Amount>) -> Option<Value> {
@@ -127,8 +127,8 @@ fn setup_rows(snapshot: &Snapshot, state: &mut State) {
             continue;
         };
         let o = object_of!(Key::subcategory(category, sub), record)
-            .with("name", Value::Name(sub.trim().to_owned()))
-            .with("category", Value::Name(category.trim().to_owned()));
+            .with("name", Value::Name(sub.trim().into()))
+            .with("category", Value::Name(category.trim().into()));
         state.insert(o);
     }
     for record in &snapshot.api_members {
@@ -136,7 +136,7 @@ fn setup_rows(snapshot: &Snapshot, state: &mut State) {
             continue;
         };
         let o = object_of!(Key::named(Kind::ApiMember, identifier), record)
-            .with("identifier", Value::Name(identifier.trim().to_owned()))
+            .with("identifier", Value::Name(identifier.trim().into()))
             .with_opt("name", text_value(record.name.as_deref()))
             .with_opt("securityRole", name(record.security_role_name.as_deref()))
             .with_opt("emailAddress", text_value(record.email_address.as_deref()));
@@ -151,14 +151,12 @@ fn integrations(snapshot: &Snapshot, state: &mut State) {
         let Some(row_name) = record.name.as_deref() else {
             continue;
         };
-        if let (Some(url), Some(o)) = (
-            record.portal_url.as_deref(),
-            state
-                .objects
-                .get_mut(&Key::named(Kind::ManagedDevicesIntegration, row_name)),
-        ) {
-            o.fields
-                .set("portalUrl", Value::Text(url.trim().to_owned()));
+        if let Some(url) = record.portal_url.as_deref() {
+            let key = Key::named(Kind::ManagedDevicesIntegration, row_name);
+            if let Some(mut o) = state.remove(&key) {
+                o.fields.set("portalUrl", Value::Text(url.trim().into()));
+                state.insert(o);
+            }
         }
         let Some(integration_id) = record.id else {
             continue;
@@ -173,7 +171,7 @@ fn integrations(snapshot: &Snapshot, state: &mut State) {
                 continue;
             };
             let o = object_of!(Key::cross_reference(row_name, vendor_type), xref)
-                .with("vendorType", Value::Text(vendor_type.trim().to_owned()))
+                .with("vendorType", Value::Text(vendor_type.trim().into()))
                 .with_opt("product", name(xref.product_identifier.as_deref()))
                 .with_opt("agreementType", name(xref.agreement_type_name.as_deref()));
             state.insert(o);
@@ -188,7 +186,7 @@ fn catalog(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
             continue;
         };
         let mut o = object_of!(Key::catalog_item(identifier), record)
-            .with("identifier", Value::Name(identifier.trim().to_owned()))
+            .with("identifier", Value::Name(identifier.trim().into()))
             .with_opt("description", text_value(record.description.as_deref()))
             .with_opt(
                 "customerDescription",
@@ -479,7 +477,7 @@ fn linked_company(
 ) {
     out.state.insert(
         object_of!(Key::company_link(account), link)
-            .with("groupIdentifier", Value::Text(account.to_string()))
+            .with("groupIdentifier", Value::Text(account.as_str().into()))
             .with_opt(
                 "managementSolution",
                 name(link.management_solution_name.as_deref()),
@@ -601,11 +599,8 @@ fn company_children(
         if let Some(k) = found {
             out.state.insert(
                 object_of!(Key::contact(&account_id), k)
-                    .with(
-                        "firstName",
-                        Value::Text(wanted.first_name.trim().to_owned()),
-                    )
-                    .with("lastName", Value::Text(wanted.last_name.trim().to_owned())),
+                    .with("firstName", Value::Text(wanted.first_name.trim().into()))
+                    .with("lastName", Value::Text(wanted.last_name.trim().into())),
             );
         }
     } else if let Some(contact) = company
@@ -699,8 +694,8 @@ fn agreements(
         }
         let key = Key::agreement(account, agreement_type, agreement_name);
         let mut o = object_of!(key, agreement)
-            .with("name", Value::Text(found_name.trim().to_owned()))
-            .with("type", Value::Name(agreement_type.trim().to_owned()))
+            .with("name", Value::Text(found_name.trim().into()))
+            .with("type", Value::Name(agreement_type.trim().into()))
             .with_opt("startDate", date(agreement.start_date.as_deref()))
             .with_opt(
                 "billingCycle",
@@ -753,7 +748,7 @@ fn project_additions(
             &mut out.findings,
         );
         let mut o = object_of!(key, addition)
-            .with("product", Value::Name(product.trim().to_owned()))
+            .with("product", Value::Name(product.trim().into()))
             .with(
                 "quantity",
                 quantity(addition.quantity.as_ref())

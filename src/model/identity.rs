@@ -1,5 +1,5 @@
-//! Identity parts: [`AccountId`], the vendor account. (Names and identifiers are compared with
-//! [`fold_cmp`](super::name::fold_cmp), the rule [`Key`](super::Key) uses for its names.)
+//! Identity parts: [`AccountId`], the vendor account. (Names and identifiers are compared folded,
+//! as [`fold_name`](super::fold_name) folds them, the rule [`Key`](super::Key) uses for its names.)
 //!
 //! Owns the one normalisation and the one equality rule of each, so that validation, matching,
 //! keys and rendering cannot disagree: before these types, validation and matching compared
@@ -19,17 +19,25 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use unicode_normalization::UnicodeNormalization as _;
-
 use super::input::{self, AccountError};
-use super::name::{fold_cmp, fold_name};
+use super::name::fold_name;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A vendor account id (the company's Manage ID in ConnectWise): normalised once, compared
 /// case-insensitively, displayed as written. Cloning shares the text: every key of a company
 /// holds its account.
-#[derive(Clone, Debug)]
-pub struct AccountId(Arc<str>);
+///
+/// The folded form (what compares) is made once, when the account is read: accounts are compared
+/// on every key comparison, and folding them there each time was most of a plan's CPU (issue 13).
+#[derive(Clone)]
+pub struct AccountId(Arc<Text>);
+
+/// An account's text: as written (normalised), and folded when that differs.
+struct Text {
+    shown: Box<str>,
+    /// `fold_name(shown)`, when it is not `shown` itself (an account is usually digits).
+    folded: Option<Box<str>>,
+}
 
 impl AccountId {
     /// The account `raw` reads as, never refusing: invisible characters dropped, then NFKC and
@@ -37,20 +45,33 @@ impl AccountId {
     /// refuse a malformed account uses [`AccountId::parse`].
     pub fn new(raw: &str) -> AccountId {
         let shown: String = raw.chars().filter(|c| !input::is_hidden(*c)).collect();
-        let normal: String = shown.nfkc().collect();
-        AccountId(normal.trim().into())
+        let normal = input::nfkc(&shown);
+        AccountId::from_normal(normal.trim())
     }
 
     /// The account a configuration declares: as [`AccountId::new`] reads it, and refused unless it
     /// is 1 to [`input::MAX_ACCOUNT_CHARS`] characters of [`input::ACCOUNT_CHARSET`] with no
     /// invisible character.
     pub fn parse(raw: &str) -> Result<AccountId, AccountError> {
-        input::normalize_account(raw).map(|normal| AccountId(normal.into()))
+        input::normalize_account(raw).map(|normal| AccountId::from_normal(&normal))
+    }
+
+    fn from_normal(shown: &str) -> AccountId {
+        let folded = fold_name(shown);
+        AccountId(Arc::new(Text {
+            folded: (folded != shown).then(|| folded.into()),
+            shown: shown.into(),
+        }))
     }
 
     /// The account as written (normalised).
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.0.shown
+    }
+
+    /// What compares: the account folded as [`fold_name`](super::fold_name) folds names.
+    fn folded(&self) -> &str {
+        self.0.folded.as_deref().unwrap_or(&self.0.shown)
     }
 
     /// Whether `raw` reads as this account.
@@ -59,9 +80,15 @@ impl AccountId {
     }
 }
 
+impl fmt::Debug for AccountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("AccountId").field(&self.as_str()).finish()
+    }
+}
+
 impl PartialEq for AccountId {
     fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
+        Arc::ptr_eq(&self.0, &other.0) || self.folded() == other.folded()
     }
 }
 
@@ -74,33 +101,39 @@ impl PartialOrd for AccountId {
 }
 
 impl Ord for AccountId {
-    /// Case-insensitive, the order keys have always had (the folded order of [`fold_name`](super::fold_name)).
+    /// Case-insensitive, the order keys have always had (the folded order of
+    /// [`fold_name`](super::fold_name), as [`fold_cmp`](super::name::fold_cmp) gives it).
     fn cmp(&self, other: &Self) -> Ordering {
-        fold_cmp(&self.0, &other.0)
+        if Arc::ptr_eq(&self.0, &other.0) {
+            return Ordering::Equal;
+        }
+        self.folded().cmp(other.folded())
     }
 }
 
 impl Hash for AccountId {
+    /// What compares, so that equal values hash equally.
     fn hash<H: Hasher>(&self, state: &mut H) {
-        hash_folded(&self.0, state);
+        state.write(self.folded().as_bytes());
+        state.write_u8(0xff);
     }
 }
 
 impl fmt::Display for AccountId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl AsRef<str> for AccountId {
     fn as_ref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl Serialize for AccountId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -109,18 +142,6 @@ impl<'de> Deserialize<'de> for AccountId {
         let raw = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(AccountId::new(&raw))
     }
-}
-
-/// Hash what [`fold_cmp`] compares, so that equal values hash equally.
-fn hash_folded<H: Hasher>(text: &str, state: &mut H) {
-    if text.is_ascii() {
-        for byte in text.trim().bytes() {
-            state.write_u8(byte.to_ascii_lowercase());
-        }
-    } else {
-        state.write(fold_name(text).as_bytes());
-    }
-    state.write_u8(0xff);
 }
 
 #[cfg(test)]
@@ -161,6 +182,37 @@ mod tests {
         assert_eq!(set.len(), 2);
         assert!(AccountId::new("ab12") < AccountId::new("AB13"));
         assert!(AccountId::new("Z") > AccountId::new("a"));
+    }
+
+    #[test]
+    fn accounts_order_as_their_folded_text() {
+        let raw = [
+            "AB12",
+            "ab12",
+            "ab13",
+            "Z",
+            "a",
+            "Straße",
+            "STRASSE",
+            "École",
+            "ÉCOLE",
+            "ΟΔΟΣ",
+            "οδος",
+            "1002",
+            "１００２",
+            "a-b",
+            "A_B",
+            "a.b",
+        ];
+        for a in raw {
+            for b in raw {
+                let (x, y) = (AccountId::new(a), AccountId::new(b));
+                let folded =
+                    crate::model::fold_name(x.as_str()).cmp(&crate::model::fold_name(y.as_str()));
+                assert_eq!(x.cmp(&y), folded, "{a} vs {b}");
+                assert_eq!(x == y, folded.is_eq(), "{a} vs {b}");
+            }
+        }
     }
 
     #[test]

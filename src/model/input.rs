@@ -146,7 +146,7 @@ pub fn normalize_account(raw: &str) -> Result<String, AccountError> {
     if let Some(hidden) = hidden_in_line(trimmed) {
         return Err(AccountError::Hidden(hidden));
     }
-    let normal: String = trimmed.nfkc().collect();
+    let normal = nfkc(trimmed);
     if normal.is_empty() {
         return Err(AccountError::Empty);
     }
@@ -161,6 +161,16 @@ pub fn normalize_account(raw: &str) -> Result<String, AccountError> {
         return Err(AccountError::TooLong(chars));
     }
     Ok(normal)
+}
+
+/// `text` in Unicode NFKC form. ASCII text is its own NFKC form, so it is copied without running
+/// the normaliser: every account is read this way, several times while a configuration loads.
+pub(crate) fn nfkc(text: &str) -> String {
+    if text.is_ascii() {
+        text.to_owned()
+    } else {
+        text.nfkc().collect()
+    }
 }
 
 /// Why a quantity is out of bounds, if it is.

@@ -31,13 +31,29 @@ pub fn same_name(a: &str, b: &str) -> bool {
 /// takes the allocating path.
 pub(crate) fn fold_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     if a.is_ascii() && b.is_ascii() {
-        a.trim()
-            .bytes()
-            .map(|c| c.to_ascii_lowercase())
-            .cmp(b.trim().bytes().map(|c| c.to_ascii_lowercase()))
+        ascii_fold_cmp(a.trim(), b.trim())
     } else {
         fold_name(a).cmp(&fold_name(b))
     }
+}
+
+/// Whether `name` is its own trimmed form and ASCII: its folded form is its ASCII lowercase, so
+/// [`ascii_fold_cmp`] alone compares it as [`fold_cmp`] does.
+pub(crate) fn is_plain(name: &str) -> bool {
+    name.is_ascii() && name.trim().len() == name.len()
+}
+
+/// The order of the ASCII-lowercased bytes of `a` and `b`: [`fold_cmp`] of two [`is_plain`] names.
+pub(crate) fn ascii_fold_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    for (x, y) in a.bytes().zip(b.bytes()) {
+        if x != y {
+            let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+            if x != y {
+                return x.cmp(&y);
+            }
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 #[cfg(test)]

@@ -24,16 +24,16 @@ pub struct Desired {
 }
 
 fn name(s: &str) -> Value {
-    Value::Name(s.trim().to_owned())
+    Value::Name(s.trim().into())
 }
 
 fn text(s: &str) -> Value {
-    Value::Text(s.trim().to_owned())
+    Value::Text(s.trim().into())
 }
 
 /// An enum's ConnectWise spelling, which is its Rust variant name.
 fn variant(value: impl std::fmt::Debug) -> Value {
-    Value::Name(format!("{value:?}"))
+    Value::Name(format!("{value:?}").into())
 }
 
 /// Project a checked configuration. `today` resolves effective-date policies.
@@ -292,7 +292,7 @@ fn agreement_objects(
             addition
                 .bill_customer
                 .is_none()
-                .then(|| Value::Name("Billable".to_owned())),
+                .then(|| Value::Name("Billable".into())),
         );
         out.state.insert(object);
     }

@@ -25,17 +25,23 @@ pub struct DiffContext {
 /// Diff desired against live into an ordered plan (revenue filled by the caller).
 pub fn diff(desired: &Desired, live: &State, context: DiffContext) -> Plan {
     let mut ops = Vec::new();
-    for object in desired.state.objects.values() {
-        match live.get(&object.key) {
+    let mut removals = Vec::new();
+    // Both states are in key order: one walk through both pairs them, where a look-up per
+    // desired object (and per live addition) compared keys about 17 times each at 5,000 companies.
+    let mut live_objects = live.objects().peekable();
+    for object in desired.state.objects() {
+        while let Some(extra) = live_objects.next_if(|l| l.key < object.key) {
+            removals.extend(live_only(desired, extra, context));
+        }
+        match live_objects.next_if(|l| l.key == object.key) {
             None => ops.push(create(object)),
             Some(current) => ops.extend(update(object, current)),
         }
     }
-    for object in live.of_kind(Kind::Addition) {
-        if desired.state.get(&object.key).is_none() {
-            ops.extend(removal(desired, object, context));
-        }
+    for extra in live_objects {
+        removals.extend(live_only(desired, extra, context));
     }
+    ops.extend(removals);
     let mut plan = Plan {
         ops,
         ..Plan::default()
@@ -96,6 +102,14 @@ fn assumed(live: &Object, changes: &[Change]) -> Assumed {
             .filter_map(|c| live.get(&c.field).map(|v| (c.field.clone(), v.clone())))
             .collect(),
     }
+}
+
+/// The op for a live object the configuration does not list: a removal of an addition, as the
+/// policy says; nothing for any other kind.
+fn live_only(desired: &Desired, live: &Object, context: DiffContext) -> Option<Op> {
+    (live.key.kind() == Kind::Addition)
+        .then(|| removal(desired, live, context))
+        .flatten()
 }
 
 fn removal(desired: &Desired, live: &Object, context: DiffContext) -> Option<Op> {
@@ -277,7 +291,7 @@ mod tests {
     /// A live state equal to the desired one, as apply would leave it.
     fn converged(desired: &Desired) -> State {
         let mut live = State::default();
-        for (i, object) in desired.state.objects.values().enumerate() {
+        for (i, object) in desired.state.objects().enumerate() {
             let mut object = object.clone();
             object.id = Some(i64::try_from(i).unwrap() + 1);
             object.owned = true;
@@ -312,12 +326,13 @@ mod tests {
         let d = desired_from(YAML);
         let mut live = converged(&d);
         let item_key = Key::catalog_item("A1R_7.5");
-        let item = live.objects.get_mut(&item_key).unwrap();
+        let mut item = live.remove(&item_key).unwrap();
         item.fields.set("cost", money("7.50"));
         item.fields.set("price", money("12.00"));
         item.fields
             .set("type", Value::Name("INTERMEDIA_SERVICES".into()));
         item.fields.set("unitOfMeasure", Value::Name("unit".into()));
+        live.insert(item);
         let plan = diff(&d, &live, context());
         assert!(plan.is_empty(), "{plan:#?}");
     }
@@ -327,8 +342,9 @@ mod tests {
         let yaml = YAML.replace(", retail_price: 12", "");
         let d = desired_from(&yaml);
         let mut live = converged(&d);
-        let item = live.objects.get_mut(&Key::catalog_item("A1R_7.5")).unwrap();
+        let mut item = live.remove(&Key::catalog_item("A1R_7.5")).unwrap();
         item.fields.set("price", money("99")); // edited by hand in ConnectWise
+        live.insert(item);
         assert!(diff(&d, &live, context()).is_empty());
     }
 
@@ -337,12 +353,13 @@ mod tests {
         let d = desired_from(YAML);
         let mut live = converged(&d);
         let key = Key::addition(&AccountId::new("1"), "Intermedia", "X", "A1R_7.5");
-        let addition = live.objects.get_mut(&key).unwrap();
+        let mut addition = live.remove(&key).unwrap();
         addition.fields.set(
             "quantity",
             Value::Quantity(crate::model::Quantity::parse("5").unwrap()),
         );
         addition.last_updated = Some("2026-11-01T00:00:00Z".into());
+        live.insert(addition);
         let plan = diff(&d, &live, context());
         assert_eq!(plan.ops.len(), 1);
         let op = &plan.ops[0];

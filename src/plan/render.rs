@@ -11,7 +11,7 @@
 //! them; each group's ops sit in a fence longer than any backtick run inside, so no value can
 //! close it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
@@ -182,8 +182,13 @@ fn groups(plan: &Plan) -> Vec<(String, Option<&Revenue>, Vec<&Op>)> {
         .into_iter()
         .map(|(name, ops)| (name[2..].to_owned(), None, ops))
         .collect();
+    // The first line of each account, as a search from the start would find it.
+    let mut revenues: HashMap<&str, &Revenue> = HashMap::new();
+    for r in &plan.revenue {
+        revenues.entry(r.account.as_str()).or_insert(r);
+    }
     for (account, ops) in companies {
-        let revenue = plan.revenue.iter().find(|r| r.account == account.as_str());
+        let revenue = revenues.get(account.as_str()).copied();
         out.push((format!("Company {account}"), revenue, ops));
     }
     out

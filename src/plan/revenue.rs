@@ -4,7 +4,7 @@
 //! Revenue is quantity × unit price over a company's active additions of recurring products. "After"
 //! is computed by applying the plan's ops to the live state, so it is exactly what the plan does.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 
@@ -121,9 +121,18 @@ fn monthly<'a>(
     lines: impl Iterator<Item = Line<'a>>,
 ) -> BTreeMap<&'a AccountId, Money> {
     let mut totals: BTreeMap<&AccountId, Decimal> = BTreeMap::new();
+    // Whether each product recurs and its catalog price, looked up once per product rather than
+    // once per line (a few hundred products against 50,000 lines at 5,000 companies).
+    let mut products: HashMap<&str, (bool, Decimal)> = HashMap::new();
     for line in lines {
         let total = totals.entry(line.account).or_default();
-        if !is_recurring(desired, live, line.product) || !is_billed(&line.fields) {
+        let (recurring, catalog) = *products.entry(line.product).or_insert_with(|| {
+            (
+                is_recurring(desired, live, line.product),
+                catalog_price(desired, live, line.product),
+            )
+        });
+        if !recurring || !is_billed(&line.fields) {
             continue;
         }
         let quantity = match line.fields.get("quantity") {
@@ -132,7 +141,7 @@ fn monthly<'a>(
         };
         let price = match line.fields.get("unitPrice") {
             Some(Value::Money(m)) => m.value(),
-            _ => catalog_price(desired, live, line.product),
+            _ => catalog,
         };
         // Checked: a live count or price out of bounds is a blocking finding (projection), and
         // the total saturates instead of panicking.
@@ -298,7 +307,7 @@ mod tests {
         let mut live = State::default();
         live.insert(
             addition(["1", "Intermedia", "X", "A1R_7"], "8", "12")
-                .with("billCustomer", Value::Name("DoNotBill".to_owned())),
+                .with("billCustomer", Value::Name("DoNotBill".into())),
         );
         let plan = diff(&d, &live, ctx);
         let revenue = revenue(&d, &live, &plan);
