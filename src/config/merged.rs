@@ -169,89 +169,116 @@ pub fn catalog_identifier(format: &str, sku: &str, unit_cost: &str) -> String {
         .replace("{unit_cost}", unit_cost)
 }
 
-/// Merge parsed files, in order, into one configuration. Problems are singleton sections written
-/// more than once.
-pub(crate) fn merge(files: Vec<(Arc<SourceFile>, ConfigFile)>) -> (Config, Vec<Problem>) {
-    let mut problems = Vec::new();
-    let mut integration = None;
-    let mut policy = None;
-    let mut connection = None;
-    let mut api_member = None;
-    let mut setup = SetupRows::default();
-    let mut products = Vec::new();
-    let mut companies = Vec::new();
-    let file_count = files.len();
+/// Merges parsed files, in order, into one configuration, one file at a time: each file is moved
+/// in as soon as it is parsed, so the parsed files are never all held beside the merged lists (at
+/// 50,000 company files that was a second copy of every company, issue 13). Problems are singleton
+/// sections written more than once.
+#[derive(Default)]
+pub(crate) struct Merger {
+    problems: Vec<Problem>,
+    integration: Option<Placed<Integration>>,
+    policy: Option<Placed<Policy>>,
+    connection: Option<Placed<Connection>>,
+    api_member: Option<Placed<ApiMember>>,
+    setup: SetupRows,
+    products: Vec<Placed<Product>>,
+    companies: Vec<Placed<Company>>,
+    file_count: usize,
+}
 
-    for (source, file) in files {
+impl Merger {
+    /// Move one parsed file in.
+    pub(crate) fn add(&mut self, source: &Arc<SourceFile>, file: ConfigFile) {
+        let problems = &mut self.problems;
+        self.file_count += 1;
         set_once(
-            &mut integration,
-            file.integration.map(|i| Placed::new(&source, i)),
+            &mut self.integration,
+            file.integration.map(placed(source)),
             "integration",
-            &mut problems,
+            problems,
         );
         set_once(
-            &mut policy,
-            file.policy.map(|i| Placed::new(&source, i)),
+            &mut self.policy,
+            file.policy.map(placed(source)),
             "policy",
-            &mut problems,
+            problems,
         );
         set_once(
-            &mut connection,
-            file.connection.map(|i| Placed::new(&source, i)),
+            &mut self.connection,
+            file.connection.map(placed(source)),
             "connection",
-            &mut problems,
+            problems,
         );
         let s = file.setup;
         set_once(
-            &mut api_member,
-            s.api_member.map(|i| Placed::new(&source, i)),
+            &mut self.api_member,
+            s.api_member.map(placed(source)),
             "setup.api_member",
-            &mut problems,
+            problems,
         );
+        let setup = &mut self.setup;
         setup
             .product_types
-            .extend(s.product_types.into_iter().map(|i| Placed::new(&source, i)));
-        setup.agreement_types.extend(
-            s.agreement_types
-                .into_iter()
-                .map(|i| Placed::new(&source, i)),
-        );
-        setup.units_of_measure.extend(
-            s.units_of_measure
-                .into_iter()
-                .map(|i| Placed::new(&source, i)),
-        );
+            .extend(s.product_types.into_iter().map(placed(source)));
+        setup
+            .agreement_types
+            .extend(s.agreement_types.into_iter().map(placed(source)));
+        setup
+            .units_of_measure
+            .extend(s.units_of_measure.into_iter().map(placed(source)));
         setup
             .categories
-            .extend(s.categories.into_iter().map(|i| Placed::new(&source, i)));
+            .extend(s.categories.into_iter().map(placed(source)));
         setup
             .subcategories
-            .extend(s.subcategories.into_iter().map(|i| Placed::new(&source, i)));
-        setup.management_it_solutions.extend(
-            s.management_it_solutions
-                .into_iter()
-                .map(|i| Placed::new(&source, i)),
-        );
+            .extend(s.subcategories.into_iter().map(placed(source)));
+        setup
+            .management_it_solutions
+            .extend(s.management_it_solutions.into_iter().map(placed(source)));
         setup.managed_devices_integrations.extend(
             s.managed_devices_integrations
                 .into_iter()
-                .map(|i| Placed::new(&source, i)),
+                .map(placed(source)),
         );
-        products.extend(file.products.into_iter().map(|i| Placed::new(&source, i)));
-        companies.extend(file.companies.into_iter().map(|i| Placed::new(&source, i)));
+        self.products
+            .extend(file.products.into_iter().map(placed(source)));
+        self.companies
+            .extend(file.companies.into_iter().map(|mut company| {
+                // A list parsed from YAML keeps the capacity it grew to (16 for 10 additions); the
+                // configuration lives for the whole run, so it keeps only what it holds.
+                if let Some(agreement) = &mut company.value.agreement {
+                    agreement.value.additions.shrink_to_fit();
+                }
+                Placed::new(source, company)
+            }));
     }
-    setup.api_member = api_member;
 
-    let config = Config {
-        integration: integration.unwrap_or_else(|| Placed::default_value(Integration::default())),
-        policy: policy.unwrap_or_else(|| Placed::default_value(Policy::default())),
-        connection: connection.unwrap_or_else(|| Placed::default_value(Connection::default())),
-        setup,
-        products,
-        companies,
-        file_count,
-    };
-    (config, problems)
+    /// The merged configuration and the problems merging found.
+    pub(crate) fn finish(self) -> (Config, Vec<Problem>) {
+        let mut setup = self.setup;
+        setup.api_member = self.api_member;
+        let config = Config {
+            integration: self
+                .integration
+                .unwrap_or_else(|| Placed::default_value(Integration::default())),
+            policy: self
+                .policy
+                .unwrap_or_else(|| Placed::default_value(Policy::default())),
+            connection: self
+                .connection
+                .unwrap_or_else(|| Placed::default_value(Connection::default())),
+            setup,
+            products: self.products,
+            companies: self.companies,
+            file_count: self.file_count,
+        };
+        (config, self.problems)
+    }
+}
+
+/// Place each item of one file in it.
+fn placed<T>(source: &Arc<SourceFile>) -> impl Fn(Spanned<T>) -> Placed<T> + '_ {
+    move |item| Placed::new(source, item)
 }
 
 /// Keep the first definition of a singleton section; report a second one with both places.

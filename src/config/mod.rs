@@ -16,7 +16,6 @@ mod span;
 mod validate;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 pub use credentials::{Credentials, CredentialsError};
 pub use error::{Error, Problem, SourceFile};
@@ -101,20 +100,20 @@ pub fn load_texts<'a>(
 }
 
 fn from_raw(raw_files: &[load::RawFile], mut problems: Vec<Problem>) -> Result<Config, Error> {
-    let mut parsed: Vec<(Arc<SourceFile>, model::ConfigFile)> = Vec::new();
+    let mut merger = merged::Merger::default();
     // A file that cannot be read may declare anything: references to what it would have declared
     // cannot be judged, and reporting them would bury its one error under knock-on ones.
     let mut complete = problems.is_empty();
     for raw in raw_files {
         match load::parse(raw) {
-            (source, Ok(file)) => parsed.push((source, file)),
+            (source, Ok(file)) => merger.add(&source, file),
             (_, Err(problem)) => {
                 complete = false;
                 problems.push(problem);
             }
         }
     }
-    let (mut config, merge_problems) = merged::merge(parsed);
+    let (mut config, merge_problems) = merger.finish();
     problems.extend(merge_problems);
     problems.extend(validate::validate(&config, complete));
     // In the order they stand in the files, the files in the order they were read.
@@ -152,13 +151,9 @@ fn normalize_accounts(config: &mut Config) {
 /// doubling, and the additions' lists alone left about a third of the configuration's memory unused
 /// at 5,000 companies (issue 13).
 fn shrink(config: &mut Config) {
+    // Each agreement's additions were shrunk as its file was merged (`merged::Merger::add`).
     config.companies.shrink_to_fit();
     config.products.shrink_to_fit();
-    for company in &mut config.companies {
-        if let Some(agreement) = &mut company.item.value.agreement {
-            agreement.value.additions.shrink_to_fit();
-        }
-    }
 }
 
 /// A fingerprint of the configuration files under `paths` (FNV-1a over names and contents, in load
