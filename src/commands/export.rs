@@ -505,7 +505,7 @@ fn companies(
                 identifier: s(identifier),
                 create: None,
                 contact: None,
-                agreement: agreement.map(Spanned::unwritten),
+                agreement: agreement.map(|a| Box::new(Spanned::unwritten(a))),
             },
         ));
     }

@@ -899,9 +899,9 @@ fn new_company(
     let company = Company {
         account: Spanned::unwritten(account.to_owned()),
         identifier: Spanned::unwritten(identifier.clone()),
-        create: create.clone().map(Spanned::unwritten),
-        contact: contact.map(Spanned::unwritten),
-        agreement: Some(Spanned::unwritten(Agreement {
+        create: create.clone().map(|c| Box::new(Spanned::unwritten(c))),
+        contact: contact.map(|c| Box::new(Spanned::unwritten(c))),
+        agreement: Some(Box::new(Spanned::unwritten(Agreement {
             name: Spanned::unwritten(agreement_name),
             agreement_type: None,
             start_date: Spanned::unwritten(Date::from_date(start)),
@@ -921,7 +921,7 @@ fn new_company(
                     })
                 })
                 .collect(),
-        })),
+        }))),
     };
     let dir = options
         .companies_dir

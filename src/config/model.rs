@@ -555,14 +555,16 @@ pub struct Company {
     /// the account's Manage ID yet.
     pub identifier: Spanned<String>,
     /// What to create when no company matches. Without it, an unmatched company is an error.
+    // Boxed, like `contact` and `agreement`: an absent part then costs a pointer, not its whole
+    // size (a company was 1.1 KB inline; 56 MB at 50,000 companies, issue 13).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub create: Option<Spanned<CompanyCreate>>,
+    pub create: Option<Box<Spanned<CompanyCreate>>>,
     /// The contact the agreement is for; used when the company has no default contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact: Option<Spanned<Contact>>,
+    pub contact: Option<Box<Spanned<Contact>>>,
     /// The integration's agreement with this company.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agreement: Option<Spanned<Agreement>>,
+    pub agreement: Option<Box<Spanned<Agreement>>>,
 }
 
 impl Company {
