@@ -216,29 +216,20 @@ impl Merger {
             "setup.api_member",
             problems,
         );
-        let setup = &mut self.setup;
-        setup
-            .product_types
-            .extend(s.product_types.into_iter().map(placed(source)));
-        setup
-            .agreement_types
-            .extend(s.agreement_types.into_iter().map(placed(source)));
-        setup
-            .units_of_measure
-            .extend(s.units_of_measure.into_iter().map(placed(source)));
-        setup
-            .categories
-            .extend(s.categories.into_iter().map(placed(source)));
-        setup
-            .subcategories
-            .extend(s.subcategories.into_iter().map(placed(source)));
-        setup
-            .management_it_solutions
-            .extend(s.management_it_solutions.into_iter().map(placed(source)));
-        setup.managed_devices_integrations.extend(
-            s.managed_devices_integrations
-                .into_iter()
-                .map(placed(source)),
+        // Each setup list of the file is appended, in the file's order, to the merged one.
+        macro_rules! append {
+            ($($list:ident),*) => {$(
+                self.setup.$list.extend(s.$list.into_iter().map(placed(source)));
+            )*};
+        }
+        append!(
+            product_types,
+            agreement_types,
+            units_of_measure,
+            categories,
+            subcategories,
+            management_it_solutions,
+            managed_devices_integrations
         );
         self.products
             .extend(file.products.into_iter().map(placed(source)));

@@ -102,7 +102,7 @@ impl PartialOrd for AccountId {
 
 impl Ord for AccountId {
     /// Case-insensitive, the order keys have always had (the folded order of
-    /// [`fold_name`](super::fold_name), as [`fold_cmp`](super::name::fold_cmp) gives it).
+    /// [`fold_name`](super::fold_name), as `name::fold_cmp` gives it).
     fn cmp(&self, other: &Self) -> Ordering {
         if Arc::ptr_eq(&self.0, &other.0) {
             return Ordering::Equal;

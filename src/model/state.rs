@@ -177,6 +177,19 @@ impl Kind {
     }
 }
 
+/// Declares the accessors of the parts a kind's key names by position: one line each, so the
+/// rule (the right kind, else `None`) is written once.
+macro_rules! named_parts {
+    ($($(#[$doc:meta])* $name:ident: $($kind:path)|+ => $index:expr;)*) => {$(
+        $(#[$doc])*
+        pub fn $name(&self) -> Option<&str> {
+            matches!(self.kind, $($kind)|+)
+                .then(|| self.name_at($index))
+                .flatten()
+        }
+    )*};
+}
+
 impl Key {
     fn of(kind: Kind, account: Option<AccountId>, names: &[&str]) -> Key {
         debug_assert_eq!(account.is_some(), kind.is_company_scoped(), "{kind:?}");
@@ -328,32 +341,15 @@ impl Key {
             .and_then(|last| self.name_at(last))
     }
 
-    /// A sub-category's category.
-    pub fn category(&self) -> Option<&str> {
-        (self.kind == Kind::SubCategory)
-            .then(|| self.name_at(0))
-            .flatten()
-    }
-
-    /// A cross-reference's Managed Devices Integration.
-    pub fn integration(&self) -> Option<&str> {
-        (self.kind == Kind::CrossReference)
-            .then(|| self.name_at(0))
-            .flatten()
-    }
-
-    /// An agreement's or addition's agreement type.
-    pub fn agreement_type(&self) -> Option<&str> {
-        matches!(self.kind, Kind::Agreement | Kind::Addition)
-            .then(|| self.name_at(0))
-            .flatten()
-    }
-
-    /// An addition's product (catalog identifier).
-    pub fn product(&self) -> Option<&str> {
-        (self.kind == Kind::Addition)
-            .then(|| self.name_at(2))
-            .flatten()
+    named_parts! {
+        /// A sub-category's category.
+        category: Kind::SubCategory => 0;
+        /// A cross-reference's Managed Devices Integration.
+        integration: Kind::CrossReference => 0;
+        /// An agreement's or addition's agreement type.
+        agreement_type: Kind::Agreement | Kind::Addition => 0;
+        /// An addition's product (catalog identifier).
+        product: Kind::Addition => 2;
     }
 
     /// The agreement an addition belongs to.
