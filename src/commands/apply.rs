@@ -84,6 +84,7 @@ pub(super) async fn run(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Err
         });
     }
     let mut config = config::load(&config_paths)?;
+    config.release_source_texts();
     narrow_companies(&mut config, &args.companies)?;
     let (client, source) = super::connect_reader(&config, (&args).into()).await?;
     let target = crate::apply::ClientTarget::new(client.clone());

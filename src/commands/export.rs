@@ -572,7 +572,7 @@ fn addition(
     Ok(Some(Spanned::unwritten(Addition {
         product: s(product),
         quantity: Spanned::unwritten(quantity),
-        unit_price: unit_price.map(Spanned::unwritten),
+        unit_price: unit_price.map(|p| Box::new(Spanned::unwritten(p))),
         bill_customer: bill_customer.filter(|b| *b != crate::config::model::BillCustomer::Billable),
         effective_date: None,
     })))

@@ -683,17 +683,20 @@ pub struct Addition {
     #[schemars(with = "Quantity")]
     pub quantity: Spanned<Quantity>,
     /// A per-customer price; defaults to the product's retail price.
+    // Boxed, like `effective_date`: most additions write neither, and a configuration holds one
+    // `Addition` per billable line for the whole run (500,000 at 50,000 companies; issue 13).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "exact::money_opt"
+        deserialize_with = "exact::money_opt_boxed"
     )]
     #[schemars(with = "Option<Money>")]
-    pub unit_price: Option<Spanned<Money>>,
+    pub unit_price: Option<Box<Spanned<Money>>>,
     /// Whether the customer is billed for it (`billCustomer`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_customer: Option<BillCustomer>,
     /// Effective date when the addition is created; defaults to the agreement's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_date: Option<Spanned<EffectiveDate>>,
+    #[schemars(with = "Option<Spanned<EffectiveDate>>")]
+    pub effective_date: Option<Box<Spanned<EffectiveDate>>>,
 }

@@ -1142,7 +1142,7 @@ impl<'a> Checker<'a> {
         let mut dates = agreement
             .additions
             .iter()
-            .filter_map(|a| a.effective_date.as_ref())
+            .filter_map(|a| a.effective_date.as_deref())
             .collect::<Vec<_>>();
         dates.extend(agreement.effective_date.as_ref());
         for date in dates {
