@@ -17,7 +17,9 @@ Examples:
   cwrecon sim --listen 127.0.0.1:8080           serve a ConnectWise-compatible API locally
 
 Exit codes: 0 ok, 1 runtime failure, 2 changes present (plan --detailed-exitcode),
-3 blocked by a safety rail, 4 locked by another apply, 64 usage error, 78 invalid configuration.";
+3 blocked by a safety rail, 4 locked by another apply, 5 declined at the prompt, 6 the export
+holds what the configuration does not map (import/reconcile --fail-on-unmapped), 64 usage error,
+78 invalid configuration.";
 
 /// Declarative config-as-code reconciler for ConnectWise Manage (PSA).
 ///
@@ -325,18 +327,26 @@ pub struct ExportArgs {
     pub limits: ReadLimits,
 }
 
-/// A vendor whose billing export cwrecon reads.
+/// How `import` reports what it did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Vendor {
-    /// Intermedia's billing export (CSV).
-    Intermedia,
+pub enum ImportFormat {
+    /// A summary for a person, each change with its file and line.
+    Text,
+    /// One JSON document: changes, what was not imported, and the unmapped queue.
+    Json,
 }
 
 /// Arguments of `cwrecon import`.
 #[derive(Debug, clap::Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each is an independent command-line flag, as clap parses it"
+)]
 pub struct ImportArgs {
-    /// Whose export it is.
-    pub vendor: Vendor,
+    /// The integration whose export it is, by name (case-insensitive); its `export` says how the
+    /// file reads. `intermedia` names the integration that reads Intermedia's built-in format.
+    #[arg(value_name = "INTEGRATION")]
+    pub integration: String,
     /// The billing export (CSV).
     #[arg(value_name = "EXPORT")]
     pub export: PathBuf,
@@ -355,6 +365,13 @@ pub struct ImportArgs {
     /// Exit 2 when the export and the configuration still differ (0 when they match).
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Exit 6 when the export has accounts or SKUs the configuration does not map (listed, with
+    /// their lines, on stderr), after doing the rest of the import.
+    #[arg(long)]
+    pub fail_on_unmapped: bool,
+    /// How to report: a summary (`text`) or one JSON document (`json`).
+    #[arg(long, value_enum, default_value_t = ImportFormat::Text)]
+    pub format: ImportFormat,
 }
 
 /// How a reconciliation is shown.
@@ -366,13 +383,17 @@ pub enum ReportFormat {
     Markdown,
     /// CSV for a spreadsheet.
     Csv,
+    /// One JSON document: every line, the totals, and the unmapped queue.
+    Json,
 }
 
 /// Arguments of `cwrecon reconcile`.
 #[derive(Debug, clap::Args)]
 pub struct ReconcileArgs {
-    /// Whose export it is.
-    pub vendor: Vendor,
+    /// The integration whose export it is, by name (case-insensitive); its `export` says how the
+    /// file reads. `intermedia` names the integration that reads Intermedia's built-in format.
+    #[arg(value_name = "INTEGRATION")]
+    pub integration: String,
     /// The billing export (CSV).
     #[arg(value_name = "EXPORT")]
     pub export: PathBuf,
@@ -391,6 +412,9 @@ pub struct ReconcileArgs {
     /// Exit 2 when some line differs.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Exit 6 when the export has accounts or SKUs the configuration does not map.
+    #[arg(long)]
+    pub fail_on_unmapped: bool,
     /// Requests per minute to ConnectWise (it throttles at about 1,000).
     #[arg(long, default_value_t = 900, value_name = "N")]
     pub requests_per_minute: u32,
