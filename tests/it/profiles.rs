@@ -14,32 +14,24 @@ use crate::common::examples::examples;
 use crate::common::tenant::tenant;
 use crate::common::{Cli, Output, copy_of_examples};
 
-/// The distributor's layout: German headers, `;` between columns (so a comma in a name needs no
-/// quotes), `Kunden-Nr` as the account's other spelling, and a SKU the vendor renamed.
-const PROFILE: &str = "profiles:\n  - name: distributor\n    separator: \";\"\n    columns:\n      account: Kundennummer\n      company: Firma\n      sku: Artikel\n      unit_cost: Einkauf\n      retail_price: Verkauf\n      quantity: Menge\n      country: Land\n      contact_first_name: Vorname\n      contact_last_name: Nachname\n    header_aliases:\n      Kundennummer: [Kunden-Nr]\n    sku_aliases:\n      MXS20C01SUNR: MXS10C01SUNR\n";
+/// `examples/profile`: the distributor's layout (German headers, `;` between columns, so a comma
+/// in a name needs no quotes; `Kunden-Nr` as the account's other spelling; a SKU the vendor
+/// renamed) and its export: Acme's mailboxes under the renamed SKU (42 → 44), Delta's mailboxes
+/// down (31 → 29), and an item and a customer the configuration does not have (lines 7 and 8).
+fn example(name: &str) -> String {
+    std::fs::read_to_string(crate::common::root().join("examples/profile").join(name)).unwrap()
+}
 
-/// Acme's mailboxes under the renamed SKU (42 → 44), Delta's mailboxes down (31 → 29), an item
-/// and a customer the configuration does not have (lines 7 and 8).
-const EXPORT: &str = "Kunden-Nr;Firma;Artikel;Einkauf;Verkauf;Menge;Land;Vorname;Nachname\n1002345;Acme Corp;MXS20C01SUNR;7.25;12.00;44;United States;;\n1002345;Acme Corp;ARC10C01SUNR;2.50;4.00;42;United States;;\n1002345;Acme Corp;BKP10C01SUNR;3.00;5.50;40;United States;;\n1002417;Delta Logistics, Inc;MXS10C01SUNR;7.25;12.00;29;United States;Priya;Raman\n1002417;Delta Logistics, Inc;BKP10C01SUNR;3.00;5.50;31;United States;Priya;Raman\n1002417;Delta Logistics, Inc;FAX10C01SUNR;0.50;1.50;4;United States;Priya;Raman\n1002452;Echo Dental Group;MXS10C01SUNR;7.25;12.00;15;United States;Eve;Ng\n";
-
-/// A copy of `examples/intermedia` whose integration reads the distributor's profile, and the
-/// export written beside it (outside the configuration).
+/// A copy of `examples/intermedia` with `examples/profile`'s files over it, as the README says,
+/// and the export copied beside it (outside the configuration).
 fn profile_config() -> (tempfile::TempDir, tempfile::TempDir, String) {
     let dir = copy_of_examples();
-    let integration = dir.path().join("integration.yaml");
-    let text = std::fs::read_to_string(&integration).unwrap();
-    std::fs::write(
-        &integration,
-        text.replace(
-            "  billing_cycle: Monthly\n",
-            "  billing_cycle: Monthly\n  export: { profile: distributor }\n",
-        ),
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("profiles.yaml"), PROFILE).unwrap();
+    for file in ["integration.yaml", "profiles.yaml"] {
+        std::fs::write(dir.path().join(file), example(file)).unwrap();
+    }
     let outside = tempfile::tempdir().unwrap();
     let csv = outside.path().join("distributor.csv");
-    std::fs::write(&csv, EXPORT).unwrap();
+    std::fs::write(&csv, example("distributor-export.csv")).unwrap();
     (dir, outside, csv.display().to_string())
 }
 
@@ -439,11 +431,8 @@ fn bad_profiles_are_refused_at_their_place_with_the_fix() {
     let validate = || run(&["validate", config]);
 
     // An unknown column key: a typo would leave the field unread.
-    std::fs::write(
-        &profiles,
-        PROFILE.replace("      company: Firma", "      firm: Firma"),
-    )
-    .unwrap();
+    let profile = example("profiles.yaml");
+    std::fs::write(&profiles, profile.replace("company: Firma", "firm: Firma")).unwrap();
     let out = validate();
     assert_eq!(out.code, 78, "{}", out.transcript());
     assert!(
@@ -451,7 +440,7 @@ fn bad_profiles_are_refused_at_their_place_with_the_fix() {
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("profiles.yaml:6:7]"), "{}", out.stderr);
+    assert!(out.stderr.contains("profiles.yaml:15:7]"), "{}", out.stderr);
     assert!(
         out.stderr
             .contains("help: remove the field or fix its spelling"),
@@ -462,7 +451,7 @@ fn bad_profiles_are_refused_at_their_place_with_the_fix() {
     // A column named twice: one header, one field.
     std::fs::write(
         &profiles,
-        PROFILE.replace("company: Firma", "company: ARTIKEL"),
+        profile.replace("company: Firma", "company: ARTIKEL"),
     )
     .unwrap();
     let out = validate();
@@ -472,7 +461,15 @@ fn bad_profiles_are_refused_at_their_place_with_the_fix() {
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("profiles.yaml:6:16]"), "{}", out.stderr);
+    // Both places are shown: the snippet spans from the first to the second.
+    for expected in [
+        "profiles.yaml:11:12]",
+        "first defined here as `Artikel`",
+        "company: ARTIKEL",
+        "defined again here",
+    ] {
+        assert!(out.stderr.contains(expected), "{expected}\n{}", out.stderr);
+    }
     assert!(
         out.stderr
             .contains("help: a header is read as one field only"),
@@ -483,7 +480,7 @@ fn bad_profiles_are_refused_at_their_place_with_the_fix() {
     // An integration naming a profile nobody declares.
     std::fs::write(
         &profiles,
-        PROFILE.replace("name: distributor", "name: distributer"),
+        profile.replace("name: distributor", "name: distributer"),
     )
     .unwrap();
     let out = validate();
@@ -502,13 +499,17 @@ fn bad_profiles_are_refused_at_their_place_with_the_fix() {
 
     // A required column the export's header lacks: refused by the export's line, naming the
     // profile's place and the fix.
-    std::fs::write(&profiles, PROFILE).unwrap();
-    std::fs::write(&csv, EXPORT.replace("Artikel", "Produkt")).unwrap();
+    std::fs::write(&profiles, &profile).unwrap();
+    std::fs::write(
+        &csv,
+        example("distributor-export.csv").replace("Artikel", "Produkt"),
+    )
+    .unwrap();
     let out = run(&["import", "intermedia", &csv, config]);
     assert_eq!(out.code, 78, "{}", out.transcript());
     assert!(
         out.stderr.contains(&format!(
-            "distributor.csv:1: the header has no column for sku (one of: Artikel, as `columns.sku` of profile `distributor` at {}:7:12); header names are matched case-insensitively; rename the column in profile `distributor`, or add the export's header to its `header_aliases`",
+            "distributor.csv:1: the header has no column for sku (one of: Artikel, as `columns.sku` of profile `distributor` at {}:11:12); header names are matched case-insensitively; rename the column in profile `distributor`, or add the export's header to its `header_aliases`",
             profiles.display()
         )),
         "{}",
