@@ -171,14 +171,20 @@ Examples:
   cwrecon import intermedia billing.csv examples/intermedia --dry-run   show the edits as a diff
   cwrecon import intermedia billing.csv examples/intermedia
   cwrecon import intermedia billing.csv examples/intermedia --add-unknown
+  cwrecon import pax8 pax8.csv config/ --fail-on-unmapped     an integration read with a profile
 
-Edits the YAML where each value is written and keeps everything else (comments, order, style)
+INTEGRATION is the integration's name (any case); its `export` says how the file reads: the
+built-in Intermedia format or a profile under `profiles:`. `intermedia` names the integration that
+reads the built-in format. Edits the YAML where each value is written and keeps everything else (comments, order, style)
 as it is. Never removes anything: items the export no longer lists are reported. Writes nothing
 when the export has a problem (each is listed with its line) or the edited configuration would
 not validate. Columns are matched by header name, in any order; see docs/import.md.
 Exit codes: 0 done (or nothing to do); 2 with --detailed-exitcode, when the export and the
 configuration still differ (edits a dry run did not write, items not imported, items the export
-does not list); 78 invalid configuration or export; 64 usage error; 1 a file could not be written.")]
+does not list); 6 with --fail-on-unmapped, when the export holds accounts or SKUs the
+configuration does not map (listed on stderr with their lines; the rest is imported); 78 invalid
+configuration or export; 64 usage error or an integration the configuration lacks; 1 a file could
+not be written.")]
     Import(ImportArgs),
     /// The billing reconciliation: vendor counts vs the configuration vs live ConnectWise, per
     /// company and item, with the monthly revenue difference.
@@ -187,10 +193,13 @@ Examples:
   cwrecon reconcile intermedia billing.csv examples/intermedia
   cwrecon reconcile intermedia billing.csv examples/intermedia --format csv --out recon.csv
   cwrecon reconcile intermedia billing.csv examples/intermedia --format markdown --only-differences
+  cwrecon reconcile intermedia billing.csv examples/intermedia --format json --fail-on-unmapped
 
-Reads ConnectWise like plan (same credentials) and changes nothing.
-Exit codes: 0 done, 2 some line differs (--detailed-exitcode), 78 invalid configuration or
-export, 1 ConnectWise could not be read.")]
+Reads ConnectWise like plan (same credentials) and changes nothing. The accounts and SKUs the
+export has and the configuration does not map are listed on stderr (in the document with json).
+Exit codes: 0 done, 2 some line differs (--detailed-exitcode), 6 the export holds what the
+configuration does not map (--fail-on-unmapped), 78 invalid configuration or export, 64 usage
+error or an integration the configuration lacks, 1 ConnectWise could not be read.")]
     Reconcile(ReconcileArgs),
     /// Print the JSON Schema of the configuration files (for editors and CI).
     #[command(after_help = "\

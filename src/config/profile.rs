@@ -3,7 +3,7 @@
 //!
 //! Owns the profile's shape ([`ExportProfile`], [`Columns`]), how an integration names its export
 //! format ([`Export`]), the checks a profile must pass before any export is read with it
-//! ([`check`]), and the one look-up from an integration's name to the integration and its format
+//! (`check`), and the one look-up from an integration's name to the integration and its format
 //! ([`Config::integration_export`]). Refuses: a column key it does not know (a typo would leave a
 //! field unread), a header read as two fields, a separator that could not separate values, SKU
 //! renames that chain or repeat, and a profile an integration names but nobody declares. Reading an
