@@ -150,7 +150,7 @@ impl Format {
     ) -> Format {
         let profile = &placed.item;
         let file = placed.source.as_ref().map(|s| s.name.as_str());
-        let named = profile.columns.named();
+        let named = profile.named();
         let fields = FIELDS
             .iter()
             .filter_map(|f| named.iter().find(|c| c.field == *f))

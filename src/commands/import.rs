@@ -420,25 +420,25 @@ impl<'a> Importer<'a> {
     /// What the export writes one way and is read as another: a look-alike account, a renamed SKU.
     fn read_as(&mut self, rows: &[Row]) {
         for row in rows {
-            if let Some(written) = &row.sku_written {
-                self.out.info.push(Notice {
+            let sku = row.sku_written.as_ref().map(|written| {
+                format!(
+                    "SKU {written} is read as {} (the export profile's `sku_aliases`)",
+                    row.sku
+                )
+            });
+            // Look-alike characters are read as the account they look like: one customer.
+            let account = row.account_written.as_ref().map(|written| {
+                format!(
+                    "account `{written}` is written with look-alike characters (full-width digits, say); it is read as account {} (Unicode NFKC), never as a new company",
+                    row.account
+                )
+            });
+            self.out
+                .info
+                .extend(sku.into_iter().chain(account).map(|message| Notice {
                     line: Some(row.line),
-                    message: format!(
-                        "SKU {written} is read as {} (the export profile's `sku_aliases`)",
-                        row.sku
-                    ),
-                });
-            }
-            if let Some(written) = &row.account_written {
-                // Look-alike characters are read as the account they look like: one customer.
-                self.out.info.push(Notice {
-                    line: Some(row.line),
-                    message: format!(
-                        "account `{written}` is written with look-alike characters (full-width digits, say); it is read as account {} (Unicode NFKC), never as a new company",
-                        row.account
-                    ),
-                });
-            }
+                    message,
+                }));
         }
     }
 

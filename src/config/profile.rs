@@ -60,9 +60,10 @@ pub struct ExportProfile {
     /// character, such as `";"`, `"|"` or `"\t"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub separator: Option<Spanned<String>>,
-    /// The header of the column that holds each field. Headers are matched case-insensitively,
-    /// with outer spaces ignored, in any order; columns not named are ignored.
-    pub columns: Spanned<Columns>,
+    /// The header of the column that holds each field: `account`, `sku`, `unit_cost` and
+    /// `quantity` are required. Headers are matched case-insensitively, with outer spaces ignored,
+    /// in any order; columns not named are ignored.
+    pub columns: Spanned<BTreeMap<Column, Spanned<String>>>,
     /// Other spellings of a header named in `columns`: `{ "Customer ID": [CustomerId] }`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub header_aliases: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
@@ -72,57 +73,110 @@ pub struct ExportProfile {
     pub sku_aliases: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
-/// The header of the column that holds each field. `account`, `sku`, `unit_cost` and `quantity`
-/// are required; the rest are optional, and used by `cwrecon import --add-unknown` to write a
-/// product or a company the configuration does not have yet. A column a profile names may be
-/// missing from an export only when its field is optional.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "snake_case")]
-pub struct Columns {
-    /// The vendor's account id (matched to a company's `account`).
-    pub account: Spanned<String>,
-    /// The vendor's SKU.
-    pub sku: Spanned<String>,
-    /// What the vendor charges per unit.
-    pub unit_cost: Spanned<String>,
-    /// The current count.
-    pub quantity: Spanned<String>,
+/// A field a profile's `columns` can name. `account`, `sku`, `unit_cost` and `quantity` are
+/// required; the rest are optional, and the reader reads them when the export has their column
+/// (`cwrecon import --add-unknown` writes a new product or company from them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Column {
+    /// The vendor's account id (matched to a company's `account`). Required.
+    Account,
+    /// The vendor's SKU. Required.
+    Sku,
+    /// What the vendor charges per unit. Required.
+    UnitCost,
+    /// The current count. Required.
+    Quantity,
     /// The price per unit the customer pays (a product's `retail_price`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retail_price: Option<Spanned<String>>,
+    RetailPrice,
     /// The customer's company name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company: Option<Spanned<String>>,
+    Company,
     /// The item's description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<Spanned<String>>,
+    Description,
     /// The first address line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_line1: Option<Spanned<String>>,
+    AddressLine1,
     /// The city.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<Spanned<String>>,
+    City,
     /// The state or region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<Spanned<String>>,
+    State,
     /// The postal code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zip: Option<Spanned<String>>,
+    Zip,
     /// The country name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<Spanned<String>>,
+    Country,
     /// The main phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<Spanned<String>>,
+    Phone,
     /// The contact's first name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_first_name: Option<Spanned<String>>,
+    ContactFirstName,
     /// The contact's last name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_last_name: Option<Spanned<String>>,
+    ContactLastName,
     /// The contact's e-mail address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_email: Option<Spanned<String>>,
+    ContactEmail,
+}
+
+/// The keys as a plain list of names: the schema of `columns` then lists each key as a property
+/// (editors complete them, and refuse others), where one description per key would hide them.
+impl JsonSchema for Column {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Column".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let keys: Vec<&str> = Column::ALL.iter().map(|c| c.key_and_field().0).collect();
+        schemars::json_schema!({ "type": "string", "enum": keys })
+    }
+}
+
+impl Column {
+    /// Every column, in the order the reader looks for them.
+    pub const ALL: [Column; 16] = [
+        Column::Account,
+        Column::Sku,
+        Column::UnitCost,
+        Column::Quantity,
+        Column::RetailPrice,
+        Column::Company,
+        Column::Description,
+        Column::AddressLine1,
+        Column::City,
+        Column::State,
+        Column::Zip,
+        Column::Country,
+        Column::Phone,
+        Column::ContactFirstName,
+        Column::ContactLastName,
+        Column::ContactEmail,
+    ];
+
+    /// The columns every profile names.
+    pub const REQUIRED: [Column; 4] = [
+        Column::Account,
+        Column::Sku,
+        Column::UnitCost,
+        Column::Quantity,
+    ];
+
+    /// The key under `columns` (`unit_cost`, `contact_first_name`), and the reader's field it fills
+    /// (`billing_report`'s names: `unit_cost`, `first_name`).
+    pub fn key_and_field(self) -> (&'static str, &'static str) {
+        match self {
+            Column::Account => ("account", "account"),
+            Column::Sku => ("sku", "sku"),
+            Column::UnitCost => ("unit_cost", "unit_cost"),
+            Column::Quantity => ("quantity", "quantity"),
+            Column::RetailPrice => ("retail_price", "retail_price"),
+            Column::Company => ("company", "company"),
+            Column::Description => ("description", "description"),
+            Column::AddressLine1 => ("address_line1", "line1"),
+            Column::City => ("city", "city"),
+            Column::State => ("state", "state"),
+            Column::Zip => ("zip", "zip"),
+            Column::Country => ("country", "country"),
+            Column::Phone => ("phone", "phone"),
+            Column::ContactFirstName => ("contact_first_name", "first_name"),
+            Column::ContactLastName => ("contact_last_name", "last_name"),
+            Column::ContactEmail => ("contact_email", "email"),
+        }
+    }
 }
 
 /// One column a profile names: its key under `columns`, the reader's field it fills, and the
@@ -137,37 +191,15 @@ pub struct NamedColumn<'p> {
     pub header: &'p Spanned<String>,
 }
 
-impl Columns {
-    /// Every column named, in the order of the keys above.
+impl ExportProfile {
+    /// Every column the profile names, in [`Column`] order.
     pub fn named(&self) -> Vec<NamedColumn<'_>> {
-        let required = [
-            ("account", "account", &self.account),
-            ("sku", "sku", &self.sku),
-            ("unit_cost", "unit_cost", &self.unit_cost),
-            ("quantity", "quantity", &self.quantity),
-        ];
-        let optional = [
-            ("retail_price", "retail_price", &self.retail_price),
-            ("company", "company", &self.company),
-            ("description", "description", &self.description),
-            ("address_line1", "line1", &self.address_line1),
-            ("city", "city", &self.city),
-            ("state", "state", &self.state),
-            ("zip", "zip", &self.zip),
-            ("country", "country", &self.country),
-            ("phone", "phone", &self.phone),
-            ("contact_first_name", "first_name", &self.contact_first_name),
-            ("contact_last_name", "last_name", &self.contact_last_name),
-            ("contact_email", "email", &self.contact_email),
-        ];
-        required
-            .into_iter()
-            .map(|(key, field, header)| NamedColumn { key, field, header })
-            .chain(optional.into_iter().filter_map(|(key, field, header)| {
-                header
-                    .as_ref()
-                    .map(|header| NamedColumn { key, field, header })
-            }))
+        self.columns
+            .iter()
+            .map(|(column, header)| {
+                let (key, field) = column.key_and_field();
+                NamedColumn { key, field, header }
+            })
             .collect()
     }
 }
@@ -312,7 +344,29 @@ fn profile(checker: &mut Checker<'_>, src: Src<'_>, profile: &ExportProfile) {
     if let Some(separator) = &profile.separator {
         check_separator(checker, src, separator);
     }
-    let named = profile.columns.named();
+    let named = profile.named();
+    let missing: Vec<&str> = Column::REQUIRED
+        .iter()
+        .filter(|c| !profile.columns.contains_key(c))
+        .map(|c| c.key_and_field().0)
+        .collect();
+    if !missing.is_empty() {
+        checker.push(
+            Problem::new(
+                "missing-column",
+                format!(
+                    "profile `{}` names no column for {}",
+                    crate::model::input::visible(&profile.name),
+                    missing.join(", ")
+                ),
+            )
+            .at_opt(src, profile.columns.span, "these columns")
+            .help(format!(
+                "add `{}: <the export's header>` under `columns`: every row needs an account, a SKU, a unit cost and a quantity",
+                missing.first().copied().unwrap_or_default()
+            )),
+        );
+    }
     // Every header a field is read from, its own and its aliases: one header, one field.
     let mut headers: Vec<(String, Src<'_>, &Spanned<String>)> = Vec::new();
     for column in &named {
@@ -364,40 +418,45 @@ fn profile(checker: &mut Checker<'_>, src: Src<'_>, profile: &ExportProfile) {
         headers.into_iter(),
         "a header is read as one field only: name each column once, under one key, and give each alias to one header",
     );
+    sku_aliases(checker, src, profile);
+}
+
+/// Renamed SKUs: each once, never to itself, never to a SKU that is itself renamed.
+fn sku_aliases(checker: &mut Checker<'_>, src: Src<'_>, profile: &ExportProfile) {
     for (from, to) in &profile.sku_aliases {
         checker.text(src, "a renamed SKU in `sku_aliases`", from, MAX_SKU_CHARS);
         checker.text(src, "the SKU in `sku_aliases`", to, MAX_SKU_CHARS);
-        if fold_name(from) == fold_name(to) {
-            checker.push(
-                Problem::new(
-                    "sku-alias",
-                    format!(
-                        "`sku_aliases` renames SKU `{}` to itself",
-                        crate::model::input::visible(from)
-                    ),
-                )
-                .at_opt(src, to.span, "the same SKU")
-                .help("remove the entry: a SKU the configuration has needs no alias"),
-            );
-        } else if let Some((next, _)) = profile
+        let renamed_again = profile
             .sku_aliases
-            .iter()
-            .find(|(key, _)| fold_name(key) == fold_name(to))
-        {
-            checker.push(
-                Problem::new(
-                    "sku-alias",
-                    format!(
-                        "`sku_aliases` renames `{}` to `{}`, which is itself renamed",
-                        crate::model::input::visible(from),
-                        crate::model::input::visible(to)
-                    ),
-                )
-                .at_opt(src, to.span, "renamed again")
-                .at_opt(src, next.span, "renamed here")
-                .help("map each SKU straight to the SKU the configuration bills it as: aliases are not followed twice"),
-            );
+            .keys()
+            .find(|key| fold_name(key) == fold_name(to));
+        let (message, label, help) = if fold_name(from) == fold_name(to) {
+            (
+                format!(
+                    "`sku_aliases` renames SKU `{}` to itself",
+                    crate::model::input::visible(from)
+                ),
+                "the same SKU",
+                "remove the entry: a SKU the configuration has needs no alias",
+            )
+        } else if renamed_again.is_some() {
+            (
+                format!(
+                    "`sku_aliases` renames `{}` to `{}`, which is itself renamed",
+                    crate::model::input::visible(from),
+                    crate::model::input::visible(to)
+                ),
+                "renamed again",
+                "map each SKU straight to the SKU the configuration bills it as: aliases are not followed twice",
+            )
+        } else {
+            continue;
+        };
+        let mut problem = Problem::new("sku-alias", message).at_opt(src, to.span, label);
+        if let Some(next) = renamed_again.filter(|next| fold_name(next) != fold_name(from)) {
+            problem = problem.at_opt(src, next.span, "renamed here");
         }
+        checker.push(problem.help(help));
     }
     checker.unique(
         "renamed SKU in `sku_aliases`",
@@ -499,10 +558,18 @@ mod tests {
         let found = problems(&[("p.yaml", &bad)]);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(
-            found[0].0.starts_with("unknown field `customer`"),
+            found[0]
+                .0
+                .starts_with("unknown variant `customer`, expected one of account, sku,"),
             "{found:?}"
         );
         assert_eq!(found[0].1, Some(("p.yaml".to_owned(), 9, 7)));
+        let bad = PROFILE.replace("      sku: SKU\n", "");
+        let found = problems(&[("p.yaml", &bad)]);
+        assert_eq!(
+            found[0].0, "profile `pax8` names no column for sku",
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -11,7 +11,8 @@
 use std::path::Path;
 
 use crate::common::examples::examples;
-use crate::common::tenant::tenant;
+use crate::common::sinks::{assert_no_raw_controls, ci_commands, records_without_formulas};
+use crate::common::tenant::{examples_tenant, tenant};
 use crate::common::{Cli, Output, copy_of_examples};
 
 /// `examples/profile`: the distributor's layout (German headers, `;` between columns, so a comma
@@ -200,8 +201,7 @@ fn the_unmapped_queue_lists_every_line_and_fail_on_unmapped_exits_6() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_profile_export_reconciles_before_and_after_import_and_apply() {
-    let t = tenant().await;
-    t.with_example_companies().await;
+    let t = examples_tenant().await;
     let (dir, _outside, csv) = profile_config();
     let config = dir.path().to_str().unwrap().to_owned();
     let applied = t
@@ -288,25 +288,6 @@ async fn a_profile_export_reconciles_before_and_after_import_and_apply() {
     assert!(after.stderr.is_empty(), "{}", after.stderr);
 }
 
-/// A character a terminal would act on, or that hides or reorders text.
-fn assert_no_raw_controls(what: &str, text: &str) {
-    let raw: Vec<char> = text
-        .chars()
-        .filter(|c| cwrecon::output::terminal::is_hidden(*c) && *c != '\n')
-        .collect();
-    assert!(raw.is_empty(), "{what} has raw {raw:?}:\n{text}");
-}
-
-/// Lines a GitHub runner would run as workflow commands.
-fn ci_commands(text: &str) -> Vec<&str> {
-    text.lines()
-        .filter(|l| {
-            let t = l.trim_start();
-            t.starts_with("::") || t.starts_with("##[")
-        })
-        .collect()
-}
-
 #[test]
 fn hostile_cells_in_a_profile_export_are_refused_or_escaped_in_every_output() {
     let (dir, outside, _) = profile_config();
@@ -340,13 +321,8 @@ fn hostile_cells_in_a_profile_export_are_refused_or_escaped_in_every_output() {
     );
 
     // Cells the reader lets through must not act in any sink: formulas, markdown, CI commands.
-    let hostile = outside.path().join("hostile.csv");
-    std::fs::write(
-        &hostile,
-        "Kunden-Nr;Firma;Artikel;Einkauf;Menge\n9000001;=HYPERLINK(\"http://evil.example\",\"x\");MXS10C01SUNR;7.25;1\n9000002;Pipe | Co ``` <!-- x ::add-mask::y;A1|B;7.25;1\n9000003;@SUM(A1:A2);+1+1;1;1\n",
-    )
-    .unwrap();
-    let hostile = hostile.to_str().unwrap();
+    let hostile = hostile_export(outside.path());
+    let hostile = hostile.as_str();
     for format in ["text", "json"] {
         let out = run(&[
             "import",
@@ -374,53 +350,49 @@ fn hostile_cells_in_a_profile_export_are_refused_or_escaped_in_every_output() {
     }
 }
 
+/// An export in the profile's layout whose cells the reader lets through but a sink must not act on:
+/// spreadsheet formulas, markdown and HTML syntax, a CI workflow command; written into `dir`.
+fn hostile_export(dir: &Path) -> String {
+    let path = dir.join("hostile.csv");
+    std::fs::write(
+        &path,
+        "Kunden-Nr;Firma;Artikel;Einkauf;Menge\n9000001;=HYPERLINK(\"http://evil.example\",\"x\");MXS10C01SUNR;7.25;1\n9000002;Pipe | Co ``` <!-- x ::add-mask::y;A1|B;7.25;1\n9000003;@SUM(A1:A2);+1+1;1;1\n",
+    )
+    .unwrap();
+    path.display().to_string()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_profile_cells_are_neutralised_in_every_reconcile_format() {
     let t = tenant().await;
     let (dir, outside, _) = profile_config();
+    let hostile = hostile_export(outside.path());
     let config = dir.path().to_str().unwrap();
-    let hostile = outside.path().join("hostile.csv");
-    std::fs::write(
-        &hostile,
-        "Kunden-Nr;Firma;Artikel;Einkauf;Menge\n9000001;=HYPERLINK(\"http://evil.example\",\"x\");MXS10C01SUNR;7.25;1\n9000002;Pipe | Co ``` <!-- x ::add-mask::y;A1|B;7.25;1\n9000003;@SUM(A1:A2);+1+1;1;1\n",
-    )
-    .unwrap();
-    let hostile = hostile.to_str().unwrap();
-    let reconcile = |format: &str| {
-        t.cli(&[
+    let mut outputs = std::collections::BTreeMap::new();
+    for format in ["text", "markdown", "csv", "json"] {
+        let args = [
             "reconcile",
             "intermedia",
-            hostile,
+            &hostile,
             config,
             "--format",
             format,
-        ])
-        .run()
-    };
-    let csv = reconcile("csv");
-    assert_eq!(csv.code, 0, "{}", csv.transcript());
-    let mut reader = csv::Reader::from_reader(csv.stdout.as_bytes());
-    for record in reader.records().map(Result::unwrap) {
-        for cell in &record {
-            assert!(
-                !cell.starts_with(['=', '+', '@', '\t', '\r']),
-                "a formula cell: {cell:?}"
-            );
-        }
-    }
-    let markdown = reconcile("markdown");
-    assert_eq!(markdown.code, 0, "{}", markdown.transcript());
-    assert!(!markdown.stdout.contains("<!--"), "{}", markdown.stdout);
-    assert!(!markdown.stdout.contains("```"), "{}", markdown.stdout);
-    assert!(markdown.stdout.contains("A1\\|B"), "{}", markdown.stdout);
-    for format in ["text", "markdown", "csv", "json"] {
-        let out = reconcile(format);
+        ];
+        let out = t.cli(&args).run();
         assert_eq!(out.code, 0, "{format}: {}", out.transcript());
         assert_no_raw_controls(format, &out.stdout);
         assert_no_raw_controls(format, &out.stderr);
         assert_eq!(ci_commands(&out.stdout), Vec::<&str>::new(), "{format}");
         assert_eq!(ci_commands(&out.stderr), Vec::<&str>::new(), "{format}");
+        outputs.insert(format, out.stdout);
     }
+    let records = records_without_formulas(&outputs["csv"]);
+    let formula = records.iter().find(|r| &r[0] == "9000001").unwrap();
+    assert_eq!(&formula[1], "'=HYPERLINK(\"http://evil.example\",\"x\")");
+    let markdown = &outputs["markdown"];
+    assert!(!markdown.contains("<!--"), "{markdown}");
+    assert!(!markdown.contains("```"), "{markdown}");
+    assert!(markdown.contains("A1\\|B"), "{markdown}");
 }
 
 #[test]
@@ -428,73 +400,58 @@ fn bad_profiles_are_refused_at_their_place_with_the_fix() {
     let (dir, _outside, csv) = profile_config();
     let config = dir.path().to_str().unwrap();
     let profiles = dir.path().join("profiles.yaml");
-    let validate = || run(&["validate", config]);
-
-    // An unknown column key: a typo would leave the field unread.
     let profile = example("profiles.yaml");
-    std::fs::write(&profiles, profile.replace("company: Firma", "firm: Firma")).unwrap();
-    let out = validate();
-    assert_eq!(out.code, 78, "{}", out.transcript());
-    assert!(
-        out.stderr.contains("unknown field `firm`, expected one of"),
-        "{}",
-        out.stderr
+    // `profiles.yaml` with `from` replaced by `to` is refused, and the diagnostics say each of
+    // `expected`: what is wrong, where (file:line:column), and the fix.
+    let refused = |from: &str, to: &str, expected: &[&str]| {
+        std::fs::write(&profiles, profile.replace(from, to)).unwrap();
+        let out = run(&["validate", config]);
+        assert_eq!(out.code, 78, "{}", out.transcript());
+        for expected in expected {
+            assert!(out.stderr.contains(expected), "{expected}\n{}", out.stderr);
+        }
+    };
+    // An unknown column key: a typo would leave the field unread.
+    refused(
+        "company: Firma",
+        "firm: Firma",
+        &[
+            "unknown variant `firm`, expected one of account, sku,",
+            "profiles.yaml:15:7]",
+            "help: write the value in the form the message asks for",
+        ],
     );
-    assert!(out.stderr.contains("profiles.yaml:15:7]"), "{}", out.stderr);
-    assert!(
-        out.stderr
-            .contains("help: remove the field or fix its spelling"),
-        "{}",
-        out.stderr
-    );
-
-    // A column named twice: one header, one field.
-    std::fs::write(
-        &profiles,
-        profile.replace("company: Firma", "company: ARTIKEL"),
-    )
-    .unwrap();
-    let out = validate();
-    assert_eq!(out.code, 78, "{}", out.transcript());
-    assert!(
-        out.stderr.contains("duplicate column header `ARTIKEL`"),
-        "{}",
-        out.stderr
-    );
-    // Both places are shown: the snippet spans from the first to the second.
-    for expected in [
-        "profiles.yaml:11:12]",
-        "first defined here as `Artikel`",
+    // A column named twice: one header, one field. Both places are shown.
+    refused(
+        "company: Firma",
         "company: ARTIKEL",
-        "defined again here",
-    ] {
-        assert!(out.stderr.contains(expected), "{expected}\n{}", out.stderr);
-    }
-    assert!(
-        out.stderr
-            .contains("help: a header is read as one field only"),
-        "{}",
-        out.stderr
+        &[
+            "duplicate column header `ARTIKEL`",
+            "profiles.yaml:11:12]",
+            "first defined here as `Artikel`",
+            "company: ARTIKEL",
+            "defined again here",
+            "help: a header is read as one field only",
+        ],
     );
-
+    // A required column left out.
+    refused(
+        "      sku: Artikel\n",
+        "",
+        &[
+            "profile `distributor` names no column for sku",
+            "profiles.yaml:10:7]",
+            "help: add `sku: <the export's header>` under `columns`",
+        ],
+    );
     // An integration naming a profile nobody declares.
-    std::fs::write(
-        &profiles,
-        profile.replace("name: distributor", "name: distributer"),
-    )
-    .unwrap();
-    let out = validate();
-    assert_eq!(out.code, 78, "{}", out.transcript());
-    assert!(
-        out.stderr
-            .contains("export profile `distributor` is not declared"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("did you mean `distributer`?"),
-        "{}",
-        out.stderr
+    refused(
+        "name: distributor",
+        "name: distributer",
+        &[
+            "export profile `distributor` is not declared",
+            "did you mean `distributer`?",
+        ],
     );
 
     // A required column the export's header lacks: refused by the export's line, naming the
