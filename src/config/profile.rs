@@ -1,7 +1,7 @@
 //! Vendor export profiles: a vendor's billing report (CSV) described in YAML, so a new vendor needs
 //! configuration, not code (issue 14).
 //!
-//! Owns the profile's shape ([`ExportProfile`], [`Columns`]), how an integration names its export
+//! Owns the profile's shape ([`ExportProfile`], [`Column`]), how an integration names its export
 //! format ([`Export`]), the checks a profile must pass before any export is read with it
 //! (`check`), and the one look-up from an integration's name to the integration and its format
 //! ([`Config::integration_export`]). Refuses: a column key it does not know (a typo would leave a
