@@ -63,6 +63,7 @@ pub struct ExportProfile {
     /// The header of the column that holds each field: `account`, `sku`, `unit_cost` and
     /// `quantity` are required. Headers are matched case-insensitively, with outer spaces ignored,
     /// in any order; columns not named are ignored.
+    #[schemars(extend("required" = ["account", "sku", "unit_cost", "quantity"]))]
     pub columns: Spanned<BTreeMap<Column, Spanned<String>>>,
     /// Other spellings of a header named in `columns`: `{ "Customer ID": [CustomerId] }`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
