@@ -83,6 +83,8 @@ pub struct Config {
     pub products: Vec<Placed<Product>>,
     /// Customers.
     pub companies: Vec<Placed<Company>>,
+    /// Vendor export profiles.
+    pub profiles: Vec<Placed<super::profile::ExportProfile>>,
     /// How many files were read.
     pub file_count: usize,
 }
@@ -211,6 +213,7 @@ pub(crate) struct Merger {
     setup: SetupRows,
     products: Vec<Placed<Product>>,
     companies: Vec<Placed<Company>>,
+    profiles: Vec<Placed<super::profile::ExportProfile>>,
     file_count: usize,
 }
 
@@ -270,6 +273,8 @@ impl Merger {
                 }
                 Placed::new(source, company)
             }));
+        self.profiles
+            .extend(file.profiles.into_iter().map(placed(source)));
     }
 
     /// The merged configuration and the problems merging found.
@@ -289,6 +294,7 @@ impl Merger {
             setup,
             products: self.products,
             companies: self.companies,
+            profiles: self.profiles,
             file_count: self.file_count,
         };
         (config, self.problems)

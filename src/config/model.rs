@@ -35,6 +35,10 @@ pub struct ConfigFile {
     /// Customers: the vendor account, the ConnectWise company, its agreement and additions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub companies: Vec<Spanned<Company>>,
+    /// Vendor export profiles: how a vendor's billing report reads, for an integration's
+    /// `export: { profile: NAME }`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<Spanned<super::profile::ExportProfile>>,
 }
 
 /// The vendor integration's conventions: names that mark what cwrecon owns in ConnectWise.
@@ -66,6 +70,10 @@ pub struct Integration {
     /// Billing cycle of agreements the integration creates (a ConnectWise billing cycle name).
     #[serde(default = "defaults::billing_cycle")]
     pub billing_cycle: Spanned<String>,
+    /// How the vendor's billing export reads: `intermedia` (built in, the default) or
+    /// `{ profile: NAME }`, a profile declared under `profiles`.
+    #[serde(default, skip_serializing_if = "super::profile::Export::is_builtin")]
+    pub export: super::profile::Export,
 }
 
 impl Default for Integration {
@@ -79,6 +87,7 @@ impl Default for Integration {
             subcategory: defaults::subcategory(),
             identifier_format: defaults::identifier_format(),
             billing_cycle: defaults::billing_cycle(),
+            export: super::profile::Export::default(),
         }
     }
 }
