@@ -326,6 +326,7 @@ fn products(
             .and_then(crate::live::records::Amount::money);
         prices.insert(fold_name(identifier), price);
         products.push(Spanned::unwritten(Product {
+            integration: None,
             sku: s(sku),
             unit_cost: Spanned::unwritten(cost),
             retail_price: price.map(Spanned::unwritten),
@@ -501,11 +502,8 @@ fn companies(
         out.push((
             identifier.to_owned(),
             Company {
-                account: s(account),
-                identifier: s(identifier),
-                create: None,
-                contact: None,
                 agreement: agreement.map(|a| Box::new(Spanned::unwritten(a))),
+                ..Company::one_vendor(account, identifier)
             },
         ));
     }
@@ -614,7 +612,7 @@ pub(super) async fn run(args: ExportArgs) -> Result<Exit, Error> {
     };
     let (_, source) = super::connect_reader(&config, (&args).into()).await?;
     let snapshot = Box::pin(crate::live::read_owned_tenant(&source, &config)).await?;
-    let export = export(&config.integration.item, &snapshot);
+    let export = export(&config.integration().item, &snapshot);
     let failed = write(&args.out, &export);
     let mut text = format!(
         "wrote {} files to {}\n",
@@ -658,9 +656,10 @@ mod tests {
     fn integration() -> crate::config::model::Integration {
         crate::config::load_texts([("t.yaml", "")])
             .unwrap()
-            .integration
+            .integration()
             .item
             .value
+            .clone()
     }
 
     /// A tenant with the integration's agreement type and one linked company with an owned

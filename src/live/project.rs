@@ -180,7 +180,7 @@ fn integrations(snapshot: &Snapshot, state: &mut State) {
 }
 
 fn catalog(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
-    let product_type = fold_name(&config.integration.item.product_type);
+    let product_type = fold_name(&config.integration().item.product_type);
     for record in &snapshot.catalog {
         let Some(identifier) = record.identifier.as_deref() else {
             continue;
@@ -265,7 +265,7 @@ fn check_amounts(
 
 /// The integration's sub-category must sit in its category, or catalog creates fail.
 fn check_subcategory_placement(config: &Config, state: &State, findings: &mut Vec<Finding>) {
-    let i = &config.integration.item;
+    let i = &config.integration().item;
     let elsewhere: Vec<&Object> = state
         .of_kind(Kind::SubCategory)
         .filter(|o| {
@@ -318,7 +318,7 @@ fn check_cross_references(
     if snapshot.managed_devices_integrations.is_empty() {
         return;
     }
-    let solution = fold_name(&config.integration.item.name);
+    let solution = fold_name(&config.integration().item.name);
     let mut mapped: HashSet<String> = HashSet::new();
     for mdi in &snapshot.managed_devices_integrations {
         if mdi
@@ -424,7 +424,7 @@ impl<'a> CompanyIndex<'a> {
     fn new(config: &Config, snapshot: &'a Snapshot) -> CompanyIndex<'a> {
         let mut index = CompanyIndex {
             matcher: CompanyMatcher::new(
-                &config.integration.item.name,
+                &config.integration().item.name,
                 &snapshot.companies,
                 &snapshot.links,
             ),
@@ -675,7 +675,7 @@ fn agreements(
     snapshot: &Snapshot,
     out: &mut Projection,
 ) {
-    let owned_type = fold_name(&config.integration.item.agreement_type);
+    let owned_type = fold_name(&config.integration().item.agreement_type);
     // The lowest id is the one managed when names repeat, whatever order the list came in.
     let mut company_agreements = company_agreements.to_vec();
     company_agreements.sort_by_key(|a| a.id);

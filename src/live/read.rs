@@ -318,7 +318,7 @@ async fn read_catalog<S: Source>(
     config: &Config,
 ) -> Result<Vec<CatalogRecord>, ReadError> {
     let mut catalog = source
-        .list::<CatalogRecord>(of_type(&config.integration.item.product_type))
+        .list::<CatalogRecord>(of_type(&config.integration().item.product_type))
         .await?;
     let have: BTreeSet<String> = catalog
         .iter()
@@ -344,7 +344,7 @@ fn of_type(type_name: &str) -> ListQuery {
 
 /// The agreements the integration owns.
 fn owned_agreements(config: &Config) -> ListQuery {
-    of_type(&config.integration.item.agreement_type)
+    of_type(&config.integration().item.agreement_type)
 }
 
 fn ids<R: Record>(records: &[R]) -> Vec<i64> {
@@ -372,7 +372,7 @@ fn resolved<'a>(
     companies: &'a [CompanyRecord],
     links: &'a BTreeMap<i64, Vec<LinkRecord>>,
 ) -> impl Iterator<Item = Option<i64>> + 'a {
-    let matcher = CompanyMatcher::new(&config.integration.item.name, companies, links);
+    let matcher = CompanyMatcher::new(&config.integration().item.name, companies, links);
     config.companies.iter().map(move |c| {
         matcher
             .find(&c.item.account_id(), &c.item.identifier)
@@ -446,7 +446,7 @@ pub async fn read_owned_tenant<S: Source>(
         ..setup
     };
     scan_all_links(source, &mut snapshot.companies, &mut snapshot.links).await?;
-    let solution = &config.integration.item.name;
+    let solution = &config.integration().item.name;
     let mut relevant: BTreeSet<i64> = snapshot
         .links
         .iter()

@@ -129,7 +129,7 @@ fn setup_rows(config: &Config, state: &mut State) {
             let agreement_type = xref
                 .agreement_type
                 .as_ref()
-                .map_or(config.integration.item.agreement_type.as_str(), |t| {
+                .map_or(config.integration().item.agreement_type.as_str(), |t| {
                     t.as_str()
                 });
             let object = Object::new(Key::cross_reference(&r.name, &xref.vendor_type))
@@ -151,7 +151,7 @@ fn setup_rows(config: &Config, state: &mut State) {
 }
 
 fn catalog(config: &Config, state: &mut State) {
-    let i = &config.integration.item;
+    let i = &config.integration().item;
     for product in &config.products {
         let p = &product.item;
         let identifier = config.catalog_identifier(p);
@@ -208,7 +208,7 @@ fn company_objects(
     out.state.insert(company);
     let link = Object::new(Key::company_link(&account))
         .with("groupIdentifier", text(account.as_str()))
-        .with("managementSolution", name(&config.integration.item.name));
+        .with("managementSolution", name(&config.integration().item.name));
     out.state.insert(link);
     if let Some(contact) = &c.contact {
         let object = Object::new(Key::contact(&account))
@@ -230,7 +230,7 @@ fn agreement_objects(
     prices: &RetailPrices,
     out: &mut Desired,
 ) {
-    let integration = &config.integration.item;
+    let integration = &config.integration().item;
     let policy = &config.policy.item;
     let agreement_type = agreement
         .agreement_type
