@@ -18,7 +18,7 @@ use super::snapshot::Snapshot;
 use crate::config::Config;
 use crate::model::input::{self, visible};
 use crate::model::{
-    AccountId, Date, Finding, Key, Kind, Object, Quantity, State, Value, fold_name,
+    AccountId, Date, Finding, IntegrationId, Key, Kind, Object, Quantity, State, Value, fold_name,
 };
 
 /// The live state and what projecting it found.
@@ -28,7 +28,22 @@ pub struct Projection {
     pub state: State,
     /// Problems and notes.
     pub findings: Vec<Finding>,
+    /// The shared agreement found for each company (by its handle) and vendor whose additions go
+    /// on one.
+    pub shared: SharedAgreements,
 }
+
+/// A company's shared agreement for one vendor, as the tenant holds it: read, never written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedAgreement {
+    /// Its key in the live state (company, its type, its name).
+    pub key: Key,
+    /// Its start date, which new additions on it may not precede.
+    pub start: Option<Date>,
+}
+
+/// Shared agreements by company handle and integration.
+pub type SharedAgreements = std::collections::BTreeMap<(AccountId, IntegrationId), SharedAgreement>;
 
 fn name(value: Option<&str>) -> Option<Value> {
     value.map(|s| Value::Name(s.trim().into()))
