@@ -206,6 +206,16 @@ impl Config {
         out
     }
 
+    /// The key of a company's link to one vendor: by the company alone with one integration (as it
+    /// always was), by company and the vendor's solution with several.
+    pub fn link_key(&self, company: &AccountId, integration: IntegrationId) -> crate::model::Key {
+        if self.is_multi_vendor() {
+            crate::model::Key::vendor_link(company, &self.integration_of(integration).name)
+        } else {
+            crate::model::Key::company_link(company)
+        }
+    }
+
     /// What identifies a company in the plan (every company-scoped [`Key`](crate::model::Key)
     /// starts with it): its vendor account when there is one integration, as always; with several,
     /// its ConnectWise identifier, since no one vendor's account names it (and two vendors may

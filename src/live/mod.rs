@@ -11,6 +11,7 @@ mod matcher;
 mod project;
 mod read;
 pub mod records;
+mod shared;
 mod snapshot;
 
 pub use http::{BUNDLE_SIZE, ClientSource};

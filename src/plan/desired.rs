@@ -273,12 +273,7 @@ fn vendor_objects(
 ) {
     let config = context.config;
     let integration = config.integration_of(vendor.integration);
-    let key = if config.is_multi_vendor() {
-        Key::vendor_link(company, &integration.name)
-    } else {
-        Key::company_link(company)
-    };
-    let link = Object::new(key)
+    let link = Object::new(config.link_key(company, vendor.integration))
         .with(
             "groupIdentifier",
             text(AccountId::new(vendor.account).as_str()),
