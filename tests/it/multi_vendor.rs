@@ -1,6 +1,10 @@
 //! Several vendors in one configuration (issue 14), against the simulator over real HTTP: two
 //! vendors on one customer, and a vendor billed on the customer's shared agreement, whose
 //! hand-made lines survive every plan and apply untouched.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers: a failure here is a failed test"
+)]
 
 use crate::common::examples::today;
 use crate::common::tenant::{Tenant, tenant};
