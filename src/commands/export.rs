@@ -326,6 +326,7 @@ fn products(
             .and_then(crate::live::records::Amount::money);
         prices.insert(fold_name(identifier), price);
         products.push(Spanned::unwritten(Product {
+            integration: None,
             sku: s(sku),
             unit_cost: Spanned::unwritten(cost),
             retail_price: price.map(Spanned::unwritten),
@@ -501,11 +502,8 @@ fn companies(
         out.push((
             identifier.to_owned(),
             Company {
-                account: s(account),
-                identifier: s(identifier),
-                create: None,
-                contact: None,
                 agreement: agreement.map(|a| Box::new(Spanned::unwritten(a))),
+                ..Company::one_vendor(account, identifier)
             },
         ));
     }
@@ -609,7 +607,7 @@ pub fn write(dir: &Path, export: &Export) -> Vec<NotWritten> {
 /// An integration that reads its billing export with a profile keeps it: the profile is written
 /// into `integration.yaml` after the integration, so the exported folder validates on its own.
 fn keep_profile(export: &mut Export, config: &config::Config) {
-    let crate::config::profile::Export::Profile(name) = &config.integration.item.export else {
+    let crate::config::profile::Export::Profile(name) = &config.integration().item.export else {
         return;
     };
     let Some(profile) = config.profile(name) else {
@@ -635,7 +633,7 @@ pub(super) async fn run(args: ExportArgs) -> Result<Exit, Error> {
     };
     let (_, source) = super::connect_reader(&config, (&args).into()).await?;
     let snapshot = Box::pin(crate::live::read_owned_tenant(&source, &config)).await?;
-    let mut export = export(&config.integration.item, &snapshot);
+    let mut export = export(&config.integration().item, &snapshot);
     keep_profile(&mut export, &config);
     let failed = write(&args.out, &export);
     let mut text = format!(
@@ -713,9 +711,10 @@ mod tests {
     fn integration() -> crate::config::model::Integration {
         crate::config::load_texts([("t.yaml", "")])
             .unwrap()
-            .integration
+            .integration()
             .item
             .value
+            .clone()
     }
 
     /// A tenant with the integration's agreement type and one linked company with an owned

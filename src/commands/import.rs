@@ -692,6 +692,7 @@ impl<'a> Importer<'a> {
         let _ = writeln!(block, "  description: {}", yaml_scalar(&description));
         let message = format!("new product {identifier} (from export line {})", row.line);
         let product = Product {
+            integration: None,
             sku: Spanned::unwritten(row.sku.clone()),
             unit_cost: Spanned::unwritten(row.unit_cost),
             retail_price: row.retail_price.map(Spanned::unwritten),
@@ -904,13 +905,11 @@ fn new_company(
     };
     let today = options.today.get();
     let start = time::Date::from_calendar_date(today.year(), today.month(), 1).unwrap_or(today);
-    let agreement_name: String = format!("{} - {name}", config.integration.item.name.value)
+    let agreement_name: String = format!("{} - {name}", config.integration().item.name.value)
         .chars()
         .take(100)
         .collect();
     let company = Company {
-        account: Spanned::unwritten(account.to_owned()),
-        identifier: Spanned::unwritten(identifier.clone()),
         create: create.clone().map(|c| Box::new(Spanned::unwritten(c))),
         contact: contact.map(|c| Box::new(Spanned::unwritten(c))),
         agreement: Some(Box::new(Spanned::unwritten(Agreement {
@@ -934,6 +933,7 @@ fn new_company(
                 })
                 .collect(),
         }))),
+        ..Company::one_vendor(account, &identifier)
     };
     let dir = options
         .companies_dir
@@ -1161,7 +1161,7 @@ fn agreement_of<'c>(config: &'c mut Config, account: &str) -> Option<&'c mut Agr
 /// another place in the order.
 fn unintended_changes(expected: &Config, edited: &Config) -> Vec<String> {
     let mut out = Vec::new();
-    if expected.integration != edited.integration
+    if expected.integrations != edited.integrations
         || expected.policy != edited.policy
         || expected.connection != edited.connection
         || expected.setup != edited.setup

@@ -9,11 +9,12 @@ use std::sync::Arc;
 
 use super::error::{Problem, SourceFile};
 use super::model::{
-    AgreementType, ApiMember, Billing, Company, ConfigFile, Connection, Integration,
-    ManagedDevicesIntegration, ManagementItSolution, NamedRow, Policy, Product, ProductType,
-    SubCategory,
+    Addition, Agreement, AgreementType, ApiMember, Billing, Company, ConfigFile, Connection,
+    Integration, ManagedDevicesIntegration, ManagementItSolution, NamedRow, Placement, Policy,
+    Product, ProductType, SubCategory,
 };
 use super::span::Spanned;
+use crate::model::{AccountId, IntegrationId, fold_name};
 
 /// A configuration item and the file it was written in (`None` for a default).
 #[derive(Debug, Clone)]
@@ -71,8 +72,10 @@ pub struct SetupRows {
 /// The whole desired configuration, merged from every file and checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// The integration's conventions (defaults when no file declares them).
-    pub integration: Placed<Integration>,
+    /// The integrations, in the order written: `integration` as a list of one, or `integrations`
+    /// (Intermedia's defaults when no file declares either). Never empty; an [`IntegrationId`] is
+    /// a position in it.
+    pub integrations: Vec<Placed<Integration>>,
     /// Policies and safety rails.
     pub policy: Placed<Policy>,
     /// Where ConnectWise is (resolved against the environment by `credentials`).
@@ -87,6 +90,20 @@ pub struct Config {
     pub profiles: Vec<Placed<super::profile::ExportProfile>>,
     /// How many files were read.
     pub file_count: usize,
+}
+
+/// One company's dealings with one vendor, whichever way the configuration wrote them (the
+/// one-vendor shorthand `account` + `agreement`, or an entry under `vendors`).
+#[derive(Debug, Clone, Copy)]
+pub struct VendorAccount<'a> {
+    /// The vendor's integration.
+    pub integration: IntegrationId,
+    /// The company's account at the vendor.
+    pub account: &'a Spanned<String>,
+    /// The vendor's own agreement with the company.
+    pub agreement: Option<&'a Spanned<Agreement>>,
+    /// The vendor's additions on the company's shared agreement.
+    pub shared_additions: Option<&'a [Spanned<Addition>]>,
 }
 
 impl Config {
@@ -111,25 +128,136 @@ impl Config {
         release(&mut setup.management_it_solutions);
         release(&mut setup.managed_devices_integrations);
         release(setup.api_member.as_mut_slice());
-        release(std::slice::from_mut(&mut self.integration));
+        release(&mut self.integrations);
         release(std::slice::from_mut(&mut self.policy));
         release(std::slice::from_mut(&mut self.connection));
         release(&mut self.products);
         release(&mut self.companies);
     }
 
-    /// The catalog identifier of a product under the integration's rule: `MXS10C01SUNR_7.25`.
+    /// The first integration: the only one of a one-vendor configuration, whose conventions the
+    /// one-vendor commands (`import`, `reconcile`, `export`) use.
+    ///
+    /// # Panics
+    ///
+    /// Never: merging always yields at least one integration (the default when none is written).
+    pub fn integration(&self) -> &Placed<Integration> {
+        self.integrations
+            .first()
+            .expect("invariant: a merged configuration has at least one integration")
+    }
+
+    /// Whether the configuration declares more than one integration. A list of one is the
+    /// singular shorthand: everything it does is what a one-vendor configuration does.
+    pub fn is_multi_vendor(&self) -> bool {
+        self.integrations.len() > 1
+    }
+
+    /// The integration with this id.
+    pub fn integration_of(&self, id: IntegrationId) -> &Integration {
+        self.integrations
+            .get(id.index())
+            .map_or(&self.integration().item.value, |p| &p.item.value)
+    }
+
+    /// The integration named `name` (case-insensitively).
+    pub fn integration_named(&self, name: &str) -> Option<IntegrationId> {
+        let wanted = fold_name(name);
+        self.integrations
+            .iter()
+            .position(|i| fold_name(&i.item.name) == wanted)
+            .and_then(IntegrationId::new)
+    }
+
+    /// Every integration with its id, in order.
+    pub fn integration_ids(&self) -> impl Iterator<Item = (IntegrationId, &Integration)> {
+        self.integrations
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some((IntegrationId::new(i)?, &p.item.value)))
+    }
+
+    /// The integration a product belongs to: the one it names, else the only one.
+    pub fn product_integration(&self, product: &Product) -> Option<IntegrationId> {
+        match &product.integration {
+            Some(name) => self.integration_named(name),
+            None if !self.is_multi_vendor() => IntegrationId::new(0),
+            None => None,
+        }
+    }
+
+    /// The catalog identifier of a product under its integration's rule: `MXS10C01SUNR_7.25`.
     pub fn catalog_identifier(&self, product: &Product) -> String {
-        self.item_identifier(&product.sku, product.unit_cost.value)
+        let integration = self
+            .product_integration(product)
+            .map_or(&self.integration().item.value, |id| self.integration_of(id));
+        catalog_identifier(
+            &integration.identifier_format,
+            &product.sku,
+            &product.unit_cost.value.render_cost(),
+        )
     }
 
     /// The catalog identifier of the item a vendor sells as `sku` at `unit_cost`.
     pub fn item_identifier(&self, sku: &str, unit_cost: crate::model::Money) -> String {
         catalog_identifier(
-            &self.integration.item.identifier_format,
+            &self.integration().item.identifier_format,
             sku,
             &unit_cost.render_cost(),
         )
+    }
+
+    /// A company's vendors: the shorthand as the first integration's, else each `vendors` entry
+    /// whose name is an integration's (validation refuses the others), in the order written.
+    pub fn vendors_of<'a>(&self, company: &'a Company) -> Vec<VendorAccount<'a>> {
+        let mut out = Vec::new();
+        if !company.account.is_empty()
+            && let Some(integration) = IntegrationId::new(0)
+        {
+            out.push(VendorAccount {
+                integration,
+                account: &company.account,
+                agreement: company.agreement.as_deref(),
+                shared_additions: None,
+            });
+        }
+        for (name, vendor) in &company.vendors {
+            let Some(integration) = self.integration_named(name) else {
+                continue;
+            };
+            let shared = self.integration_of(integration).agreements == Placement::Shared;
+            out.push(VendorAccount {
+                integration,
+                account: &vendor.account,
+                agreement: vendor.agreement.as_deref().filter(|_| !shared),
+                shared_additions: vendor.additions.as_deref().filter(|_| shared),
+            });
+        }
+        out
+    }
+
+    /// The key of a company's link to one vendor: by the company alone with one integration (as it
+    /// always was), by company and the vendor's solution with several.
+    pub fn link_key(&self, company: &AccountId, integration: IntegrationId) -> crate::model::Key {
+        if self.is_multi_vendor() {
+            crate::model::Key::vendor_link(company, &self.integration_of(integration).name)
+        } else {
+            crate::model::Key::company_link(company)
+        }
+    }
+
+    /// What identifies a company in the plan (every company-scoped [`Key`](crate::model::Key)
+    /// starts with it): its vendor account when there is one integration, as always; with several,
+    /// its ConnectWise identifier, since no one vendor's account names it (and two vendors may
+    /// use the same account id for two companies).
+    pub fn company_handle(&self, company: &Company) -> AccountId {
+        if self.is_multi_vendor() {
+            return AccountId::new(&company.identifier);
+        }
+        match self.vendors_of(company).first() {
+            Some(vendor) => AccountId::new(vendor.account),
+            None => company.account_id(),
+        }
     }
 
     /// Whether the declared product with this catalog identifier bills once (a setup fee). Vendors'
@@ -170,12 +298,18 @@ impl Config {
             + setup.management_it_solutions.len()
             + setup.managed_devices_integrations.len()
             + usize::from(setup.api_member.is_some());
-        let agreements: Vec<_> = self
+        let vendors: Vec<_> = self
             .companies
             .iter()
-            .filter_map(|c| c.item.agreement.as_ref())
+            .flat_map(|c| self.vendors_of(&c.item))
             .collect();
-        let additions: usize = agreements.iter().map(|a| a.additions.len()).sum();
+        let agreements: Vec<_> = vendors.iter().filter_map(|v| v.agreement).collect();
+        let additions: usize = agreements.iter().map(|a| a.additions.len()).sum::<usize>()
+            + vendors
+                .iter()
+                .filter_map(|v| v.shared_additions)
+                .map(<[_]>::len)
+                .sum::<usize>();
         let additions = count(additions, "addition", "additions");
         format!(
             "{}, {}, {}, {}, {} with {additions}",
@@ -207,6 +341,7 @@ pub fn catalog_identifier(format: &str, sku: &str, unit_cost: &str) -> String {
 pub(crate) struct Merger {
     problems: Vec<Problem>,
     integration: Option<Placed<Integration>>,
+    integrations: Vec<Placed<Integration>>,
     policy: Option<Placed<Policy>>,
     connection: Option<Placed<Connection>>,
     api_member: Option<Placed<ApiMember>>,
@@ -228,6 +363,8 @@ impl Merger {
             "integration",
             problems,
         );
+        self.integrations
+            .extend(file.integrations.into_iter().map(placed(source)));
         set_once(
             &mut self.policy,
             file.policy.map(placed(source)),
@@ -262,8 +399,15 @@ impl Merger {
             management_it_solutions,
             managed_devices_integrations
         );
+        // The file's default integration goes to each of its products that names none.
+        let default_integration = file.defaults.and_then(|d| d.value.integration);
         self.products
-            .extend(file.products.into_iter().map(placed(source)));
+            .extend(file.products.into_iter().map(|mut product| {
+                if product.value.integration.is_none() {
+                    product.value.integration.clone_from(&default_integration);
+                }
+                Placed::new(source, product)
+            }));
         self.companies
             .extend(file.companies.into_iter().map(|mut company| {
                 // A list parsed from YAML keeps the capacity it grew to (16 for 10 additions); the
@@ -278,13 +422,32 @@ impl Merger {
     }
 
     /// The merged configuration and the problems merging found.
-    pub(crate) fn finish(self) -> (Config, Vec<Problem>) {
+    pub(crate) fn finish(mut self) -> (Config, Vec<Problem>) {
         let mut setup = self.setup;
         setup.api_member = self.api_member;
+        let integrations = match (self.integration, self.integrations.first()) {
+            (Some(one), Some(listed)) => {
+                self.problems.push(
+                    Problem::new(
+                        "duplicate",
+                        "`integration` and `integrations` are both defined",
+                    )
+                    .at_opt(one.source.as_ref(), one.item.span, "`integration` here")
+                    .at_opt(
+                        listed.source.as_ref(),
+                        listed.item.span,
+                        "`integrations` here",
+                    )
+                    .help("`integration` is the shorthand for a list of one: move it into `integrations` and remove it"),
+                );
+                self.integrations
+            }
+            (Some(one), None) => vec![one],
+            (None, Some(_)) => self.integrations,
+            (None, None) => vec![Placed::default_value(Integration::default())],
+        };
         let config = Config {
-            integration: self
-                .integration
-                .unwrap_or_else(|| Placed::default_value(Integration::default())),
+            integrations,
             policy: self
                 .policy
                 .unwrap_or_else(|| Placed::default_value(Policy::default())),

@@ -21,7 +21,7 @@ use std::path::PathBuf;
 pub use credentials::{Credentials, CredentialsError};
 pub use error::{Error, Problem, SourceFile};
 pub use load::{MAX_DEPTH, MAX_FILE_BYTES};
-pub use merged::{Config, Placed, SetupRows, catalog_identifier};
+pub use merged::{Config, Placed, SetupRows, VendorAccount, catalog_identifier};
 pub use span::{MAX_SPANNED_BYTES, Span, Spanned};
 
 /// Load, merge and check configuration files and folders.
@@ -142,8 +142,12 @@ fn from_raw(raw_files: &[load::RawFile], mut problems: Vec<Problem>) -> Result<C
 /// compares accounts as plain strings. Runs only once validation found every account valid.
 fn normalize_accounts(config: &mut Config) {
     for company in &mut config.companies {
-        if let Ok(normal) = crate::model::input::normalize_account(&company.item.account) {
-            company.item.value.account.value = normal;
+        let company = &mut company.item.value;
+        let vendor_accounts = company.vendors.values_mut().map(|v| &mut v.value.account);
+        for account in std::iter::once(&mut company.account).chain(vendor_accounts) {
+            if let Ok(normal) = crate::model::input::normalize_account(account) {
+                account.value = normal;
+            }
         }
     }
 }

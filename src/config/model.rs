@@ -5,6 +5,8 @@
 //! `validate.rs`, where every problem can be reported at once with its place. Every struct denies
 //! unknown fields, so a typo is an error rather than a silently ignored setting.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -12,14 +14,24 @@ use super::span::Spanned;
 use crate::model::{Date, Money, Quantity, exact};
 
 /// One configuration file. Every section is optional; all files given to cwrecon merge into one
-/// desired state. Lists concatenate; `integration`, `policy` and `connection` may appear in one file only.
+/// desired state. Lists concatenate; `integration`, `policy` and `connection` may appear in one file
+/// only, and `integration` not beside `integrations`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 #[schemars(title = "cwrecon configuration")]
 pub struct ConfigFile {
-    /// The vendor integration's conventions. Intermedia's are the defaults.
+    /// The vendor integration's conventions, for a configuration of one vendor (shorthand for a
+    /// list of one under `integrations`). Intermedia's are the defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration: Option<Spanned<Integration>>,
+    /// Several vendor integrations, one per vendor the MSP resells; each names its own marks
+    /// (`name`, `product_type`, and `agreement_type` unless its agreements are shared).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub integrations: Vec<Spanned<Integration>>,
+    /// Defaults for this file's entries: `integration` names the vendor of every product in this
+    /// file that does not name its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defaults: Option<Spanned<FileDefaults>>,
     /// What happens to additions cwrecon owns, and the safety rails of `plan` and `apply`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<Spanned<Policy>>,
@@ -74,6 +86,43 @@ pub struct Integration {
     /// `{ profile: NAME }`, a profile declared under `profiles`.
     #[serde(default, skip_serializing_if = "super::profile::Export::is_builtin")]
     pub export: super::profile::Export,
+    /// Where the vendor's additions live: on agreements of `agreement_type` that cwrecon owns
+    /// (`own`, the default), or on each customer's shared agreement, which cwrecon never creates,
+    /// changes or cancels (`shared`).
+    #[serde(default, skip_serializing_if = "Placement::is_own")]
+    pub agreements: Placement,
+    /// With `agreements: shared`: the agreement type that finds a company's shared agreement when
+    /// the company names none (`shared_agreement`); used only when exactly one active agreement
+    /// of this type exists for the company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_agreement_type: Option<Spanned<String>>,
+}
+
+/// Where an integration's additions live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Placement {
+    /// On agreements of the integration's agreement type, created and owned by cwrecon.
+    #[default]
+    Own,
+    /// On the customer's shared agreement, which cwrecon reads and never writes.
+    Shared,
+}
+
+impl Placement {
+    /// Whether additions go on the integration's own agreements.
+    pub fn is_own(&self) -> bool {
+        *self == Placement::Own
+    }
+}
+
+/// Defaults for the entries of one file.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct FileDefaults {
+    /// The integration (by name) of every product in this file that names none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration: Option<Spanned<String>>,
 }
 
 impl Default for Integration {
@@ -88,6 +137,8 @@ impl Default for Integration {
             identifier_format: defaults::identifier_format(),
             billing_cycle: defaults::billing_cycle(),
             export: super::profile::Export::default(),
+            agreements: Placement::Own,
+            shared_agreement_type: None,
         }
     }
 }
@@ -504,6 +555,10 @@ pub struct ApiMember {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub struct Product {
+    /// The integration (by name) whose catalog item this is: required with several integrations
+    /// (or set once per file under `defaults`), implicit with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration: Option<Spanned<String>>,
     /// The vendor's SKU (letters, digits, `.` and `-`).
     pub sku: Spanned<String>,
     /// What the vendor charges per unit; part of the catalog identifier.
@@ -552,13 +607,15 @@ pub enum Billing {
     OneTime,
 }
 
-/// A customer: the vendor account and the ConnectWise company it bills through.
+/// A customer: the ConnectWise company, and its account and additions at each vendor.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub struct Company {
     /// The vendor's account id, recorded on the company as its Manage ID: after Unicode NFKC
     /// normalisation (full-width digits read as digits), 1 to 100 ASCII letters, digits, `-`, `_`
     /// and `.`. Two accounts equal after normalisation, regardless of case, are one account.
+    /// The one-vendor shorthand; with several integrations, write `vendors` instead.
+    #[serde(default, skip_serializing_if = "is_blank")]
     pub account: Spanned<String>,
     /// The ConnectWise company identifier ("Company ID", max 25): matched when no company carries
     /// the account's Manage ID yet.
@@ -571,12 +628,56 @@ pub struct Company {
     /// The contact the agreement is for; used when the company has no default contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Box<Spanned<Contact>>>,
-    /// The integration's agreement with this company.
+    /// The integration's agreement with this company (the one-vendor shorthand, beside `account`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement: Option<Box<Spanned<Agreement>>>,
+    /// The company's account at each vendor it buys from, keyed by integration name (matched
+    /// case-insensitively), with that vendor's additions.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub vendors: BTreeMap<String, Spanned<CompanyVendor>>,
+    /// The name of the company's shared agreement (not owned by cwrecon) that holds the
+    /// additions of integrations with `agreements: shared`; when omitted, it is found by the
+    /// integration's `shared_agreement_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_agreement: Option<Spanned<String>>,
+}
+
+/// A company's account at one vendor, and where that vendor's additions go.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct CompanyVendor {
+    /// The vendor's account id (its Manage ID under the vendor's solution); the same rules as a
+    /// company's `account`. Unique per integration: two vendors may use the same account id.
+    pub account: Spanned<String>,
+    /// For an integration with its own agreements: its agreement with this company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement: Option<Box<Spanned<Agreement>>>,
+    /// For an integration with `agreements: shared`: its additions, placed on the company's
+    /// shared agreement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additions: Option<Vec<Spanned<Addition>>>,
+}
+
+/// Whether a text was left out (an empty text is never valid where one is written).
+fn is_blank(value: &Spanned<String>) -> bool {
+    value.is_empty()
 }
 
 impl Company {
+    /// A company of a one-vendor configuration with only its account and identifier written
+    /// (what `import` and `export` start from).
+    pub fn one_vendor(account: &str, identifier: &str) -> Company {
+        Company {
+            account: Spanned::unwritten(account.to_owned()),
+            identifier: Spanned::unwritten(identifier.to_owned()),
+            create: None,
+            contact: None,
+            agreement: None,
+            vendors: BTreeMap::new(),
+            shared_agreement: None,
+        }
+    }
+
     /// The vendor account as the one identity every later stage compares
     /// ([`AccountId`](crate::model::AccountId)): normalised, case-insensitive.
     pub fn account_id(&self) -> crate::model::AccountId {

@@ -225,11 +225,12 @@ pub struct UnknownIntegration {
 impl Config {
     /// The integrations of the configuration, each with how its export reads.
     ///
-    /// The one place that lists them: issue 14's several integrations replace `once` with the list.
+    /// The one place that lists them for `import` and `reconcile`.
     fn integrations_with_exports(
         &self,
     ) -> impl Iterator<Item = (&Placed<Integration>, ExportFormat<'_>)> {
-        std::iter::once(&self.integration)
+        self.integrations
+            .iter()
             .map(|integration| (integration, self.export_format(&integration.item)))
     }
 

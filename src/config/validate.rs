@@ -14,10 +14,13 @@ use std::sync::Arc;
 
 use super::error::{Problem, SourceFile};
 use super::merged::{Config, Placed};
-use super::model::{Address, Agreement, Company, Connection, EffectiveDate, Product};
+use super::model::{
+    Addition, Address, Agreement, Company, CompanyVendor, Connection, EffectiveDate, Integration,
+    Placement, Product,
+};
 use super::span::{Span, Spanned};
 use crate::model::input::{self, AccountError, Hidden};
-use crate::model::{AccountId, Money, fold_name};
+use crate::model::{AccountId, IntegrationId, Money, fold_name};
 use rust_decimal::Decimal;
 
 /// ConnectWise's length limits (spec "Max length" notes), in characters.
@@ -301,7 +304,14 @@ impl<'a> Checker<'a> {
     // ----- sections -------------------------------------------------------------------------
 
     fn integration(&mut self) {
-        let placed = &self.config.integration;
+        let config: &'a Config = self.config;
+        for placed in &config.integrations {
+            self.integration_one(placed);
+        }
+        self.integration_marks();
+    }
+
+    fn integration_one(&mut self, placed: &'a Placed<Integration>) {
         let src = placed.source.as_ref();
         let i = &placed.item;
         self.text(src, "integration name", &i.name, limits::SOLUTION_NAME);
@@ -337,12 +347,29 @@ impl<'a> Checker<'a> {
             limits::SETUP_NAME,
         );
         self.identifier_format(src, &i.identifier_format);
-        self.integration_references();
+        if let Some(shared_type) = &i.shared_agreement_type {
+            self.text(
+                src,
+                "shared agreement type",
+                shared_type,
+                limits::SETUP_NAME,
+            );
+            if i.agreements.is_own() {
+                self.push(
+                    Problem::new(
+                        "shared-agreement-type",
+                        format!("integration `{}` has its own agreements, so `shared_agreement_type` means nothing to it", i.name.value),
+                    )
+                    .at_opt(src, shared_type.span, "only for `agreements: shared`")
+                    .help("remove `shared_agreement_type`, or set `agreements: shared` if the vendor bills on the customer's shared agreement"),
+                );
+            }
+        }
+        self.integration_references(placed);
     }
 
     /// The integration's setup names must be declared when their kind is.
-    fn integration_references(&mut self) {
-        let placed = &self.config.integration;
+    fn integration_references(&mut self, placed: &'a Placed<Integration>) {
         let src = placed.source.as_ref();
         let i = &placed.item;
         let setup = &self.config.setup;
@@ -380,6 +407,10 @@ impl<'a> Checker<'a> {
             ),
         ];
         for (value, kind, declared_names, section) in checks {
+            // A shared integration's agreement type marks nothing: its agreements are not its own.
+            if kind == "agreement type" && !i.agreements.is_own() {
+                continue;
+            }
             let declared = Declared::of(declared_names.iter().map(|(_, n)| *n));
             if !self.complete || declared.resolves(value) {
                 continue;
@@ -442,6 +473,80 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+    }
+
+    /// With several integrations, each names its own marks, and no two share one: a catalog item,
+    /// an agreement or a Manage ID must belong to exactly one integration.
+    fn integration_marks(&mut self) {
+        let config: &'a Config = self.config;
+        let all = &config.integrations;
+        if all.len() > IntegrationId::MAX {
+            let extra = &all[IntegrationId::MAX];
+            self.push(
+                Problem::new(
+                    "too-many",
+                    format!("{} integrations are declared; cwrecon accepts at most {}", all.len(), IntegrationId::MAX),
+                )
+                .at_opt(extra.source.as_ref(), extra.item.span, "one too many")
+                .help("one integration per vendor the MSP resells; merge the ones that are one vendor"),
+            );
+        }
+        if all.len() < 2 {
+            return;
+        }
+        for placed in all {
+            let (src, i) = (placed.source.as_ref(), &placed.item);
+            let mut marks = vec![("name", &i.name), ("product_type", &i.product_type)];
+            if i.agreements.is_own() {
+                marks.push(("agreement_type", &i.agreement_type));
+            }
+            for (field, value) in marks {
+                if value.span.is_written() {
+                    continue;
+                }
+                self.push(
+                    Problem::new(
+                        "integration-mark",
+                        format!("an integration of several does not name its `{field}`"),
+                    )
+                    .at_opt(src, placed.item.span, format!("no `{field}` here"))
+                    .help(format!("with several integrations none takes Intermedia's defaults: write `{field}:` so that what it owns in ConnectWise is stated{}", if field == "agreement_type" { " (or `agreements: shared` if the vendor bills on the customer's shared agreement)" } else { "" })),
+                );
+            }
+        }
+        let help = "each integration owns what carries its marks, so no two integrations may share one: give each vendor its own";
+        self.unique(
+            "integration name",
+            all.iter()
+                .map(|p| (fold_name(&p.item.name), p.source.as_ref(), &p.item.name)),
+            help,
+        );
+        self.unique(
+            "integration product type",
+            all.iter().map(|p| {
+                (
+                    fold_name(&p.item.product_type),
+                    p.source.as_ref(),
+                    &p.item.product_type,
+                )
+            }),
+            help,
+        );
+        // A shared agreement's type is not a mark, but it must not be an owned type either: an
+        // agreement of it would then be both cwrecon's and not.
+        self.unique(
+            "integration agreement type",
+            all.iter().filter_map(|p| {
+                let i = &p.item;
+                let t = if i.agreements.is_own() {
+                    Some(&i.agreement_type)
+                } else {
+                    i.shared_agreement_type.as_ref()
+                };
+                t.map(|t| (fold_name(t), p.source.as_ref(), t))
+            }),
+            help,
+        );
     }
 
     fn identifier_format(&mut self, src: Src<'_>, format: &Spanned<String>) {
@@ -832,6 +937,7 @@ impl<'a> Checker<'a> {
     }
 
     fn product(&mut self, src: Src<'_>, product: &Spanned<Product>) {
+        self.product_integration(src, product);
         let sku = &product.sku;
         if sku.trim().is_empty()
             || !sku
@@ -892,6 +998,61 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A product's integration: named and known when there are several, known when named.
+    fn product_integration(&mut self, src: Src<'_>, product: &Spanned<Product>) {
+        match &product.integration {
+            Some(name) => self.integration_name(src, name, "the product's integration"),
+            None if self.config.is_multi_vendor() => self.push(
+                Problem::new(
+                    "product-integration",
+                    format!("product `{}` does not say which integration it belongs to", product.sku.value),
+                )
+                .at_opt(src, product.span, "no `integration` here")
+                .help(format!(
+                    "with several integrations each product names its own: add `integration:` (one of {}), or set it once for the file with `defaults: {{ integration: … }}`",
+                    self.known_integrations()
+                )),
+            ),
+            None => {}
+        }
+    }
+
+    /// The configuration's integration names, for a help text.
+    fn known_integrations(&self) -> String {
+        self.config
+            .integrations
+            .iter()
+            .map(|i| format!("`{}`", i.item.name.value))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// A reference to an integration by name.
+    fn integration_name(&mut self, src: Src<'_>, name: &Spanned<String>, what: &str) {
+        self.line_of_text(src, what, name);
+        if self.config.integration_named(name).is_some() {
+            return;
+        }
+        let hint = did_you_mean(closest(
+            name,
+            self.config
+                .integrations
+                .iter()
+                .map(|i| i.item.name.as_str()),
+        ));
+        self.push(
+            Problem::new(
+                "unknown-integration",
+                format!("{what} `{}` is not declared", input::visible(name)),
+            )
+            .at_opt(src, name.span, "no such integration")
+            .help(format!(
+                "{hint}the integrations are {} (names match case-insensitively)",
+                self.known_integrations()
+            )),
+        );
+    }
+
     /// The vendor's pricing rule: one (SKU, unit cost) is one catalog item with one retail price.
     fn one_price_per_item(&mut self) {
         let mut first_by_id: HashMap<String, &Placed<Product>> = HashMap::new();
@@ -902,7 +1063,26 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let (a, b) = (&first.item.retail_price, &placed.item.retail_price);
-            let problem = if a.as_ref().map(|p| p.value) == b.as_ref().map(|p| p.value) {
+            let (ours, theirs) = (
+                self.config.product_integration(&placed.item),
+                self.config.product_integration(&first.item),
+            );
+            let problem = if ours != theirs {
+                let name = |i: Option<IntegrationId>| {
+                    i.map_or("?", |i| self.config.integration_of(i).name.as_str())
+                };
+                Problem::new(
+                    "duplicate",
+                    format!(
+                        "catalog identifier `{identifier}` belongs to two integrations, `{}` and `{}`",
+                        name(ours),
+                        name(theirs)
+                    ),
+                )
+                .at_opt(placed.source.as_ref(), placed.item.span, format!("a product of `{}`", name(ours)))
+                .at_opt(first.source.as_ref(), first.item.span, format!("a product of `{}`", name(theirs)))
+                .help("a catalog item is owned by one integration: give one of the integrations another `identifier_format` (e.g. `{sku}_{unit_cost}_P8`)")
+            } else if a.as_ref().map(|p| p.value) == b.as_ref().map(|p| p.value) {
                 Problem::new(
                     "duplicate",
                     format!("product `{identifier}` is defined twice"),
@@ -947,9 +1127,7 @@ impl<'a> Checker<'a> {
         for placed in &self.config.companies {
             let src = placed.source.as_ref();
             self.company(src, &placed.item);
-            if let Some(agreement) = &placed.item.agreement {
-                self.agreement(src, agreement, &products, &agreement_types);
-            }
+            self.company_vendors(src, &placed.item, &products, &agreement_types);
         }
         self.unique_accounts();
         let companies = &self.config.companies;
@@ -964,12 +1142,19 @@ impl<'a> Checker<'a> {
     /// case-insensitively), the rule matching and keys use: two accounts that differ only in case
     /// would otherwise pass here and then overwrite each other in the plan (issue 13).
     fn unique_accounts(&mut self) {
-        let mut seen: HashMap<AccountId, (Src<'_>, &Spanned<String>)> = HashMap::new();
-        for placed in &self.config.companies {
-            let (src, account) = (placed.source.as_ref(), &placed.item.account);
+        let config: &'a Config = self.config;
+        let mut seen: HashMap<(IntegrationId, AccountId), (Src<'_>, &Spanned<String>)> =
+            HashMap::new();
+        let accounts = config.companies.iter().flat_map(|placed| {
+            config
+                .vendors_of(&placed.item)
+                .into_iter()
+                .map(move |v| (placed.source.as_ref(), v.integration, v.account))
+        });
+        for (src, integration, account) in accounts {
             let id = AccountId::new(account);
-            let Some(&(first_src, first)) = seen.get(&id) else {
-                seen.insert(id, (src, account));
+            let Some(&(first_src, first)) = seen.get(&(integration, id.clone())) else {
+                seen.insert((integration, id), (src, account));
                 continue;
             };
             let (message, help) = if id.as_str() == AccountId::new(first).as_str() {
@@ -1002,8 +1187,6 @@ impl<'a> Checker<'a> {
     }
 
     fn company(&mut self, src: Src<'_>, company: &Spanned<Company>) {
-        self.text(src, "vendor account", &company.account, limits::MANAGE_ID);
-        self.account(src, &company.account);
         self.text(
             src,
             "company identifier",
@@ -1023,8 +1206,13 @@ impl<'a> Checker<'a> {
                 .help("ConnectWise company IDs are one word, such as AcmeCorp"),
             );
         }
+        let config: &'a Config = self.config;
+        let first_agreement = config
+            .vendors_of(company)
+            .into_iter()
+            .find_map(|v| v.agreement);
         if let (Some(create), Some(agreement), None) =
-            (&company.create, &company.agreement, &company.contact)
+            (&company.create, first_agreement, &company.contact)
         {
             self.push(
                 Problem::new(
@@ -1076,6 +1264,176 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+    }
+
+    /// A company's vendors: the one-vendor shorthand or `vendors`, never both; each vendor an
+    /// integration, its additions where that integration keeps them, its products its own.
+    fn company_vendors(
+        &mut self,
+        src: Src<'_>,
+        company: &'a Spanned<Company>,
+        products: &HashMap<String, &'a Placed<Product>>,
+        agreement_types: &Declared<'_>,
+    ) {
+        let config: &'a Config = self.config;
+        self.vendor_form(src, company);
+        let mut seen: HashMap<String, &Spanned<CompanyVendor>> = HashMap::new();
+        for (name, vendor) in &company.vendors {
+            let Some(id) = config.integration_named(name) else {
+                let hint = did_you_mean(closest(
+                    name,
+                    config.integrations.iter().map(|i| i.item.name.as_str()),
+                ));
+                self.push(
+                    Problem::new(
+                        "unknown-integration",
+                        format!("vendor `{}` is not an integration", input::visible(name)),
+                    )
+                    .at_opt(src, vendor.span, "the entry of this vendor")
+                    .help(format!(
+                        "{hint}the integrations are {} (names match case-insensitively)",
+                        self.known_integrations()
+                    )),
+                );
+                continue;
+            };
+            if let Some(first) = seen.insert(fold_name(name), vendor) {
+                self.push(
+                    Problem::new(
+                        "duplicate",
+                        format!("vendor `{}` is listed twice", input::visible(name)),
+                    )
+                    .at_opt(src, vendor.span, "listed again here")
+                    .at_opt(src, first.span, "first listed here")
+                    .help("names match case-insensitively: merge the two entries"),
+                );
+            }
+            self.vendor_placement(src, company, config.integration_of(id), vendor);
+        }
+        for v in config.vendors_of(company) {
+            self.text(src, "vendor account", v.account, limits::MANAGE_ID);
+            self.account(src, v.account);
+            if let Some(agreement) = v.agreement {
+                self.agreement(src, agreement, products, agreement_types);
+            }
+            if let Some(additions) = v.shared_additions {
+                self.additions(src, additions, products);
+            }
+            let listed = v.agreement.map_or(&[][..], |a| a.additions.as_slice());
+            for addition in listed.iter().chain(v.shared_additions.unwrap_or_default()) {
+                self.addition_vendor(src, addition, v.integration, products);
+            }
+        }
+        if let Some(name) = &company.shared_agreement {
+            self.text(src, "shared agreement name", name, limits::AGREEMENT_NAME);
+        }
+    }
+
+    /// The shorthand (`account`, `agreement`) is for one vendor; `vendors` for any number.
+    fn vendor_form(&mut self, src: Src<'_>, company: &Spanned<Company>) {
+        let shorthand = !company.account.is_empty() || company.agreement.is_some();
+        let shorthand_span = if company.account.is_empty() {
+            company.agreement.as_ref().map_or(company.span, |a| a.span)
+        } else {
+            company.account.span
+        };
+        let problem = match (shorthand, company.vendors.values().next()) {
+            (true, Some(vendor)) => Problem::new(
+                "vendor-form",
+                format!("company `{}` has both `account`/`agreement` and `vendors`", company.identifier.value),
+            )
+            .at_opt(src, shorthand_span, "the one-vendor shorthand")
+            .at_opt(src, vendor.span, "`vendors` here")
+            .help("keep `vendors:` and move the account and agreement into the vendor's entry"),
+            (true, None) if self.config.is_multi_vendor() => Problem::new(
+                "vendor-form",
+                format!("company `{}` uses the one-vendor `account` with several integrations", company.identifier.value),
+            )
+            .at_opt(src, shorthand_span, "which vendor's account is this?")
+            .help(format!(
+                "write `vendors: {{ NAME: {{ account: …, agreement: … }} }}` with NAME one of {}",
+                self.known_integrations()
+            )),
+            (false, None) => Problem::new(
+                "vendor-form",
+                format!("company `{}` has no vendor account", company.identifier.value),
+            )
+            .at_opt(src, company.span, "no `account` or `vendors`")
+            .help("add `account:` (the vendor's account id), or `vendors:` with an account per vendor"),
+            _ => return,
+        };
+        self.push(problem);
+    }
+
+    /// `agreement:` for an integration with its own agreements, bare `additions:` for a shared one.
+    fn vendor_placement(
+        &mut self,
+        src: Src<'_>,
+        company: &Spanned<Company>,
+        integration: &Integration,
+        vendor: &Spanned<CompanyVendor>,
+    ) {
+        let name = &integration.name.value;
+        match integration.agreements {
+            Placement::Own => {
+                if let Some(additions) = vendor.additions.as_ref().and_then(|a| a.first()) {
+                    self.push(
+                        Problem::new("vendor-placement", format!("integration `{name}` has its own agreements, so its additions go under `agreement:`"))
+                            .at_opt(src, additions.span, "bare additions")
+                            .help(format!("write `agreement: {{ name: …, start_date: …, additions: [...] }}` under `{name}`, or set `agreements: shared` on the integration if the vendor bills on the customer's shared agreement")),
+                    );
+                }
+            }
+            Placement::Shared => {
+                if let Some(agreement) = &vendor.agreement {
+                    self.push(
+                        Problem::new("vendor-placement", format!("integration `{name}` bills on the company's shared agreement, which cwrecon does not own"))
+                            .at_opt(src, agreement.span, "an agreement of its own")
+                            .help(format!("write the additions as `additions:` directly under `{name}` (no `agreement:`); the shared agreement is named by the company's `shared_agreement`, else found by `shared_agreement_type`")),
+                    );
+                }
+                if company.shared_agreement.is_none() && integration.shared_agreement_type.is_none()
+                {
+                    self.push(
+                        Problem::new("shared-agreement", format!("company `{}` buys from `{name}`, whose additions go on a shared agreement, but nothing says which one", company.identifier.value))
+                            .at_opt(src, vendor.span, "additions for a shared agreement")
+                            .help(format!("add `shared_agreement: <agreement name>` to the company, or `shared_agreement_type:` to integration `{name}`")),
+                    );
+                }
+            }
+        }
+    }
+
+    /// An addition under a vendor names one of that vendor's products.
+    fn addition_vendor(
+        &mut self,
+        src: Src<'_>,
+        addition: &Spanned<Addition>,
+        vendor: IntegrationId,
+        products: &HashMap<String, &Placed<Product>>,
+    ) {
+        let Some(product) = products.get(&fold_name(&addition.product)) else {
+            return;
+        };
+        let Some(owner) = self.config.product_integration(&product.item) else {
+            return;
+        };
+        if owner == vendor {
+            return;
+        }
+        let (owner, vendor) = (
+            &self.config.integration_of(owner).name.value,
+            &self.config.integration_of(vendor).name.value,
+        );
+        self.push(
+            Problem::new(
+                "addition-vendor",
+                format!("addition `{}` is a product of `{owner}`, listed under vendor `{vendor}`", addition.product.value),
+            )
+            .at_opt(src, addition.product.span, format!("a product of `{owner}`"))
+            .at_opt(product.source.as_ref(), product.item.span, "declared here")
+            .help(format!("move the addition under `{owner}`, or declare the product with `integration: {vendor}`")),
+        );
     }
 
     /// An account id is one ConnectWise Manage ID: NFKC-normalised, within the documented
@@ -1171,7 +1529,18 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        for addition in &agreement.additions {
+        self.additions(src, &agreement.additions, products);
+    }
+
+    /// The additions of one agreement (own or shared): known products, amounts within bounds,
+    /// one per product.
+    fn additions(
+        &mut self,
+        src: Src<'_>,
+        additions: &[Spanned<Addition>],
+        products: &HashMap<String, &Placed<Product>>,
+    ) {
+        for addition in additions {
             self.line_of_text(src, "addition product", &addition.product);
             self.addition_product(src, &addition.product, products);
             if addition.quantity.decimals() > 2 {
@@ -1217,8 +1586,7 @@ impl<'a> Checker<'a> {
         }
         self.unique(
             "addition for product",
-            agreement
-                .additions
+            additions
                 .iter()
                 .map(|a| (fold_name(&a.product), src, &a.product)),
             "an agreement has one addition per product: add the quantities together",
@@ -1282,4 +1650,222 @@ fn unknown_product(
     Problem::new("unknown-product", format!("{what} names product `{}`, which is not declared", product.value))
         .at_opt(src, product.span, "no such product")
         .help(format!("{hint}declare it under `products` (its identifier is `<SKU>_<UNIT_COST>`, cost without trailing zeros, e.g. MXS10C01SUNR_7.25)"))
+}
+
+#[cfg(test)]
+mod tests {
+    /// Three vendors: Intermedia and Pax8 on their own agreements, Acronis on shared ones.
+    const INTEGRATIONS: &str = "integrations:\n  - { name: Intermedia, product_type: Intermedia_Services, agreement_type: Intermedia }\n  - { name: Pax8, product_type: Pax8_Services, agreement_type: Pax8, identifier_format: '{sku}_{unit_cost}' }\n  - { name: Acronis, product_type: Acronis_Backup, agreements: shared, shared_agreement_type: Managed Services }\n";
+    const PRODUCTS: &str = "products:\n  - { integration: Intermedia, sku: MXS10C01SUNR, unit_cost: 7.25, description: Mailbox }\n  - { integration: pax8, sku: CFQ7TTC0LH16R, unit_cost: 10.8, description: M365 }\n";
+    const ACRONIS: &str = "defaults: { integration: Acronis }\nproducts:\n  - { sku: ACR-BKP-WSR, unit_cost: 4.2, description: Backup }\n";
+    const COMPANY: &str = "companies:\n  - identifier: AcmeCorp\n    vendors:\n      Intermedia:\n        account: '1001'\n        agreement: { name: Intermedia - Acme, start_date: 2025-03-01, additions: [{ product: MXS10C01SUNR_7.25, quantity: 42 }] }\n      Pax8:\n        account: '1001'\n        agreement: { name: Pax8 - Acme, start_date: 2025-06-01, additions: [{ product: CFQ7TTC0LH16R_10.8, quantity: 40 }] }\n      Acronis:\n        account: acme-corp\n        additions: [{ product: ACR-BKP-WSR_4.2, quantity: 38 }]\n";
+
+    fn problems(files: &[(&str, &str)]) -> Vec<String> {
+        match crate::config::load_texts(files.iter().copied()) {
+            Ok(_) => Vec::new(),
+            Err(crate::config::Error::Invalid { problems }) => problems
+                .iter()
+                .map(|p| {
+                    let at = p
+                        .location()
+                        .map(|(f, l, c)| format!("{f}:{l}:{c}"))
+                        .unwrap_or_default();
+                    format!("{at} {p}")
+                })
+                .collect(),
+            Err(other) => vec![other.to_string()],
+        }
+    }
+
+    fn base() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("integrations.yaml", INTEGRATIONS),
+            ("products.yaml", PRODUCTS),
+            ("acronis.yaml", ACRONIS),
+            ("acme.yaml", COMPANY),
+        ]
+    }
+
+    fn with(replace: (&str, &'static str)) -> Vec<(&'static str, &'static str)> {
+        base()
+            .into_iter()
+            .map(|(name, text)| {
+                if name == replace.0 {
+                    (name, replace.1)
+                } else {
+                    (name, text)
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn three_vendors_on_one_customer_load() {
+        assert_eq!(problems(&base()), Vec::<String>::new());
+        let config = crate::config::load_texts(base()).unwrap();
+        assert_eq!(config.integrations.len(), 3);
+        let acme = &config.companies[0].item;
+        let vendors = config.vendors_of(acme);
+        assert_eq!(vendors.len(), 3);
+        assert_eq!(config.company_handle(acme).as_str(), "AcmeCorp");
+        let acronis = config.integration_named("ACRONIS").unwrap();
+        assert_eq!(
+            config.product_integration(&config.products[2].item),
+            Some(acronis),
+            "the file's default integration"
+        );
+    }
+
+    #[test]
+    fn integration_beside_integrations_names_both_places() {
+        let mut files = base();
+        files.push(("old.yaml", "integration: { name: Intermedia }\n"));
+        let found = problems(&files);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].starts_with("old.yaml:1:14 "), "{found:#?}");
+        assert!(found[0].contains("`integration` and `integrations` are both defined"));
+    }
+
+    #[test]
+    fn several_integrations_name_their_marks_and_share_none() {
+        let found = problems(&with((
+            "integrations.yaml",
+            "integrations:\n  - { name: Intermedia, product_type: Intermedia_Services, agreement_type: Intermedia }\n  - { name: Pax8, product_type: intermedia_services }\n  - { name: Acronis, product_type: Acronis_Backup, agreements: shared, shared_agreement_type: Managed Services }\n",
+        )));
+        assert!(
+            found.iter().any(|p| p.starts_with("integrations.yaml:3:5 ")
+                && p.contains("does not name its `agreement_type`")),
+            "{found:#?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("duplicate integration product type `intermedia_services`")),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn products_and_vendors_name_known_integrations() {
+        let found = problems(&with((
+            "products.yaml",
+            "products:\n  - { sku: MXS10C01SUNR, unit_cost: 7.25, description: Mailbox }\n  - { integration: Pax9, sku: CFQ7TTC0LH16R, unit_cost: 10.8, description: M365 }\n",
+        )));
+        assert!(
+            found.iter().any(|p| p.starts_with("products.yaml:2:5 ")
+                && p.contains("does not say which integration")),
+            "{found:#?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with("products.yaml:3:20 ")
+                    && p.contains("`Pax9` is not declared")),
+            "{found:#?}"
+        );
+        let found = problems(&with((
+            "acme.yaml",
+            "companies:\n  - identifier: AcmeCorp\n    vendors:\n      Datto: { account: '1' }\n",
+        )));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].contains("vendor `Datto` is not an integration"),
+            "{found:#?}"
+        );
+        assert!(found[0].starts_with("acme.yaml:4:14 "), "{found:#?}");
+    }
+
+    #[test]
+    fn additions_go_where_their_integration_keeps_them() {
+        let found = problems(&with((
+            "acme.yaml",
+            "companies:\n  - identifier: AcmeCorp\n    vendors:\n      Pax8:\n        account: '1'\n        additions: [{ product: CFQ7TTC0LH16R_10.8, quantity: 1 }]\n      Acronis:\n        account: '1'\n        agreement: { name: A, start_date: 2025-01-01, additions: [{ product: MXS10C01SUNR_7.25, quantity: 1 }] }\n",
+        )));
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("`Pax8` has its own agreements")),
+            "{found:#?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("`Acronis` bills on the company's shared agreement")),
+            "{found:#?}"
+        );
+        let found = problems(&with((
+            "acme.yaml",
+            "companies:\n  - identifier: AcmeCorp\n    vendors:\n      Pax8:\n        account: '1'\n        agreement: { name: P, start_date: 2025-01-01, additions: [{ product: MXS10C01SUNR_7.25, quantity: 1 }] }\n",
+        )));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].starts_with("acme.yaml:6:78 "), "{found:#?}");
+        assert!(
+            found[0].contains("is a product of `Intermedia`, listed under vendor `Pax8`"),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn the_one_vendor_shorthand_is_for_one_vendor() {
+        let found = problems(&with((
+            "acme.yaml",
+            "companies:\n  - { identifier: AcmeCorp, account: '1' }\n  - { identifier: Beta, account: '2', vendors: { Pax8: { account: '2' } } }\n  - { identifier: Gamma }\n",
+        )));
+        assert!(
+            found.iter().any(|p| p.starts_with("acme.yaml:2:38 ")
+                && p.contains("one-vendor `account` with several integrations")),
+            "{found:#?}"
+        );
+        assert!(
+            found.iter().any(|p| p.contains("`Beta` has both")),
+            "{found:#?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("`Gamma` has no vendor account")),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn accounts_are_unique_per_integration_only() {
+        // Acme's Intermedia and Pax8 accounts are both `1001`: two vendors, no clash.
+        let mut files = base();
+        files.push((
+            "beta.yaml",
+            "companies:\n  - identifier: Beta\n    vendors:\n      Acronis: { account: '1001', additions: [] }\n      PAX8: { account: '1001' }\n",
+        ));
+        let found = problems(&files);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].starts_with("beta.yaml:5:24 "), "{found:#?}");
+        assert!(
+            found[0].contains("duplicate vendor account `1001`"),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn a_shared_vendor_needs_a_way_to_find_the_agreement() {
+        let found = problems(&with((
+            "integrations.yaml",
+            "integrations:\n  - { name: Intermedia, product_type: Intermedia_Services, agreement_type: Intermedia }\n  - { name: Pax8, product_type: Pax8_Services, agreement_type: Pax8 }\n  - { name: Acronis, product_type: Acronis_Backup, agreements: shared }\n",
+        )));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].contains("nothing says which one"), "{found:#?}");
+    }
+
+    #[test]
+    fn a_catalog_identifier_belongs_to_one_integration() {
+        let found = problems(&with((
+            "acronis.yaml",
+            "defaults: { integration: Acronis }\nproducts:\n  - { sku: ACR-BKP-WSR, unit_cost: 4.2, description: Backup }\n  - { sku: MXS10C01SUNR, unit_cost: 7.25, description: Clash }\n",
+        )));
+        assert!(
+            found.iter().any(|p| p.contains(
+                "`MXS10C01SUNR_7.25` belongs to two integrations, `Acronis` and `Intermedia`"
+            )),
+            "{found:#?}"
+        );
+    }
 }

@@ -18,7 +18,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::records::{CompanyRecord, LinkRecord};
-use crate::model::{AccountId, fold_name};
+use crate::config::Config;
+use crate::config::model::Company;
+use crate::model::{AccountId, IntegrationId, fold_name};
 
 /// A desired account's live company, and the link it was found by (none: by identifier).
 #[derive(Debug, Clone, Copy)]
@@ -32,10 +34,11 @@ pub struct CompanyMatch<'a> {
 /// Live companies keyed by link and by identifier.
 #[derive(Debug, Default)]
 pub struct CompanyMatcher<'a> {
-    /// Account (as [`AccountId`] reads it: NFKC, without invisible characters, case-insensitive,
-    /// so a Manage ID typed with full-width digits still finds its account) → the first live
-    /// company with a link to it under the integration's solution, and that link.
-    linked: HashMap<AccountId, (&'a CompanyRecord, &'a LinkRecord)>,
+    /// (Integration, account) (the account as [`AccountId`] reads it: NFKC, without invisible
+    /// characters, case-insensitive, so a Manage ID typed with full-width digits still finds its
+    /// account) → the first live company with a link to it under that integration's solution,
+    /// and that link.
+    linked: HashMap<(IntegrationId, AccountId), (&'a CompanyRecord, &'a LinkRecord)>,
     /// Folded identifier → the first live company with it.
     by_identifier: HashMap<String, &'a CompanyRecord>,
 }
@@ -54,16 +57,50 @@ impl<'a> CompanyMatcher<'a> {
         companies: &'a [CompanyRecord],
         links: &'a BTreeMap<i64, Vec<LinkRecord>>,
     ) -> CompanyMatcher<'a> {
+        CompanyMatcher::for_solutions(&[solution], companies, links)
+    }
+
+    /// Index `companies` and their `links` for every integration of `config`.
+    pub fn of_config(
+        config: &Config,
+        companies: &'a [CompanyRecord],
+        links: &'a BTreeMap<i64, Vec<LinkRecord>>,
+    ) -> CompanyMatcher<'a> {
+        let solutions: Vec<&str> = config
+            .integrations
+            .iter()
+            .map(|i| i.item.name.as_str())
+            .collect();
+        CompanyMatcher::for_solutions(&solutions, companies, links)
+    }
+
+    /// Index `companies` and their `links` for the integrations whose solutions are `solutions`,
+    /// in the configuration's order (a position is an [`IntegrationId`]).
+    fn for_solutions(
+        solutions: &[&str],
+        companies: &'a [CompanyRecord],
+        links: &'a BTreeMap<i64, Vec<LinkRecord>>,
+    ) -> CompanyMatcher<'a> {
         let mut matcher = CompanyMatcher::default();
+        let solutions: Vec<(IntegrationId, String)> = solutions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((IntegrationId::new(i)?, fold_name(s))))
+            .collect();
         for company in companies.iter().filter(|c| !c.is_deleted()) {
             let company_links = company.id.and_then(|i| links.get(&i));
             for link in company_links.into_iter().flatten() {
-                if let Some(account) = link.group_identifier.as_deref()
-                    && is_solution_link(link, solution)
-                {
+                let (Some(account), Some(solution)) = (
+                    link.group_identifier.as_deref(),
+                    link.management_solution_name.as_deref(),
+                ) else {
+                    continue;
+                };
+                let solution = fold_name(solution);
+                for (id, _) in solutions.iter().filter(|(_, s)| *s == solution) {
                     matcher
                         .linked
-                        .entry(AccountId::new(account))
+                        .entry((*id, AccountId::new(account)))
                         .or_insert((company, link));
                 }
             }
@@ -80,12 +117,37 @@ impl<'a> CompanyMatcher<'a> {
     /// The live company of a desired `account` with `identifier`: the one linked to the account,
     /// else the one with the identifier.
     pub fn find(&self, account: &AccountId, identifier: &str) -> Option<CompanyMatch<'a>> {
-        if let Some(&(company, link)) = self.linked.get(account) {
-            return Some(CompanyMatch {
+        let first = IntegrationId::default();
+        self.linked(first, account)
+            .or_else(|| self.by_identifier(identifier))
+    }
+
+    /// The live company of a desired company of `config`: the one linked to any of its vendor
+    /// accounts (the first vendor's, in the order written), else the one with its identifier.
+    pub fn find_company(&self, config: &Config, company: &Company) -> Option<CompanyMatch<'a>> {
+        config
+            .vendors_of(company)
+            .iter()
+            .find_map(|v| self.linked(v.integration, &AccountId::new(v.account)))
+            .or_else(|| self.by_identifier(&company.identifier))
+    }
+
+    /// The live company linked to `account` under `integration`'s solution, and the link.
+    pub fn linked(
+        &self,
+        integration: IntegrationId,
+        account: &AccountId,
+    ) -> Option<CompanyMatch<'a>> {
+        self.linked
+            .get(&(integration, account.clone()))
+            .map(|&(company, link)| CompanyMatch {
                 company,
                 link: Some(link),
-            });
-        }
+            })
+    }
+
+    /// The first live company with `identifier`.
+    fn by_identifier(&self, identifier: &str) -> Option<CompanyMatch<'a>> {
         self.by_identifier
             .get(&fold_name(identifier))
             .map(|&company| CompanyMatch {

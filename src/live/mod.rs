@@ -11,11 +11,12 @@ mod matcher;
 mod project;
 mod read;
 pub mod records;
+mod shared;
 mod snapshot;
 
 pub use http::{BUNDLE_SIZE, ClientSource};
 pub use matcher::{CompanyMatch, CompanyMatcher, is_solution_link};
-pub use project::{Projection, project};
+pub use project::{Projection, SharedAgreement, SharedAgreements, project};
 pub use read::{
     ListQuery, MAX_CONDITIONS, ReadError, Source, in_clauses, quote, read_owned_tenant,
     read_snapshot,

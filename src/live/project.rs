@@ -14,11 +14,13 @@ use super::matcher::CompanyMatcher;
 use super::records::{
     AdditionRecord, AgreementRecord, Amount, CompanyRecord, ContactRecord, LinkRecord,
 };
+use super::shared::{self, ProductOwners};
 use super::snapshot::Snapshot;
 use crate::config::Config;
+use crate::config::model::Integration;
 use crate::model::input::{self, visible};
 use crate::model::{
-    AccountId, Date, Finding, Key, Kind, Object, Quantity, State, Value, fold_name,
+    AccountId, Date, Finding, IntegrationId, Key, Kind, Object, Quantity, State, Value, fold_name,
 };
 
 /// The live state and what projecting it found.
@@ -28,7 +30,22 @@ pub struct Projection {
     pub state: State,
     /// Problems and notes.
     pub findings: Vec<Finding>,
+    /// The shared agreement found for each company (by its handle) and vendor whose additions go
+    /// on one.
+    pub shared: SharedAgreements,
 }
+
+/// A company's shared agreement for one vendor, as the tenant holds it: read, never written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedAgreement {
+    /// Its key in the live state (company, its type, its name).
+    pub key: Key,
+    /// Its start date, which new additions on it may not precede.
+    pub start: Option<Date>,
+}
+
+/// Shared agreements by company handle and integration.
+pub type SharedAgreements = std::collections::BTreeMap<(AccountId, IntegrationId), SharedAgreement>;
 
 fn name(value: Option<&str>) -> Option<Value> {
     value.map(|s| Value::Name(s.trim().into()))
@@ -180,7 +197,6 @@ fn integrations(snapshot: &Snapshot, state: &mut State) {
 }
 
 fn catalog(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
-    let product_type = fold_name(&config.integration.item.product_type);
     for record in &snapshot.catalog {
         let Some(identifier) = record.identifier.as_deref() else {
             continue;
@@ -206,10 +222,11 @@ fn catalog(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
                 Value::Bool(record.recurring_flag.unwrap_or(false)),
             )
             .with_opt("taxableFlag", record.taxable_flag.map(Value::Bool));
-        o.owned = record
+        o.vendor = record
             .type_name
             .as_deref()
-            .is_some_and(|t| fold_name(t) == product_type);
+            .and_then(|t| shared::product_type_owner(config, t));
+        o.owned = o.vendor.is_some();
         check_amounts(
             &[
                 ("cost", Bounds::Money, record.cost.as_ref()),
@@ -220,8 +237,16 @@ fn catalog(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
         );
         out.state.insert(o);
     }
-    check_subcategory_placement(config, &out.state, &mut out.findings);
-    check_cross_references(config, snapshot, &out.state, &mut out.findings);
+    for (id, integration) in config.integration_ids() {
+        check_subcategory_placement(config, integration, &out.state, &mut out.findings);
+        check_cross_references(
+            config,
+            (id, integration),
+            snapshot,
+            &out.state,
+            &mut out.findings,
+        );
+    }
 }
 
 /// Which bounds a live amount is held to (`model::input`).
@@ -264,8 +289,12 @@ fn check_amounts(
 }
 
 /// The integration's sub-category must sit in its category, or catalog creates fail.
-fn check_subcategory_placement(config: &Config, state: &State, findings: &mut Vec<Finding>) {
-    let i = &config.integration.item;
+fn check_subcategory_placement(
+    config: &Config,
+    i: &Integration,
+    state: &State,
+    findings: &mut Vec<Finding>,
+) {
     let elsewhere: Vec<&Object> = state
         .of_kind(Kind::SubCategory)
         .filter(|o| {
@@ -311,6 +340,7 @@ fn check_subcategory_placement(config: &Config, state: &State, findings: &mut Ve
 /// as ConnectWise allows and is not noted: the note names only what its fix can add.
 fn check_cross_references(
     config: &Config,
+    (id, integration): (IntegrationId, &Integration),
     snapshot: &Snapshot,
     state: &State,
     findings: &mut Vec<Finding>,
@@ -318,7 +348,7 @@ fn check_cross_references(
     if snapshot.managed_devices_integrations.is_empty() {
         return;
     }
-    let solution = fold_name(&config.integration.item.name);
+    let solution = fold_name(&integration.name);
     let mut mapped: HashSet<String> = HashSet::new();
     for mdi in &snapshot.managed_devices_integrations {
         if mdi
@@ -362,7 +392,7 @@ fn check_cross_references(
         .collect();
     let missing: Vec<(&str, &str)> = state
         .of_kind(Kind::CatalogItem)
-        .filter(|o| o.owned)
+        .filter(|o| o.owned && o.vendor == Some(id))
         .map(|o| {
             let item = o.key.name().unwrap_or_default();
             let vendor_type = declared
@@ -423,11 +453,7 @@ struct CompanyIndex<'a> {
 impl<'a> CompanyIndex<'a> {
     fn new(config: &Config, snapshot: &'a Snapshot) -> CompanyIndex<'a> {
         let mut index = CompanyIndex {
-            matcher: CompanyMatcher::new(
-                &config.integration.item.name,
-                &snapshot.companies,
-                &snapshot.links,
-            ),
+            matcher: CompanyMatcher::of_config(config, &snapshot.companies, &snapshot.links),
             contacts: HashMap::new(),
             agreements: HashMap::new(),
         };
@@ -453,41 +479,106 @@ fn companies(config: &Config, snapshot: &Snapshot, out: &mut Projection) {
     let index = CompanyIndex::new(config, snapshot);
     for placed in &config.companies {
         let c = &placed.item;
-        let account_id = c.account_id();
-        let found = index.matcher.find(&account_id, &c.identifier);
-        if let Some(link) = found.and_then(|m| m.link) {
-            let company = found.map(|m| m.company);
-            look_alike_link(account_id.as_str(), company, link, &mut out.findings);
-            linked_company(&account_id, c, company, link, out);
+        let handle = config.company_handle(c);
+        let found = index.matcher.find_company(config, c);
+        if let Some(m) = found {
+            vendor_links(config, (&handle, c), m.company, &index, out);
         }
         match found {
             Some(m) => company_children(config, placed, m.company, snapshot, &index, out),
-            None => unmatched(placed, snapshot, out),
+            None => unmatched(config, placed, snapshot, out),
+        }
+    }
+    let owners = ProductOwners::new(config, &snapshot.catalog);
+    for lookup in shared::lookups(config, &index.matcher, &snapshot.shared_agreements) {
+        shared_agreement(config, snapshot, &owners, lookup, out);
+    }
+}
+
+/// The company's link to each of its vendors that has one on the matched company. A vendor's
+/// link on another company is a blocking finding naming both: one customer would be two.
+fn vendor_links(
+    config: &Config,
+    (handle, c): (&AccountId, &crate::config::model::Company),
+    company: &CompanyRecord,
+    index: &CompanyIndex<'_>,
+    out: &mut Projection,
+) {
+    let mut noted = false;
+    for vendor in config.vendors_of(c) {
+        let account = AccountId::new(vendor.account);
+        let Some(m) = index.matcher.linked(vendor.integration, &account) else {
+            continue;
+        };
+        let Some(link) = m.link else { continue };
+        if m.company.id != company.id {
+            two_companies(
+                config,
+                (handle, c),
+                (vendor.integration, &account),
+                (m.company, company),
+                out,
+            );
+            continue;
+        }
+        look_alike_link(account.as_str(), Some(company), link, &mut out.findings);
+        out.state.insert(
+            object_of!(config.link_key(handle, vendor.integration), link)
+                .with("groupIdentifier", Value::Text(account.as_str().into()))
+                .with_opt(
+                    "managementSolution",
+                    name(link.management_solution_name.as_deref()),
+                )
+                .of_vendor(Some(vendor.integration)),
+        );
+        if !noted {
+            noted = true;
+            linked_identifier(&account, c, company, &mut out.findings);
         }
     }
 }
 
-/// A company found by its link: the link's object, and a note when its identifier differs.
-fn linked_company(
-    account: &AccountId,
-    c: &crate::config::model::Company,
-    company: Option<&CompanyRecord>,
-    link: &LinkRecord,
+/// One customer's vendor accounts linked to two ConnectWise companies: blocking, naming both.
+fn two_companies(
+    config: &Config,
+    (handle, c): (&AccountId, &crate::config::model::Company),
+    (vendor, account): (IntegrationId, &AccountId),
+    (linked, matched): (&CompanyRecord, &CompanyRecord),
     out: &mut Projection,
 ) {
-    out.state.insert(
-        object_of!(Key::company_link(account), link)
-            .with("groupIdentifier", Value::Text(account.as_str().into()))
-            .with_opt(
-                "managementSolution",
-                name(link.management_solution_name.as_deref()),
-            ),
-    );
-    let Some(identifier) = company.and_then(|c| c.identifier.as_deref()) else {
+    let shown = |r: &CompanyRecord| {
+        format!(
+            "`{}` (id {})",
+            r.identifier.as_deref().unwrap_or_default(),
+            r.id.map_or_else(|| "?".to_owned(), |i| i.to_string())
+        )
+    };
+    out.findings.push(Finding {
+        blocking: true,
+        account: Some(handle.to_string()),
+        message: format!(
+            "company `{}` is two companies in ConnectWise: its `{}` account {account} is linked to {}, and its other vendors' links or its identifier match {}",
+            c.identifier.value,
+            config.integration_of(vendor).name.value,
+            shown(linked),
+            shown(matched)
+        ),
+        fix: "merge the two companies in ConnectWise, or move the Manage ID to the company that is the customer, then plan again".to_owned(),
+    });
+}
+
+/// A company found by its link under another identifier: a note, since the link wins.
+fn linked_identifier(
+    account: &AccountId,
+    c: &crate::config::model::Company,
+    company: &CompanyRecord,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(identifier) = company.identifier.as_deref() else {
         return;
     };
     if fold_name(identifier) != fold_name(&c.identifier) {
-        out.findings.push(Finding {
+        findings.push(Finding {
             blocking: false,
             account: Some(account.to_string()),
             message: format!(
@@ -497,6 +588,57 @@ fn linked_company(
             fix: format!("write `identifier: {identifier}` to silence this note"),
         });
     }
+}
+
+/// A company's shared agreement for one vendor: its key for the desired side, the agreement
+/// (never owned: nothing of it is written) and its additions, which the reader kept only where an
+/// integration owns the product; or the finding that says why there is none.
+fn shared_agreement(
+    config: &Config,
+    snapshot: &Snapshot,
+    owners: &ProductOwners,
+    lookup: shared::CompanyLookup<'_>,
+    out: &mut Projection,
+) {
+    let agreement = match lookup.lookup {
+        shared::Lookup::Found(agreement) => agreement,
+        shared::Lookup::Refused(finding) => {
+            out.findings.push(finding);
+            return;
+        }
+    };
+    let Some(company) = config.companies.get(lookup.company) else {
+        return;
+    };
+    let (Some(found_name), Some(agreement_type)) =
+        (agreement.name.as_deref(), agreement.type_name.as_deref())
+    else {
+        return;
+    };
+    let handle = config.company_handle(&company.item);
+    let key = Key::agreement(&handle, agreement_type, found_name);
+    let start = date(agreement.start_date.as_deref());
+    if out.state.get(&key).is_none() {
+        out.state.insert(
+            object_of!(key.clone(), agreement)
+                .with("name", Value::Text(found_name.trim().into()))
+                .with("type", Value::Name(agreement_type.trim().into()))
+                .with_opt("startDate", start.clone()),
+        );
+        let additions = agreement.id.and_then(|i| snapshot.additions.get(&i));
+        project_additions(
+            (&handle, agreement_type, found_name),
+            additions.map_or(&[][..], Vec::as_slice),
+            (true, &|product: &str| owners.owner(product)),
+            out,
+        );
+    }
+    let start = match start {
+        Some(Value::Date(d)) => Some(d),
+        _ => None,
+    };
+    out.shared
+        .insert((handle, lookup.integration), SharedAgreement { key, start });
 }
 
 /// A Manage ID in ConnectWise that reads as the account only once normalised: matched, and
@@ -527,12 +669,15 @@ fn look_alike_link(
 }
 
 fn unmatched(
+    config: &Config,
     placed: &crate::config::Placed<crate::config::model::Company>,
     snapshot: &Snapshot,
     out: &mut Projection,
 ) {
     let c = &placed.item;
-    let account = c.account.as_str();
+    let handle = config.company_handle(c);
+    let account = handle.as_str();
+    let has_agreement = config.vendors_of(c).iter().any(|v| v.agreement.is_some());
     if c.create.is_none() {
         out.findings.push(Finding {
             blocking: true,
@@ -560,7 +705,7 @@ fn unmatched(
             fix: "restore that company (it will then be matched and linked) or purge it from the recycle bin, or choose another identifier".to_owned(),
         });
     }
-    if c.agreement.is_some() && c.contact.is_none() {
+    if has_agreement && c.contact.is_none() {
         out.findings.push(Finding {
             blocking: true,
             account: Some(account.to_owned()),
@@ -579,7 +724,7 @@ fn company_children(
     out: &mut Projection,
 ) {
     let c = &placed.item;
-    let account_id = c.account_id();
+    let account_id = config.company_handle(c);
     let account = account_id.as_str();
     let company_id = company.id;
     let mut company_object = object_of!(Key::company(&account_id), company);
@@ -611,7 +756,7 @@ fn company_children(
         let mut o = Object::new(Key::contact(&account_id));
         o.id = Some(contact);
         out.state.insert(o);
-    } else if c.agreement.is_some() {
+    } else if config.vendors_of(c).iter().any(|v| v.agreement.is_some()) {
         out.findings.push(Finding {
             blocking: true,
             account: Some(account.to_owned()),
@@ -675,7 +820,6 @@ fn agreements(
     snapshot: &Snapshot,
     out: &mut Projection,
 ) {
-    let owned_type = fold_name(&config.integration.item.agreement_type);
     // The lowest id is the one managed when names repeat, whatever order the list came in.
     let mut company_agreements = company_agreements.to_vec();
     company_agreements.sort_by_key(|a| a.id);
@@ -685,7 +829,8 @@ fn agreements(
         else {
             continue;
         };
-        let mut owned = fold_name(agreement_type) == owned_type;
+        let vendor = shared::agreement_type_owner(config, agreement_type);
+        let mut owned = vendor.is_some();
         let key = Key::agreement(account, agreement_type, found_name);
         let duplicate = duplicate_agreement((account, identifier), &key, agreement, owned, out);
         let agreement_name = duplicate.as_deref().unwrap_or(found_name);
@@ -702,22 +847,27 @@ fn agreements(
                 name(agreement.billing_cycle_name.as_deref()),
             );
         o.owned = owned;
+        o.vendor = vendor.filter(|_| owned);
         out.state.insert(o);
         let additions = agreement.id.and_then(|i| snapshot.additions.get(&i));
         project_additions(
             (account, agreement_type, agreement_name),
             additions.map_or(&[][..], Vec::as_slice),
-            owned,
+            (owned, &|_: &str| vendor.filter(|_| owned)),
             out,
         );
     }
 }
 
-/// An agreement's active additions, keyed by product.
+/// The integration of an addition's product (catalog identifier).
+type VendorOf<'a> = dyn Fn(&str) -> Option<IntegrationId> + 'a;
+
+/// An agreement's active additions, keyed by product; `owned` says whether cwrecon owns them, and
+/// `vendor_of` gives each product's integration.
 fn project_additions(
     (account, agreement_type, agreement_name): (&AccountId, &str, &str),
     additions: &[AdditionRecord],
-    owned: bool,
+    (owned, vendor_of): (bool, &VendorOf<'_>),
     out: &mut Projection,
 ) {
     for addition in additions {
@@ -757,6 +907,7 @@ fn project_additions(
             .with_opt("unitPrice", money(addition.unit_price.as_ref()))
             .with_opt("billCustomer", name(addition.bill_customer.as_deref()));
         o.owned = owned;
+        o.vendor = vendor_of(product);
         out.state.insert(o);
     }
 }

@@ -22,6 +22,7 @@ use super::records::{
     CountryRecord, CrossReferenceRecord, LinkRecord, ManagedDevicesIntegrationRecord,
     ManagementItSolutionRecord, ProductTypeRecord, Record, SubCategoryRecord, UnitOfMeasureRecord,
 };
+use super::shared::{self, ProductOwners};
 use super::snapshot::Snapshot;
 use crate::config::Config;
 use crate::model::fold_name;
@@ -142,11 +143,14 @@ async fn concat<S: Source, R: Record>(
 /// link scan when a create is planned, and the contacts and additions of the companies that
 /// matter). Each chain sends exactly the requests it sent when they ran in stages.
 pub async fn read_snapshot<S: Source>(source: &S, config: &Config) -> Result<Snapshot, ReadError> {
-    let (setup, catalog, companies) = tokio::try_join!(
+    let (setup, catalog, mut companies) = tokio::try_join!(
         read_setup_and_cross_references(source),
         read_catalog(source, config),
         read_companies(source, config),
     )?;
+    // On a shared agreement, only additions of owned products are kept (`live::shared`).
+    ProductOwners::new(config, &catalog)
+        .keep_owned(&companies.shared_agreements, &mut companies.additions);
     Ok(Snapshot {
         catalog,
         ..companies.into_snapshot(setup)
@@ -173,6 +177,7 @@ struct Companies {
     companies: Vec<CompanyRecord>,
     links: BTreeMap<i64, Vec<LinkRecord>>,
     agreements: Vec<AgreementRecord>,
+    shared_agreements: Vec<AgreementRecord>,
     contacts: Vec<ContactRecord>,
     additions: BTreeMap<i64, Vec<AdditionRecord>>,
     company_statuses: Vec<CompanyStatusRecord>,
@@ -186,6 +191,7 @@ impl Companies {
             companies: self.companies,
             links: self.links,
             agreements: self.agreements,
+            shared_agreements: self.shared_agreements,
             contacts: self.contacts,
             additions: self.additions,
             company_statuses: self.company_statuses,
@@ -213,7 +219,7 @@ async fn read_companies<S: Source>(source: &S, config: &Config) -> Result<Compan
                 "(deletedFlag = true or deletedFlag = false) and "
             ),
         ),
-        source.list::<AgreementRecord>(owned_agreements(config)),
+        owned_agreements(source, config),
     )?;
     // Companies holding owned agreements may be linked under another identifier.
     let known: BTreeSet<i64> = ids(&companies).into_iter().collect();
@@ -245,15 +251,55 @@ async fn read_companies<S: Source>(source: &S, config: &Config) -> Result<Compan
     }
     let relevant = relevant_companies(config, &read.companies, &read.links);
     let relevant_list: Vec<i64> = relevant.iter().copied().collect();
-    let agreement_ids: Vec<i64> = read
+    let mut agreement_ids: Vec<i64> = read
         .agreements
         .iter()
         .filter(|a| a.company_id.is_some_and(|c| relevant.contains(&c)))
         .filter_map(|a| a.id)
         .collect();
+    read.shared_agreements = read_shared_candidates(source, config, &read).await?;
+    let matcher = CompanyMatcher::of_config(config, &read.companies, &read.links);
+    agreement_ids.extend(
+        shared::lookups(config, &matcher, &read.shared_agreements)
+            .iter()
+            .filter_map(|l| match l.lookup {
+                shared::Lookup::Found(agreement) => agreement.id,
+                shared::Lookup::Refused(_) => None,
+            }),
+    );
+    agreement_ids.sort_unstable();
+    agreement_ids.dedup();
     (read.contacts, read.additions) =
         contacts_and_additions(source, &relevant_list, &agreement_ids).await?;
     Ok(read)
+}
+
+/// The agreements that may be the shared agreements of the companies with a vendor that bills on
+/// one (none without such a vendor): one conditioned list for all of them, not one per vendor.
+async fn read_shared_candidates<S: Source>(
+    source: &S,
+    config: &Config,
+    read: &Companies,
+) -> Result<Vec<AgreementRecord>, ReadError> {
+    if shared::shared_integrations(config).next().is_none() {
+        return Ok(Vec::new());
+    }
+    let matcher = CompanyMatcher::of_config(config, &read.companies, &read.links);
+    let mut companies: Vec<i64> = config
+        .companies
+        .iter()
+        .filter(|c| {
+            config
+                .vendors_of(&c.item)
+                .iter()
+                .any(|v| v.shared_additions.is_some())
+        })
+        .filter_map(|c| matcher.find_company(config, &c.item)?.company.id)
+        .collect();
+    companies.sort_unstable();
+    companies.dedup();
+    let prefix = shared::candidate_conditions(config);
+    concat::<S, AgreementRecord>(source, id_clauses("company/id", &companies, &prefix)).await
 }
 
 /// The contacts of `companies` and the additions of `agreements`, read together: the last step of
@@ -317,8 +363,12 @@ async fn read_catalog<S: Source>(
     source: &S,
     config: &Config,
 ) -> Result<Vec<CatalogRecord>, ReadError> {
+    let product_types: Vec<&str> = config
+        .integration_ids()
+        .map(|(_, i)| i.product_type.as_str())
+        .collect();
     let mut catalog = source
-        .list::<CatalogRecord>(of_type(&config.integration.item.product_type))
+        .list::<CatalogRecord>(of_types(&product_types))
         .await?;
     let have: BTreeSet<String> = catalog
         .iter()
@@ -336,15 +386,38 @@ async fn read_catalog<S: Source>(
     Ok(catalog)
 }
 
-/// The records of one type (`type/name`): the catalog items of the integration's product type,
-/// the agreements of its agreement type. That type is what makes them the integration's.
-fn of_type(type_name: &str) -> ListQuery {
-    ListQuery::with(format!("type/name = {}", quote(type_name)))
+/// The records of the integrations' types (`type/name`): the catalog items of their product
+/// types, the agreements of their agreement types. That type is what makes them an integration's.
+/// One type (one integration) is asked for as `=`, as always; several in one `in (…)` list.
+fn of_types(type_names: &[&str]) -> ListQuery {
+    match type_names {
+        [one] => ListQuery::with(format!("type/name = {}", quote(one))),
+        several => ListQuery::with(format!(
+            "type/name in ({})",
+            several
+                .iter()
+                .map(|t| quote(t))
+                .collect::<Vec<_>>()
+                .join(",")
+        )),
+    }
 }
 
-/// The agreements the integration owns.
-fn owned_agreements(config: &Config) -> ListQuery {
-    of_type(&config.integration.item.agreement_type)
+/// The agreements the integrations own: none to read when every integration bills on shared
+/// agreements.
+async fn owned_agreements<S: Source>(
+    source: &S,
+    config: &Config,
+) -> Result<Vec<AgreementRecord>, ReadError> {
+    let types: Vec<&str> = config
+        .integration_ids()
+        .filter(|(_, i)| i.agreements.is_own())
+        .map(|(_, i)| i.agreement_type.as_str())
+        .collect();
+    if types.is_empty() {
+        return Ok(Vec::new());
+    }
+    source.list::<AgreementRecord>(of_types(&types)).await
 }
 
 fn ids<R: Record>(records: &[R]) -> Vec<i64> {
@@ -372,10 +445,10 @@ fn resolved<'a>(
     companies: &'a [CompanyRecord],
     links: &'a BTreeMap<i64, Vec<LinkRecord>>,
 ) -> impl Iterator<Item = Option<i64>> + 'a {
-    let matcher = CompanyMatcher::new(&config.integration.item.name, companies, links);
+    let matcher = CompanyMatcher::of_config(config, companies, links);
     config.companies.iter().map(move |c| {
         matcher
-            .find(&c.item.account_id(), &c.item.identifier)
+            .find_company(config, &c.item)
             .and_then(|m| m.company.id)
     })
 }
@@ -438,7 +511,7 @@ pub async fn read_owned_tenant<S: Source>(
     let (setup, catalog, agreements) = tokio::try_join!(
         read_setup_and_cross_references(source),
         read_catalog(source, config),
-        source.list::<AgreementRecord>(owned_agreements(config)),
+        owned_agreements(source, config),
     )?;
     let mut snapshot = Snapshot {
         catalog,
@@ -446,7 +519,7 @@ pub async fn read_owned_tenant<S: Source>(
         ..setup
     };
     scan_all_links(source, &mut snapshot.companies, &mut snapshot.links).await?;
-    let solution = &config.integration.item.name;
+    let solution = &config.integration().item.name;
     let mut relevant: BTreeSet<i64> = snapshot
         .links
         .iter()

@@ -514,6 +514,8 @@ record! {
         start_date: Option<Box<str>>,
         #[serde(rename = "billingCycle", deserialize_with = "nested::name")]
         billing_cycle_name: Option<Box<str>>,
+        /// `cancelledFlag`: the agreement no longer bills.
+        cancelled_flag: Option<bool>,
     }
 }
 

@@ -41,6 +41,9 @@ pub struct Snapshot {
     pub contacts: Vec<ContactRecord>,
     /// `/finance/agreements` of the relevant companies.
     pub agreements: Vec<AgreementRecord>,
+    /// The candidates for shared agreements (agreements cwrecon does not own) of the companies
+    /// with a vendor that bills on one; their additions hold only owned products (`live::shared`).
+    pub shared_agreements: Vec<AgreementRecord>,
     /// `…/agreements/{id}/additions`, by agreement id.
     pub additions: BTreeMap<i64, Vec<AdditionRecord>>,
     /// `/company/companies/statuses`, read only when a company may be created.

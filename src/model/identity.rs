@@ -144,6 +144,32 @@ impl<'de> Deserialize<'de> for AccountId {
     }
 }
 
+/// Which of the configuration's integrations (vendors) an object belongs to: its position in the
+/// configuration's list of integrations. A small index rather than the vendor's name, since every
+/// owned object carries one; the name is the configuration's to give.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+pub struct IntegrationId(u8);
+
+impl IntegrationId {
+    /// The most integrations a configuration may declare (a bound on input, and what fits the index).
+    pub const MAX: usize = 32;
+
+    /// The integration at `index` in the configuration's list; `None` beyond [`IntegrationId::MAX`].
+    pub fn new(index: usize) -> Option<IntegrationId> {
+        (index < Self::MAX)
+            .then(|| u8::try_from(index).ok())
+            .flatten()
+            .map(IntegrationId)
+    }
+
+    /// Its position in the configuration's list.
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

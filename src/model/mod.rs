@@ -13,6 +13,6 @@ mod state;
 
 pub use date::Date;
 pub use decimal::{Money, Quantity, exact};
-pub use identity::AccountId;
+pub use identity::{AccountId, IntegrationId};
 pub use name::{LOCK_ROW_NAME, fold_name, is_lock_row_name, same_name};
 pub use state::{Fields, Finding, Key, Kind, Object, State, Value};

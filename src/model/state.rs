@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 use super::name::{ascii_fold_cmp, fold_cmp, is_plain};
-use super::{AccountId, Date, Money, Quantity};
+use super::{AccountId, Date, IntegrationId, Money, Quantity};
 
 /// The kinds of object cwrecon manages, in dependency order: a kind may depend only on kinds
 /// before it. Removals run in the reverse order.
@@ -141,6 +141,9 @@ pub struct Key {
     /// that two such keys compare by ASCII lowercasing alone, without checking or trimming their
     /// names on each of the comparisons a map makes.
     plain: bool,
+    /// How many names follow the account: [`Kind::names`], except a vendor's company link, which
+    /// names its solution (one more).
+    count: u8,
     /// Where each name after the first starts in `names` (unused entries are 0).
     starts: [usize; 2],
     /// The vendor account, for company-scoped kinds (and only for them).
@@ -210,6 +213,7 @@ impl Key {
         Key {
             kind,
             plain: names.iter().all(|name| is_plain(name.as_ref())),
+            count: u8::try_from(names.len()).unwrap_or(u8::MAX),
             starts,
             account,
             names: Arc::from(joined),
@@ -250,6 +254,13 @@ impl Key {
         Key::of(Kind::CompanyLink, Some(account.clone()), &[])
     }
 
+    /// The link of a company to one of several vendors: the Manage ID under that vendor's
+    /// Management IT solution (`solution`). A configuration of one vendor keys its one link by
+    /// the company alone ([`Key::company_link`]), as it always has.
+    pub fn vendor_link(company: &AccountId, solution: &str) -> Key {
+        Key::joined(Kind::CompanyLink, Some(company.clone()), &[solution])
+    }
+
     /// The contact of an account's agreement.
     pub fn contact(account: &AccountId) -> Key {
         Key::of(Kind::Contact, Some(account.clone()), &[])
@@ -278,6 +289,20 @@ impl Key {
         )
     }
 
+    /// An addition, by its product, of the agreement keyed `agreement`; `None` when `agreement`
+    /// is not an agreement's key.
+    pub fn addition_on(agreement: &Key, product: &str) -> Option<Key> {
+        match (agreement.kind, &agreement.account) {
+            (Kind::Agreement, Some(account)) => Some(Key::addition(
+                account,
+                agreement.name_at(0)?,
+                agreement.name_at(1)?,
+                product,
+            )),
+            _ => None,
+        }
+    }
+
     /// A key from its serialised parts, outermost first; `None` when their number does not fit
     /// the kind.
     pub fn from_parts<S: AsRef<str>>(kind: Kind, parts: &[S]) -> Option<Key> {
@@ -287,7 +312,8 @@ impl Key {
         } else {
             (None, parts)
         };
-        (names.len() == kind.names()).then(|| Key::joined(kind, account, names))
+        let vendor_link = kind == Kind::CompanyLink && names.len() == 1;
+        (names.len() == kind.names() || vendor_link).then(|| Key::joined(kind, account, names))
     }
 
     /// The kind.
@@ -303,7 +329,12 @@ impl Key {
     /// The parts after the account, as written, outermost first: what names the object within
     /// its account (empty for a company, its link and contact).
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        (0..self.kind.names()).filter_map(|i| self.name_at(i))
+        (0..self.count()).filter_map(|i| self.name_at(i))
+    }
+
+    /// How many names follow the account.
+    fn count(&self) -> usize {
+        usize::from(self.count)
     }
 
     /// Every part as written, outermost first, as serialised and displayed.
@@ -315,7 +346,7 @@ impl Key {
     }
 
     fn name_at(&self, index: usize) -> Option<&str> {
-        let count = self.kind.names();
+        let count = self.count();
         if index >= count {
             return None;
         }
@@ -335,8 +366,7 @@ impl Key {
     /// vendor type, an agreement's name, an addition's product. `None` for a company, its link and
     /// contact, which the account alone identifies.
     pub fn name(&self) -> Option<&str> {
-        self.kind
-            .names()
+        self.count()
             .checked_sub(1)
             .and_then(|last| self.name_at(last))
     }
@@ -350,6 +380,8 @@ impl Key {
         agreement_type: Kind::Agreement | Kind::Addition => 0;
         /// An addition's product (catalog identifier).
         product: Kind::Addition => 2;
+        /// A vendor's company link's Management IT solution (`None` for a one-vendor link).
+        solution: Kind::CompanyLink => 0;
     }
 
     /// The agreement an addition belongs to.
@@ -454,7 +486,7 @@ impl Ord for Key {
                     .zip(other.names())
                     .map(|(a, b)| fold(a, b))
                     .find(|order| order.is_ne())
-                    .unwrap_or_else(|| self.kind.names().cmp(&other.kind.names()))
+                    .unwrap_or_else(|| self.count.cmp(&other.count))
             })
     }
 }
@@ -597,6 +629,11 @@ pub struct Object {
     pub last_updated: Option<String>,
     /// Live side: whether cwrecon owns it (carries the integration's marks) and may remove it.
     pub owned: bool,
+    /// The integration (vendor) it belongs to, for what belongs to one: catalog items, company
+    /// links, agreements and additions. `None` for what all share (setup rows, the company, its
+    /// contact) and for what no integration owns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<IntegrationId>,
 }
 
 impl Object {
@@ -609,7 +646,15 @@ impl Object {
             id: None,
             last_updated: None,
             owned: false,
+            vendor: None,
         }
+    }
+
+    /// Say which integration it belongs to.
+    #[must_use]
+    pub fn of_vendor(mut self, vendor: Option<IntegrationId>) -> Object {
+        self.vendor = vendor;
+        self
     }
 
     /// Set a managed field.

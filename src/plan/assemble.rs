@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::desired::desired;
+use super::desired::desired_with;
 use super::diff::{DiffContext, diff};
 use super::op::Plan;
 use super::render::Report;
@@ -20,7 +20,7 @@ pub fn assemble(config: &Config, snapshot: &Snapshot, today: Date) -> Report {
 /// Make the full report for `config` against the tenant's projection, for a caller that needs the
 /// projection too (apply: its ids), so the snapshot is projected once.
 pub fn assemble_projected(config: &Config, projection: &Projection, today: Date) -> Report {
-    let wanted = desired(config, today);
+    let wanted = desired_with(config, today, &projection.shared);
     let context = DiffContext {
         today,
         cancelled_date: config.policy.item.cancelled_date,

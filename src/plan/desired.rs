@@ -8,19 +8,43 @@
 
 use std::collections::HashMap;
 
+use std::collections::BTreeMap;
+
 use crate::config::model::{
-    Agreement, Billing, Company, EffectiveDate, RemovalPolicy, SolutionType,
+    Addition, Agreement, Billing, Company, EffectiveDate, RemovalPolicy, SolutionType,
 };
-use crate::config::{Config, Placed};
-use crate::model::{AccountId, Date, Key, Kind, Money, Object, State, Value};
+use crate::config::{Config, Placed, VendorAccount};
+use crate::live::SharedAgreements;
+use crate::model::{AccountId, Date, IntegrationId, Key, Kind, Money, Object, State, Value};
 
 /// The desired state, plus what the diff needs to know that is not a field.
 #[derive(Debug, Clone, Default)]
 pub struct Desired {
     /// The objects the configuration declares.
     pub state: State,
-    /// What happens to owned additions no longer listed, per agreement key.
-    pub removal: std::collections::BTreeMap<Key, RemovalPolicy>,
+    /// What happens to owned additions no longer listed, per agreement key (agreements cwrecon
+    /// owns).
+    pub removal: BTreeMap<Key, RemovalPolicy>,
+    /// The same for shared agreements, per integration: only the owned additions of an
+    /// integration the company lists for this agreement are ever removed from it.
+    pub shared_removal: BTreeMap<Key, Vec<(IntegrationId, RemovalPolicy)>>,
+}
+
+impl Desired {
+    /// The removal policy for an owned live addition no longer desired, when the configuration
+    /// manages its agreement (for a shared agreement: its vendor's additions on it).
+    pub fn removal_of(&self, addition: &Object) -> Option<RemovalPolicy> {
+        let agreement = addition.key.agreement_key()?;
+        if let Some(policy) = self.removal.get(&agreement) {
+            return Some(*policy);
+        }
+        let vendor = addition.vendor?;
+        self.shared_removal
+            .get(&agreement)?
+            .iter()
+            .find(|(v, _)| *v == vendor)
+            .map(|(_, policy)| *policy)
+    }
 }
 
 fn name(s: &str) -> Value {
@@ -36,16 +60,38 @@ fn variant(value: impl std::fmt::Debug) -> Value {
     Value::Name(format!("{value:?}").into())
 }
 
-/// Project a checked configuration. `today` resolves effective-date policies.
+/// Project a checked configuration. `today` resolves effective-date policies. Additions on shared
+/// agreements are left out: where they go is known only from the tenant ([`desired_with`]).
 pub fn desired(config: &Config, today: Date) -> Desired {
+    desired_with(config, today, &SharedAgreements::new())
+}
+
+/// Project a checked configuration, with the shared agreements the tenant holds for its
+/// companies: each vendor's shared additions are keyed under the agreement found for it. A
+/// company and vendor without one (a blocking finding of the projection) has none.
+pub fn desired_with(config: &Config, today: Date, shared: &SharedAgreements) -> Desired {
     let mut out = Desired::default();
     setup_rows(config, &mut out.state);
     catalog(config, &mut out.state);
     let prices = RetailPrices::new(config);
+    let context = CompanyContext {
+        config,
+        today,
+        prices: &prices,
+        shared,
+    };
     for company in &config.companies {
-        company_objects(config, company, today, &prices, &mut out);
+        company_objects(&context, company, &mut out);
     }
     out
+}
+
+/// What every company's projection reads.
+struct CompanyContext<'a> {
+    config: &'a Config,
+    today: Date,
+    prices: &'a RetailPrices,
+    shared: &'a SharedAgreements,
 }
 
 /// Declared retail prices by folded catalog identifier, the first product of each identifier
@@ -129,7 +175,7 @@ fn setup_rows(config: &Config, state: &mut State) {
             let agreement_type = xref
                 .agreement_type
                 .as_ref()
-                .map_or(config.integration.item.agreement_type.as_str(), |t| {
+                .map_or(config.integration().item.agreement_type.as_str(), |t| {
                     t.as_str()
                 });
             let object = Object::new(Key::cross_reference(&r.name, &xref.vendor_type))
@@ -151,9 +197,12 @@ fn setup_rows(config: &Config, state: &mut State) {
 }
 
 fn catalog(config: &Config, state: &mut State) {
-    let i = &config.integration.item;
     for product in &config.products {
         let p = &product.item;
+        let vendor = config.product_integration(p);
+        let i = vendor.map_or(&config.integration().item.value, |v| {
+            config.integration_of(v)
+        });
         let identifier = config.catalog_identifier(p);
         let customer_description = p
             .customer_description
@@ -174,20 +223,16 @@ fn catalog(config: &Config, state: &mut State) {
             .with("subcategory", name(&i.subcategory))
             .with("unitOfMeasure", name(&i.unit_of_measure))
             .with("recurringFlag", Value::Bool(recurring))
-            .with_opt("taxableFlag", p.taxable.map(Value::Bool));
+            .with_opt("taxableFlag", p.taxable.map(Value::Bool))
+            .of_vendor(vendor);
         state.insert(object);
     }
 }
 
-fn company_objects(
-    config: &Config,
-    placed: &Placed<Company>,
-    today: Date,
-    prices: &RetailPrices,
-    out: &mut Desired,
-) {
+fn company_objects(context: &CompanyContext<'_>, placed: &Placed<Company>, out: &mut Desired) {
+    let config = context.config;
     let c = &placed.item;
-    let account = c.account_id();
+    let account = config.company_handle(c);
     let mut company = Object::new(Key::company(&account))
         .with_create_only("identifier", Some(name(&c.identifier)));
     if let Some(create) = &c.create {
@@ -206,10 +251,9 @@ fn company_objects(
             .with_create_only("website", create.website.as_ref().map(|v| text(v)));
     }
     out.state.insert(company);
-    let link = Object::new(Key::company_link(&account))
-        .with("groupIdentifier", text(account.as_str()))
-        .with("managementSolution", name(&config.integration.item.name));
-    out.state.insert(link);
+    for vendor in config.vendors_of(c) {
+        vendor_objects(context, &account, vendor, out);
+    }
     if let Some(contact) = &c.contact {
         let object = Object::new(Key::contact(&account))
             .with("firstName", text(&contact.first_name))
@@ -217,20 +261,42 @@ fn company_objects(
             .with_create_only("email", contact.email.as_ref().map(|e| text(e)));
         out.state.insert(object);
     }
-    if let Some(agreement) = &c.agreement {
-        agreement_objects(config, &account, agreement, today, prices, out);
+}
+
+/// One vendor's objects of a company: its link, and its own agreement or its additions on the
+/// shared one.
+fn vendor_objects(
+    context: &CompanyContext<'_>,
+    company: &AccountId,
+    vendor: VendorAccount<'_>,
+    out: &mut Desired,
+) {
+    let config = context.config;
+    let integration = config.integration_of(vendor.integration);
+    let link = Object::new(config.link_key(company, vendor.integration))
+        .with(
+            "groupIdentifier",
+            text(AccountId::new(vendor.account).as_str()),
+        )
+        .with("managementSolution", name(&integration.name))
+        .of_vendor(Some(vendor.integration));
+    out.state.insert(link);
+    if let Some(agreement) = vendor.agreement {
+        agreement_objects(context, (company, vendor.integration), agreement, out);
+    }
+    if let Some(additions) = vendor.shared_additions {
+        shared_additions(context, (company, vendor.integration), additions, out);
     }
 }
 
 fn agreement_objects(
-    config: &Config,
-    account: &AccountId,
+    context: &CompanyContext<'_>,
+    (account, vendor): (&AccountId, IntegrationId),
     agreement: &Agreement,
-    today: Date,
-    prices: &RetailPrices,
     out: &mut Desired,
 ) {
-    let integration = &config.integration.item;
+    let config = context.config;
+    let integration = config.integration_of(vendor);
     let policy = &config.policy.item;
     let agreement_type = agreement
         .agreement_type
@@ -253,36 +319,92 @@ fn agreement_objects(
         .with_create_only(
             "billingCycle",
             (!managed_cycle).then(|| name(billing_cycle)),
-        );
+        )
+        .of_vendor(Some(vendor));
     out.state.insert(object);
     out.removal.insert(
-        key,
+        key.clone(),
         agreement
             .removed_additions
             .unwrap_or(policy.removed_additions),
     );
-
     let agreement_policy = agreement
         .effective_date
         .as_ref()
         .map_or(policy.effective_date.value, |e| e.value);
     for addition in &agreement.additions {
-        let effective_policy = addition
-            .effective_date
-            .as_ref()
-            .map_or(agreement_policy, |e| e.value);
-        let effective = effective_date(effective_policy, start, today);
-        let object = Object::new(Key::addition(
-            account,
-            agreement_type,
-            &agreement.name,
-            &addition.product,
-        ))
+        let effective = addition_effective(addition, agreement_policy, start, context.today);
+        out.state.insert(addition_object(
+            context,
+            (&key, vendor),
+            addition,
+            effective,
+        ));
+    }
+}
+
+/// A vendor's additions on the company's shared agreement, keyed under the agreement the tenant
+/// holds. The agreement itself is not desired: cwrecon never creates, changes or cancels it.
+fn shared_additions(
+    context: &CompanyContext<'_>,
+    (account, vendor): (&AccountId, IntegrationId),
+    additions: &[crate::config::Spanned<Addition>],
+    out: &mut Desired,
+) {
+    let Some(found) = context.shared.get(&(account.clone(), vendor)) else {
+        return;
+    };
+    let policy = &context.config.policy.item;
+    out.shared_removal
+        .entry(found.key.clone())
+        .or_default()
+        .push((vendor, policy.removed_additions));
+    for addition in additions {
+        // An addition is never effective before its agreement starts; a live agreement without a
+        // start date leaves the policy's date as it is.
+        let start = found
+            .start
+            .unwrap_or_else(|| Date::from_date(time::Date::MIN));
+        let effective =
+            addition_effective(addition, policy.effective_date.value, start, context.today);
+        out.state.insert(addition_object(
+            context,
+            (&found.key, vendor),
+            addition,
+            effective,
+        ));
+    }
+}
+
+/// The effective date a new addition gets: its own policy, else its agreement's.
+fn addition_effective(
+    addition: &Addition,
+    agreement_policy: EffectiveDate,
+    start: Date,
+    today: Date,
+) -> Date {
+    let policy = addition
+        .effective_date
+        .as_ref()
+        .map_or(agreement_policy, |e| e.value);
+    effective_date(policy, start, today)
+}
+
+/// One addition on the agreement keyed `agreement`.
+fn addition_object(
+    context: &CompanyContext<'_>,
+    (agreement, vendor): (&Key, IntegrationId),
+    addition: &Addition,
+    effective: Date,
+) -> Object {
+    let key = Key::addition_on(agreement, &addition.product)
+        .expect("invariant: additions are placed on agreement keys");
+    Object::new(key)
         .with("product", name(&addition.product))
         .with("quantity", Value::Quantity(addition.quantity.value))
         .with_opt(
             "unitPrice",
-            addition_price(prices, addition).map(Value::Money),
+            addition_price(context.prices, addition).map(Value::Money),
         )
         .with_create_only("effectiveDate", Some(Value::Date(effective)))
         .with_opt("billCustomer", addition.bill_customer.map(variant))
@@ -293,9 +415,8 @@ fn agreement_objects(
                 .bill_customer
                 .is_none()
                 .then(|| Value::Name("Billable".into())),
-        );
-        out.state.insert(object);
-    }
+        )
+        .of_vendor(Some(vendor))
 }
 
 /// The declared per-customer price, else the product's declared retail price; `None` leaves the

@@ -116,8 +116,9 @@ fn removal(desired: &Desired, live: &Object, context: DiffContext) -> Option<Op>
     if !live.owned {
         return None;
     }
-    // Only agreements the configuration manages: a company dropped from the YAML is left alone.
-    let policy = *desired.removal.get(&live.key.agreement_key()?)?;
+    // Only agreements the configuration manages: a company dropped from the YAML is left alone,
+    // and on a shared agreement, a vendor the company does not list.
+    let policy = desired.removal_of(live)?;
     let (action, field, after) = match policy {
         RemovalPolicy::Keep => return None,
         RemovalPolicy::Cancel => (

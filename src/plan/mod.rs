@@ -14,7 +14,7 @@ mod revenue;
 pub mod saved;
 
 pub use assemble::{assemble, assemble_projected, keep_kinds};
-pub use desired::{Desired, desired, effective_date};
+pub use desired::{Desired, desired, desired_with, effective_date};
 pub use diff::{DiffContext, cancelled_date, diff};
 pub use op::{Action, Assumed, Change, Op, Plan, Revenue};
 pub use revenue::{Breach, revenue, safety_breaches};

@@ -94,7 +94,7 @@ fn the_sku_letter_gives_billing_unless_declared() {
 #[test]
 fn intermedia_conventions_are_the_defaults() {
     let config = load(&[("empty.yaml", "")]);
-    let i = &config.integration.item;
+    let i = &config.integration().item;
     assert_eq!(i.name.value, "Intermedia");
     assert_eq!(i.product_type.value, "Intermedia_Services");
     assert_eq!(i.agreement_type.value, "Intermedia");

@@ -26,6 +26,7 @@ mod hostile;
 mod import;
 mod input_rules;
 mod lock;
+mod multi_vendor;
 mod nothing_lost;
 mod output_sinks;
 mod plan_apply;
