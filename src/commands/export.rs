@@ -685,7 +685,10 @@ mod tests {
             ("p.yaml", profile.as_str()),
         ])
         .unwrap();
-        let mut export = super::export(&config.integration.item, &crate::live::Snapshot::default());
+        let mut export = super::export(
+            &config.integration().item,
+            &crate::live::Snapshot::default(),
+        );
         super::keep_profile(&mut export, &config);
         let texts: Vec<(String, String)> = export
             .files
@@ -699,8 +702,8 @@ mod tests {
         let again = crate::config::load_texts(files).unwrap();
         assert_eq!(again.profiles, config.profiles);
         assert_eq!(
-            again.integration.item.export,
-            config.integration.item.export
+            again.integration().item.export,
+            config.integration().item.export
         );
     }
 

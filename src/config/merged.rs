@@ -524,6 +524,6 @@ mod tests {
         config.release_source_texts();
         assert!(file.upgrade().is_none(), "rest.yaml is still held");
         assert!(config.setup.categories.iter().all(|c| c.source.is_none()));
-        assert!(config.integration.source.is_none() && config.policy.source.is_none());
+        assert!(config.integration().source.is_none() && config.policy.source.is_none());
     }
 }
