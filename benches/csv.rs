@@ -66,6 +66,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             export_name: "export.csv".to_owned(),
             today,
             config_paths: vec![dir.path().to_path_buf()],
+            integration: cwrecon::model::IntegrationId::default(),
         };
         let import = median(repeats, || {
             let _ = cwrecon::commands::import::import(&config, &texts, &parsed, &options);
@@ -78,7 +79,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         let snapshot = Snapshot::default();
         let reconcile = median(repeats, || {
-            let _ = cwrecon::commands::reconcile::reconcile(&config, &parsed, &snapshot, today);
+            let _ = cwrecon::commands::reconcile::reconcile(
+                &config,
+                cwrecon::model::IntegrationId::default(),
+                &parsed,
+                &snapshot,
+                today,
+            );
         });
         report(
             rows,

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::Row;
 use crate::config::Config;
-use crate::model::{AccountId, Money};
+use crate::model::{AccountId, IntegrationId, Money};
 
 /// The most line numbers written out for one account or SKU in text; JSON has them all.
 const MAX_LINES_SHOWN: usize = 20;
@@ -67,16 +67,21 @@ pub fn item_of(row: &Row) -> Item {
 }
 
 impl Unmapped {
-    /// What `rows` (the export of integration `vendor`) have that `config` does not map.
-    pub fn of(vendor: &str, config: &Config, rows: &[Row]) -> Unmapped {
+    /// What `rows` (the export of `integration`) have that `config` does not map: accounts no
+    /// company has *at this vendor*, items no product *of this integration* has. An account
+    /// another vendor knows is still unmapped here: it names another customer, or this one's
+    /// account at this vendor is not written yet.
+    pub fn of(config: &Config, integration: IntegrationId, rows: &[Row]) -> Unmapped {
         let accounts: BTreeSet<AccountId> = config
             .companies
             .iter()
-            .map(|c| c.item.account_id())
+            .filter_map(|c| config.vendor_account(&c.item, integration))
+            .map(|v| AccountId::new(v.account))
             .collect();
         let products: BTreeSet<Item> = config
             .products
             .iter()
+            .filter(|p| config.product_integration(&p.item) == Some(integration))
             .map(|p| (p.item.sku.to_uppercase(), p.item.unit_cost.value))
             .collect();
         let mut by_account: BTreeMap<AccountId, Account> = BTreeMap::new();
@@ -110,7 +115,7 @@ impl Unmapped {
             }
         }
         Unmapped {
-            vendor: vendor.to_owned(),
+            vendor: config.integration_of(integration).name.value.clone(),
             accounts: by_account.into_values().collect(),
             skus: by_item.into_values().collect(),
         }
@@ -215,7 +220,7 @@ mod tests {
             "Account,Company,SKU,Cost,Qty\n1,One,a1r,1.00,2\n2,Two,A1R,1,3\n2,Two,B1R,1,4\n\u{ff11},One,B1R,2,1\n",
         );
         assert!(problems.is_empty(), "{problems:?}");
-        let unmapped = Unmapped::of("Intermedia", &config, &rows);
+        let unmapped = Unmapped::of(&config, IntegrationId::default(), &rows);
         assert_eq!(unmapped.accounts.len(), 1);
         assert_eq!(unmapped.accounts[0].account, "2");
         assert_eq!(unmapped.accounts[0].lines, [3, 4]);

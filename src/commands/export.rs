@@ -604,22 +604,31 @@ pub fn write(dir: &Path, export: &Export) -> Vec<NotWritten> {
     failed
 }
 
-/// An integration that reads its billing export with a profile keeps it: the profile is written
-/// into `integration.yaml` after the integration, so the exported folder validates on its own.
+/// Every integration that reads its billing export with a profile keeps it: the profiles are
+/// written into `integration.yaml` after the integration, each once however many integrations name
+/// it, in the order the integrations are, so the exported folder validates on its own.
 fn keep_profile(export: &mut Export, config: &config::Config) {
-    let crate::config::profile::Export::Profile(name) = &config.integration().item.export else {
+    let mut profiles: Vec<crate::config::profile::ExportProfile> = Vec::new();
+    for integration in &config.integrations {
+        let crate::config::profile::Export::Profile(name) = &integration.item.export else {
+            continue;
+        };
+        if let Some(profile) = config.profile(name)
+            && !profiles.contains(&profile.item.value)
+        {
+            profiles.push(profile.item.value.clone());
+        }
+    }
+    if profiles.is_empty() {
         return;
-    };
-    let Some(profile) = config.profile(name) else {
-        return;
-    };
+    }
     if let Some((_, text)) = export
         .files
         .iter_mut()
         .find(|(path, _)| path.as_path() == std::path::Path::new("integration.yaml"))
     {
         text.push_str(&yaml(&ConfigFile {
-            profiles: vec![profile.item.clone()],
+            profiles: profiles.into_iter().map(Spanned::unwritten).collect(),
             ..ConfigFile::default()
         }));
     }

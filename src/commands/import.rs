@@ -27,18 +27,20 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::config::model::{
-    Addition, Address, Agreement, Company, CompanyCreate, ConfigFile, Contact, Product,
+    Addition, Address, Agreement, Company, CompanyCreate, CompanyVendor, ConfigFile, Contact,
+    Product,
 };
 use std::sync::Arc;
 
 use crate::billing_report::Row;
 use crate::billing_report::unmapped::{Item, Unmapped, item_of};
+use crate::config::VendorAccount;
 use crate::config::edit::{
     self, Edit, FileUpdate, NormalizeTo as _, after_item, indented, insertion_text, replace_scalar,
     start_of, yaml_scalar,
 };
 use crate::config::{Config, ConfigText, Placed, SourceFile, Span, Spanned};
-use crate::model::{AccountId, Date, Money, fold_name};
+use crate::model::{AccountId, Date, IntegrationId, Money, fold_name};
 
 /// How to import.
 #[derive(Debug, Clone)]
@@ -55,6 +57,9 @@ pub struct Options {
     /// The configuration paths as given: a new file must be inside one of these folders, or the
     /// next `plan` would not read it.
     pub config_paths: Vec<PathBuf>,
+    /// The integration whose export it is: only its accounts, products and additions are matched
+    /// and edited.
+    pub integration: IntegrationId,
 }
 
 /// One change made to the configuration.
@@ -166,7 +171,7 @@ struct Edits {
 #[derive(Debug, Clone)]
 enum Intent {
     Quantity {
-        account: String,
+        vendor: (IntegrationId, String),
         product: String,
         quantity: crate::model::Quantity,
     },
@@ -175,7 +180,7 @@ enum Intent {
         price: Money,
     },
     Addition {
-        account: String,
+        vendor: (IntegrationId, String),
         product: String,
         quantity: crate::model::Quantity,
     },
@@ -243,9 +248,11 @@ fn shared_offsets(config: &Config) -> BTreeSet<(String, usize)> {
         }
     }
     for company in &config.companies {
-        if let Some(agreement) = &company.item.agreement {
-            count(company.source.as_ref(), agreement.span);
-            for addition in &agreement.additions {
+        for vendor in config.vendors_of(&company.item) {
+            if let Some(agreement) = vendor.agreement {
+                count(company.source.as_ref(), agreement.span);
+            }
+            for addition in additions_of(&vendor) {
                 for span in addition_spans(addition) {
                     count(company.source.as_ref(), span);
                 }
@@ -286,9 +293,13 @@ impl<'a> Importer<'a> {
     /// spells it.
     fn products(&mut self, rows: &[Row]) -> BTreeMap<Item, String> {
         let config = self.config;
+        let integration = self.options.integration;
+        // Only this vendor's products: another vendor's item at the same SKU and cost is not the
+        // one this export bills.
         let products: BTreeMap<Item, &Placed<Product>> = config
             .products
             .iter()
+            .filter(|p| config.product_integration(&p.item) == Some(integration))
             .map(|p| ((p.item.sku.to_uppercase(), p.item.unit_cost.value), p))
             .collect();
         let mut importable: BTreeMap<Item, String> = BTreeMap::new();
@@ -306,7 +317,10 @@ impl<'a> Importer<'a> {
             } else if self.options.add_unknown {
                 // Counted only once the product is written, so no addition names a missing product.
                 if tried.insert(item.clone()) && self.add_product(row) {
-                    importable.insert(item, config.item_identifier(&row.sku, row.unit_cost));
+                    importable.insert(
+                        item,
+                        config.item_identifier(integration, &row.sku, row.unit_cost),
+                    );
                 }
             } else {
                 self.out.not_imported.push(Notice {
@@ -326,10 +340,15 @@ impl<'a> Importer<'a> {
     fn companies(&mut self, rows: &[Row], item_ids: &BTreeMap<Item, String>) {
         let config = self.config;
         let by_account = rows_by_account(rows);
-        let companies: BTreeMap<AccountId, &Placed<Company>> = config
+        // This vendor's accounts only: another vendor's account with the same id is another
+        // customer, or this one's account at that vendor.
+        let companies: BTreeMap<AccountId, (&Placed<Company>, VendorAccount<'_>)> = config
             .companies
             .iter()
-            .map(|c| (c.item.account_id(), c))
+            .filter_map(|c| {
+                let vendor = config.vendor_account(&c.item, self.options.integration)?;
+                Some((AccountId::new(vendor.account), (c, vendor)))
+            })
             .collect();
         let mut identifiers: BTreeSet<String> = config
             .companies
@@ -354,7 +373,17 @@ impl<'a> Importer<'a> {
                 .collect();
             let padded_twin = unpadded_accounts.get(&unpadded(account)).copied();
             match companies.get(account) {
-                Some(company) => self.counts(company, &rows),
+                Some((company, vendor)) => self.counts(company, vendor, &rows),
+                None if self.options.add_unknown
+                    && !rows.is_empty()
+                    && padded_twin.is_none()
+                    && let Some(known) = self.looks_known(account_rows) =>
+                {
+                    self.out.not_imported.push(Notice {
+                        line: account_rows.first().map(|r| r.line),
+                        message: known,
+                    });
+                }
                 // The same account with other leading zeros is a spreadsheet's doing, not a new
                 // customer: adding it would create and bill the company twice.
                 None if self.options.add_unknown && !rows.is_empty() && padded_twin.is_none() => {
@@ -403,18 +432,59 @@ impl<'a> Importer<'a> {
                 }
             }
         }
+        // In the configuration's order, as they were always listed.
         for company in &config.companies {
-            if !by_account.contains_key(&company.item.account_id()) {
+            let Some(vendor) = config.vendor_account(&company.item, self.options.integration)
+            else {
+                continue;
+            };
+            if !by_account.contains_key(&AccountId::new(vendor.account)) {
                 self.out.not_in_export.push(Notice {
                     line: None,
                     message: format!(
                         "account {} ({}) is not in the export; its additions are left as they are",
-                        company.item.account.as_str(),
+                        vendor.account.as_str(),
                         company.item.identifier.value
                     ),
                 });
             }
         }
+    }
+
+    /// With several vendors, an account this vendor's block does not have, whose company the
+    /// configuration seems to have already (under another vendor): its name gives an existing
+    /// identifier, or is an existing company's name. Adding it would create the customer twice, and
+    /// merging it in would be a guess; the note says how to add the account by hand.
+    fn looks_known(&self, rows: &[&Row]) -> Option<String> {
+        let config = self.config;
+        if !config.is_multi_vendor() {
+            return None;
+        }
+        let name = rows.iter().find_map(|r| r.company.as_deref())?;
+        let (identifier, name) = (fold_name(&identifier_of(name)), fold_name(name));
+        let company = config.companies.iter().find(|c| {
+            fold_name(&c.item.identifier) == identifier
+                || c.item
+                    .create
+                    .as_ref()
+                    .is_some_and(|create| fold_name(&create.name) == name)
+        })?;
+        let first = rows.first()?;
+        let vendor = &config.integration_of(self.options.integration).name.value;
+        let has = config
+            .vendor_account(&company.item, self.options.integration)
+            .map_or_else(
+                || format!("has no {vendor} account"),
+                |v| format!("has {vendor} account {}", v.account.as_str()),
+            );
+        Some(format!(
+            "account {} ({}), {} row(s): not added as a new company, because it looks like company {} of the configuration, which {has}; if it is that customer, add `{vendor}: {{ account: {} }}` under its `vendors` by hand and import again; if it is another customer, add it to `companies` by hand",
+            first.account,
+            first.company.as_deref().unwrap_or_default(),
+            rows.len(),
+            company.item.identifier.value,
+            yaml_scalar(&first.account),
+        ))
     }
 
     /// What the export writes one way and is read as another: a look-alike account, a renamed SKU.
@@ -491,27 +561,45 @@ impl<'a> Importer<'a> {
         }
     }
 
-    /// One company's counts: quantities replaced, new additions inserted, missing ones reported.
-    fn counts(&mut self, company: &Placed<Company>, rows: &[(&Row, &str)]) {
+    /// One company's counts at this vendor: quantities replaced, new additions inserted, missing
+    /// ones reported. Only the vendor's own block is read and edited (its agreement, or its
+    /// additions on the shared agreement); another vendor's additions are never touched.
+    fn counts(
+        &mut self,
+        company: &Placed<Company>,
+        vendor: &VendorAccount<'_>,
+        rows: &[(&Row, &str)],
+    ) {
         let identifier = &company.item.identifier.value;
-        let Some(agreement) = &company.item.agreement else {
+        let account = vendor.account.as_str();
+        if vendor.agreement.is_none() && vendor.shared_additions.is_none() {
+            let (missing, add) = if self
+                .config
+                .integration_of(vendor.integration)
+                .agreements
+                .is_own()
+            {
+                ("`agreement`", "an agreement with additions")
+            } else {
+                ("`additions`", "`additions` under the vendor's entry")
+            };
             self.out.not_imported.push(Notice {
                 line: rows.first().map(|(r, _)| r.line),
                 message: format!(
-                    "company {identifier} (account {}) has no `agreement` in the configuration, so its {} item(s) cannot be counted; add an agreement with additions",
-                    company.item.account.as_str(),
+                    "company {identifier} (account {account}) has no {missing} in the configuration, so its {} item(s) cannot be counted; add {add}",
                     rows.len()
                 ),
             });
             return;
-        };
+        }
+        let additions = additions_of(vendor);
         let place = self.place_of(company.source.as_ref());
         let mut seen: BTreeSet<String> = BTreeSet::new();
         let mut new_additions: Vec<(String, &Row)> = Vec::new();
         // The first addition of each product, found once (a scan per row would make a company
         // with many items quadratic).
         let mut by_product: BTreeMap<String, &Spanned<Addition>> = BTreeMap::new();
-        for addition in &agreement.additions {
+        for addition in additions {
             by_product
                 .entry(fold_name(&addition.product))
                 .or_insert(addition);
@@ -523,7 +611,7 @@ impl<'a> Importer<'a> {
             match written {
                 Some(addition) if addition.quantity.value == row.quantity => {}
                 Some(addition) => self.quantity(
-                    (company.item.account.as_str(), identifier),
+                    (account, identifier),
                     &product,
                     &addition.quantity,
                     row,
@@ -534,13 +622,13 @@ impl<'a> Importer<'a> {
         }
         if !new_additions.is_empty() {
             self.insert_additions(
-                (company.item.account.as_str(), identifier),
-                agreement,
+                (account, identifier),
+                additions,
                 place.as_ref(),
                 &new_additions,
             );
         }
-        for addition in &agreement.additions {
+        for addition in additions {
             // A count of 0 is how an item the customer no longer has is kept on file.
             if seen.contains(&fold_name(&addition.product))
                 || addition.quantity.value == crate::model::Quantity::default()
@@ -599,7 +687,7 @@ impl<'a> Importer<'a> {
                     ),
                 });
                 self.edits.intents.push(Intent::Quantity {
-                    account: account.to_owned(),
+                    vendor: (self.options.integration, account.to_owned()),
                     product: product.to_owned(),
                     quantity: row.quantity,
                 });
@@ -616,7 +704,7 @@ impl<'a> Importer<'a> {
     fn insert_additions(
         &mut self,
         (account, identifier): (&str, &str),
-        agreement: &Spanned<Agreement>,
+        written: &[Spanned<Addition>],
         place: Option<&Place<'a>>,
         additions: &[(String, &Row)],
     ) {
@@ -630,7 +718,7 @@ impl<'a> Importer<'a> {
             );
         }
         let insertion = place.and_then(|p| {
-            let last = agreement.additions.last()?;
+            let last = written.last()?;
             let spans = addition_spans(last);
             if !self.unshared(p, &spans) {
                 return None;
@@ -662,7 +750,7 @@ impl<'a> Importer<'a> {
                 ),
             });
             self.edits.intents.push(Intent::Addition {
-                account: account.to_owned(),
+                vendor: (self.options.integration, account.to_owned()),
                 product: product.clone(),
                 quantity: row.quantity,
             });
@@ -673,7 +761,8 @@ impl<'a> Importer<'a> {
     /// new `products.yaml` when there is none).
     fn add_product(&mut self, row: &Row) -> bool {
         let config = self.config;
-        let identifier = config.item_identifier(&row.sku, row.unit_cost);
+        let integration = self.options.integration;
+        let identifier = config.item_identifier(integration, &row.sku, row.unit_cost);
         let description: String = row
             .description
             .as_deref()
@@ -681,9 +770,35 @@ impl<'a> Importer<'a> {
             .chars()
             .take(60)
             .collect();
-        let mut block = format!(
-            "- sku: {}\n  unit_cost: {}\n",
-            yaml_scalar(&row.sku),
+        // With several vendors a product says whose it is: it goes after the last of this
+        // vendor's products, and names its integration unless that product's file does
+        // (`defaults: { integration: … }`), in which case it reads the same without.
+        let (anchor, named) = if config.is_multi_vendor() {
+            let own = config
+                .products
+                .iter()
+                .rev()
+                .find(|p| config.product_integration(&p.item) == Some(integration));
+            let inherited = own.and_then(|p| inherited_integration(&p.item));
+            let name = &config.integration_of(integration).name.value;
+            let written = inherited.is_none().then(|| name.clone());
+            let integration = Some(Spanned::unwritten(inherited.unwrap_or(name).clone()));
+            (own.or(config.products.last()), (integration, written))
+        } else {
+            (config.products.last(), (None, None))
+        };
+        let (integration, written) = named;
+        let mut block = match &written {
+            Some(name) => format!(
+                "- integration: {}\n  sku: {}\n",
+                yaml_scalar(name),
+                yaml_scalar(&row.sku)
+            ),
+            None => format!("- sku: {}\n", yaml_scalar(&row.sku)),
+        };
+        let _ = writeln!(
+            block,
+            "  unit_cost: {}",
             row.unit_cost.value().normalize_to(2)
         );
         if let Some(price) = row.retail_price {
@@ -692,7 +807,7 @@ impl<'a> Importer<'a> {
         let _ = writeln!(block, "  description: {}", yaml_scalar(&description));
         let message = format!("new product {identifier} (from export line {})", row.line);
         let product = Product {
-            integration: None,
+            integration,
             sku: Spanned::unwritten(row.sku.clone()),
             unit_cost: Spanned::unwritten(row.unit_cost),
             retail_price: row.retail_price.map(Spanned::unwritten),
@@ -701,7 +816,7 @@ impl<'a> Importer<'a> {
             billing: None,
             taxable: None,
         };
-        let last = config.products.last().and_then(|p| {
+        let last = anchor.and_then(|p| {
             let place = self.place_of(p.source.as_ref())?;
             let spans = product_spans(&p.item);
             if !self.unshared(&place, &spans) {
@@ -771,6 +886,15 @@ impl<'a> Importer<'a> {
     }
 }
 
+/// A vendor's additions as written: on its own agreement, or on the shared one.
+fn additions_of<'c>(vendor: &VendorAccount<'c>) -> &'c [Spanned<Addition>] {
+    vendor
+        .agreement
+        .map(|a| a.additions.as_slice())
+        .or(vendor.shared_additions)
+        .unwrap_or_default()
+}
+
 fn hand_edit(line: u64, what: &str) -> Notice {
     Notice {
         line: Some(line),
@@ -778,6 +902,14 @@ fn hand_edit(line: u64, what: &str) -> Notice {
             "{what} by hand: the value is not written where cwrecon can edit it safely (an alias or an unusual layout)"
         ),
     }
+}
+
+/// The integration a product has from its file's `defaults` rather than from its own entry: the
+/// name as the file writes it.
+fn inherited_integration(product: &Spanned<Product>) -> Option<&String> {
+    let named = product.integration.as_ref()?;
+    let inside = (product.span.offset()..product.span.end()).contains(&named.span.offset());
+    (!inside).then_some(&named.value)
 }
 
 fn addition_spans(addition: &Spanned<Addition>) -> Vec<Span> {
@@ -905,14 +1037,28 @@ fn new_company(
     };
     let today = options.today.get();
     let start = time::Date::from_calendar_date(today.year(), today.month(), 1).unwrap_or(today);
-    let agreement_name: String = format!("{} - {name}", config.integration().item.name.value)
+    let vendor = config.integration_of(options.integration);
+    let agreement_name: String = format!("{} - {name}", vendor.name.value)
         .chars()
         .take(100)
         .collect();
-    let company = Company {
-        create: create.clone().map(|c| Box::new(Spanned::unwritten(c))),
-        contact: contact.map(|c| Box::new(Spanned::unwritten(c))),
-        agreement: Some(Box::new(Spanned::unwritten(Agreement {
+    let additions = rows
+        .iter()
+        .map(|(r, product)| {
+            Spanned::unwritten(Addition {
+                product: Spanned::unwritten((*product).to_owned()),
+                quantity: Spanned::unwritten(r.quantity),
+                unit_price: None,
+                bill_customer: None,
+                effective_date: None,
+            })
+        })
+        .collect();
+    let shared = !vendor.agreements.is_own();
+    let (agreement, shared_additions) = if shared {
+        (None, Some(additions))
+    } else {
+        let agreement = Agreement {
             name: Spanned::unwritten(agreement_name),
             agreement_type: None,
             start_date: Spanned::unwritten(Date::from_date(start)),
@@ -920,20 +1066,32 @@ fn new_company(
             keep_billing_cycle: false,
             effective_date: None,
             removed_additions: None,
-            additions: rows
-                .iter()
-                .map(|(r, product)| {
-                    Spanned::unwritten(Addition {
-                        product: Spanned::unwritten((*product).to_owned()),
-                        quantity: Spanned::unwritten(r.quantity),
-                        unit_price: None,
-                        bill_customer: None,
-                        effective_date: None,
-                    })
-                })
-                .collect(),
-        }))),
-        ..Company::one_vendor(account, &identifier)
+            additions,
+        };
+        (Some(Box::new(Spanned::unwritten(agreement))), None)
+    };
+    let company = if config.is_multi_vendor() || shared {
+        // With several vendors the company names its vendor: the account and this vendor's
+        // additions go in its entry under `vendors`, where the vendor's next import finds them.
+        let entry = CompanyVendor {
+            account: Spanned::unwritten(account.to_owned()),
+            agreement,
+            additions: shared_additions,
+        };
+        Company {
+            vendors: BTreeMap::from([(vendor.name.value.clone(), Spanned::unwritten(entry))]),
+            ..Company::one_vendor("", &identifier)
+        }
+    } else {
+        Company {
+            agreement,
+            ..Company::one_vendor(account, &identifier)
+        }
+    };
+    let company = Company {
+        create: create.clone().map(|c| Box::new(Spanned::unwritten(c))),
+        contact: contact.map(|c| Box::new(Spanned::unwritten(c))),
+        ..company
     };
     let dir = options
         .companies_dir
@@ -950,6 +1108,13 @@ fn new_company(
         "# Imported by `cwrecon import` from line {} of\n#   {}\n# Check the identifier, the agreement's name and its start date (the first of this month)\n# before applying.",
         first.line, options.export_name
     );
+    if shared {
+        let _ = writeln!(
+            text,
+            "# {}'s additions go on the company's shared agreement, which cwrecon never creates:\n# make sure it exists in ConnectWise, or name it with `shared_agreement:`.",
+            vendor.name.value
+        );
+    }
     if create.is_none() {
         let _ = writeln!(
             text,
@@ -966,12 +1131,7 @@ fn new_company(
 /// A ConnectWise company identifier (max 25, letters and digits) from a name, unique in the
 /// configuration.
 fn unique_identifier(name: &str, account: &str, taken: &mut BTreeSet<String>) -> String {
-    let base: String = name
-        .chars()
-        .map(unaccented)
-        .filter(char::is_ascii_alphanumeric)
-        .take(25)
-        .collect();
+    let base = identifier_of(name);
     let base = if base.is_empty() {
         format!("A{account}").chars().take(25).collect()
     } else {
@@ -989,6 +1149,15 @@ fn unique_identifier(name: &str, account: &str, taken: &mut BTreeSet<String>) ->
     }
     taken.insert(fold_name(&candidate));
     candidate
+}
+
+/// A name's letters and digits, accents taken off, at most 25: the identifier it would get.
+fn identifier_of(name: &str) -> String {
+    name.chars()
+        .map(unaccented)
+        .filter(char::is_ascii_alphanumeric)
+        .take(25)
+        .collect()
 }
 
 /// A Latin letter without its accent (`é` → `e`), so `Société Générale` keeps its letters in an
@@ -1054,7 +1223,10 @@ fn finish(
                     .insert((product.sku.to_uppercase(), product.unit_cost.value));
             }
             Intent::Company(company) => {
-                out.added_accounts.insert(company.account_id());
+                // A new company has one vendor: the one whose export added it.
+                if let Some(vendor) = config.vendors_of(company).first() {
+                    out.added_accounts.insert(AccountId::new(vendor.account));
+                }
             }
             _ => {}
         }
@@ -1094,13 +1266,12 @@ fn expected(config: &Config, intents: &[Intent]) -> Config {
     for intent in intents {
         match intent {
             Intent::Quantity {
-                account,
+                vendor,
                 product,
                 quantity,
             } => {
-                if let Some(addition) = agreement_of(&mut out, account).and_then(|a| {
-                    a.additions
-                        .iter_mut()
+                if let Some(addition) = additions_at(&mut out, vendor).and_then(|a| {
+                    a.iter_mut()
                         .find(|x| fold_name(&x.product) == fold_name(product))
                 }) {
                     addition.value.quantity.value = *quantity;
@@ -1119,12 +1290,12 @@ fn expected(config: &Config, intents: &[Intent]) -> Config {
                 }
             }
             Intent::Addition {
-                account,
+                vendor,
                 product,
                 quantity,
             } => {
-                if let Some(agreement) = agreement_of(&mut out, account) {
-                    agreement.additions.push(Spanned::unwritten(Addition {
+                if let Some(additions) = additions_at(&mut out, vendor) {
+                    additions.push(Spanned::unwritten(Addition {
                         product: Spanned::unwritten(product.clone()),
                         quantity: Spanned::unwritten(*quantity),
                         unit_price: None,
@@ -1146,14 +1317,36 @@ fn expected(config: &Config, intents: &[Intent]) -> Config {
     out
 }
 
-/// The agreement of the company with `account`.
-fn agreement_of<'c>(config: &'c mut Config, account: &str) -> Option<&'c mut Agreement> {
-    config
-        .companies
-        .iter_mut()
-        .find(|c| c.item.account.as_str() == account)
-        .and_then(|c| c.item.value.agreement.as_mut())
-        .map(|a| &mut a.value)
+/// The additions list of the company with `account` at vendor `integration`, where the
+/// configuration writes it: the shorthand's agreement, or the vendor's entry under `vendors` (its
+/// agreement, or its additions on the shared agreement).
+fn additions_at<'c>(
+    config: &'c mut Config,
+    (integration, account): &(IntegrationId, String),
+) -> Option<&'c mut Vec<Spanned<Addition>>> {
+    let wanted = AccountId::new(account);
+    let index = config.companies.iter().position(|c| {
+        config
+            .vendor_account(&c.item, *integration)
+            .is_some_and(|v| AccountId::new(v.account) == wanted)
+    })?;
+    let entry = config.companies[index]
+        .item
+        .vendors
+        .keys()
+        .find(|name| config.integration_named(name) == Some(*integration))
+        .cloned();
+    let company = &mut config.companies.get_mut(index)?.item.value;
+    match entry {
+        None => company.agreement.as_mut().map(|a| &mut a.value.additions),
+        Some(name) => {
+            let vendor = &mut company.vendors.get_mut(&name)?.value;
+            match vendor.agreement.as_mut() {
+                Some(agreement) => Some(&mut agreement.value.additions),
+                None => vendor.additions.as_mut(),
+            }
+        }
+    }
 }
 
 /// What differs between the configuration the edits should give and the one they give, named for
@@ -1183,27 +1376,34 @@ fn unintended_changes(expected: &Config, edited: &Config) -> Vec<String> {
         }
         out.extend(names);
     }
-    let companies = |c: &Config| -> BTreeMap<String, Company> {
+    // By the company's handle: its account with one vendor, its identifier with several (where
+    // no one account names it).
+    let companies = |c: &Config| -> BTreeMap<AccountId, Company> {
         c.companies
             .iter()
-            .map(|x| (x.item.account.value.clone(), x.item.value.clone()))
+            .map(|x| (c.company_handle(&x.item), x.item.value.clone()))
             .collect()
     };
+    let named = |company: &Company| {
+        if expected.is_multi_vendor() {
+            format!("company {}", company.identifier.value)
+        } else {
+            format!(
+                "company {} (account {})",
+                company.identifier.value,
+                company.account.as_str()
+            )
+        }
+    };
     let (want, got) = (companies(expected), companies(edited));
-    for (account, company) in &want {
-        if got.get(account) != Some(company) {
-            out.push(format!(
-                "company {} (account {account})",
-                company.identifier.value
-            ));
+    for (handle, company) in &want {
+        if got.get(handle) != Some(company) {
+            out.push(named(company));
         }
     }
-    for (account, company) in &got {
-        if !want.contains_key(account) {
-            out.push(format!(
-                "company {} (account {account})",
-                company.identifier.value
-            ));
+    for (handle, company) in &got {
+        if !want.contains_key(handle) {
+            out.push(named(company));
         }
     }
     out
@@ -1212,10 +1412,11 @@ fn unintended_changes(expected: &Config, edited: &Config) -> Vec<String> {
 /// The command, from its parsed arguments.
 pub(super) fn run(args: &ImportArgs) -> Result<Exit, Error> {
     let (config, texts) = config::load_for_edit(&args.paths)?;
-    let (vendor, format) = super::export_format(&config, &args.integration)?;
+    let (integration, format) = super::export_format(&config, &args.integration)?;
     let rows = crate::billing_report::read(&args.export, &format)?;
     let export_name = args.export.display().to_string();
     let options = Options {
+        integration,
         add_unknown: args.add_unknown,
         companies_dir: args.companies_dir.clone(),
         export_name: export_name.clone(),
@@ -1227,8 +1428,8 @@ pub(super) fn run(args: &ImportArgs) -> Result<Exit, Error> {
             "The import was refused and nothing was written. The configuration as it would be written:"
         );
     })?;
-    let unmapped =
-        Unmapped::of(&vendor, &config, &rows).without(&import.added_items, &import.added_accounts);
+    let unmapped = Unmapped::of(&config, integration, &rows)
+        .without(&import.added_items, &import.added_accounts);
     let mut text = import.summary(&export_name, rows.len());
     if args.dry_run {
         text.push_str(&edit::unified_diff(&import.files));
@@ -1336,7 +1537,7 @@ mod tests {
         let text = "products:\n  - { sku: A1R, unit_cost: 1, retail_price: 2, description: Mailbox }\ncompanies:\n  - account: \"1\"\n    identifier: One\n    agreement:\n      name: Intermedia - One\n      start_date: 2026-01-01\n      additions:\n        - { product: A1R_1, quantity: 3 }\n";
         let before = crate::config::load_texts([("a.yaml", text)]).unwrap();
         let intents = [Intent::Quantity {
-            account: "1".to_owned(),
+            vendor: (IntegrationId::default(), "1".to_owned()),
             product: "A1R_1".to_owned(),
             quantity: crate::model::Quantity::parse("4").unwrap(),
         }];

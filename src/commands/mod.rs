@@ -187,13 +187,13 @@ fn set_report_style(color: ColorChoice) {
 }
 
 /// The integration a command line names (`import NAME`, `reconcile NAME`) and the format its
-/// export reads in: the integration's name as configured, and the reader's [`Format`].
+/// export reads in: the integration, and the reader's [`Format`].
 ///
 /// [`Format`]: crate::billing_report::Format
 fn export_format(
     config: &config::Config,
     name: &str,
-) -> Result<(String, crate::billing_report::Format), Error> {
+) -> Result<(crate::model::IntegrationId, crate::billing_report::Format), Error> {
     let (integration, format) = config
         .integration_export(name)
         .map_err(|err| Error::Usage {
@@ -205,5 +205,9 @@ fn export_format(
             crate::billing_report::Format::from_profile(profile)
         }
     };
-    Ok((integration.item.name.value.clone(), format))
+    // The name as configured finds the integration `intermedia` may stand for, whatever it is called.
+    let id = config
+        .integration_named(&integration.item.name)
+        .unwrap_or_default();
+    Ok((id, format))
 }

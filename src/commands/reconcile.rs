@@ -36,7 +36,9 @@ use crate::billing_report::{Row, Unmapped};
 use crate::config::Config;
 use crate::live::{Snapshot, project};
 use crate::model::input;
-use crate::model::{AccountId, Date, Kind, Money, Object, Quantity, State, Value, fold_name};
+use crate::model::{
+    AccountId, Date, IntegrationId, Kind, Money, Object, Quantity, State, Value, fold_name,
+};
 use crate::plan::{Desired, desired};
 
 /// How one line compares, in the order the checks are made.
@@ -170,9 +172,12 @@ struct Sources<'a> {
     live: Option<&'a Object>,
 }
 
-/// Compare the export's rows, the configuration and the tenant's snapshot.
+/// Compare the export's rows (of `integration`), the configuration and the tenant's snapshot: that
+/// vendor's additions only, on its own agreements or the shared one, so another vendor's lines
+/// never show as differences.
 pub fn reconcile(
     config: &Config,
+    integration: IntegrationId,
     rows: &[Row],
     snapshot: &Snapshot,
     today: Date,
@@ -180,10 +185,24 @@ pub fn reconcile(
     let wanted = desired(config, today);
     let live = project(config, snapshot).state;
     let extras = extra_additions(snapshot);
+    // The plan keys a company by its handle (with several vendors, its identifier); the export and
+    // the report by the vendor's account.
+    let mut accounts: BTreeMap<AccountId, (AccountId, &str)> = BTreeMap::new();
+    for company in &config.companies {
+        if let Some(vendor) = config.vendor_account(&company.item, integration) {
+            accounts.insert(
+                config.company_handle(&company.item),
+                (
+                    AccountId::new(vendor.account),
+                    company.item.identifier.as_str(),
+                ),
+            );
+        }
+    }
     let mut lines: BTreeMap<(AccountId, String), Sources<'_>> = BTreeMap::new();
     let key = |account: AccountId, item: &str| (account, fold_name(item));
     for row in rows {
-        let item = config.item_identifier(&row.sku, row.unit_cost);
+        let item = config.item_identifier(integration, &row.sku, row.unit_cost);
         let sources = lines
             .entry(key(AccountId::new(&row.account), &item))
             .or_default();
@@ -193,10 +212,14 @@ pub fn reconcile(
     }
     for (state, is_config) in [(&wanted.state, true), (&live, false)] {
         for addition in state.of_kind(Kind::Addition) {
-            let (Some(account), Some(item)) = (addition.key.account(), addition.key.product())
+            let (Some(handle), Some(item)) = (addition.key.account(), addition.key.product())
             else {
                 continue;
             };
+            if !of_integration(config, integration, addition) {
+                continue;
+            }
+            let account = accounts.get(handle).map_or(handle, |(account, _)| account);
             let sources = lines.entry(key(account.clone(), item)).or_default();
             item.clone_into(&mut sources.item);
             if is_config {
@@ -217,11 +240,7 @@ pub fn reconcile(
             }
         }
     }
-    let identifiers: BTreeMap<AccountId, &str> = config
-        .companies
-        .iter()
-        .map(|c| (c.item.account_id(), c.item.identifier.as_str()))
-        .collect();
+    let identifiers: BTreeMap<&AccountId, &str> = accounts.values().map(|(a, i)| (a, *i)).collect();
     let lines = lines
         .into_iter()
         .map(|((account, _), sources)| {
@@ -234,6 +253,21 @@ pub fn reconcile(
         })
         .collect();
     Reconciliation { lines }
+}
+
+/// Whether an addition (configured or live) is vendor `integration`'s: tagged with it, or, untagged,
+/// on an agreement of its own agreement type (a duplicate agreement, which `plan` does not manage
+/// but ConnectWise bills all the same).
+fn of_integration(config: &Config, integration: IntegrationId, addition: &Object) -> bool {
+    if addition.vendor.is_some() {
+        return addition.vendor == Some(integration);
+    }
+    let own = config.integration_of(integration);
+    own.agreements.is_own()
+        && addition
+            .key
+            .agreement_type()
+            .is_some_and(|t| fold_name(t) == fold_name(&own.agreement_type))
 }
 
 /// The active additions ConnectWise has beyond the first of an item on one agreement (the one
@@ -631,12 +665,12 @@ pub fn json(
 /// The command, from its parsed arguments.
 pub(super) async fn run(args: ReconcileArgs) -> Result<Exit, Error> {
     let config = config::load(&args.paths)?;
-    let (vendor, format) = super::export_format(&config, &args.integration)?;
+    let (integration, format) = super::export_format(&config, &args.integration)?;
     let rows = crate::billing_report::read(&args.export, &format)?;
     let (_, source) = super::connect_reader(&config, (&args).into()).await?;
     let snapshot = Box::pin(crate::live::read_snapshot(&source, &config)).await?;
-    let reconciliation = reconcile(&config, &rows, &snapshot, super::today()?);
-    let unmapped = Unmapped::of(&vendor, &config, &rows);
+    let reconciliation = reconcile(&config, integration, &rows, &snapshot, super::today()?);
+    let unmapped = Unmapped::of(&config, integration, &rows);
     let export_name = args.export.display().to_string();
     let differences = reconciliation.differences();
     let only = args.only_differences;

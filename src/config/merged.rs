@@ -198,10 +198,16 @@ impl Config {
         )
     }
 
-    /// The catalog identifier of the item a vendor sells as `sku` at `unit_cost`.
-    pub fn item_identifier(&self, sku: &str, unit_cost: crate::model::Money) -> String {
+    /// The catalog identifier of the item vendor `integration` sells as `sku` at `unit_cost`, under
+    /// that integration's rule.
+    pub fn item_identifier(
+        &self,
+        integration: IntegrationId,
+        sku: &str,
+        unit_cost: crate::model::Money,
+    ) -> String {
         catalog_identifier(
-            &self.integration().item.identifier_format,
+            &self.integration_of(integration).identifier_format,
             sku,
             &unit_cost.render_cost(),
         )
@@ -234,6 +240,17 @@ impl Config {
             });
         }
         out
+    }
+
+    /// A company's dealings with vendor `integration`, when it has an account there.
+    pub fn vendor_account<'a>(
+        &self,
+        company: &'a Company,
+        integration: IntegrationId,
+    ) -> Option<VendorAccount<'a>> {
+        self.vendors_of(company)
+            .into_iter()
+            .find(|v| v.integration == integration)
     }
 
     /// The key of a company's link to one vendor: by the company alone with one integration (as it

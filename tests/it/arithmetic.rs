@@ -129,7 +129,7 @@ proptest! {
         let _ = cwrecon::plan::render::markdown(&report);
         let _ = cwrecon::plan::render::json(&report);
         let rows: Vec<Row> = export.into_iter().map(|(q, c, p)| row(q, c, p)).collect();
-        let reconciliation = cwrecon::commands::reconcile::reconcile(&config, &rows, &snapshot, today);
+        let reconciliation = cwrecon::commands::reconcile::reconcile(&config, cwrecon::model::IntegrationId::default(), &rows, &snapshot, today);
         let _ = (reconciliation.billed_monthly(), reconciliation.vendor_monthly());
         for line in &reconciliation.lines {
             let _ = line.difference();
