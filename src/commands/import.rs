@@ -425,8 +425,9 @@ impl<'a> Importer<'a> {
                     self.out.not_imported.push(Notice {
                         line: account_rows.first().map(|r| r.line),
                         message: format!(
-                            "account {account}{name}, {} row(s): no company in the configuration has this account{hint}; add one to `companies` or re-run with --add-unknown",
-                            account_rows.len()
+                            "account {account}{name}, {} row(s): no company in the configuration has this account{}{hint}; add one to `companies` or re-run with --add-unknown",
+                            account_rows.len(),
+                            at_vendor(config, self.options.integration),
                         ),
                     });
                 }
@@ -886,6 +887,15 @@ impl<'a> Importer<'a> {
     }
 }
 
+/// ` at NAME` with several vendors (an account is unique per vendor only); nothing with one.
+fn at_vendor(config: &Config, integration: IntegrationId) -> String {
+    if config.is_multi_vendor() {
+        format!(" at {}", config.integration_of(integration).name.value)
+    } else {
+        String::new()
+    }
+}
+
 /// A vendor's additions as written: on its own agreement, or on the shared one.
 fn additions_of<'c>(vendor: &VendorAccount<'c>) -> &'c [Spanned<Addition>] {
     vendor
@@ -1103,9 +1113,14 @@ fn new_company(
         texts,
     );
     let mut text = modeline(config, texts).unwrap_or_default();
+    let check = if shared {
+        "# Check the identifier before applying."
+    } else {
+        "# Check the identifier, the agreement's name and its start date (the first of this month)\n# before applying."
+    };
     let _ = writeln!(
         text,
-        "# Imported by `cwrecon import` from line {} of\n#   {}\n# Check the identifier, the agreement's name and its start date (the first of this month)\n# before applying.",
+        "# Imported by `cwrecon import` from line {} of\n#   {}\n{check}",
         first.line, options.export_name
     );
     if shared {
@@ -1361,8 +1376,13 @@ fn unintended_changes(expected: &Config, edited: &Config) -> Vec<String> {
     {
         out.push("the integration, policy, connection or setup sections".to_owned());
     }
-    let products =
-        |c: &Config| -> Vec<Product> { c.products.iter().map(|p| p.item.value.clone()).collect() };
+    // By catalog identifier: a new product is written after its vendor's last, which need not be
+    // the last of the list (with several vendors, their files load in name order).
+    let products = |c: &Config| -> Vec<Product> {
+        let mut out: Vec<Product> = c.products.iter().map(|p| p.item.value.clone()).collect();
+        out.sort_by_cached_key(|p| fold_name(&c.catalog_identifier(p)));
+        out
+    };
     let (want, got) = (products(expected), products(edited));
     if want != got {
         let names: BTreeSet<String> = want

@@ -39,7 +39,7 @@ use crate::model::input;
 use crate::model::{
     AccountId, Date, IntegrationId, Kind, Money, Object, Quantity, State, Value, fold_name,
 };
-use crate::plan::{Desired, desired};
+use crate::plan::{Desired, desired_with};
 
 /// How one line compares, in the order the checks are made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -182,8 +182,10 @@ pub fn reconcile(
     snapshot: &Snapshot,
     today: Date,
 ) -> Reconciliation {
-    let wanted = desired(config, today);
-    let live = project(config, snapshot).state;
+    let projection = project(config, snapshot);
+    // A vendor's additions on a shared agreement are keyed under the agreement the tenant holds.
+    let wanted = desired_with(config, today, &projection.shared);
+    let live = projection.state;
     let extras = extra_additions(snapshot);
     // The plan keys a company by its handle (with several vendors, its identifier); the export and
     // the report by the vendor's account.

@@ -35,7 +35,7 @@ fn integration(vendor: &str, own_agreements: bool) -> String {
 }
 
 /// The configuration's files: integrations, each vendor's setup and products, and `companies`.
-fn files(vendors: &[(&str, bool)], companies: &str) -> Vec<(String, String)> {
+pub(crate) fn files(vendors: &[(&str, bool)], companies: &str) -> Vec<(String, String)> {
     let mut out = vec![(
         "integrations.yaml".to_owned(),
         format!(
@@ -134,7 +134,7 @@ async fn links(t: &Tenant, company: i64) -> Vec<(String, String)> {
 }
 
 /// `(product, quantity, cancelled)` of an agreement's additions, by product.
-async fn additions(t: &Tenant, agreement: i64) -> Vec<(String, f64, bool)> {
+pub(crate) async fn additions(t: &Tenant, agreement: i64) -> Vec<(String, f64, bool)> {
     let answer = t
         .send(
             reqwest::Method::GET,
@@ -238,7 +238,7 @@ async fn two_vendors_on_one_customer_are_one_company_linked_once_per_vendor() {
 /// Acme, its contact, the `Managed Services` agreement type and Acme's shared agreement with two
 /// lines a person added by hand (products of a type no integration owns). Returns the shared
 /// agreement's id.
-async fn shared_agreement(t: &Tenant, name: &str) -> i64 {
+pub(crate) async fn shared_agreement(t: &Tenant, name: &str) -> i64 {
     t.with_example_companies().await;
     let acme = id(&t
         .list("/company/companies", "identifier = \"AcmeCorp\"")
