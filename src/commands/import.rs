@@ -188,6 +188,13 @@ enum Intent {
     Company(Box<Company>),
 }
 
+/// Where a new product goes ([`Importer::product_anchor`]): after this product, with this
+/// integration once loaded, and this `integration:` written.
+type ProductAnchor<'a> = (
+    Option<&'a Placed<Product>>,
+    (Option<Spanned<String>>, Option<String>),
+);
+
 /// Where a configuration item was written: the file's index among the texts, and the text.
 struct Place<'a> {
     file: usize,
@@ -433,7 +440,13 @@ impl<'a> Importer<'a> {
                 }
             }
         }
-        // In the configuration's order, as they were always listed.
+        self.not_in_export(&by_account);
+    }
+
+    /// This vendor's accounts the export does not list, in the configuration's order (as they
+    /// were always listed): reported, their additions left as they are.
+    fn not_in_export(&mut self, by_account: &BTreeMap<AccountId, Vec<&Row>>) {
+        let config = self.config;
         for company in &config.companies {
             let Some(vendor) = config.vendor_account(&company.item, self.options.integration)
             else {
@@ -771,24 +784,7 @@ impl<'a> Importer<'a> {
             .chars()
             .take(60)
             .collect();
-        // With several vendors a product says whose it is: it goes after the last of this
-        // vendor's products, and names its integration unless that product's file does
-        // (`defaults: { integration: … }`), in which case it reads the same without.
-        let (anchor, named) = if config.is_multi_vendor() {
-            let own = config
-                .products
-                .iter()
-                .rev()
-                .find(|p| config.product_integration(&p.item) == Some(integration));
-            let inherited = own.and_then(|p| inherited_integration(&p.item));
-            let name = &config.integration_of(integration).name.value;
-            let written = inherited.is_none().then(|| name.clone());
-            let integration = Some(Spanned::unwritten(inherited.unwrap_or(name).clone()));
-            (own.or(config.products.last()), (integration, written))
-        } else {
-            (config.products.last(), (None, None))
-        };
-        let (integration, written) = named;
+        let (anchor, (integration, written)) = self.product_anchor();
         let mut block = match &written {
             Some(name) => format!(
                 "- integration: {}\n  sku: {}\n",
@@ -873,6 +869,28 @@ impl<'a> Importer<'a> {
             ));
             false
         }
+    }
+
+    /// The product a new one goes after, the integration the new one will load with, and the
+    /// `integration:` to write in it. With several vendors a product says whose it is: it goes
+    /// after the last of this vendor's products, and names its integration unless that product's
+    /// file does (`defaults: { integration: … }`), in which case it reads the same without.
+    fn product_anchor(&self) -> ProductAnchor<'a> {
+        let config = self.config;
+        if !config.is_multi_vendor() {
+            return (config.products.last(), (None, None));
+        }
+        let integration = self.options.integration;
+        let own = config
+            .products
+            .iter()
+            .rev()
+            .find(|p| config.product_integration(&p.item) == Some(integration));
+        let inherited = own.and_then(|p| inherited_integration(&p.item));
+        let name = &config.integration_of(integration).name.value;
+        let written = inherited.is_none().then(|| name.clone());
+        let loaded = Some(Spanned::unwritten(inherited.unwrap_or(name).clone()));
+        (own.or(config.products.last()), (loaded, written))
     }
 
     /// Whether a file at `path` would be read by the next `plan` of the same paths: it is inside
@@ -1045,59 +1063,9 @@ fn new_company(
         }),
         _ => None,
     };
-    let today = options.today.get();
-    let start = time::Date::from_calendar_date(today.year(), today.month(), 1).unwrap_or(today);
     let vendor = config.integration_of(options.integration);
-    let agreement_name: String = format!("{} - {name}", vendor.name.value)
-        .chars()
-        .take(100)
-        .collect();
-    let additions = rows
-        .iter()
-        .map(|(r, product)| {
-            Spanned::unwritten(Addition {
-                product: Spanned::unwritten((*product).to_owned()),
-                quantity: Spanned::unwritten(r.quantity),
-                unit_price: None,
-                bill_customer: None,
-                effective_date: None,
-            })
-        })
-        .collect();
     let shared = !vendor.agreements.is_own();
-    let (agreement, shared_additions) = if shared {
-        (None, Some(additions))
-    } else {
-        let agreement = Agreement {
-            name: Spanned::unwritten(agreement_name),
-            agreement_type: None,
-            start_date: Spanned::unwritten(Date::from_date(start)),
-            billing_cycle: None,
-            keep_billing_cycle: false,
-            effective_date: None,
-            removed_additions: None,
-            additions,
-        };
-        (Some(Box::new(Spanned::unwritten(agreement))), None)
-    };
-    let company = if config.is_multi_vendor() || shared {
-        // With several vendors the company names its vendor: the account and this vendor's
-        // additions go in its entry under `vendors`, where the vendor's next import finds them.
-        let entry = CompanyVendor {
-            account: Spanned::unwritten(account.to_owned()),
-            agreement,
-            additions: shared_additions,
-        };
-        Company {
-            vendors: BTreeMap::from([(vendor.name.value.clone(), Spanned::unwritten(entry))]),
-            ..Company::one_vendor("", &identifier)
-        }
-    } else {
-        Company {
-            agreement,
-            ..Company::one_vendor(account, &identifier)
-        }
-    };
+    let company = vendor_company(config, options, (account, &identifier, &name), rows);
     let company = Company {
         create: create.clone().map(|c| Box::new(Spanned::unwritten(c))),
         contact: contact.map(|c| Box::new(Spanned::unwritten(c))),
@@ -1141,6 +1109,68 @@ fn new_company(
         ..ConfigFile::default()
     }));
     Some((path, text, company))
+}
+
+/// A new company's dealings with the vendor whose export names it: with one vendor, the shorthand
+/// `account` and `agreement`; with several (or a vendor on shared agreements), an entry under
+/// `vendors`, where that vendor's next import finds it.
+fn vendor_company(
+    config: &Config,
+    options: &Options,
+    (account, identifier, name): (&str, &str, &str),
+    rows: &[(&Row, &str)],
+) -> Company {
+    let vendor = config.integration_of(options.integration);
+    let shared = !vendor.agreements.is_own();
+    let agreement_name: String = format!("{} - {name}", vendor.name.value)
+        .chars()
+        .take(100)
+        .collect();
+    let additions = rows
+        .iter()
+        .map(|(r, product)| {
+            Spanned::unwritten(Addition {
+                product: Spanned::unwritten((*product).to_owned()),
+                quantity: Spanned::unwritten(r.quantity),
+                unit_price: None,
+                bill_customer: None,
+                effective_date: None,
+            })
+        })
+        .collect();
+    let today = options.today.get();
+    let start = time::Date::from_calendar_date(today.year(), today.month(), 1).unwrap_or(today);
+    let (agreement, shared_additions) = if shared {
+        (None, Some(additions))
+    } else {
+        let agreement = Agreement {
+            name: Spanned::unwritten(agreement_name),
+            agreement_type: None,
+            start_date: Spanned::unwritten(Date::from_date(start)),
+            billing_cycle: None,
+            keep_billing_cycle: false,
+            effective_date: None,
+            removed_additions: None,
+            additions,
+        };
+        (Some(Box::new(Spanned::unwritten(agreement))), None)
+    };
+    if config.is_multi_vendor() || shared {
+        let entry = CompanyVendor {
+            account: Spanned::unwritten(account.to_owned()),
+            agreement,
+            additions: shared_additions,
+        };
+        Company {
+            vendors: BTreeMap::from([(vendor.name.value.clone(), Spanned::unwritten(entry))]),
+            ..Company::one_vendor("", identifier)
+        }
+    } else {
+        Company {
+            agreement,
+            ..Company::one_vendor(account, identifier)
+        }
+    }
 }
 
 /// A ConnectWise company identifier (max 25, letters and digits) from a name, unique in the
