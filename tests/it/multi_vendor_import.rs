@@ -10,9 +10,10 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::common::Output;
 use crate::common::tenant::{Tenant, tenant};
-use crate::common::{Cli, Output};
 use crate::multi_vendor::{files, shared_agreement};
+use crate::profiles::{read, run};
 
 /// Acme buys from both vendors (Intermedia on its own agreement, Acronis on the shared one);
 /// Zeta from Intermedia only. Block style, so one vendor's line and the other's are apart, and
@@ -127,17 +128,6 @@ impl Setup {
 
 fn name(path: &Path) -> String {
     path.file_name().unwrap().to_string_lossy().into_owned()
-}
-
-fn run(args: &[&str]) -> Output {
-    Cli::new()
-        .args(args.iter().copied())
-        .env("CWRECON_TODAY", crate::common::examples::TODAY)
-        .run()
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap()
 }
 
 /// The unmapped queue of an import as JSON (a dry run).

@@ -36,14 +36,15 @@ fn profile_config() -> (tempfile::TempDir, tempfile::TempDir, String) {
     (dir, outside, csv.display().to_string())
 }
 
-fn run(args: &[&str]) -> Output {
+/// `cwrecon ARGS` on the examples' "today".
+pub(crate) fn run(args: &[&str]) -> Output {
     Cli::new()
         .args(args.iter().copied())
         .env("CWRECON_TODAY", crate::common::examples::TODAY)
         .run()
 }
 
-fn read(path: &Path) -> String {
+pub(crate) fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
