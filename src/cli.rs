@@ -93,6 +93,7 @@ Examples:
   cwrecon plan examples/intermedia --format markdown > plan.md
   cwrecon plan examples/intermedia --out plan.json --detailed-exitcode
   cwrecon plan examples/intermedia --company 1002345 --kind addition
+  cwrecon plan my-config --vendor Pax8               one vendor of several (and what it needs)
 
 Reads ConnectWise (CW_SITE, CW_COMPANY_ID, CW_PUBLIC_KEY, CW_PRIVATE_KEY, CW_CLIENT_ID) and
 changes nothing. Exit codes: 0 no changes (or changes without --detailed-exitcode),
@@ -107,6 +108,7 @@ Examples:
   cwrecon plan examples/intermedia --out plan.json && cwrecon apply plan.json examples/intermedia
 
   cwrecon apply my-config --company 1002345          one company first (and what it needs)
+  cwrecon apply my-config --vendor Pax8              one vendor of several (and what it needs)
 
 A saved plan applies without asking, but is never trusted: cwrecon plans again from its
 configuration and ConnectWise and applies only when the ops are exactly the saved ones, under
@@ -269,6 +271,9 @@ pub struct PlanArgs {
     /// Only this company (vendor account or ConnectWise identifier); repeatable.
     #[arg(long = "company", value_name = "ACCOUNT_OR_IDENTIFIER")]
     pub companies: Vec<String>,
+    /// Only this vendor (an integration's name), with what its objects need; repeatable.
+    #[arg(long = "vendor", value_name = "INTEGRATION")]
+    pub vendors: Vec<String>,
     /// Only this kind of object, plus what it depends on; repeatable.
     #[arg(long = "kind", value_name = "KIND", value_parser = parse_kind)]
     pub kinds: Vec<crate::model::Kind>,
@@ -413,6 +418,10 @@ pub struct ApplyArgs {
     /// catalog items it needs; repeatable. Not with a saved plan, which is applied whole.
     #[arg(long = "company", value_name = "ACCOUNT_OR_IDENTIFIER")]
     pub companies: Vec<String>,
+    /// Only this vendor (an integration's name), with what its objects need; repeatable. Not
+    /// with a saved plan.
+    #[arg(long = "vendor", value_name = "INTEGRATION")]
+    pub vendors: Vec<String>,
     /// Apply without asking for confirmation.
     #[arg(long)]
     pub auto_approve: bool,
