@@ -390,7 +390,7 @@ fn write_ops(out: &mut String, ops: &[&Op], revenue: Option<&Revenue>, color: bo
             .map_or_else(String::new, |v| {
                 format!("  (monthly revenue {})", revenue_line(v.before, v.after))
             });
-        let _ = writeln!(out, "  {}:{money}", terminal::text(vendor));
+        let _ = writeln!(out, "  Vendor {}{money}", terminal::text(vendor));
         for op in ops.iter().filter(|op| op.vendor.as_deref() == Some(vendor)) {
             write_op(out, op, color);
         }

@@ -453,3 +453,104 @@ async fn a_shared_agreement_not_found_or_ambiguous_blocks_and_nothing_is_written
     assert_eq!(out.code, 1, "{}", out.transcript());
     assert_eq!(t.writes(), writes, "nothing written");
 }
+
+/// The configuration's files written to a folder, for the `cwrecon` binary.
+fn folder(files: &[(String, String)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plans_group_by_customer_and_vendor_and_narrow_to_one_vendor() {
+    let t = tenant().await;
+    t.with_example_companies().await;
+    let dir = folder(&files(&[("Intermedia", true), ("Pax8", true)], TWO_VENDORS));
+    let path = dir.path().to_str().unwrap();
+
+    // JSON: every vendor's object says whose it is; the company and its contact belong to none.
+    let out = t.cli(&["plan", path, "--format", "json"]).run();
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let plan = crate::common::plan_json::PlanJson::parse(&out.stdout);
+    let vendor_of = |kind: &str, first: &str| -> Vec<Option<String>> {
+        let ops = plan.ops.iter().filter(|op| {
+            serde_json::to_value(&op.key.kind).unwrap() == json!(kind)
+                && op.key.parts.first().map(String::as_str) == Some(first)
+        });
+        ops.map(|op| op.vendor.clone()).collect()
+    };
+    assert_eq!(
+        vendor_of("agreement", "AcmeCorp"),
+        [Some("Intermedia".to_owned()), Some("Pax8".to_owned())]
+    );
+    assert_eq!(vendor_of("company", "Zeta"), [None]);
+    assert_eq!(
+        vendor_of("catalog_item", "PAX1R_2"),
+        [Some("Pax8".to_owned())]
+    );
+    let json: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["version"], 1);
+    let by_vendor = &json["summary"]["revenue_by_vendor"];
+    assert_eq!(
+        by_vendor,
+        &json!([
+            {"vendor": "Intermedia", "before": 0, "after": 235},
+            {"vendor": "Pax8", "before": 0, "after": 215},
+        ]),
+        "42 + 5 Intermedia seats and 40 + 3 Pax8 seats at 5.00"
+    );
+
+    // Text: totals per vendor, then each company's ops under each vendor.
+    let out = t.cli(&["plan", path]).run();
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    for line in [
+        "Monthly recurring revenue: 0.00 → 450.00 (+450.00)",
+        "  Intermedia: 0.00 → 235.00 (+235.00)",
+        "  Pax8: 0.00 → 215.00 (+215.00)",
+        "  Vendor Pax8  (monthly revenue 0.00 → 200.00 (+200.00))",
+    ] {
+        assert!(
+            out.stdout.lines().any(|l| l == line),
+            "{line:?} in\n{}",
+            out.stdout
+        );
+    }
+
+    // --vendor: that vendor's objects and what they need, nothing of the other's.
+    let out = t
+        .cli(&["plan", path, "--vendor", "pax8", "--format", "json"])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let narrowed = crate::common::plan_json::PlanJson::parse(&out.stdout);
+    let keys: Vec<String> = narrowed
+        .ops
+        .iter()
+        .map(|op| op.key.parts.join(" / "))
+        .collect();
+    assert!(
+        narrowed
+            .ops
+            .iter()
+            .all(|op| op.vendor.as_deref() != Some("Intermedia")),
+        "{keys:#?}"
+    );
+    assert!(!keys.iter().any(|k| k.contains("Intermedia")), "{keys:#?}");
+    assert!(
+        keys.contains(&"Zeta".to_owned()),
+        "the company a Pax8 link needs: {keys:#?}"
+    );
+    assert!(
+        keys.contains(&"AcmeCorp / Pax8 / Pax8 - Acme / PAX1R_2".to_owned()),
+        "{keys:#?}"
+    );
+    let out = t.cli(&["plan", path, "--vendor", "Datto"]).run();
+    assert_eq!(out.code, 64, "{}", out.transcript());
+    assert!(
+        out.stderr
+            .contains("the configuration's are: Intermedia, Pax8"),
+        "{}",
+        out.transcript()
+    );
+}
