@@ -476,7 +476,7 @@ async fn plans_group_by_customer_and_vendor_and_narrow_to_one_vendor() {
     let plan = crate::common::plan_json::PlanJson::parse(&out.stdout);
     let vendor_of = |kind: &str, first: &str| -> Vec<Option<String>> {
         let ops = plan.ops.iter().filter(|op| {
-            serde_json::to_value(&op.key.kind).unwrap() == json!(kind)
+            serde_json::to_value(op.key.kind).unwrap() == json!(kind)
                 && op.key.parts.first().map(String::as_str) == Some(first)
         });
         ops.map(|op| op.vendor.clone()).collect()
