@@ -444,6 +444,75 @@ mod tests {
     }
 
     #[test]
+    fn with_several_vendors_each_vendors_rails_are_its_own() {
+        // Vendor A loses 6 of its 10 lines and 60% of its revenue; vendor B, with 30 lines,
+        // keeps everything. Over both, 6 of 40 (15%) would pass the removal rail: per vendor, A's
+        // cut is blocked, and the breach names A.
+        let vendors = ["A".to_owned(), "B".to_owned()];
+        let mut live = State::default();
+        let mut ops = Vec::new();
+        for (vendor, lines) in [(0, 10), (1, 30)] {
+            for i in 0..lines {
+                let name = &vendors[vendor];
+                let mut o = addition(["1", name, "X", &format!("{name}{i}R_1")], "1", "100");
+                o.vendor = IntegrationId::new(vendor);
+                if vendor == 0 && i < 6 {
+                    ops.push(Op {
+                        key: o.key.clone(),
+                        action: Action::Cancel,
+                        changes: Vec::new(),
+                        create_only: BTreeMap::new(),
+                        assumed: crate::plan::Assumed::default(),
+                        depends_on: Vec::new(),
+                        vendor: Some(name.clone()),
+                    });
+                }
+                live.insert(o);
+            }
+        }
+        let money = |m: &str| Money::parse(m).unwrap();
+        let plan = Plan {
+            ops,
+            revenue: vec![Revenue {
+                account: "1".into(),
+                before: money("4000"),
+                after: money("3400"),
+                by_vendor: vec![
+                    VendorRevenue {
+                        vendor: "A".into(),
+                        before: money("1000"),
+                        after: money("400"),
+                    },
+                    VendorRevenue {
+                        vendor: "B".into(),
+                        before: money("3000"),
+                        after: money("3000"),
+                    },
+                ],
+            }],
+        };
+        let overall = safety_breaches(&plan, &live, &Safety::default(), &[]);
+        assert_eq!(
+            overall.iter().map(|b| b.rail.as_str()).collect::<Vec<_>>(),
+            ["revenue_drop"],
+            "over all vendors, only the 15% revenue drop: {overall:#?}"
+        );
+        let per_vendor = safety_breaches(&plan, &live, &Safety::default(), &vendors);
+        let messages: Vec<&str> = per_vendor.iter().map(|b| b.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:#?}");
+        assert!(
+            messages[0].starts_with("vendor `A`: the plan cancels, zeroes or deletes 6 of 10"),
+            "{messages:#?}"
+        );
+        assert!(
+            messages[1].starts_with(
+                "vendor `A`: monthly recurring revenue would drop from 1000.00 to 400.00"
+            ),
+            "{messages:#?}"
+        );
+    }
+
+    #[test]
     fn small_tenants_are_not_blocked_by_the_removal_rail() {
         let (d, ctx) = setup(YAML);
         let mut live = State::default();
