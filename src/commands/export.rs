@@ -219,6 +219,247 @@ pub fn export(integration: &Integration, snapshot: &Snapshot) -> Export {
     out
 }
 
+/// Build the export of `snapshot` under `config`'s integrations: with one, exactly [`export`];
+/// with several, an `integrations.yaml`, one `setup.yaml` for all, one products file per vendor
+/// (`products/<vendor>.yaml`, with the file's default integration) and one file per company with
+/// an entry per vendor it buys from.
+pub fn export_config(config: &crate::config::Config, snapshot: &Snapshot) -> Export {
+    if !config.is_multi_vendor() {
+        return export(&config.integration().item, snapshot);
+    }
+    let mut out = Export::default();
+    let header = |depth: usize| {
+        format!(
+            "# yaml-language-server: $schema={}schemas/cwrecon.schema.json\n",
+            "../".repeat(depth)
+        )
+    };
+    let mut integrations = Vec::new();
+    let mut prices = BTreeMap::new();
+    let mut setup_rows = Setup::default();
+    for (_, configured) in config.integration_ids() {
+        let owned_items: Vec<&CatalogRecord> = snapshot
+            .catalog
+            .iter()
+            .filter(|c| named(c.type_name.as_deref(), &configured.product_type).is_some())
+            .collect();
+        let integration = integration_from_items(configured, &owned_items);
+        let (products, vendor_prices) = products(&integration, &owned_items, &mut out.skipped);
+        prices.extend(vendor_prices);
+        let mut vendor_setup = setup(&integration, snapshot, &mut out.skipped);
+        if !integration.agreements.is_own() {
+            // Its agreement type marks nothing: the shared agreements are not cwrecon's.
+            vendor_setup.agreement_types.clear();
+        }
+        merge_setup(&mut setup_rows, vendor_setup);
+        let products_file = ConfigFile {
+            defaults: Some(Spanned::unwritten(crate::config::model::FileDefaults {
+                integration: Some(integration.name.clone()),
+            })),
+            products,
+            ..ConfigFile::default()
+        };
+        out.files.push((
+            PathBuf::from("products").join(format!("{}.yaml", file_stem(&integration.name))),
+            header(2) + &yaml(&products_file),
+        ));
+        integrations.push(Spanned::unwritten(integration));
+    }
+    let integrations_file = ConfigFile {
+        integrations,
+        ..ConfigFile::default()
+    };
+    out.files.insert(
+        0,
+        (
+            "integrations.yaml".into(),
+            header(1) + &yaml(&integrations_file),
+        ),
+    );
+    let setup_file = ConfigFile {
+        setup: setup_rows,
+        ..ConfigFile::default()
+    };
+    out.files
+        .insert(1, ("setup.yaml".into(), header(1) + &yaml(&setup_file)));
+    let mut companies = vendor_companies(config, snapshot, &prices, &mut out.skipped);
+    companies.sort_by(|(a, _), (b, _)| a.cmp(b));
+    let mut stems = UniqueStems::default();
+    for (identifier, company) in companies {
+        let file = ConfigFile {
+            companies: vec![Spanned::unwritten(company)],
+            ..ConfigFile::default()
+        };
+        out.files.push((
+            PathBuf::from("companies").join(format!("{}.yaml", stems.claim(&identifier))),
+            header(2) + &yaml(&file),
+        ));
+    }
+    out
+}
+
+/// Add one vendor's setup rows to all of them, each row once (vendors may share a unit of
+/// measure or a category).
+fn merge_setup(all: &mut Setup, more: Setup) {
+    macro_rules! merge {
+        ($($list:ident),*) => {$(
+            for row in more.$list {
+                let key = serde_json::to_string(&row.value).unwrap_or_default().to_lowercase();
+                if !all
+                    .$list
+                    .iter()
+                    .any(|r| serde_json::to_string(&r.value).unwrap_or_default().to_lowercase() == key)
+                {
+                    all.$list.push(row);
+                }
+            }
+        )*};
+    }
+    merge!(
+        product_types,
+        agreement_types,
+        units_of_measure,
+        categories,
+        subcategories,
+        management_it_solutions,
+        managed_devices_integrations
+    );
+}
+
+/// One company per company linked under any integration's solution: an entry per vendor it has a
+/// link for, with that vendor's own agreement, or its owned lines on the company's shared
+/// agreement (the one active agreement of the integration's `shared_agreement_type`).
+fn vendor_companies(
+    config: &crate::config::Config,
+    snapshot: &Snapshot,
+    prices: &BTreeMap<String, Option<Money>>,
+    skipped: &mut Vec<String>,
+) -> Vec<(String, Company)> {
+    let mut out = Vec::new();
+    for company in snapshot.companies.iter().filter(|c| !c.is_deleted()) {
+        let (Some(company_id), Some(identifier)) = (company.id, company.identifier.as_deref())
+        else {
+            continue;
+        };
+        let mut entry = Company::one_vendor("", identifier);
+        for (id, integration) in config.integration_ids() {
+            let link = snapshot
+                .links
+                .get(&company_id)
+                .into_iter()
+                .flatten()
+                .find(|l| is_solution_link(l, &integration.name));
+            let Some(account) = link.and_then(|l| l.group_identifier.as_deref()) else {
+                continue;
+            };
+            let vendor = if integration.agreements.is_own() {
+                own_agreement(integration, (company_id, identifier), snapshot, prices)
+                    .map(|agreement| (agreement, None))
+            } else {
+                shared_additions(config, id, (company_id, identifier), snapshot, prices)
+                    .map(|(name, additions)| (None, Some((name, additions))))
+            };
+            let (agreement, shared) = match vendor {
+                Ok(found) => found,
+                Err(why) => {
+                    skipped.push(why);
+                    continue;
+                }
+            };
+            let additions = shared.map(|(name, additions)| {
+                entry.shared_agreement.get_or_insert_with(|| s(&name));
+                additions
+            });
+            entry.vendors.insert(
+                integration.name.value.clone(),
+                Spanned::unwritten(crate::config::model::CompanyVendor {
+                    account: s(account),
+                    agreement: agreement.map(|a| Box::new(Spanned::unwritten(a))),
+                    additions,
+                }),
+            );
+        }
+        if !entry.vendors.is_empty() {
+            out.push((identifier.to_owned(), entry));
+        }
+    }
+    out
+}
+
+/// A company's own agreement with a vendor, if it has one.
+fn own_agreement(
+    integration: &Integration,
+    (company, identifier): (i64, &str),
+    snapshot: &Snapshot,
+    prices: &BTreeMap<String, Option<Money>>,
+) -> Result<Option<Agreement>, String> {
+    snapshot
+        .agreements
+        .iter()
+        .find(|a| {
+            a.company_id == Some(company)
+                && named(a.type_name.as_deref(), &integration.agreement_type).is_some()
+        })
+        .map(|a| agreement(integration, snapshot, a, prices))
+        .transpose()
+        .map_err(|unknown| unknown.skipped(&format!("company `{identifier}`")))
+}
+
+/// A shared vendor's owned lines on the company's shared agreement, and that agreement's name.
+fn shared_additions(
+    config: &crate::config::Config,
+    vendor: crate::model::IntegrationId,
+    (company, identifier): (i64, &str),
+    snapshot: &Snapshot,
+    prices: &BTreeMap<String, Option<Money>>,
+) -> Result<(String, Vec<Spanned<Addition>>), String> {
+    let integration = config.integration_of(vendor);
+    let wanted = integration
+        .shared_agreement_type
+        .as_ref()
+        .map_or("", |t| t.as_str());
+    let candidates: Vec<&AgreementRecord> = snapshot
+        .shared_agreements
+        .iter()
+        .filter(|a| a.company_id == Some(company) && a.cancelled_flag != Some(true))
+        .filter(|a| named(a.type_name.as_deref(), wanted).is_some())
+        .collect();
+    let [found] = candidates.as_slice() else {
+        return Err(format!(
+            "company `{identifier}`: {} active agreements of type `{wanted}`, so its shared agreement for `{}` cannot be told; name it with `shared_agreement:` by hand",
+            candidates.len(),
+            integration.name.value
+        ));
+    };
+    let owned_type = |product: &str| {
+        snapshot
+            .catalog
+            .iter()
+            .find(|c| {
+                c.identifier
+                    .as_deref()
+                    .is_some_and(|i| fold_name(i) == fold_name(product))
+            })
+            .and_then(|c| named(c.type_name.as_deref(), &integration.product_type))
+            .is_some()
+    };
+    let lines = found
+        .id
+        .and_then(|i| snapshot.additions.get(&i))
+        .map_or(&[][..], Vec::as_slice);
+    let additions = lines
+        .iter()
+        .filter(|x| x.cancelled_date.is_none())
+        .filter(|x| x.product_identifier.as_deref().is_some_and(owned_type))
+        .filter_map(|x| addition(x, prices).transpose())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|unknown| unknown.skipped(&format!("company `{identifier}`")))?;
+    Ok((
+        found.name.as_deref().unwrap_or_default().to_owned(),
+        additions,
+    ))
+}
+
 /// File names handed out so far, compared case-insensitively (macOS and Windows disks are).
 #[derive(Debug, Default)]
 struct UniqueStems {
@@ -612,7 +853,7 @@ pub(super) async fn run(args: ExportArgs) -> Result<Exit, Error> {
     };
     let (_, source) = super::connect_reader(&config, (&args).into()).await?;
     let snapshot = Box::pin(crate::live::read_owned_tenant(&source, &config)).await?;
-    let export = export(&config.integration().item, &snapshot);
+    let export = export_config(&config, &snapshot);
     let failed = write(&args.out, &export);
     let mut text = format!(
         "wrote {} files to {}\n",

@@ -519,11 +519,17 @@ pub async fn read_owned_tenant<S: Source>(
         ..setup
     };
     scan_all_links(source, &mut snapshot.companies, &mut snapshot.links).await?;
-    let solution = &config.integration().item.name;
     let mut relevant: BTreeSet<i64> = snapshot
         .links
         .iter()
-        .filter(|(_, links)| links.iter().any(|l| is_solution_link(l, solution)))
+        .filter(|(_, links)| {
+            links.iter().any(|l| {
+                config
+                    .integrations
+                    .iter()
+                    .any(|i| is_solution_link(l, &i.item.name))
+            })
+        })
         .map(|(company, _)| *company)
         .collect();
     relevant.extend(snapshot.agreements.iter().filter_map(|a| a.company_id));
@@ -537,9 +543,20 @@ pub async fn read_owned_tenant<S: Source>(
     snapshot
         .companies
         .extend(concat::<S, CompanyRecord>(source, id_clauses("id", &missing, "")).await?);
-    let agreement_ids = ids(&snapshot.agreements);
+    // Shared agreements: every agreement of a shared integration's type on those companies; which
+    // one is a company's is the export's to decide (exactly one active, or it is reported).
+    if shared::shared_integrations(config).next().is_some() {
+        let prefix = shared::candidate_conditions(config);
+        snapshot.shared_agreements =
+            concat::<S, AgreementRecord>(source, id_clauses("company/id", &relevant, &prefix))
+                .await?;
+    }
+    let mut agreement_ids = ids(&snapshot.agreements);
+    agreement_ids.extend(ids(&snapshot.shared_agreements));
     (snapshot.contacts, snapshot.additions) =
         contacts_and_additions(source, &relevant, &agreement_ids).await?;
+    ProductOwners::new(config, &snapshot.catalog)
+        .keep_owned(&snapshot.shared_agreements, &mut snapshot.additions);
     Ok(snapshot)
 }
 

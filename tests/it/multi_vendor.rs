@@ -554,3 +554,45 @@ async fn plans_group_by_customer_and_vendor_and_narrow_to_one_vendor() {
         out.transcript()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_of_a_multi_vendor_tenant_plans_empty() {
+    let t = tenant().await;
+    let shared = shared_agreement(&t, "Acme - Managed Services").await;
+    let vendors = [("Intermedia", true), ("Pax8", true), ("Acronis", false)];
+    let companies = "companies:\n  - identifier: AcmeCorp\n    vendors:\n      Intermedia:\n        account: '1001'\n        agreement: { name: Intermedia - Acme, start_date: 2026-01-01, additions: [{ product: INT1R_2, quantity: 42 }] }\n      Pax8:\n        account: '1001'\n        agreement: { name: Pax8 - Acme, start_date: 2026-01-01, additions: [{ product: PAX1R_2, quantity: 40, unit_price: 6 }] }\n      Acronis:\n        account: acme-corp\n        additions: [{ product: ACR1R_2, quantity: 38 }]\n  - identifier: BluebirdDental\n    vendors:\n      Pax8: { account: b-2, agreement: { name: Pax8 - Bluebird, start_date: 2026-03-01, additions: [{ product: PAX1R_2, quantity: 7 }] } }\n";
+    let configured = files(&vendors, companies);
+    applied(&t, &configured).await;
+
+    let dir = folder(&configured[..1]);
+    let integration = dir.path().join("integrations.yaml");
+    let out_dir = dir.path().join("exported");
+    let out = t
+        .cli(&[
+            "export",
+            "--integration",
+            integration.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(!out.stdout.contains("not exported"), "{}", out.transcript());
+    let acme = std::fs::read_to_string(out_dir.join("companies/AcmeCorp.yaml")).unwrap();
+    assert!(
+        acme.contains("shared_agreement: Acme - Managed Services") && !acme.contains("HELPDESK"),
+        "the shared agreement by name, without its hand-made lines:\n{acme}"
+    );
+    assert!(out_dir.join("products/Acronis.yaml").exists());
+
+    let out = t.cli(&["plan", out_dir.to_str().unwrap()]).run();
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(
+        out.stdout
+            .starts_with("Plan: no changes: ConnectWise matches the configuration"),
+        "{}",
+        out.transcript()
+    );
+    // Nothing of the shared agreement's own lines was taken in.
+    assert_eq!(additions(&t, shared).await.len(), 3);
+}
