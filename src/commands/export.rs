@@ -169,54 +169,67 @@ fn kept<T>(
 /// Build the export of `snapshot` under the integration's conventions.
 pub fn export(integration: &Integration, snapshot: &Snapshot) -> Export {
     let mut out = Export::default();
-    let owned_items: Vec<&CatalogRecord> = snapshot
-        .catalog
-        .iter()
-        .filter(|c| named(c.type_name.as_deref(), &integration.product_type).is_some())
-        .collect();
+    let owned_items = owned_items(integration, snapshot);
     let integration = integration_from_items(integration, &owned_items);
     let (products, prices) = products(&integration, &owned_items, &mut out.skipped);
-    let header = |depth: usize| {
-        format!(
-            "# yaml-language-server: $schema={}schemas/cwrecon.schema.json\n",
-            "../".repeat(depth)
-        )
-    };
     let integration_file = ConfigFile {
         integration: Some(Spanned::unwritten(integration.clone())),
         ..ConfigFile::default()
     };
-    out.files.push((
-        "integration.yaml".into(),
-        header(1) + &yaml(&integration_file),
-    ));
+    out.push("integration.yaml", &integration_file);
     let setup_file = ConfigFile {
         setup: setup(&integration, snapshot, &mut out.skipped),
         ..ConfigFile::default()
     };
-    out.files
-        .push(("setup.yaml".into(), header(1) + &yaml(&setup_file)));
+    out.push("setup.yaml", &setup_file);
     let products_file = ConfigFile {
         products,
         ..ConfigFile::default()
     };
-    out.files
-        .push(("products.yaml".into(), header(1) + &yaml(&products_file)));
+    out.push("products.yaml", &products_file);
     let mut companies = companies(&integration, snapshot, &prices, &mut out.skipped);
     // Identifier order (then account), so the suffixes do not depend on the order of the reads.
     companies.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.account.cmp(&y.account)));
-    let mut stems = UniqueStems::default();
-    for (identifier, company) in companies {
-        let file = ConfigFile {
-            companies: vec![Spanned::unwritten(company)],
-            ..ConfigFile::default()
-        };
-        out.files.push((
-            PathBuf::from("companies").join(format!("{}.yaml", stems.claim(&identifier))),
-            header(2) + &yaml(&file),
-        ));
-    }
+    out.push_companies(companies);
     out
+}
+
+impl Export {
+    /// A file of the export at `path` (relative to the output folder), with the schema line
+    /// that points back at `schemas/` from where it stands.
+    fn push(&mut self, path: impl Into<PathBuf>, file: &ConfigFile) {
+        let path: PathBuf = path.into();
+        let depth = path.components().count();
+        let header = format!(
+            "# yaml-language-server: $schema={}schemas/cwrecon.schema.json\n",
+            "../".repeat(depth)
+        );
+        self.files.push((path, header + &yaml(file)));
+    }
+
+    /// One file per company under `companies/`, named after its identifier (`-2`, `-3`… when
+    /// two identifiers make one name), in the order given.
+    fn push_companies(&mut self, companies: Vec<(String, Company)>) {
+        let mut stems = UniqueStems::default();
+        for (identifier, company) in companies {
+            let file = ConfigFile {
+                companies: vec![Spanned::unwritten(company)],
+                ..ConfigFile::default()
+            };
+            let path =
+                PathBuf::from("companies").join(format!("{}.yaml", stems.claim(&identifier)));
+            self.push(path, &file);
+        }
+    }
+}
+
+/// The catalog items an integration owns: those of its product type.
+fn owned_items<'a>(integration: &Integration, snapshot: &'a Snapshot) -> Vec<&'a CatalogRecord> {
+    snapshot
+        .catalog
+        .iter()
+        .filter(|c| named(c.type_name.as_deref(), &integration.product_type).is_some())
+        .collect()
 }
 
 /// Build the export of `snapshot` under `config`'s integrations: with one, exactly [`export`];
@@ -228,21 +241,12 @@ pub fn export_config(config: &crate::config::Config, snapshot: &Snapshot) -> Exp
         return export(&config.integration().item, snapshot);
     }
     let mut out = Export::default();
-    let header = |depth: usize| {
-        format!(
-            "# yaml-language-server: $schema={}schemas/cwrecon.schema.json\n",
-            "../".repeat(depth)
-        )
-    };
     let mut integrations = Vec::new();
     let mut prices = BTreeMap::new();
     let mut setup_rows = Setup::default();
+    let mut products_files = Vec::new();
     for (_, configured) in config.integration_ids() {
-        let owned_items: Vec<&CatalogRecord> = snapshot
-            .catalog
-            .iter()
-            .filter(|c| named(c.type_name.as_deref(), &configured.product_type).is_some())
-            .collect();
+        let owned_items = owned_items(configured, snapshot);
         let integration = integration_from_items(configured, &owned_items);
         let (products, vendor_prices) = products(&integration, &owned_items, &mut out.skipped);
         prices.extend(vendor_prices);
@@ -259,42 +263,26 @@ pub fn export_config(config: &crate::config::Config, snapshot: &Snapshot) -> Exp
             products,
             ..ConfigFile::default()
         };
-        out.files.push((
-            PathBuf::from("products").join(format!("{}.yaml", file_stem(&integration.name))),
-            header(2) + &yaml(&products_file),
-        ));
+        let path = PathBuf::from("products").join(format!("{}.yaml", file_stem(&integration.name)));
+        products_files.push((path, products_file));
         integrations.push(Spanned::unwritten(integration));
     }
     let integrations_file = ConfigFile {
         integrations,
         ..ConfigFile::default()
     };
-    out.files.insert(
-        0,
-        (
-            "integrations.yaml".into(),
-            header(1) + &yaml(&integrations_file),
-        ),
-    );
+    out.push("integrations.yaml", &integrations_file);
     let setup_file = ConfigFile {
         setup: setup_rows,
         ..ConfigFile::default()
     };
-    out.files
-        .insert(1, ("setup.yaml".into(), header(1) + &yaml(&setup_file)));
+    out.push("setup.yaml", &setup_file);
+    for (path, file) in products_files {
+        out.push(path, &file);
+    }
     let mut companies = vendor_companies(config, snapshot, &prices, &mut out.skipped);
     companies.sort_by(|(a, _), (b, _)| a.cmp(b));
-    let mut stems = UniqueStems::default();
-    for (identifier, company) in companies {
-        let file = ConfigFile {
-            companies: vec![Spanned::unwritten(company)],
-            ..ConfigFile::default()
-        };
-        out.files.push((
-            PathBuf::from("companies").join(format!("{}.yaml", stems.claim(&identifier))),
-            header(2) + &yaml(&file),
-        ));
-    }
+    out.push_companies(companies);
     out
 }
 
@@ -315,15 +303,7 @@ fn merge_setup(all: &mut Setup, more: Setup) {
             }
         )*};
     }
-    merge!(
-        product_types,
-        agreement_types,
-        units_of_measure,
-        categories,
-        subcategories,
-        management_it_solutions,
-        managed_devices_integrations
-    );
+    crate::config::model::setup_lists!(merge);
 }
 
 /// One company per company linked under any integration's solution: an entry per vendor it has a
@@ -343,13 +323,7 @@ fn vendor_companies(
         };
         let mut entry = Company::one_vendor("", identifier);
         for (id, integration) in config.integration_ids() {
-            let link = snapshot
-                .links
-                .get(&company_id)
-                .into_iter()
-                .flatten()
-                .find(|l| is_solution_link(l, &integration.name));
-            let Some(account) = link.and_then(|l| l.group_identifier.as_deref()) else {
+            let Some(account) = account_of(snapshot, company_id, integration) else {
                 continue;
             };
             let vendor = if integration.agreements.is_own() {
@@ -386,6 +360,33 @@ fn vendor_companies(
     out
 }
 
+/// The account a company is linked to under the integration's solution (its Manage ID).
+fn account_of<'a>(
+    snapshot: &'a Snapshot,
+    company: i64,
+    integration: &Integration,
+) -> Option<&'a str> {
+    snapshot
+        .links
+        .get(&company)
+        .into_iter()
+        .flatten()
+        .find(|l| is_solution_link(l, &integration.name))
+        .and_then(|l| l.group_identifier.as_deref())
+}
+
+/// The company's agreement of the integration's agreement type, the first read.
+fn owned_agreement_of<'a>(
+    integration: &Integration,
+    snapshot: &'a Snapshot,
+    company: i64,
+) -> Option<&'a AgreementRecord> {
+    snapshot.agreements.iter().find(|a| {
+        a.company_id == Some(company)
+            && named(a.type_name.as_deref(), &integration.agreement_type).is_some()
+    })
+}
+
 /// A company's own agreement with a vendor, if it has one.
 fn own_agreement(
     integration: &Integration,
@@ -393,13 +394,7 @@ fn own_agreement(
     snapshot: &Snapshot,
     prices: &BTreeMap<String, Option<Money>>,
 ) -> Result<Option<Agreement>, String> {
-    snapshot
-        .agreements
-        .iter()
-        .find(|a| {
-            a.company_id == Some(company)
-                && named(a.type_name.as_deref(), &integration.agreement_type).is_some()
-        })
+    owned_agreement_of(integration, snapshot, company)
         .map(|a| agreement(integration, snapshot, a, prices))
         .transpose()
         .map_err(|unknown| unknown.skipped(&format!("company `{identifier}`")))
@@ -707,24 +702,13 @@ fn companies(
     skipped: &mut Vec<String>,
 ) -> Vec<(String, Company)> {
     let mut out = Vec::new();
-    let owned_agreement = |company: i64| {
-        snapshot.agreements.iter().find(|a| {
-            a.company_id == Some(company)
-                && named(a.type_name.as_deref(), &integration.agreement_type).is_some()
-        })
-    };
+    let owned_agreement = |company: i64| owned_agreement_of(integration, snapshot, company);
     for company in &snapshot.companies {
         let (Some(company_id), Some(identifier)) = (company.id, company.identifier.as_deref())
         else {
             continue;
         };
-        let link = snapshot
-            .links
-            .get(&company_id)
-            .into_iter()
-            .flatten()
-            .find(|l| is_solution_link(l, &integration.name));
-        let Some(account) = link.and_then(|l| l.group_identifier.as_deref()) else {
+        let Some(account) = account_of(snapshot, company_id, integration) else {
             if owned_agreement(company_id).is_some() {
                 skipped.push(format!("company `{identifier}`: it has an {} agreement but no Manage ID link, so its account is unknown", integration.agreement_type.value));
             }

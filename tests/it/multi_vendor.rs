@@ -109,18 +109,20 @@ fn complete(
     applied
 }
 
+/// The records at `path` (one page), as the simulator holds them.
+async fn get(t: &Tenant, path: &str) -> Vec<Value> {
+    let answer = t.send(reqwest::Method::GET, path, None).await;
+    answer.as_array().unwrap().clone()
+}
+
 /// `(solution, account)` of a company's links, sorted.
 async fn links(t: &Tenant, company: i64) -> Vec<(String, String)> {
-    let answer = t
-        .send(
-            reqwest::Method::GET,
-            &format!("/company/companies/{company}/managementSummaryReports"),
-            None,
-        )
-        .await;
-    let mut out: Vec<(String, String)> = answer
-        .as_array()
-        .unwrap()
+    let found = get(
+        t,
+        &format!("/company/companies/{company}/managementSummaryReports"),
+    )
+    .await;
+    let mut out: Vec<(String, String)> = found
         .iter()
         .map(|l| {
             (
@@ -135,16 +137,8 @@ async fn links(t: &Tenant, company: i64) -> Vec<(String, String)> {
 
 /// `(product, quantity, cancelled)` of an agreement's additions, by product.
 async fn additions(t: &Tenant, agreement: i64) -> Vec<(String, f64, bool)> {
-    let answer = t
-        .send(
-            reqwest::Method::GET,
-            &format!("/finance/agreements/{agreement}/additions"),
-            None,
-        )
-        .await;
-    let mut out: Vec<(String, f64, bool)> = answer
-        .as_array()
-        .unwrap()
+    let found = get(t, &format!("/finance/agreements/{agreement}/additions")).await;
+    let mut out: Vec<(String, f64, bool)> = found
         .iter()
         .map(|a| {
             (

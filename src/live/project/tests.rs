@@ -25,6 +25,15 @@ fn link(account: &str, solution: &str) -> LinkRecord {
     )
 }
 
+/// The messages of a projection's blocking findings.
+fn blocking(p: &Projection) -> Vec<&str> {
+    p.findings
+        .iter()
+        .filter(|f| f.blocking)
+        .map(|f| f.message.as_str())
+        .collect()
+}
+
 fn snapshot() -> Snapshot {
     let mut s = Snapshot {
         companies: vec![
@@ -336,12 +345,7 @@ fn a_live_amount_out_of_bounds_is_a_blocking_finding_naming_the_object() {
     );
     s.catalog[0].price = serde_json::from_value(json!(1e300)).unwrap();
     let p = project(&config(), &s);
-    let blocking: Vec<&str> = p
-        .findings
-        .iter()
-        .filter(|f| f.blocking)
-        .map(|f| f.message.as_str())
-        .collect();
+    let blocking = blocking(&p);
     assert!(
         blocking.iter().any(|m| m
             .contains("addition `A1R_7.5` on agreement `Intermedia - Acme` has quantity 7e+28")),
@@ -367,14 +371,8 @@ fn two_vendors_links_on_two_companies_block_and_name_both() {
     s.links.insert(1, vec![link("100", "Intermedia")]);
     s.links.insert(2, vec![link("100", "pax8")]);
     let p = project(&config, &s);
-    let blocking: Vec<&str> = p
-        .findings
-        .iter()
-        .filter(|f| f.blocking)
-        .map(|f| f.message.as_str())
-        .collect();
     assert_eq!(
-        blocking,
+        blocking(&p),
         [
             "company `Acme` is two companies in ConnectWise: its `Pax8` account 100 is linked to `AcmeOld` (id 2), and its other vendors' links or its identifier match `Acme` (id 1)"
         ]
