@@ -180,28 +180,20 @@ fn drop_other_vendors_setup(config: &mut Config, keep: &[crate::model::Integrati
     }
     let other = |mark: String| theirs.contains(&mark) && !ours.contains(&mark);
     let setup = &mut config.setup;
-    setup
-        .product_types
-        .retain(|r| !other(format!("type:{}", fold_name(&r.item.name))));
-    setup
-        .agreement_types
-        .retain(|r| !other(format!("agreement:{}", fold_name(&r.item.name))));
-    setup
-        .categories
-        .retain(|r| !other(format!("category:{}", fold_name(&r.item.name))));
-    setup.subcategories.retain(|r| {
-        !other(format!(
-            "sub:{}/{}",
-            fold_name(&r.item.category),
-            fold_name(&r.item.name)
-        ))
-    });
-    setup
-        .management_it_solutions
-        .retain(|r| !other(format!("solution:{}", fold_name(&r.item.name))));
-    setup
-        .managed_devices_integrations
-        .retain(|r| !other(format!("solution:{}", fold_name(&r.item.solution))));
+    // Each list keeps the rows whose mark (`kind:name`) is not another vendor's alone.
+    macro_rules! keep {
+        ($($list:ident: $kind:literal => |$r:ident| $name:expr;)*) => {$(
+            setup.$list.retain(|$r| !other(format!("{}:{}", $kind, $name)));
+        )*};
+    }
+    keep! {
+        product_types: "type" => |r| fold_name(&r.item.name);
+        agreement_types: "agreement" => |r| fold_name(&r.item.name);
+        categories: "category" => |r| fold_name(&r.item.name);
+        subcategories: "sub" => |r| format!("{}/{}", fold_name(&r.item.category), fold_name(&r.item.name));
+        management_it_solutions: "solution" => |r| fold_name(&r.item.name);
+        managed_devices_integrations: "solution" => |r| fold_name(&r.item.solution);
+    }
 }
 
 /// Read the tenant through `source`, plan, show and save; say how to exit.

@@ -25,6 +25,7 @@ use super::records::{
 use super::shared::{self, ProductOwners};
 use super::snapshot::Snapshot;
 use crate::config::Config;
+use crate::config::model::Integration;
 use crate::model::fold_name;
 
 /// Longest `conditions` value sent; ConnectWise URLs fail beyond about 2,000 characters
@@ -363,13 +364,10 @@ async fn read_catalog<S: Source>(
     source: &S,
     config: &Config,
 ) -> Result<Vec<CatalogRecord>, ReadError> {
-    let product_types: Vec<&str> = config
-        .integration_ids()
-        .map(|(_, i)| i.product_type.as_str())
-        .collect();
-    let mut catalog = source
-        .list::<CatalogRecord>(of_types(&product_types))
-        .await?;
+    let mut catalog = match of_types(config, |_| true, |i| &i.product_type) {
+        Some(query) => source.list::<CatalogRecord>(query).await?,
+        None => Vec::new(),
+    };
     let have: BTreeSet<String> = catalog
         .iter()
         .filter_map(|r| r.identifier.as_deref())
@@ -388,9 +386,21 @@ async fn read_catalog<S: Source>(
 
 /// The records of the integrations' types (`type/name`): the catalog items of their product
 /// types, the agreements of their agreement types. That type is what makes them an integration's.
-/// One type (one integration) is asked for as `=`, as always; several in one `in (…)` list.
-fn of_types(type_names: &[&str]) -> ListQuery {
-    match type_names {
+/// One type (one integration) is asked for as `=`, as always; several in one `in (…)` list; none
+/// (no integration `has` one) is `None`.
+fn of_types(
+    config: &Config,
+    has: impl Fn(&Integration) -> bool,
+    type_of: impl Fn(&Integration) -> &str,
+) -> Option<ListQuery> {
+    let type_names: Vec<&str> = config
+        .integration_ids()
+        .map(|(_, i)| i)
+        .filter(|i| has(i))
+        .map(type_of)
+        .collect();
+    Some(match type_names.as_slice() {
+        [] => return None,
         [one] => ListQuery::with(format!("type/name = {}", quote(one))),
         several => ListQuery::with(format!(
             "type/name in ({})",
@@ -400,7 +410,7 @@ fn of_types(type_names: &[&str]) -> ListQuery {
                 .collect::<Vec<_>>()
                 .join(",")
         )),
-    }
+    })
 }
 
 /// The agreements the integrations own: none to read when every integration bills on shared
@@ -409,15 +419,10 @@ async fn owned_agreements<S: Source>(
     source: &S,
     config: &Config,
 ) -> Result<Vec<AgreementRecord>, ReadError> {
-    let types: Vec<&str> = config
-        .integration_ids()
-        .filter(|(_, i)| i.agreements.is_own())
-        .map(|(_, i)| i.agreement_type.as_str())
-        .collect();
-    if types.is_empty() {
-        return Ok(Vec::new());
+    match of_types(config, |i| i.agreements.is_own(), |i| &i.agreement_type) {
+        Some(query) => source.list::<AgreementRecord>(query).await,
+        None => Ok(Vec::new()),
     }
-    source.list::<AgreementRecord>(of_types(&types)).await
 }
 
 fn ids<R: Record>(records: &[R]) -> Vec<i64> {

@@ -489,34 +489,13 @@ pub fn markdown(report: &Report) -> String {
         if !vendors.is_empty() {
             head.push_str("| vendor | before | after | change |\n|---|---:|---:|---:|\n");
             for v in &vendors {
-                let _ = writeln!(
-                    head,
-                    "| {} | {} | {} | {} |",
-                    markdown::cell(&v.vendor),
-                    money(v.before),
-                    money(v.after),
-                    signed(Money::new(crate::model::input::difference(
-                        v.after.value(),
-                        v.before.value(),
-                    )))
-                );
+                revenue_row(&mut head, &v.vendor, v.before, v.after);
             }
             head.push('\n');
         }
         head.push_str("| company | before | after | change |\n|---|---:|---:|---:|\n");
         for r in plan.revenue.iter().filter(|r| r.before != r.after) {
-            let delta = Money::new(crate::model::input::difference(
-                r.after.value(),
-                r.before.value(),
-            ));
-            let _ = writeln!(
-                head,
-                "| {} | {} | {} | {} |",
-                markdown::cell(&r.account),
-                money(r.before),
-                money(r.after),
-                signed(delta)
-            );
+            revenue_row(&mut head, &r.account, r.before, r.after);
         }
         head.push('\n');
     }
@@ -563,6 +542,22 @@ pub fn markdown(report: &Report) -> String {
         body.push_str(&summary);
     }
     head + &body
+}
+
+/// A markdown table row: who, revenue before, after and the change.
+fn revenue_row(out: &mut String, who: &str, before: Money, after: Money) {
+    let delta = Money::new(crate::model::input::difference(
+        after.value(),
+        before.value(),
+    ));
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} |",
+        markdown::cell(who),
+        money(before),
+        money(after),
+        signed(delta)
+    );
 }
 
 /// Op lines that start with a diff marker, so GitHub's diff highlighting colours them: `+` create,
