@@ -1822,11 +1822,12 @@ mod tests {
 
     #[test]
     fn a_shared_vendor_needs_a_way_to_find_the_agreement() {
-        let found = problems(&with((
-            "integrations.yaml",
-            "integrations:\n  - { name: Intermedia, product_type: Intermedia_Services, agreement_type: Intermedia }\n  - { name: Pax8, product_type: Pax8_Services, agreement_type: Pax8 }\n  - { name: Acronis, product_type: Acronis_Backup, agreements: shared }\n",
-        )));
-        only(&found, "", "nothing says which one");
+        let integrations = "integrations:\n  - { name: Intermedia, product_type: Intermedia_Services, agreement_type: Intermedia }\n  - { name: Pax8, product_type: Pax8_Services, agreement_type: Pax8 }\n  - { name: Acronis, product_type: Acronis_Backup, agreements: shared }\n";
+        only(
+            &problems(&with(("integrations.yaml", integrations))),
+            "",
+            "nothing says which one",
+        );
     }
 
     #[test]
