@@ -7,7 +7,10 @@
 //! HTTP: a [`Source`] does the requests, so the strategy is tested by counting calls.
 //!
 //! Which companies matter: those whose identifier the configuration names, plus those holding an
-//! agreement of the integration's type. A desired company still unmatched after that would be
+//! agreement of an integration's own type. Several integrations cost no more round trips than
+//! one: the catalog and the owned agreements are one list each over all their types, and every
+//! vendor's link comes in the same bundles. Companies with a vendor billed on a shared agreement
+//! add one conditioned list of candidate agreements, and their additions. A desired company still unmatched after that would be
 //! created; before planning a create, every other company's links are read, because a company
 //! linked to the account under another identifier must be found rather than duplicated. That
 //! safety read is the one cost that grows with the tenant, and only when a create is planned.
