@@ -74,11 +74,12 @@ pub enum Command {
     /// See the whole workflow in one command: a simulated ConnectWise, plan, apply, plan again.
     #[command(after_help = "\
 Examples:
-  cwrecon demo
+  cwrecon demo                  one vendor: examples/intermedia
+  cwrecon demo multi-vendor     three vendors, one billed on customers' shared agreements
 
 Starts a ConnectWise simulator on a loopback port, seeded as a tenant an earlier portal export half
-set up, then plans and applies the bundled examples/intermedia and plans again. Needs no account.")]
-    Demo,
+set up, then plans and applies the bundled example and plans again. Needs no account.")]
+    Demo(DemoArgs),
     /// Load and check configuration files without contacting ConnectWise.
     #[command(after_help = "\
 Examples:
@@ -228,6 +229,23 @@ Examples:
 Examples:
   cwrecon sim --listen 127.0.0.1:8080")]
     Sim(crate::sim::SimArgs),
+}
+
+/// Arguments of `cwrecon demo`.
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Which story: one vendor (`intermedia`, the default) or several (`multi-vendor`).
+    #[arg(value_enum, default_value_t = DemoScenario::Intermedia)]
+    pub scenario: DemoScenario,
+}
+
+/// The demo's stories, each on a bundled example folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DemoScenario {
+    /// examples/intermedia: one vendor, a tenant an earlier portal export half set up.
+    Intermedia,
+    /// examples/multi-vendor: Intermedia and two more vendors, one on customers' shared agreements.
+    MultiVendor,
 }
 
 /// Arguments of `cwrecon validate`.
