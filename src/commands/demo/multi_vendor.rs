@@ -6,6 +6,8 @@
 //! told around `examples/multi-vendor`. Refuses, as the first story does, to touch anything but the
 //! demo's own simulator.
 
+use std::fmt::Write as _;
+
 use serde_json::{Value, json};
 
 use super::{Story, internal, post};
@@ -187,7 +189,7 @@ pub(super) async fn shared_lines(client: &Client, agreement: i64) -> Result<Stri
         } else {
             "added by hand, untouched"
         };
-        out.push_str(&format!("  {product:<16} {quantity:>4}  {whose}\n"));
+        let _ = writeln!(out, "  {product:<16} {quantity:>4}  {whose}");
     }
     Ok(out)
 }
