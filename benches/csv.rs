@@ -5,7 +5,7 @@
 //! accounts × 100 SKUs per 100,000 rows; CRLF line breaks and a blank line every 1,000 rows, as
 //! Excel writes them) and times, on this thread:
 //!
-//! - the reader both commands share (`vendor::intermedia::parse`, which `cwrecon import` and
+//! - the reader both commands share (`billing_report::intermedia::parse`, which `cwrecon import` and
 //!   `cwrecon reconcile` call through the same `read_export`);
 //! - `import::import`: matching the rows against a configuration of 100 companies × 100 additions
 //!   (the other accounts are reported as unknown, as a real run would);

@@ -17,7 +17,9 @@ Examples:
   cwrecon sim --listen 127.0.0.1:8080           serve a ConnectWise-compatible API locally
 
 Exit codes: 0 ok, 1 runtime failure, 2 changes present (plan --detailed-exitcode),
-3 blocked by a safety rail, 4 locked by another apply, 64 usage error, 78 invalid configuration.";
+3 blocked by a safety rail, 4 locked by another apply, 5 declined at the prompt, 6 the export
+holds what the configuration does not map (import/reconcile --fail-on-unmapped), 64 usage error,
+78 invalid configuration.";
 
 /// Declarative config-as-code reconciler for ConnectWise Manage (PSA).
 ///
@@ -72,11 +74,12 @@ pub enum Command {
     /// See the whole workflow in one command: a simulated ConnectWise, plan, apply, plan again.
     #[command(after_help = "\
 Examples:
-  cwrecon demo
+  cwrecon demo                  one vendor: examples/intermedia
+  cwrecon demo multi-vendor     three vendors, one billed on customers' shared agreements
 
 Starts a ConnectWise simulator on a loopback port, seeded as a tenant an earlier portal export half
-set up, then plans and applies the bundled examples/intermedia and plans again. Needs no account.")]
-    Demo,
+set up, then plans and applies the bundled example and plans again. Needs no account.")]
+    Demo(DemoArgs),
     /// Load and check configuration files without contacting ConnectWise.
     #[command(after_help = "\
 Examples:
@@ -171,14 +174,20 @@ Examples:
   cwrecon import intermedia billing.csv examples/intermedia --dry-run   show the edits as a diff
   cwrecon import intermedia billing.csv examples/intermedia
   cwrecon import intermedia billing.csv examples/intermedia --add-unknown
+  cwrecon import pax8 pax8.csv config/ --fail-on-unmapped     an integration read with a profile
 
-Edits the YAML where each value is written and keeps everything else (comments, order, style)
+INTEGRATION is the integration's name (any case); its `export` says how the file reads: the
+built-in Intermedia format or a profile under `profiles:`. `intermedia` names the integration that
+reads the built-in format. Edits the YAML where each value is written and keeps everything else (comments, order, style)
 as it is. Never removes anything: items the export no longer lists are reported. Writes nothing
 when the export has a problem (each is listed with its line) or the edited configuration would
 not validate. Columns are matched by header name, in any order; see docs/import.md.
 Exit codes: 0 done (or nothing to do); 2 with --detailed-exitcode, when the export and the
 configuration still differ (edits a dry run did not write, items not imported, items the export
-does not list); 78 invalid configuration or export; 64 usage error; 1 a file could not be written.")]
+does not list); 6 with --fail-on-unmapped, when the export holds accounts or SKUs the
+configuration does not map (listed on stderr with their lines; the rest is imported); 78 invalid
+configuration or export; 64 usage error or an integration the configuration lacks; 1 a file could
+not be written.")]
     Import(ImportArgs),
     /// The billing reconciliation: vendor counts vs the configuration vs live ConnectWise, per
     /// company and item, with the monthly revenue difference.
@@ -187,10 +196,13 @@ Examples:
   cwrecon reconcile intermedia billing.csv examples/intermedia
   cwrecon reconcile intermedia billing.csv examples/intermedia --format csv --out recon.csv
   cwrecon reconcile intermedia billing.csv examples/intermedia --format markdown --only-differences
+  cwrecon reconcile intermedia billing.csv examples/intermedia --format json --fail-on-unmapped
 
-Reads ConnectWise like plan (same credentials) and changes nothing.
-Exit codes: 0 done, 2 some line differs (--detailed-exitcode), 78 invalid configuration or
-export, 1 ConnectWise could not be read.")]
+Reads ConnectWise like plan (same credentials) and changes nothing. The accounts and SKUs the
+export has and the configuration does not map are listed on stderr (in the document with json).
+Exit codes: 0 done, 2 some line differs (--detailed-exitcode), 6 the export holds what the
+configuration does not map (--fail-on-unmapped), 78 invalid configuration or export, 64 usage
+error or an integration the configuration lacks, 1 ConnectWise could not be read.")]
     Reconcile(ReconcileArgs),
     /// Print the JSON Schema of the configuration files (for editors and CI).
     #[command(after_help = "\
@@ -219,6 +231,23 @@ Examples:
 Examples:
   cwrecon sim --listen 127.0.0.1:8080")]
     Sim(crate::sim::SimArgs),
+}
+
+/// Arguments of `cwrecon demo`.
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Which story: one vendor (`intermedia`, the default) or several (`multi-vendor`).
+    #[arg(value_enum, default_value_t = DemoScenario::Intermedia)]
+    pub scenario: DemoScenario,
+}
+
+/// The demo's stories, each on a bundled example folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DemoScenario {
+    /// examples/intermedia: one vendor, a tenant an earlier portal export half set up.
+    Intermedia,
+    /// examples/multi-vendor: Intermedia and two more vendors, one on customers' shared agreements.
+    MultiVendor,
 }
 
 /// Arguments of `cwrecon validate`.
@@ -330,18 +359,26 @@ pub struct ExportArgs {
     pub limits: ReadLimits,
 }
 
-/// A vendor whose billing export cwrecon reads.
+/// How `import` reports what it did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Vendor {
-    /// Intermedia's billing export (CSV).
-    Intermedia,
+pub enum ImportFormat {
+    /// A summary for a person, each change with its file and line.
+    Text,
+    /// One JSON document: changes, what was not imported, and the unmapped queue.
+    Json,
 }
 
 /// Arguments of `cwrecon import`.
 #[derive(Debug, clap::Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each is an independent command-line flag, as clap parses it"
+)]
 pub struct ImportArgs {
-    /// Whose export it is.
-    pub vendor: Vendor,
+    /// The integration whose export it is, by name (case-insensitive); its `export` says how the
+    /// file reads. `intermedia` names the integration that reads Intermedia's built-in format.
+    #[arg(value_name = "INTEGRATION")]
+    pub integration: String,
     /// The billing export (CSV).
     #[arg(value_name = "EXPORT")]
     pub export: PathBuf,
@@ -360,6 +397,13 @@ pub struct ImportArgs {
     /// Exit 2 when the export and the configuration still differ (0 when they match).
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Exit 6 when the export has accounts or SKUs the configuration does not map (listed, with
+    /// their lines, on stderr), after doing the rest of the import.
+    #[arg(long)]
+    pub fail_on_unmapped: bool,
+    /// How to report: a summary (`text`) or one JSON document (`json`).
+    #[arg(long, value_enum, default_value_t = ImportFormat::Text)]
+    pub format: ImportFormat,
 }
 
 /// How a reconciliation is shown.
@@ -371,13 +415,17 @@ pub enum ReportFormat {
     Markdown,
     /// CSV for a spreadsheet.
     Csv,
+    /// One JSON document: every line, the totals, and the unmapped queue.
+    Json,
 }
 
 /// Arguments of `cwrecon reconcile`.
 #[derive(Debug, clap::Args)]
 pub struct ReconcileArgs {
-    /// Whose export it is.
-    pub vendor: Vendor,
+    /// The integration whose export it is, by name (case-insensitive); its `export` says how the
+    /// file reads. `intermedia` names the integration that reads Intermedia's built-in format.
+    #[arg(value_name = "INTEGRATION")]
+    pub integration: String,
     /// The billing export (CSV).
     #[arg(value_name = "EXPORT")]
     pub export: PathBuf,
@@ -396,6 +444,9 @@ pub struct ReconcileArgs {
     /// Exit 2 when some line differs.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Exit 6 when the export has accounts or SKUs the configuration does not map.
+    #[arg(long)]
+    pub fail_on_unmapped: bool,
     /// Requests per minute to ConnectWise (it throttles at about 1,000).
     #[arg(long, default_value_t = 900, value_name = "N")]
     pub requests_per_minute: u32,

@@ -21,6 +21,9 @@ impl Exit {
     pub const LOCKED: Exit = Exit(4);
     /// `apply`: a person answered anything but `yes` at the prompt; nothing was applied.
     pub const DECLINED: Exit = Exit(5);
+    /// `import` and `reconcile --fail-on-unmapped`: the export holds what the configuration does not
+    /// map (accounts without a company, SKUs at a cost without a product).
+    pub const UNMAPPED: Exit = Exit(6);
     /// The command line was wrong (unknown flag, missing argument). Follows BSD `EX_USAGE`.
     pub const USAGE: Exit = Exit(64);
     /// The configuration is invalid (YAML syntax, unknown field, failed check). Follows BSD `EX_CONFIG`.
@@ -51,10 +54,11 @@ mod tests {
             Exit::BLOCKED,
             Exit::LOCKED,
             Exit::DECLINED,
+            Exit::UNMAPPED,
             Exit::USAGE,
             Exit::CONFIG,
         ];
         let codes: Vec<u8> = all.iter().map(|e| e.code()).collect();
-        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 64, 78]);
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 64, 78]);
     }
 }

@@ -18,7 +18,7 @@
 //! | diff | [`plan`] | desired vs live → ordered ops, safety rails, revenue, renders (pure, no I/O) |
 //! | write | [`apply`] | ops → writes, run in dependency order, idempotently; typed apply errors |
 //! | guard | [`lock`] | one writer per tenant: the apply lock kept in ConnectWise |
-//! | vendors | [`billing_report`] | a vendor's billing report (CSV) read into rows |
+//! | vendors | [`billing_report`] | a vendor's billing report (CSV) read into rows by one reader, in Intermedia's format or a profile's; the unmapped queue |
 //! | top | [`error`](Error), [`cli`], [`commands`] | the crate's error and exit-code mapping; the command line's grammar; one file per command |
 //! | beside | [`sim`] | a ConnectWise-compatible server for the demo, tests and benchmarks |
 //!

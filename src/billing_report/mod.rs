@@ -1,5 +1,7 @@
 //! A vendor's billing report (the CSV its portal exports): read from a file, bounded, and parsed
-//! into rows by the vendor's format ([`intermedia`]). `import` and `reconcile` read reports here.
+//! into rows by the vendor's [`Format`], Intermedia's built-in one ([`intermedia`]) or a profile
+//! from the configuration ([`Format::from_profile`]), both through the one [`reader`]. `import`
+//! and `reconcile` read reports here.
 //!
 //! Refuses, whole and by line, a file that is too large, not UTF-8, or has rows that cannot be used
 //! as they are: a partial report must never become billing.
@@ -7,6 +9,11 @@
 use std::path::{Path, PathBuf};
 
 pub mod intermedia;
+pub mod reader;
+pub mod unmapped;
+
+pub use reader::{Details, Format, Problem, Row, parse};
+pub use unmapped::Unmapped;
 
 /// The report cannot be used as it is: nothing is imported or reconciled from it.
 #[derive(Debug, thiserror::Error)]
@@ -15,22 +22,23 @@ pub struct ReportError {
     /// The report file.
     pub path: PathBuf,
     /// What is wrong, by line.
-    pub problems: Vec<intermedia::Problem>,
+    pub problems: Vec<Problem>,
 }
 
 /// The largest export read: far beyond any MSP's billing file, small enough to refuse a device.
 const MAX_EXPORT_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Read and parse a vendor export; its problems (each with its line) refuse it whole.
-pub fn read(path: &Path) -> Result<Vec<intermedia::Row>, ReportError> {
+/// Read and parse a vendor export as `format` reads it; its problems (each with its line) refuse
+/// it whole.
+pub fn read(path: &Path, format: &Format) -> Result<Vec<Row>, ReportError> {
     let refuse = |message: String| ReportError {
         path: path.to_path_buf(),
-        problems: vec![intermedia::Problem { line: 1, message }],
+        problems: vec![Problem { line: 1, message }],
     };
     let bytes = crate::config::read_capped(path, MAX_EXPORT_BYTES)
         .map_err(|err| ReportError {
             path: path.to_path_buf(),
-            problems: vec![intermedia::Problem {
+            problems: vec![Problem {
                 line: 0,
                 message: format!("cannot read the file: {err}"),
             }],
@@ -46,7 +54,7 @@ pub fn read(path: &Path) -> Result<Vec<intermedia::Row>, ReportError> {
             + 1;
         ReportError {
             path: path.to_path_buf(),
-            problems: vec![intermedia::Problem {
+            problems: vec![Problem {
                 line: line as u64,
                 message: format!(
                     "the file is not UTF-8 text (invalid byte at offset {valid}); save it as UTF-8 (in Excel: CSV UTF-8)"
@@ -56,7 +64,7 @@ pub fn read(path: &Path) -> Result<Vec<intermedia::Row>, ReportError> {
     })?;
     // Excel's "CSV UTF-8" starts with a byte-order mark, which is not part of the first header.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let (rows, problems) = intermedia::parse(text);
+    let (rows, problems) = reader::parse(text, format);
     if problems.is_empty() {
         Ok(rows)
     } else {

@@ -89,6 +89,7 @@ pub(super) async fn run(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Err
         });
     }
     let mut config = config::load(&config_paths)?;
+    config.release_source_texts();
     narrow_companies(&mut config, &args.companies)?;
     narrow_vendors(&mut config, &args.vendors)?;
     let (client, source) = super::connect_reader(&config, (&args).into()).await?;

@@ -795,7 +795,7 @@ fn addition(
     Ok(Some(Spanned::unwritten(Addition {
         product: s(product),
         quantity: Spanned::unwritten(quantity),
-        unit_price: unit_price.map(Spanned::unwritten),
+        unit_price: unit_price.map(|p| Box::new(Spanned::unwritten(p))),
         bill_customer: bill_customer.filter(|b| *b != crate::config::model::BillCustomer::Billable),
         effective_date: None,
     })))
@@ -829,6 +829,27 @@ pub fn write(dir: &Path, export: &Export) -> Vec<NotWritten> {
     failed
 }
 
+/// An integration that reads its billing export with a profile keeps it: the profile is written
+/// into `integration.yaml` after the integration, so the exported folder validates on its own.
+fn keep_profile(export: &mut Export, config: &config::Config) {
+    let crate::config::profile::Export::Profile(name) = &config.integration().item.export else {
+        return;
+    };
+    let Some(profile) = config.profile(name) else {
+        return;
+    };
+    if let Some((_, text)) = export
+        .files
+        .iter_mut()
+        .find(|(path, _)| path.as_path() == std::path::Path::new("integration.yaml"))
+    {
+        text.push_str(&yaml(&ConfigFile {
+            profiles: vec![profile.item.clone()],
+            ..ConfigFile::default()
+        }));
+    }
+}
+
 /// The command, from its parsed arguments.
 pub(super) async fn run(args: ExportArgs) -> Result<Exit, Error> {
     let config = match &args.integration {
@@ -837,7 +858,8 @@ pub(super) async fn run(args: ExportArgs) -> Result<Exit, Error> {
     };
     let (_, source) = super::connect_reader(&config, (&args).into()).await?;
     let snapshot = Box::pin(crate::live::read_owned_tenant(&source, &config)).await?;
-    let export = export_config(&config, &snapshot);
+    let mut export = export_config(&config, &snapshot);
+    keep_profile(&mut export, &config);
     let failed = write(&args.out, &export);
     let mut text = format!(
         "wrote {} files to {}\n",
@@ -873,6 +895,42 @@ pub(super) async fn run(args: ExportArgs) -> Result<Exit, Error> {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+
+    #[test]
+    fn an_integration_read_with_a_profile_is_exported_with_it() {
+        let profile = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/profile/profiles.yaml"),
+        )
+        .unwrap();
+        let config = crate::config::load_texts([
+            (
+                "i.yaml",
+                "integration:\n  export: { profile: distributor }\n",
+            ),
+            ("p.yaml", profile.as_str()),
+        ])
+        .unwrap();
+        let mut export = super::export(
+            &config.integration().item,
+            &crate::live::Snapshot::default(),
+        );
+        super::keep_profile(&mut export, &config);
+        let texts: Vec<(String, String)> = export
+            .files
+            .iter()
+            .map(|(path, text)| (path.display().to_string(), text.clone()))
+            .collect();
+        let files: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let again = crate::config::load_texts(files).unwrap();
+        assert_eq!(again.profiles, config.profiles);
+        assert_eq!(
+            again.integration().item.export,
+            config.integration().item.export
+        );
+    }
 
     use super::UniqueStems;
     use crate::live::Snapshot;

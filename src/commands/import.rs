@@ -1,4 +1,4 @@
-//! `cwrecon import intermedia`: the vendor's billing export written into the configuration.
+//! `cwrecon import INTEGRATION`: the vendor's billing export written into the configuration.
 //!
 //! Owns matching export rows to the configuration — an account to the company with that
 //! `account`, a (SKU, unit cost) to the product with that SKU and cost — and turning differences into
@@ -17,7 +17,7 @@
 
 use std::fmt::Write as _;
 
-use crate::cli::{ImportArgs, Vendor};
+use crate::cli::{ImportArgs, ImportFormat};
 use crate::config;
 use crate::error::Error;
 use crate::exit::Exit;
@@ -31,7 +31,8 @@ use crate::config::model::{
 };
 use std::sync::Arc;
 
-use crate::billing_report::intermedia::Row;
+use crate::billing_report::Row;
+use crate::billing_report::unmapped::{Item, Unmapped, item_of};
 use crate::config::edit::{
     self, Edit, FileUpdate, NormalizeTo as _, after_item, indented, insertion_text, replace_scalar,
     start_of, yaml_scalar,
@@ -90,6 +91,10 @@ pub struct Import {
     pub info: Vec<Notice>,
     /// The files to write.
     pub files: Vec<FileUpdate>,
+    /// The items (upper-cased SKU, unit cost) the import adds as products (`--add-unknown`).
+    pub added_items: BTreeSet<Item>,
+    /// The accounts the import adds as companies (`--add-unknown`).
+    pub added_accounts: BTreeSet<AccountId>,
 }
 
 impl Import {
@@ -182,13 +187,6 @@ enum Intent {
 struct Place<'a> {
     file: usize,
     text: &'a ConfigText,
-}
-
-/// An item of the export: upper-cased SKU and unit cost.
-type Item = (String, Money);
-
-fn item_of(row: &Row) -> Item {
-    (row.sku.to_uppercase(), row.unit_cost)
 }
 
 /// Match `rows` against `config` (loaded from `texts`) and work out the new file texts.
@@ -348,18 +346,7 @@ impl<'a> Importer<'a> {
                 .entry(unpadded(account))
                 .or_insert(account);
         }
-        for row in rows {
-            if let Some(written) = &row.account_written {
-                // Look-alike characters are read as the account they look like: one customer.
-                self.out.info.push(Notice {
-                    line: Some(row.line),
-                    message: format!(
-                        "account `{written}` is written with look-alike characters (full-width digits, say); it is read as account {} (Unicode NFKC), never as a new company",
-                        row.account
-                    ),
-                });
-            }
-        }
+        self.read_as(rows);
         for (account, account_rows) in &by_account {
             let rows: Vec<(&Row, &str)> = account_rows
                 .iter()
@@ -427,6 +414,31 @@ impl<'a> Importer<'a> {
                     ),
                 });
             }
+        }
+    }
+
+    /// What the export writes one way and is read as another: a look-alike account, a renamed SKU.
+    fn read_as(&mut self, rows: &[Row]) {
+        for row in rows {
+            let sku = row.sku_written.as_ref().map(|written| {
+                format!(
+                    "SKU {written} is read as {} (the export profile's `sku_aliases`)",
+                    row.sku
+                )
+            });
+            // Look-alike characters are read as the account they look like: one customer.
+            let account = row.account_written.as_ref().map(|written| {
+                format!(
+                    "account `{written}` is written with look-alike characters (full-width digits, say); it is read as account {} (Unicode NFKC), never as a new company",
+                    row.account
+                )
+            });
+            self.out
+                .info
+                .extend(sku.into_iter().chain(account).map(|message| Notice {
+                    line: Some(row.line),
+                    message,
+                }));
         }
     }
 
@@ -1035,6 +1047,18 @@ fn finish(
         };
         out.files.extend(edit::apply_edits(original, file_edits));
     }
+    for intent in &edits.intents {
+        match intent {
+            Intent::Product(product) => {
+                out.added_items
+                    .insert((product.sku.to_uppercase(), product.unit_cost.value));
+            }
+            Intent::Company(company) => {
+                out.added_accounts.insert(company.account_id());
+            }
+            _ => {}
+        }
+    }
     for (path, text) in edits.new_files {
         out.files.push(FileUpdate {
             path,
@@ -1187,13 +1211,14 @@ fn unintended_changes(expected: &Config, edited: &Config) -> Vec<String> {
 
 /// The command, from its parsed arguments.
 pub(super) fn run(args: &ImportArgs) -> Result<Exit, Error> {
-    let Vendor::Intermedia = args.vendor;
     let (config, texts) = config::load_for_edit(&args.paths)?;
-    let rows = crate::billing_report::read(&args.export)?;
+    let (vendor, format) = super::export_format(&config, &args.integration)?;
+    let rows = crate::billing_report::read(&args.export, &format)?;
+    let export_name = args.export.display().to_string();
     let options = Options {
         add_unknown: args.add_unknown,
         companies_dir: args.companies_dir.clone(),
-        export_name: args.export.display().to_string(),
+        export_name: export_name.clone(),
         today: super::today()?,
         config_paths: args.paths.clone(),
     };
@@ -1202,7 +1227,9 @@ pub(super) fn run(args: &ImportArgs) -> Result<Exit, Error> {
             "The import was refused and nothing was written. The configuration as it would be written:"
         );
     })?;
-    let mut text = import.summary(&args.export.display().to_string(), rows.len());
+    let unmapped =
+        Unmapped::of(&vendor, &config, &rows).without(&import.added_items, &import.added_accounts);
+    let mut text = import.summary(&export_name, rows.len());
     if args.dry_run {
         text.push_str(&edit::unified_diff(&import.files));
         let _ = writeln!(
@@ -1232,15 +1259,72 @@ pub(super) fn run(args: &ImportArgs) -> Result<Exit, Error> {
                 .join(" ")
         );
     }
-    write_stdout(&text, "the import summary")?;
+    match args.format {
+        ImportFormat::Text => write_stdout(&text, "the import summary")?,
+        ImportFormat::Json => {
+            let document = json(&import, &unmapped, (&export_name, rows.len()), args.dry_run);
+            write_stdout(&document, "the import summary")?;
+        }
+    }
+    let fails = args.fail_on_unmapped && !unmapped.is_empty();
+    if fails && args.format == ImportFormat::Text {
+        // The summary above names each unmapped row; a pipeline's log gets them all in one place.
+        crate::output::write_stderr(
+            &unmapped.text(&export_name),
+            crate::output::terminal::Style::Escape,
+        );
+    }
     // A nightly check wants to know whether the vendor and the configuration differ: edits not yet
     // written (a dry run), or anything the import could not write.
     let differs = (args.dry_run && import.has_changes()) || import.differs_after_write();
-    Ok(if args.detailed_exitcode && differs {
+    Ok(if fails {
+        Exit::UNMAPPED
+    } else if args.detailed_exitcode && differs {
         Exit::CHANGES
     } else {
         Exit::OK
     })
+}
+
+/// The import as one JSON document (`--format json`): what changed and where, what was not
+/// imported and why, and the unmapped queue. `serde_json` escapes every control character, and each
+/// value stands after its key, so no line of it can start a CI workflow command.
+fn json(
+    import: &Import,
+    unmapped: &Unmapped,
+    (export, rows): (&str, usize),
+    dry_run: bool,
+) -> String {
+    let notices = |notices: &[Notice]| -> Vec<serde_json::Value> {
+        notices
+            .iter()
+            .map(|n| serde_json::json!({ "line": n.line, "message": n.message }))
+            .collect()
+    };
+    let document = serde_json::json!({
+        "version": 1,
+        "integration": unmapped.vendor,
+        "export": export,
+        "rows": rows,
+        "dry_run": dry_run,
+        "changes": import
+            .changes
+            .iter()
+            .map(|c| serde_json::json!({ "path": c.path.display().to_string(), "line": c.line, "message": c.message }))
+            .collect::<Vec<_>>(),
+        "files": import
+            .files
+            .iter()
+            .map(|f| serde_json::json!({ "path": f.path.display().to_string(), "new": f.before.is_none() }))
+            .collect::<Vec<_>>(),
+        "not_imported": notices(&import.not_imported),
+        "not_in_export": notices(&import.not_in_export),
+        "noted": notices(&import.info),
+        "unmapped": unmapped,
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 #[cfg(test)]

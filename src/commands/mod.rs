@@ -41,7 +41,7 @@ pub async fn execute(cli: Cli) -> Result<Exit, Error> {
         Command::Completions { shell } => completions::run(shell),
         Command::Man => man::run(),
         Command::Schema => schema::run(),
-        Command::Demo => Box::pin(demo::run(today()?)).await,
+        Command::Demo(args) => Box::pin(demo::run(today()?, args.scenario)).await,
         Command::Export(args) => Box::pin(export::run(args)).await,
         Command::Import(args) => import::run(&args),
         Command::Reconcile(args) => Box::pin(reconcile::run(args)).await,
@@ -184,4 +184,26 @@ fn set_report_style(color: ColorChoice) {
                 .with_links(false),
         )
     }));
+}
+
+/// The integration a command line names (`import NAME`, `reconcile NAME`) and the format its
+/// export reads in: the integration's name as configured, and the reader's [`Format`].
+///
+/// [`Format`]: crate::billing_report::Format
+fn export_format(
+    config: &config::Config,
+    name: &str,
+) -> Result<(String, crate::billing_report::Format), Error> {
+    let (integration, format) = config
+        .integration_export(name)
+        .map_err(|err| Error::Usage {
+            message: err.message,
+        })?;
+    let format = match format {
+        config::profile::ExportFormat::Intermedia => crate::billing_report::intermedia::format(),
+        config::profile::ExportFormat::Profile(profile) => {
+            crate::billing_report::Format::from_profile(profile)
+        }
+    };
+    Ok((integration.item.name.value.clone(), format))
 }

@@ -21,6 +21,7 @@ use crate::plan::render::{self, Report};
 /// The command, from its parsed arguments.
 pub(super) async fn run(args: PlanArgs, color: ColorChoice) -> Result<Exit, Error> {
     let mut config = config::load(&args.paths)?;
+    config.release_source_texts();
     narrow_companies(&mut config, &args.companies)?;
     narrow_vendors(&mut config, &args.vendors)?;
     let (client, source) = super::connect_reader(&config, (&args).into()).await?;

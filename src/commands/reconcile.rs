@@ -1,8 +1,10 @@
-//! `cwrecon reconcile intermedia`: the billing reconciliation an MSP does by hand each month —
+//! `cwrecon reconcile INTEGRATION`: the billing reconciliation an MSP does by hand each month —
 //! vendor counts against the configuration against live ConnectWise, per company and item, with what
 //! the difference is worth per month.
 //!
-//! Owns the three-way comparison ([`reconcile`]) and its renderings (text, markdown, CSV). It is pure:
+//! Owns the three-way comparison ([`reconcile`]) and its renderings (text, markdown, CSV, JSON). It
+//! also shows the export's unmapped queue ([`crate::billing_report::Unmapped`]): in the JSON
+//! document, and on stderr beside the other formats, whose stdout stays the report alone. It is pure:
 //! the caller reads the tenant the same way `plan` does and passes the snapshot in. It never writes
 //! anything, and it never hides a row: an item in any of the three sources is a line.
 //!
@@ -20,7 +22,7 @@
 
 use std::fmt::Write as _;
 
-use crate::cli::{ReconcileArgs, ReportFormat, Vendor};
+use crate::cli::{ReconcileArgs, ReportFormat};
 use crate::config;
 use crate::error::Error;
 use crate::exit::Exit;
@@ -30,7 +32,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use crate::billing_report::intermedia::Row;
+use crate::billing_report::{Row, Unmapped};
 use crate::config::Config;
 use crate::live::{Snapshot, project};
 use crate::model::input;
@@ -577,14 +579,65 @@ pub fn csv(reconciliation: &Reconciliation, only_differences: bool) -> Result<St
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// The reconciliation as one JSON document (`--format json`): every line (or the differing ones),
+/// the totals over every line, and the unmapped queue. Amounts are numbers, as in plan JSON;
+/// `serde_json` escapes every control character in the text from outside.
+pub fn json(
+    reconciliation: &Reconciliation,
+    unmapped: &Unmapped,
+    export: &str,
+    only_differences: bool,
+) -> String {
+    let lines: Vec<serde_json::Value> = reconciliation
+        .shown(only_differences)
+        .map(|line| {
+            serde_json::json!({
+                "account": line.account,
+                "company": line.company,
+                "item": line.item,
+                "vendor_quantity": line.vendor,
+                "config_quantity": line.config,
+                "live_quantity": line.live,
+                "unit_price": line.unit_price,
+                "recurring": line.recurring,
+                "billed_monthly": line.billed_monthly,
+                "vendor_monthly": line.vendor_monthly,
+                "difference_monthly": line.difference(),
+                "status": line.status,
+            })
+        })
+        .collect();
+    let billed = reconciliation.billed_monthly();
+    let vendor = reconciliation.vendor_monthly();
+    let document = serde_json::json!({
+        "version": 1,
+        "integration": unmapped.vendor,
+        "export": export,
+        "lines": lines,
+        "totals": {
+            "lines": reconciliation.lines.len(),
+            "differ": reconciliation.differences(),
+            "billed_monthly": billed,
+            "vendor_monthly": vendor,
+            "difference_monthly": Money::new(input::difference(vendor.value(), billed.value())),
+        },
+        "unmapped": unmapped,
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// The command, from its parsed arguments.
 pub(super) async fn run(args: ReconcileArgs) -> Result<Exit, Error> {
-    let Vendor::Intermedia = args.vendor;
     let config = config::load(&args.paths)?;
-    let rows = crate::billing_report::read(&args.export)?;
+    let (vendor, format) = super::export_format(&config, &args.integration)?;
+    let rows = crate::billing_report::read(&args.export, &format)?;
     let (_, source) = super::connect_reader(&config, (&args).into()).await?;
     let snapshot = Box::pin(crate::live::read_snapshot(&source, &config)).await?;
     let reconciliation = reconcile(&config, &rows, &snapshot, super::today()?);
+    let unmapped = Unmapped::of(&vendor, &config, &rows);
+    let export_name = args.export.display().to_string();
     let differences = reconciliation.differences();
     let only = args.only_differences;
     let report = match args.format {
@@ -593,6 +646,7 @@ pub(super) async fn run(args: ReconcileArgs) -> Result<Exit, Error> {
         ReportFormat::Csv => csv(&reconciliation, only).map_err(|e| Error::Internal {
             message: format!("the reconciliation as CSV: {e}"),
         })?,
+        ReportFormat::Json => json(&reconciliation, &unmapped, &export_name, only),
     };
     match &args.out {
         Some(path) => {
@@ -603,7 +657,16 @@ pub(super) async fn run(args: ReconcileArgs) -> Result<Exit, Error> {
         }
         None => write_stdout(&report, "the reconciliation")?,
     }
-    Ok(if args.detailed_exitcode && differences > 0 {
+    if args.format != ReportFormat::Json && !unmapped.is_empty() {
+        // Beside the report, never in it: a CSV or a markdown table stays what its reader expects.
+        crate::output::write_stderr(
+            &unmapped.text(&export_name),
+            crate::output::terminal::Style::Escape,
+        );
+    }
+    Ok(if args.fail_on_unmapped && !unmapped.is_empty() {
+        Exit::UNMAPPED
+    } else if args.detailed_exitcode && differences > 0 {
         Exit::CHANGES
     } else {
         Exit::OK

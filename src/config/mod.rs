@@ -11,6 +11,7 @@ mod error;
 mod load;
 mod merged;
 pub mod model;
+pub mod profile;
 mod secrets;
 mod span;
 mod validate;

@@ -47,6 +47,10 @@ pub struct ConfigFile {
     /// Customers: the vendor account, the ConnectWise company, its agreement and additions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub companies: Vec<Spanned<Company>>,
+    /// Vendor export profiles: how a vendor's billing report reads, for an integration's
+    /// `export: { profile: NAME }`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<Spanned<super::profile::ExportProfile>>,
 }
 
 /// The vendor integration's conventions: names that mark what cwrecon owns in ConnectWise.
@@ -78,6 +82,10 @@ pub struct Integration {
     /// Billing cycle of agreements the integration creates (a ConnectWise billing cycle name).
     #[serde(default = "defaults::billing_cycle")]
     pub billing_cycle: Spanned<String>,
+    /// How the vendor's billing export reads: `intermedia` (built in, the default) or
+    /// `{ profile: NAME }`, a profile declared under `profiles`.
+    #[serde(default, skip_serializing_if = "super::profile::Export::is_builtin")]
+    pub export: super::profile::Export,
     /// Where the vendor's additions live: on agreements of `agreement_type` that cwrecon owns
     /// (`own`, the default), or on each customer's shared agreement, which cwrecon never creates,
     /// changes or cancels (`shared`).
@@ -128,6 +136,7 @@ impl Default for Integration {
             subcategory: defaults::subcategory(),
             identifier_format: defaults::identifier_format(),
             billing_cycle: defaults::billing_cycle(),
+            export: super::profile::Export::default(),
             agreements: Placement::Own,
             shared_agreement_type: None,
         }
@@ -801,17 +810,20 @@ pub struct Addition {
     #[schemars(with = "Quantity")]
     pub quantity: Spanned<Quantity>,
     /// A per-customer price; defaults to the product's retail price.
+    // Boxed, like `effective_date`: most additions write neither, and a configuration holds one
+    // `Addition` per billable line for the whole run (500,000 at 50,000 companies; issue 13).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "exact::money_opt"
+        deserialize_with = "exact::money_opt_boxed"
     )]
     #[schemars(with = "Option<Money>")]
-    pub unit_price: Option<Spanned<Money>>,
+    pub unit_price: Option<Box<Spanned<Money>>>,
     /// Whether the customer is billed for it (`billCustomer`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_customer: Option<BillCustomer>,
     /// Effective date when the addition is created; defaults to the agreement's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_date: Option<Spanned<EffectiveDate>>,
+    #[schemars(with = "Option<Spanned<EffectiveDate>>")]
+    pub effective_date: Option<Box<Spanned<EffectiveDate>>>,
 }

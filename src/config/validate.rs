@@ -63,6 +63,7 @@ pub(crate) fn validate(config: &Config, complete: bool) -> Vec<Problem> {
     checker.setup();
     checker.products();
     checker.companies();
+    super::profile::check(&mut checker);
     checker.problems
 }
 
@@ -91,7 +92,10 @@ impl<'a> Declared<'a> {
 
 /// The candidate closest to `name` (case-insensitively), when it is close enough to be a typo:
 /// at most a third of its characters, and never fewer than 2, edited away.
-fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+pub(super) fn closest<'c>(
+    name: &str,
+    candidates: impl Iterator<Item = &'c str>,
+) -> Option<&'c str> {
     let wanted = fold_name(name);
     let budget = (wanted.chars().count() / 3).max(2);
     candidates
@@ -102,11 +106,11 @@ fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<
 }
 
 /// "Did you mean …?" for a help text, or nothing.
-fn did_you_mean(suggestion: Option<&str>) -> String {
+pub(super) fn did_you_mean(suggestion: Option<&str>) -> String {
     suggestion.map_or_else(String::new, |s| format!("did you mean `{s}`? "))
 }
 
-struct Checker<'a> {
+pub(super) struct Checker<'a> {
     config: &'a Config,
     problems: Vec<Problem>,
     /// Every file was read, so an undeclared name is really undeclared.
@@ -130,15 +134,25 @@ fn place(src: Src<'_>, span: Span) -> String {
 type NameList<'a> = Vec<(Src<'a>, &'a Spanned<String>)>;
 
 impl<'a> Checker<'a> {
-    fn push(&mut self, problem: Problem) {
+    pub(super) fn push(&mut self, problem: Problem) {
         self.problems.push(problem);
+    }
+
+    /// The configuration being checked.
+    pub(super) fn config(&self) -> &'a Config {
+        self.config
+    }
+
+    /// Whether every file was read, so an undeclared name is really undeclared.
+    pub(super) fn is_complete(&self) -> bool {
+        self.complete
     }
 
     // ----- generic checks -------------------------------------------------------------------
 
     /// A name or text field: not empty, no outer spaces, no hidden characters, within
     /// ConnectWise's limit.
-    fn text(&mut self, src: Src<'_>, what: &str, value: &Spanned<String>, max: usize) {
+    pub(super) fn text(&mut self, src: Src<'_>, what: &str, value: &Spanned<String>, max: usize) {
         self.line_of_text(src, what, value);
         self.text_rules(src, what, value, max);
     }
@@ -186,7 +200,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A line of text holds no control, format or separator character (`model::input`).
-    fn line_of_text(&mut self, src: Src<'_>, what: &str, value: &Spanned<String>) {
+    pub(super) fn line_of_text(&mut self, src: Src<'_>, what: &str, value: &Spanned<String>) {
         if let Some(hidden) = input::hidden_in_line(value) {
             self.push(hidden_character(src, what, value, hidden));
         }
@@ -259,7 +273,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Report every key seen twice, naming both places.
-    fn unique<'k>(
+    pub(super) fn unique<'k>(
         &mut self,
         what: &str,
         entries: impl Iterator<Item = (String, Src<'k>, &'k Spanned<String>)>,
@@ -1501,7 +1515,7 @@ impl<'a> Checker<'a> {
         let mut dates = agreement
             .additions
             .iter()
-            .filter_map(|a| a.effective_date.as_ref())
+            .filter_map(|a| a.effective_date.as_deref())
             .collect::<Vec<_>>();
         dates.extend(agreement.effective_date.as_ref());
         for date in dates {

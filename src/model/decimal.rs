@@ -251,6 +251,13 @@ pub mod exact {
         Ok(written.map(|w| Spanned::new(Money::new(w.value.0), w.span)))
     }
 
+    /// `Option<Box<Spanned<Money>>>` from its written text: for a field most values leave out.
+    pub fn money_opt_boxed<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Box<Spanned<Money>>>, D::Error> {
+        Ok(money_opt(deserializer)?.map(Box::new))
+    }
+
     /// `Spanned<Quantity>` from its written text.
     pub fn quantity<'de, D: Deserializer<'de>>(
         deserializer: D,

@@ -7,7 +7,7 @@
     reason = "test setup: a failure here is a failed test"
 )]
 
-use cwrecon::billing_report::intermedia::{Details, Row};
+use cwrecon::billing_report::{Details, Row};
 use cwrecon::live::Snapshot;
 use cwrecon::model::{Date, Money, Quantity};
 use proptest::prelude::*;
@@ -102,6 +102,7 @@ fn row(
         account_written: None,
         company: None,
         sku: "A1R".to_owned(),
+        sku_written: None,
         unit_cost: Money::new(cost),
         retail_price: Some(Money::new(price)),
         quantity: Quantity::new(quantity),

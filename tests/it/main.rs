@@ -33,6 +33,7 @@ mod plan_apply;
 mod plan_scale;
 mod plan_scenarios;
 mod plan_without_bundles;
+mod profiles;
 mod schema;
 mod sim_api;
 mod sim_cli;

@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::common::copy_dir;
+use crate::common::sinks::{assert_no_raw_controls, ci_commands, records_without_formulas};
 use crate::common::tenant::{Tenant, converged, tenant};
 use serde_json::{Value, json};
 
@@ -26,26 +27,6 @@ const HOSTILE_CI: &str = "::add-mask::x\n::error::forged\n##[warning]legacy\n  :
 
 async fn id_of(t: &Tenant, path: &str, conditions: &str) -> i64 {
     t.list(path, conditions).await[0]["id"].as_i64().unwrap()
-}
-
-/// A character a terminal would act on, or that hides or reorders text.
-fn is_hidden(c: char) -> bool {
-    cwrecon::output::terminal::is_hidden(c) && c != '\n'
-}
-
-fn assert_no_raw_controls(what: &str, text: &str) {
-    let raw: Vec<char> = text.chars().filter(|c| is_hidden(*c)).collect();
-    assert!(raw.is_empty(), "{what} has raw {raw:?}:\n{text}");
-}
-
-/// Lines a GitHub runner would run as workflow commands.
-fn ci_commands(text: &str) -> Vec<&str> {
-    text.lines()
-        .filter(|l| {
-            let t = l.trim_start();
-            t.starts_with("::") || t.starts_with("##[")
-        })
-        .collect()
 }
 
 /// An op's first line in text or markdown (`+ create …`, `! ~ update …`, `  - cancel …`).
@@ -289,19 +270,10 @@ async fn reconcile_neutralises_formulas_and_escapes_vendor_text_in_every_format(
 
     let csv = reconcile("csv");
     assert_eq!(csv.code, 0, "{}", csv.transcript());
-    let mut reader = csv::Reader::from_reader(csv.stdout.as_bytes());
-    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let records = records_without_formulas(&csv.stdout);
     for (account, formula) in accounts.iter().zip(formulas) {
         let record = records.iter().find(|r| &r[0] == *account).unwrap();
         assert_eq!(&record[1], format!("'{formula}"), "{}", csv.stdout);
-    }
-    for record in &records {
-        for cell in record {
-            assert!(
-                !cell.starts_with(['=', '+', '@', '\t', '\r']),
-                "a formula cell: {cell:?}"
-            );
-        }
     }
     assert_no_raw_controls("the CSV", &csv.stdout.replace("\r\n", "\n"));
 

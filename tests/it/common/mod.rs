@@ -7,6 +7,7 @@
 pub mod examples;
 pub mod plan_json;
 pub mod sim;
+pub mod sinks;
 pub mod tenant;
 
 pub use examples::{copy_dir, copy_examples, copy_of_examples, examples_with, today};
