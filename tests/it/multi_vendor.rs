@@ -484,6 +484,19 @@ async fn plans_group_by_customer_and_vendor_and_narrow_to_one_vendor() {
     .collect();
     assert!(missing.is_empty(), "{missing:#?} not in\n{}", out.stdout);
 
+    // Markdown: the same per-vendor totals as a table, each vendor's ops in the company's block.
+    let out = t.cli(&["plan", path, "--format", "markdown"]).run();
+    says(
+        &out,
+        0,
+        "| vendor | before | after | change |\n|---|---:|---:|---:|\n| Intermedia | 0.00 | 235.00 | +235.00 |\n| Pax8 | 0.00 | 215.00 | +215.00 |",
+    );
+    says(
+        &out,
+        0,
+        "  Vendor Intermedia  (monthly revenue 0.00 → 210.00 (+210.00))\n+ create company link Intermedia",
+    );
+
     // --vendor: that vendor's objects and what they need, nothing of the other's.
     let out = t
         .cli(&["plan", path, "--vendor", "pax8", "--format", "json"])
