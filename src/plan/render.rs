@@ -375,6 +375,17 @@ fn write_ops(out: &mut String, ops: &[&Op], revenue: Option<&Revenue>, color: bo
             vendors.push(v);
         }
     }
+    // In the configuration's order of integrations, as the totals above list them, rather than
+    // in the order the ops' keys happen to sort.
+    if let Some(revenue) = revenue {
+        vendors.sort_by_key(|v| {
+            revenue
+                .by_vendor
+                .iter()
+                .position(|r| r.vendor == *v)
+                .unwrap_or(usize::MAX)
+        });
+    }
     if vendors.is_empty() || ops.iter().all(|op| op.key.account().is_none()) {
         for op in ops {
             write_op(out, op, color);
