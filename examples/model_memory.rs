@@ -53,7 +53,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut plan = diff(&wanted, &live, context);
     memory.step(&format!("diff ({} ops)", plan.ops.len()));
     plan.revenue = revenue(&wanted, &live, &plan);
-    let breaches = safety_breaches(&plan, &live, &config.policy.item.safety);
+    let breaches = safety_breaches(&plan, &live, &config.policy.item.safety, &wanted.vendors);
     memory.step(&format!(
         "revenue and rails ({} accounts, {} breaches)",
         plan.revenue.len(),

@@ -74,11 +74,12 @@ pub enum Command {
     /// See the whole workflow in one command: a simulated ConnectWise, plan, apply, plan again.
     #[command(after_help = "\
 Examples:
-  cwrecon demo
+  cwrecon demo                  one vendor: examples/intermedia
+  cwrecon demo multi-vendor     three vendors, one billed on customers' shared agreements
 
 Starts a ConnectWise simulator on a loopback port, seeded as a tenant an earlier portal export half
-set up, then plans and applies the bundled examples/intermedia and plans again. Needs no account.")]
-    Demo,
+set up, then plans and applies the bundled example and plans again. Needs no account.")]
+    Demo(DemoArgs),
     /// Load and check configuration files without contacting ConnectWise.
     #[command(after_help = "\
 Examples:
@@ -95,6 +96,7 @@ Examples:
   cwrecon plan examples/intermedia --format markdown > plan.md
   cwrecon plan examples/intermedia --out plan.json --detailed-exitcode
   cwrecon plan examples/intermedia --company 1002345 --kind addition
+  cwrecon plan my-config --vendor Pax8               one vendor of several (and what it needs)
 
 Reads ConnectWise (CW_SITE, CW_COMPANY_ID, CW_PUBLIC_KEY, CW_PRIVATE_KEY, CW_CLIENT_ID) and
 changes nothing. Exit codes: 0 no changes (or changes without --detailed-exitcode),
@@ -109,6 +111,7 @@ Examples:
   cwrecon plan examples/intermedia --out plan.json && cwrecon apply plan.json examples/intermedia
 
   cwrecon apply my-config --company 1002345          one company first (and what it needs)
+  cwrecon apply my-config --vendor Pax8              one vendor of several (and what it needs)
 
 A saved plan applies without asking, but is never trusted: cwrecon plans again from its
 configuration and ConnectWise and applies only when the ops are exactly the saved ones, under
@@ -230,6 +233,23 @@ Examples:
     Sim(crate::sim::SimArgs),
 }
 
+/// Arguments of `cwrecon demo`.
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Which story: one vendor (`intermedia`, the default) or several (`multi-vendor`).
+    #[arg(value_enum, default_value_t = DemoScenario::Intermedia)]
+    pub scenario: DemoScenario,
+}
+
+/// The demo's stories, each on a bundled example folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DemoScenario {
+    /// examples/intermedia: one vendor, a tenant an earlier portal export half set up.
+    Intermedia,
+    /// examples/multi-vendor: Intermedia and two more vendors, one on customers' shared agreements.
+    MultiVendor,
+}
+
 /// Arguments of `cwrecon validate`.
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
@@ -280,6 +300,9 @@ pub struct PlanArgs {
     /// Only this company (vendor account or ConnectWise identifier); repeatable.
     #[arg(long = "company", value_name = "ACCOUNT_OR_IDENTIFIER")]
     pub companies: Vec<String>,
+    /// Only this vendor (an integration's name), with what its objects need; repeatable.
+    #[arg(long = "vendor", value_name = "INTEGRATION")]
+    pub vendors: Vec<String>,
     /// Only this kind of object, plus what it depends on; repeatable.
     #[arg(long = "kind", value_name = "KIND", value_parser = parse_kind)]
     pub kinds: Vec<crate::model::Kind>,
@@ -446,6 +469,10 @@ pub struct ApplyArgs {
     /// catalog items it needs; repeatable. Not with a saved plan, which is applied whole.
     #[arg(long = "company", value_name = "ACCOUNT_OR_IDENTIFIER")]
     pub companies: Vec<String>,
+    /// Only this vendor (an integration's name), with what its objects need; repeatable. Not
+    /// with a saved plan.
+    #[arg(long = "vendor", value_name = "INTEGRATION")]
+    pub vendors: Vec<String>,
     /// Apply without asking for confirmation.
     #[arg(long)]
     pub auto_approve: bool,

@@ -10,7 +10,7 @@ use std::io::IsTerminal as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use super::plan::{Format, narrow_companies};
+use super::plan::{Format, narrow_companies, narrow_vendors};
 use crate::cli::{ApplyArgs, ColorChoice};
 use crate::config;
 use crate::config::Config;
@@ -78,6 +78,11 @@ pub(super) async fn run(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Err
         }
         None => (args.paths.clone(), None),
     };
+    if saved.is_some() && !args.vendors.is_empty() {
+        return Err(Error::Usage {
+            message: "a saved plan is applied whole; --vendor narrows the plan apply makes itself (cwrecon apply CONFIG --vendor …)".to_owned(),
+        });
+    }
     if saved.is_some() && !args.companies.is_empty() {
         return Err(Error::Usage {
             message: "a saved plan is applied whole; --company narrows the plan apply makes itself (cwrecon apply CONFIG --company …)".to_owned(),
@@ -86,6 +91,7 @@ pub(super) async fn run(args: ApplyArgs, color: ColorChoice) -> Result<Exit, Err
     let mut config = config::load(&config_paths)?;
     config.release_source_texts();
     narrow_companies(&mut config, &args.companies)?;
+    narrow_vendors(&mut config, &args.vendors)?;
     let (client, source) = super::connect_reader(&config, (&args).into()).await?;
     let target = crate::apply::ClientTarget::new(client.clone());
     let options = ApplyOptions {

@@ -12,12 +12,15 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use crate::apply::ClientTarget;
+use crate::cli::DemoScenario;
 use crate::connectwise::{BaseUrl, Client, ClientConfig, Request};
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::live::{ClientSource, records};
 use crate::plan::render;
 use crate::sim::{self, Credentials, Store};
+
+mod multi_vendor;
 
 /// The bundled example configuration, as `(name, text)`.
 pub const EXAMPLES: [(&str, &str); 7] = [
@@ -57,7 +60,7 @@ fn internal(message: impl Into<String>) -> Error {
     }
 }
 
-async fn post(client: &Client, path: &str, body: &Value) -> Result<i64, Error> {
+pub(super) async fn post(client: &Client, path: &str, body: &Value) -> Result<i64, Error> {
     let request = Request::create("demo", path, body)?;
     let record: Value = client.send_json(&request).await?;
     record["id"]
@@ -135,8 +138,41 @@ async fn seed(client: &Client) -> Result<(), Error> {
     Ok(())
 }
 
-/// Run the demo; everything is printed to stdout.
-pub async fn run(today: crate::model::Date) -> Result<Exit, Error> {
+/// One story the demo tells: the example it plans and applies, and what it says around it.
+struct Story {
+    /// The example's files, compiled in.
+    files: &'static [(&'static str, &'static str)],
+    /// The example's folder, as the commands shown name it.
+    folder: &'static str,
+    /// What the simulator holds before the first plan.
+    before: &'static str,
+    /// What the reader saw, and what to do next.
+    after: &'static str,
+}
+
+/// The one-vendor story: examples/intermedia on a tenant an earlier portal export half set up.
+const INTERMEDIA: Story = Story {
+    files: &EXAMPLES,
+    folder: "examples/intermedia",
+    before: "It holds what an earlier portal export left: some setup rows (named in another case),\n\
+             Acme linked by its Manage ID with a drifted count, Bluebird not linked yet, and the\n\
+             mailbox price edited by hand. The configuration is examples/intermedia.\n",
+    after: "What you saw: setup rows were found by name rather than duplicated; Acme was found by its\n\
+         Manage ID and its count corrected from 40 to 42; the hand-edited mailbox price went back to\n\
+         the 12.00 the YAML declares; Bluebird was linked instead of created; Cedar & Pine and Delta\n\
+         were created, linked and given agreements; and a second plan found nothing left to change.\n\n\
+         Next, against your own ConnectWise (docs/getting-started.md): set CW_SITE, CW_COMPANY_ID,\n\
+         CW_PUBLIC_KEY, CW_PRIVATE_KEY and CW_CLIENT_ID, run `cwrecon doctor` to check the site,\n\
+         keys and rights, then `cwrecon export --out DIR` to start DIR from what the tenant holds\n\
+         (or copy examples/intermedia), edit it, and run `cwrecon validate DIR` and\n\
+         `cwrecon plan DIR` (plan changes nothing). Each month,\n\
+         `cwrecon reconcile intermedia EXPORT.csv DIR` compares the vendor's billing export with\n\
+         DIR and ConnectWise, and `cwrecon import intermedia EXPORT.csv DIR` writes its counts into\n\
+         DIR for review (docs/import.md).",
+};
+
+/// A simulator on a loopback port and a client of it, with the demo's credentials.
+async fn start() -> Result<(sim::Running, Client), Error> {
     let credentials = Credentials::defaults();
     let store = Store::with_credentials(credentials.clone());
     let address = "127.0.0.1:0"
@@ -155,11 +191,37 @@ pub async fn run(today: crate::model::Date) -> Result<Exit, Error> {
     // Its own simulator on loopback has no rate limit to respect: pacing the ~80 requests at
     // ConnectWise's 900/min would leave the demo silent for seconds.
     .with_requests_per_minute(0);
-    let client = Client::new(config)?;
-    seed(&client).await?;
-    let config = crate::config::load_texts(EXAMPLES)?;
+    Ok((running, Client::new(config)?))
+}
+
+/// Run the demo; everything is printed to stdout.
+pub async fn run(today: crate::model::Date, scenario: DemoScenario) -> Result<Exit, Error> {
+    let (running, client) = start().await?;
+    match scenario {
+        DemoScenario::Intermedia => {
+            seed(&client).await?;
+            tell(&INTERMEDIA, &running, &client, today).await
+        }
+        DemoScenario::MultiVendor => {
+            let shared = multi_vendor::seed(&client).await?;
+            let exit = tell(&multi_vendor::STORY, &running, &client, today).await?;
+            print(&multi_vendor::shared_lines(&client, shared).await?)?;
+            Ok(exit)
+        }
+    }
+}
+
+/// Plan, apply and plan again on `story`'s example, printing each step.
+async fn tell(
+    story: &Story,
+    running: &sim::Running,
+    client: &Client,
+    today: crate::model::Date,
+) -> Result<Exit, Error> {
+    let config = crate::config::load_texts(story.files.iter().copied())?;
     let source = ClientSource::new(client.clone(), 8);
     let target = ClientTarget::new(client.clone());
+    let folder = story.folder;
 
     let mut out = String::new();
     let _ = writeln!(
@@ -167,19 +229,8 @@ pub async fn run(today: crate::model::Date) -> Result<Exit, Error> {
         "cwrecon demo: a simulated ConnectWise at {}",
         running.api_url()
     );
-    let _ = writeln!(
-        out,
-        "It holds what an earlier portal export left: some setup rows (named in another case),"
-    );
-    let _ = writeln!(
-        out,
-        "Acme linked by its Manage ID with a drifted count, Bluebird not linked yet, and the"
-    );
-    let _ = writeln!(
-        out,
-        "mailbox price edited by hand. The configuration is examples/intermedia.\n"
-    );
-    let _ = writeln!(out, "== 1. cwrecon plan examples/intermedia\n");
+    let _ = writeln!(out, "{}", story.before);
+    let _ = writeln!(out, "== 1. cwrecon plan {folder}\n");
     print(&out)?;
 
     let applied = Box::pin(crate::commands::apply::apply(
@@ -188,28 +239,11 @@ pub async fn run(today: crate::model::Date) -> Result<Exit, Error> {
     .await?
     .map_err(|refused| internal(refused.to_string()))?;
     let mut out = render::text(&applied.report, false);
-    let _ = writeln!(
-        out,
-        "\n== 2. cwrecon apply examples/intermedia --auto-approve\n"
-    );
+    let _ = writeln!(out, "\n== 2. cwrecon apply {folder} --auto-approve\n");
     out.push_str(&applied.summary());
-    let _ = writeln!(out, "\n== 3. cwrecon plan examples/intermedia (again)\n");
+    let _ = writeln!(out, "\n== 3. cwrecon plan {folder} (again)\n");
     out.push_str(&render::text(&applied.after, false));
-    let _ = writeln!(
-        out,
-        "\nWhat you saw: setup rows were found by name rather than duplicated; Acme was found by its\n\
-         Manage ID and its count corrected from 40 to 42; the hand-edited mailbox price went back to\n\
-         the 12.00 the YAML declares; Bluebird was linked instead of created; Cedar & Pine and Delta\n\
-         were created, linked and given agreements; and a second plan found nothing left to change.\n\n\
-         Next, against your own ConnectWise (docs/getting-started.md): set CW_SITE, CW_COMPANY_ID,\n\
-         CW_PUBLIC_KEY, CW_PRIVATE_KEY and CW_CLIENT_ID, run `cwrecon doctor` to check the site,\n\
-         keys and rights, then `cwrecon export --out DIR` to start DIR from what the tenant holds\n\
-         (or copy examples/intermedia), edit it, and run `cwrecon validate DIR` and\n\
-         `cwrecon plan DIR` (plan changes nothing). Each month,\n\
-         `cwrecon reconcile intermedia EXPORT.csv DIR` compares the vendor's billing export with\n\
-         DIR and ConnectWise, and `cwrecon import intermedia EXPORT.csv DIR` writes its counts into\n\
-         DIR for review (docs/import.md)."
-    );
+    let _ = writeln!(out, "\n{}", story.after);
     print(&out)?;
     Ok(if applied.is_complete() {
         Exit::OK

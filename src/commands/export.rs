@@ -169,54 +169,290 @@ fn kept<T>(
 /// Build the export of `snapshot` under the integration's conventions.
 pub fn export(integration: &Integration, snapshot: &Snapshot) -> Export {
     let mut out = Export::default();
-    let owned_items: Vec<&CatalogRecord> = snapshot
-        .catalog
-        .iter()
-        .filter(|c| named(c.type_name.as_deref(), &integration.product_type).is_some())
-        .collect();
+    let owned_items = owned_items(integration, snapshot);
     let integration = integration_from_items(integration, &owned_items);
     let (products, prices) = products(&integration, &owned_items, &mut out.skipped);
-    let header = |depth: usize| {
-        format!(
-            "# yaml-language-server: $schema={}schemas/cwrecon.schema.json\n",
-            "../".repeat(depth)
-        )
-    };
     let integration_file = ConfigFile {
         integration: Some(Spanned::unwritten(integration.clone())),
         ..ConfigFile::default()
     };
-    out.files.push((
-        "integration.yaml".into(),
-        header(1) + &yaml(&integration_file),
-    ));
+    out.push("integration.yaml", &integration_file);
     let setup_file = ConfigFile {
         setup: setup(&integration, snapshot, &mut out.skipped),
         ..ConfigFile::default()
     };
-    out.files
-        .push(("setup.yaml".into(), header(1) + &yaml(&setup_file)));
+    out.push("setup.yaml", &setup_file);
     let products_file = ConfigFile {
         products,
         ..ConfigFile::default()
     };
-    out.files
-        .push(("products.yaml".into(), header(1) + &yaml(&products_file)));
+    out.push("products.yaml", &products_file);
     let mut companies = companies(&integration, snapshot, &prices, &mut out.skipped);
     // Identifier order (then account), so the suffixes do not depend on the order of the reads.
     companies.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.account.cmp(&y.account)));
-    let mut stems = UniqueStems::default();
-    for (identifier, company) in companies {
-        let file = ConfigFile {
-            companies: vec![Spanned::unwritten(company)],
+    out.push_companies(companies);
+    out
+}
+
+impl Export {
+    /// A file of the export at `path` (relative to the output folder), with the schema line
+    /// that points back at `schemas/` from where it stands.
+    fn push(&mut self, path: impl Into<PathBuf>, file: &ConfigFile) {
+        let path: PathBuf = path.into();
+        let depth = path.components().count();
+        let header = format!(
+            "# yaml-language-server: $schema={}schemas/cwrecon.schema.json\n",
+            "../".repeat(depth)
+        );
+        self.files.push((path, header + &yaml(file)));
+    }
+
+    /// One file per company under `companies/`, named after its identifier (`-2`, `-3`… when
+    /// two identifiers make one name), in the order given.
+    fn push_companies(&mut self, companies: Vec<(String, Company)>) {
+        let mut stems = UniqueStems::default();
+        for (identifier, company) in companies {
+            let file = ConfigFile {
+                companies: vec![Spanned::unwritten(company)],
+                ..ConfigFile::default()
+            };
+            let path =
+                PathBuf::from("companies").join(format!("{}.yaml", stems.claim(&identifier)));
+            self.push(path, &file);
+        }
+    }
+}
+
+/// The catalog items an integration owns: those of its product type.
+fn owned_items<'a>(integration: &Integration, snapshot: &'a Snapshot) -> Vec<&'a CatalogRecord> {
+    snapshot
+        .catalog
+        .iter()
+        .filter(|c| named(c.type_name.as_deref(), &integration.product_type).is_some())
+        .collect()
+}
+
+/// Build the export of `snapshot` under `config`'s integrations: with one, exactly [`export`];
+/// with several, an `integrations.yaml`, one `setup.yaml` for all, one products file per vendor
+/// (`products/<vendor>.yaml`, with the file's default integration) and one file per company with
+/// an entry per vendor it buys from.
+pub fn export_config(config: &crate::config::Config, snapshot: &Snapshot) -> Export {
+    if !config.is_multi_vendor() {
+        return export(&config.integration().item, snapshot);
+    }
+    let mut out = Export::default();
+    let mut integrations = Vec::new();
+    let mut prices = BTreeMap::new();
+    let mut setup_rows = Setup::default();
+    let mut products_files = Vec::new();
+    for (_, configured) in config.integration_ids() {
+        let owned_items = owned_items(configured, snapshot);
+        let integration = integration_from_items(configured, &owned_items);
+        let (products, vendor_prices) = products(&integration, &owned_items, &mut out.skipped);
+        prices.extend(vendor_prices);
+        let mut vendor_setup = setup(&integration, snapshot, &mut out.skipped);
+        if !integration.agreements.is_own() {
+            // Its agreement type marks nothing: the shared agreements are not cwrecon's.
+            vendor_setup.agreement_types.clear();
+        }
+        merge_setup(&mut setup_rows, vendor_setup);
+        let products_file = ConfigFile {
+            defaults: Some(Spanned::unwritten(crate::config::model::FileDefaults {
+                integration: Some(integration.name.clone()),
+            })),
+            products,
             ..ConfigFile::default()
         };
-        out.files.push((
-            PathBuf::from("companies").join(format!("{}.yaml", stems.claim(&identifier))),
-            header(2) + &yaml(&file),
-        ));
+        let path = PathBuf::from("products").join(format!("{}.yaml", file_stem(&integration.name)));
+        products_files.push((path, products_file));
+        integrations.push(Spanned::unwritten(integration));
+    }
+    let integrations_file = ConfigFile {
+        integrations,
+        ..ConfigFile::default()
+    };
+    out.push("integrations.yaml", &integrations_file);
+    let setup_file = ConfigFile {
+        setup: setup_rows,
+        ..ConfigFile::default()
+    };
+    out.push("setup.yaml", &setup_file);
+    for (path, file) in products_files {
+        out.push(path, &file);
+    }
+    let mut companies = vendor_companies(config, snapshot, &prices, &mut out.skipped);
+    companies.sort_by(|(a, _), (b, _)| a.cmp(b));
+    out.push_companies(companies);
+    out
+}
+
+/// Add one vendor's setup rows to all of them, each row once (vendors may share a unit of
+/// measure or a category).
+fn merge_setup(all: &mut Setup, more: Setup) {
+    macro_rules! merge {
+        ($($list:ident),*) => {$(
+            for row in more.$list {
+                let key = serde_json::to_string(&row.value).unwrap_or_default().to_lowercase();
+                if !all
+                    .$list
+                    .iter()
+                    .any(|r| serde_json::to_string(&r.value).unwrap_or_default().to_lowercase() == key)
+                {
+                    all.$list.push(row);
+                }
+            }
+        )*};
+    }
+    crate::config::model::setup_lists!(merge);
+}
+
+/// One company per company linked under any integration's solution: an entry per vendor it has a
+/// link for, with that vendor's own agreement, or its owned lines on the company's shared
+/// agreement (the one active agreement of the integration's `shared_agreement_type`).
+fn vendor_companies(
+    config: &crate::config::Config,
+    snapshot: &Snapshot,
+    prices: &BTreeMap<String, Option<Money>>,
+    skipped: &mut Vec<String>,
+) -> Vec<(String, Company)> {
+    let mut out = Vec::new();
+    for company in snapshot.companies.iter().filter(|c| !c.is_deleted()) {
+        let (Some(company_id), Some(identifier)) = (company.id, company.identifier.as_deref())
+        else {
+            continue;
+        };
+        let mut entry = Company::one_vendor("", identifier);
+        for (id, integration) in config.integration_ids() {
+            let Some(account) = account_of(snapshot, company_id, integration) else {
+                continue;
+            };
+            let vendor = if integration.agreements.is_own() {
+                own_agreement(integration, (company_id, identifier), snapshot, prices)
+                    .map(|agreement| (agreement, None))
+            } else {
+                shared_additions(config, id, (company_id, identifier), snapshot, prices)
+                    .map(|(name, additions)| (None, Some((name, additions))))
+            };
+            let (agreement, shared) = match vendor {
+                Ok(found) => found,
+                Err(why) => {
+                    skipped.push(why);
+                    continue;
+                }
+            };
+            let additions = shared.map(|(name, additions)| {
+                entry.shared_agreement.get_or_insert_with(|| s(&name));
+                additions
+            });
+            entry.vendors.insert(
+                integration.name.value.clone(),
+                Spanned::unwritten(crate::config::model::CompanyVendor {
+                    account: s(account),
+                    agreement: agreement.map(|a| Box::new(Spanned::unwritten(a))),
+                    additions,
+                }),
+            );
+        }
+        if !entry.vendors.is_empty() {
+            out.push((identifier.to_owned(), entry));
+        }
     }
     out
+}
+
+/// The account a company is linked to under the integration's solution (its Manage ID).
+fn account_of<'a>(
+    snapshot: &'a Snapshot,
+    company: i64,
+    integration: &Integration,
+) -> Option<&'a str> {
+    snapshot
+        .links
+        .get(&company)
+        .into_iter()
+        .flatten()
+        .find(|l| is_solution_link(l, &integration.name))
+        .and_then(|l| l.group_identifier.as_deref())
+}
+
+/// The company's agreement of the integration's agreement type, the first read.
+fn owned_agreement_of<'a>(
+    integration: &Integration,
+    snapshot: &'a Snapshot,
+    company: i64,
+) -> Option<&'a AgreementRecord> {
+    snapshot.agreements.iter().find(|a| {
+        a.company_id == Some(company)
+            && named(a.type_name.as_deref(), &integration.agreement_type).is_some()
+    })
+}
+
+/// A company's own agreement with a vendor, if it has one.
+fn own_agreement(
+    integration: &Integration,
+    (company, identifier): (i64, &str),
+    snapshot: &Snapshot,
+    prices: &BTreeMap<String, Option<Money>>,
+) -> Result<Option<Agreement>, String> {
+    owned_agreement_of(integration, snapshot, company)
+        .map(|a| agreement(integration, snapshot, a, prices))
+        .transpose()
+        .map_err(|unknown| unknown.skipped(&format!("company `{identifier}`")))
+}
+
+/// A shared vendor's owned lines on the company's shared agreement, and that agreement's name.
+fn shared_additions(
+    config: &crate::config::Config,
+    vendor: crate::model::IntegrationId,
+    (company, identifier): (i64, &str),
+    snapshot: &Snapshot,
+    prices: &BTreeMap<String, Option<Money>>,
+) -> Result<(String, Vec<Spanned<Addition>>), String> {
+    let integration = config.integration_of(vendor);
+    let wanted = integration
+        .shared_agreement_type
+        .as_ref()
+        .map_or("", |t| t.as_str());
+    let candidates: Vec<&AgreementRecord> = snapshot
+        .shared_agreements
+        .iter()
+        .filter(|a| a.company_id == Some(company) && a.cancelled_flag != Some(true))
+        .filter(|a| named(a.type_name.as_deref(), wanted).is_some())
+        .collect();
+    let [found] = candidates.as_slice() else {
+        return Err(format!(
+            "company `{identifier}`: {} active agreements of type `{wanted}`, so its shared agreement for `{}` cannot be told; name it with `shared_agreement:` by hand",
+            candidates.len(),
+            integration.name.value
+        ));
+    };
+    let owned_type = |product: &str| {
+        snapshot
+            .catalog
+            .iter()
+            .find(|c| {
+                c.identifier
+                    .as_deref()
+                    .is_some_and(|i| fold_name(i) == fold_name(product))
+            })
+            .and_then(|c| named(c.type_name.as_deref(), &integration.product_type))
+            .is_some()
+    };
+    let lines = found
+        .id
+        .and_then(|i| snapshot.additions.get(&i))
+        .map_or(&[][..], Vec::as_slice);
+    let additions = lines
+        .iter()
+        .filter(|x| x.cancelled_date.is_none())
+        .filter(|x| x.product_identifier.as_deref().is_some_and(owned_type))
+        .filter_map(|x| addition(x, prices).transpose())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|unknown| unknown.skipped(&format!("company `{identifier}`")))?;
+    Ok((
+        found.name.as_deref().unwrap_or_default().to_owned(),
+        additions,
+    ))
 }
 
 /// File names handed out so far, compared case-insensitively (macOS and Windows disks are).
@@ -466,24 +702,13 @@ fn companies(
     skipped: &mut Vec<String>,
 ) -> Vec<(String, Company)> {
     let mut out = Vec::new();
-    let owned_agreement = |company: i64| {
-        snapshot.agreements.iter().find(|a| {
-            a.company_id == Some(company)
-                && named(a.type_name.as_deref(), &integration.agreement_type).is_some()
-        })
-    };
+    let owned_agreement = |company: i64| owned_agreement_of(integration, snapshot, company);
     for company in &snapshot.companies {
         let (Some(company_id), Some(identifier)) = (company.id, company.identifier.as_deref())
         else {
             continue;
         };
-        let link = snapshot
-            .links
-            .get(&company_id)
-            .into_iter()
-            .flatten()
-            .find(|l| is_solution_link(l, &integration.name));
-        let Some(account) = link.and_then(|l| l.group_identifier.as_deref()) else {
+        let Some(account) = account_of(snapshot, company_id, integration) else {
             if owned_agreement(company_id).is_some() {
                 skipped.push(format!("company `{identifier}`: it has an {} agreement but no Manage ID link, so its account is unknown", integration.agreement_type.value));
             }
@@ -642,7 +867,7 @@ pub(super) async fn run(args: ExportArgs) -> Result<Exit, Error> {
     };
     let (_, source) = super::connect_reader(&config, (&args).into()).await?;
     let snapshot = Box::pin(crate::live::read_owned_tenant(&source, &config)).await?;
-    let mut export = export(&config.integration().item, &snapshot);
+    let mut export = export_config(&config, &snapshot);
     keep_profile(&mut export, &config);
     let failed = write(&args.out, &export);
     let mut text = format!(

@@ -41,7 +41,7 @@ pub async fn execute(cli: Cli) -> Result<Exit, Error> {
         Command::Completions { shell } => completions::run(shell),
         Command::Man => man::run(),
         Command::Schema => schema::run(),
-        Command::Demo => Box::pin(demo::run(today()?)).await,
+        Command::Demo(args) => Box::pin(demo::run(today()?, args.scenario)).await,
         Command::Export(args) => Box::pin(export::run(args)).await,
         Command::Import(args) => import::run(&args),
         Command::Reconcile(args) => Box::pin(reconcile::run(args)).await,

@@ -23,10 +23,14 @@ pub(super) async fn run(args: PlanArgs, color: ColorChoice) -> Result<Exit, Erro
     let mut config = config::load(&args.paths)?;
     config.release_source_texts();
     narrow_companies(&mut config, &args.companies)?;
+    narrow_vendors(&mut config, &args.vendors)?;
     let (client, source) = super::connect_reader(&config, (&args).into()).await?;
     // A saved plan records its configuration, so `apply plan.json` can refuse changed files.
     // A narrowed plan records none: applying it would skip what was narrowed away unseen.
-    let config_source = if args.out.is_some() && args.companies.is_empty() && args.kinds.is_empty()
+    let config_source = if args.out.is_some()
+        && args.companies.is_empty()
+        && args.vendors.is_empty()
+        && args.kinds.is_empty()
     {
         Some(crate::plan::render::ConfigSource {
             paths: args.paths.iter().map(|p| p.display().to_string()).collect(),
@@ -76,7 +80,11 @@ pub fn narrow_companies(config: &mut Config, names: &[String]) -> Result<(), Err
         return Ok(());
     }
     let matches = |c: &crate::config::model::Company, name: &str| {
-        c.account_id().is(name) || fold_name(&c.identifier) == fold_name(name)
+        config
+            .vendors_of(c)
+            .iter()
+            .any(|v| crate::model::AccountId::new(v.account).is(name))
+            || fold_name(&c.identifier) == fold_name(name)
     };
     for name in names {
         if !config.companies.iter().any(|c| matches(&c.item, name)) {
@@ -87,10 +95,106 @@ pub fn narrow_companies(config: &mut Config, names: &[String]) -> Result<(), Err
             });
         }
     }
-    config
+    let keep: Vec<bool> = config
         .companies
-        .retain(|c| names.iter().any(|n| matches(&c.item, n)));
+        .iter()
+        .map(|c| names.iter().any(|n| matches(&c.item, n)))
+        .collect();
+    let mut keep = keep.into_iter();
+    config.companies.retain(|_| keep.next().unwrap_or(false));
     Ok(())
+}
+
+/// Keep only what the named vendors (integrations) need: their products, the companies that buy
+/// from them (with only their entries), and the setup rows that are not another vendor's alone.
+/// Every integration stays declared, so ownership and keys are as in the whole plan. An unknown
+/// name is an error listing the known ones.
+pub fn narrow_vendors(config: &mut Config, names: &[String]) -> Result<(), Error> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    let mut keep = Vec::new();
+    for name in names {
+        let Some(id) = config.integration_named(name) else {
+            let known: Vec<String> = config
+                .integrations
+                .iter()
+                .map(|i| i.item.name.value.clone())
+                .collect();
+            return Err(Error::Usage {
+                message: format!(
+                    "--vendor {name} names no integration; the configuration's are: {}",
+                    known.join(", ")
+                ),
+            });
+        };
+        keep.push(id);
+    }
+    if !config.is_multi_vendor() {
+        return Ok(());
+    }
+    let kept = |id: Option<crate::model::IntegrationId>| id.is_some_and(|id| keep.contains(&id));
+    let products = std::mem::take(&mut config.products);
+    config.products = products
+        .into_iter()
+        .filter(|p| kept(config.product_integration(&p.item)))
+        .collect();
+    let companies = std::mem::take(&mut config.companies);
+    config.companies = companies
+        .into_iter()
+        .filter_map(|mut c| {
+            let vendors = std::mem::take(&mut c.item.value.vendors);
+            c.item.value.vendors = vendors
+                .into_iter()
+                .filter(|(name, _)| kept(config.integration_named(name)))
+                .collect();
+            (!c.item.vendors.is_empty()).then_some(c)
+        })
+        .collect();
+    drop_other_vendors_setup(config, &keep);
+    Ok(())
+}
+
+/// Setup rows that mark only integrations not kept (their product type, agreement type,
+/// category, sub-category, solution and its Managed Devices Integrations) are left out.
+fn drop_other_vendors_setup(config: &mut Config, keep: &[crate::model::IntegrationId]) {
+    let mut ours: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut theirs: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for (id, i) in config.integration_ids() {
+        let marks = [
+            format!("type:{}", fold_name(&i.product_type)),
+            format!("agreement:{}", fold_name(&i.agreement_type)),
+            format!("category:{}", fold_name(&i.category)),
+            format!(
+                "sub:{}/{}",
+                fold_name(&i.category),
+                fold_name(&i.subcategory)
+            ),
+            format!("solution:{}", fold_name(&i.name)),
+        ];
+        let set = if keep.contains(&id) {
+            &mut ours
+        } else {
+            &mut theirs
+        };
+        set.extend(marks);
+    }
+    let other = |mark: String| theirs.contains(&mark) && !ours.contains(&mark);
+    let setup = &mut config.setup;
+    // Each list keeps the rows whose mark (`kind:name`) is not another vendor's alone.
+    macro_rules! keep {
+        ($($list:ident: $kind:literal => |$r:ident| $name:expr;)*) => {$(
+            setup.$list.retain(|$r| !other(format!("{}:{}", $kind, $name)));
+        )*};
+    }
+    keep! {
+        product_types: "type" => |r| fold_name(&r.item.name);
+        agreement_types: "agreement" => |r| fold_name(&r.item.name);
+        categories: "category" => |r| fold_name(&r.item.name);
+        subcategories: "sub" => |r| format!("{}/{}", fold_name(&r.item.category), fold_name(&r.item.name));
+        management_it_solutions: "solution" => |r| fold_name(&r.item.name);
+        managed_devices_integrations: "solution" => |r| fold_name(&r.item.solution);
+    }
 }
 
 /// Read the tenant through `source`, plan, show and save; say how to exit.

@@ -407,15 +407,7 @@ impl Merger {
                 self.setup.$list.extend(s.$list.into_iter().map(placed(source)));
             )*};
         }
-        append!(
-            product_types,
-            agreement_types,
-            units_of_measure,
-            categories,
-            subcategories,
-            management_it_solutions,
-            managed_devices_integrations
-        );
+        super::model::setup_lists!(append);
         // The file's default integration goes to each of its products that names none.
         let default_integration = file.defaults.and_then(|d| d.value.integration);
         self.products

@@ -339,6 +339,23 @@ impl Setup {
     }
 }
 
+/// Calls `$each!` with the names of [`Setup`]'s lists (every field but `api_member`), so that code
+/// treating every list alike (merging files, merging vendors' rows) names them in one place.
+macro_rules! setup_lists {
+    ($each:ident) => {
+        $each!(
+            product_types,
+            agreement_types,
+            units_of_measure,
+            categories,
+            subcategories,
+            management_it_solutions,
+            managed_devices_integrations
+        )
+    };
+}
+pub(crate) use setup_lists;
+
 /// A setup row that is only a name (unit of measure, category).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]

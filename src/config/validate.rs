@@ -1033,6 +1033,18 @@ impl<'a> Checker<'a> {
         if self.config.integration_named(name).is_some() {
             return;
         }
+        let message = format!("{what} `{}` is not declared", input::visible(name));
+        self.unknown_integration(src, (name, name.span), message, "no such integration");
+    }
+
+    /// A name that is no integration's: the message, and the closest name and the known ones.
+    fn unknown_integration(
+        &mut self,
+        src: Src<'_>,
+        (name, span): (&str, Span),
+        message: String,
+        label: &str,
+    ) {
         let hint = did_you_mean(closest(
             name,
             self.config
@@ -1041,15 +1053,12 @@ impl<'a> Checker<'a> {
                 .map(|i| i.item.name.as_str()),
         ));
         self.push(
-            Problem::new(
-                "unknown-integration",
-                format!("{what} `{}` is not declared", input::visible(name)),
-            )
-            .at_opt(src, name.span, "no such integration")
-            .help(format!(
-                "{hint}the integrations are {} (names match case-insensitively)",
-                self.known_integrations()
-            )),
+            Problem::new("unknown-integration", message)
+                .at_opt(src, span, label)
+                .help(format!(
+                    "{hint}the integrations are {} (names match case-insensitively)",
+                    self.known_integrations()
+                )),
         );
     }
 
@@ -1280,20 +1289,12 @@ impl<'a> Checker<'a> {
         let mut seen: HashMap<String, &Spanned<CompanyVendor>> = HashMap::new();
         for (name, vendor) in &company.vendors {
             let Some(id) = config.integration_named(name) else {
-                let hint = did_you_mean(closest(
-                    name,
-                    config.integrations.iter().map(|i| i.item.name.as_str()),
-                ));
-                self.push(
-                    Problem::new(
-                        "unknown-integration",
-                        format!("vendor `{}` is not an integration", input::visible(name)),
-                    )
-                    .at_opt(src, vendor.span, "the entry of this vendor")
-                    .help(format!(
-                        "{hint}the integrations are {} (names match case-insensitively)",
-                        self.known_integrations()
-                    )),
+                let message = format!("vendor `{}` is not an integration", input::visible(name));
+                self.unknown_integration(
+                    src,
+                    (name, vendor.span),
+                    message,
+                    "the entry of this vendor",
                 );
                 continue;
             };
@@ -1677,6 +1678,20 @@ mod tests {
         }
     }
 
+    /// Whether a problem at `at` (`file:line:column `, or any place when empty) says `text`.
+    fn has(found: &[String], at: &str, text: &str) {
+        assert!(
+            found.iter().any(|p| p.starts_with(at) && p.contains(text)),
+            "{at}{text} in {found:#?}"
+        );
+    }
+
+    /// Whether the one problem found is at `at` and says `text`.
+    fn only(found: &[String], at: &str, text: &str) {
+        assert_eq!(found.len(), 1, "{found:#?}");
+        has(found, at, text);
+    }
+
     fn base() -> Vec<(&'static str, &'static str)> {
         vec![
             ("integrations.yaml", INTEGRATIONS),
@@ -1721,9 +1736,11 @@ mod tests {
         let mut files = base();
         files.push(("old.yaml", "integration: { name: Intermedia }\n"));
         let found = problems(&files);
-        assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(found[0].starts_with("old.yaml:1:14 "), "{found:#?}");
-        assert!(found[0].contains("`integration` and `integrations` are both defined"));
+        only(
+            &found,
+            "old.yaml:1:14 ",
+            "`integration` and `integrations` are both defined",
+        );
     }
 
     #[test]
@@ -1732,16 +1749,15 @@ mod tests {
             "integrations.yaml",
             "integrations:\n  - { name: Intermedia, product_type: Intermedia_Services, agreement_type: Intermedia }\n  - { name: Pax8, product_type: intermedia_services }\n  - { name: Acronis, product_type: Acronis_Backup, agreements: shared, shared_agreement_type: Managed Services }\n",
         )));
-        assert!(
-            found.iter().any(|p| p.starts_with("integrations.yaml:3:5 ")
-                && p.contains("does not name its `agreement_type`")),
-            "{found:#?}"
+        has(
+            &found,
+            "integrations.yaml:3:5 ",
+            "does not name its `agreement_type`",
         );
-        assert!(
-            found
-                .iter()
-                .any(|p| p.contains("duplicate integration product type `intermedia_services`")),
-            "{found:#?}"
+        has(
+            &found,
+            "",
+            "duplicate integration product type `intermedia_services`",
         );
     }
 
@@ -1751,28 +1767,21 @@ mod tests {
             "products.yaml",
             "products:\n  - { sku: MXS10C01SUNR, unit_cost: 7.25, description: Mailbox }\n  - { integration: Pax9, sku: CFQ7TTC0LH16R, unit_cost: 10.8, description: M365 }\n",
         )));
-        assert!(
-            found.iter().any(|p| p.starts_with("products.yaml:2:5 ")
-                && p.contains("does not say which integration")),
-            "{found:#?}"
+        has(
+            &found,
+            "products.yaml:2:5 ",
+            "does not say which integration",
         );
-        assert!(
-            found
-                .iter()
-                .any(|p| p.starts_with("products.yaml:3:20 ")
-                    && p.contains("`Pax9` is not declared")),
-            "{found:#?}"
-        );
+        has(&found, "products.yaml:3:20 ", "`Pax9` is not declared");
         let found = problems(&with((
             "acme.yaml",
             "companies:\n  - identifier: AcmeCorp\n    vendors:\n      Datto: { account: '1' }\n",
         )));
-        assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(
-            found[0].contains("vendor `Datto` is not an integration"),
-            "{found:#?}"
+        only(
+            &found,
+            "acme.yaml:4:14 ",
+            "vendor `Datto` is not an integration",
         );
-        assert!(found[0].starts_with("acme.yaml:4:14 "), "{found:#?}");
     }
 
     #[test]
@@ -1781,27 +1790,20 @@ mod tests {
             "acme.yaml",
             "companies:\n  - identifier: AcmeCorp\n    vendors:\n      Pax8:\n        account: '1'\n        additions: [{ product: CFQ7TTC0LH16R_10.8, quantity: 1 }]\n      Acronis:\n        account: '1'\n        agreement: { name: A, start_date: 2025-01-01, additions: [{ product: MXS10C01SUNR_7.25, quantity: 1 }] }\n",
         )));
-        assert!(
-            found
-                .iter()
-                .any(|p| p.contains("`Pax8` has its own agreements")),
-            "{found:#?}"
-        );
-        assert!(
-            found
-                .iter()
-                .any(|p| p.contains("`Acronis` bills on the company's shared agreement")),
-            "{found:#?}"
+        has(&found, "", "`Pax8` has its own agreements");
+        has(
+            &found,
+            "",
+            "`Acronis` bills on the company's shared agreement",
         );
         let found = problems(&with((
             "acme.yaml",
             "companies:\n  - identifier: AcmeCorp\n    vendors:\n      Pax8:\n        account: '1'\n        agreement: { name: P, start_date: 2025-01-01, additions: [{ product: MXS10C01SUNR_7.25, quantity: 1 }] }\n",
         )));
-        assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(found[0].starts_with("acme.yaml:6:78 "), "{found:#?}");
-        assert!(
-            found[0].contains("is a product of `Intermedia`, listed under vendor `Pax8`"),
-            "{found:#?}"
+        only(
+            &found,
+            "acme.yaml:6:78 ",
+            "is a product of `Intermedia`, listed under vendor `Pax8`",
         );
     }
 
@@ -1811,21 +1813,13 @@ mod tests {
             "acme.yaml",
             "companies:\n  - { identifier: AcmeCorp, account: '1' }\n  - { identifier: Beta, account: '2', vendors: { Pax8: { account: '2' } } }\n  - { identifier: Gamma }\n",
         )));
-        assert!(
-            found.iter().any(|p| p.starts_with("acme.yaml:2:38 ")
-                && p.contains("one-vendor `account` with several integrations")),
-            "{found:#?}"
+        has(
+            &found,
+            "acme.yaml:2:38 ",
+            "one-vendor `account` with several integrations",
         );
-        assert!(
-            found.iter().any(|p| p.contains("`Beta` has both")),
-            "{found:#?}"
-        );
-        assert!(
-            found
-                .iter()
-                .any(|p| p.contains("`Gamma` has no vendor account")),
-            "{found:#?}"
-        );
+        has(&found, "", "`Beta` has both");
+        has(&found, "", "`Gamma` has no vendor account");
     }
 
     #[test]
@@ -1837,22 +1831,17 @@ mod tests {
             "companies:\n  - identifier: Beta\n    vendors:\n      Acronis: { account: '1001', additions: [] }\n      PAX8: { account: '1001' }\n",
         ));
         let found = problems(&files);
-        assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(found[0].starts_with("beta.yaml:5:24 "), "{found:#?}");
-        assert!(
-            found[0].contains("duplicate vendor account `1001`"),
-            "{found:#?}"
-        );
+        only(&found, "beta.yaml:5:24 ", "duplicate vendor account `1001`");
     }
 
     #[test]
     fn a_shared_vendor_needs_a_way_to_find_the_agreement() {
-        let found = problems(&with((
-            "integrations.yaml",
-            "integrations:\n  - { name: Intermedia, product_type: Intermedia_Services, agreement_type: Intermedia }\n  - { name: Pax8, product_type: Pax8_Services, agreement_type: Pax8 }\n  - { name: Acronis, product_type: Acronis_Backup, agreements: shared }\n",
-        )));
-        assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(found[0].contains("nothing says which one"), "{found:#?}");
+        let integrations = "integrations:\n  - { name: Intermedia, product_type: Intermedia_Services, agreement_type: Intermedia }\n  - { name: Pax8, product_type: Pax8_Services, agreement_type: Pax8 }\n  - { name: Acronis, product_type: Acronis_Backup, agreements: shared }\n";
+        only(
+            &problems(&with(("integrations.yaml", integrations))),
+            "",
+            "nothing says which one",
+        );
     }
 
     #[test]
@@ -1861,11 +1850,10 @@ mod tests {
             "acronis.yaml",
             "defaults: { integration: Acronis }\nproducts:\n  - { sku: ACR-BKP-WSR, unit_cost: 4.2, description: Backup }\n  - { sku: MXS10C01SUNR, unit_cost: 7.25, description: Clash }\n",
         )));
-        assert!(
-            found.iter().any(|p| p.contains(
-                "`MXS10C01SUNR_7.25` belongs to two integrations, `Acronis` and `Intermedia`"
-            )),
-            "{found:#?}"
+        has(
+            &found,
+            "",
+            "`MXS10C01SUNR_7.25` belongs to two integrations, `Acronis` and `Intermedia`",
         );
     }
 }

@@ -1,5 +1,5 @@
-//! The one company matcher: which live company a desired account is, by its Manage ID link under
-//! the integration's solution, then by identifier.
+//! The one company matcher: which live company a desired company is, by a Manage ID link under
+//! one of its vendors' solutions (each vendor's account under its own), then by identifier.
 //!
 //! Used by the reader (which companies matter, whether a create is planned) and by the projection
 //! (which company the account's objects hang under), so both always agree.

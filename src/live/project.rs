@@ -2,11 +2,14 @@
 //! live tenant can reveal.
 //!
 //! Owns how records are matched to desired keys: setup rows by name; catalog items by identifier;
-//! companies by the Manage ID link under the integration's solution, then by identifier; agreements
-//! by company, type and name; additions by agreement and product. Owns which live objects cwrecon
-//! owns (catalog items of the integration's product type, agreements of its agreement type and their
-//! additions). Reads every field it can, so the diff can show "before" for any field the
-//! configuration declares; the diff decides what is managed.
+//! companies by a Manage ID link under any of their vendors' solutions, then by identifier (and
+//! each vendor's link as that vendor's object); agreements by company, type and name; additions by
+//! agreement and product. Owns which live objects cwrecon owns and for which integration: catalog
+//! items of an integration's product type, agreements of an integration's own agreement type and
+//! their additions, and on a company's shared agreement (found by `live::shared`, never owned)
+//! the additions of owned products, which are all the reader kept of it. Reads every field it
+//! can, so the diff can show "before" for any field the configuration declares; the diff decides
+//! what is managed.
 
 use std::collections::{HashMap, HashSet};
 

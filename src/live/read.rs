@@ -7,7 +7,10 @@
 //! HTTP: a [`Source`] does the requests, so the strategy is tested by counting calls.
 //!
 //! Which companies matter: those whose identifier the configuration names, plus those holding an
-//! agreement of the integration's type. A desired company still unmatched after that would be
+//! agreement of an integration's own type. Several integrations cost no more round trips than
+//! one: the catalog and the owned agreements are one list each over all their types, and every
+//! vendor's link comes in the same bundles. Companies with a vendor billed on a shared agreement
+//! add one conditioned list of candidate agreements, and their additions. A desired company still unmatched after that would be
 //! created; before planning a create, every other company's links are read, because a company
 //! linked to the account under another identifier must be found rather than duplicated. That
 //! safety read is the one cost that grows with the tenant, and only when a create is planned.
@@ -25,6 +28,7 @@ use super::records::{
 use super::shared::{self, ProductOwners};
 use super::snapshot::Snapshot;
 use crate::config::Config;
+use crate::config::model::Integration;
 use crate::model::fold_name;
 
 /// Longest `conditions` value sent; ConnectWise URLs fail beyond about 2,000 characters
@@ -363,13 +367,10 @@ async fn read_catalog<S: Source>(
     source: &S,
     config: &Config,
 ) -> Result<Vec<CatalogRecord>, ReadError> {
-    let product_types: Vec<&str> = config
-        .integration_ids()
-        .map(|(_, i)| i.product_type.as_str())
-        .collect();
-    let mut catalog = source
-        .list::<CatalogRecord>(of_types(&product_types))
-        .await?;
+    let mut catalog = match of_types(config, |_| true, |i| &i.product_type) {
+        Some(query) => source.list::<CatalogRecord>(query).await?,
+        None => Vec::new(),
+    };
     let have: BTreeSet<String> = catalog
         .iter()
         .filter_map(|r| r.identifier.as_deref())
@@ -388,9 +389,21 @@ async fn read_catalog<S: Source>(
 
 /// The records of the integrations' types (`type/name`): the catalog items of their product
 /// types, the agreements of their agreement types. That type is what makes them an integration's.
-/// One type (one integration) is asked for as `=`, as always; several in one `in (…)` list.
-fn of_types(type_names: &[&str]) -> ListQuery {
-    match type_names {
+/// One type (one integration) is asked for as `=`, as always; several in one `in (…)` list; none
+/// (no integration `has` one) is `None`.
+fn of_types(
+    config: &Config,
+    has: impl Fn(&Integration) -> bool,
+    type_of: impl Fn(&Integration) -> &str,
+) -> Option<ListQuery> {
+    let type_names: Vec<&str> = config
+        .integration_ids()
+        .map(|(_, i)| i)
+        .filter(|i| has(i))
+        .map(type_of)
+        .collect();
+    Some(match type_names.as_slice() {
+        [] => return None,
         [one] => ListQuery::with(format!("type/name = {}", quote(one))),
         several => ListQuery::with(format!(
             "type/name in ({})",
@@ -400,7 +413,7 @@ fn of_types(type_names: &[&str]) -> ListQuery {
                 .collect::<Vec<_>>()
                 .join(",")
         )),
-    }
+    })
 }
 
 /// The agreements the integrations own: none to read when every integration bills on shared
@@ -409,15 +422,10 @@ async fn owned_agreements<S: Source>(
     source: &S,
     config: &Config,
 ) -> Result<Vec<AgreementRecord>, ReadError> {
-    let types: Vec<&str> = config
-        .integration_ids()
-        .filter(|(_, i)| i.agreements.is_own())
-        .map(|(_, i)| i.agreement_type.as_str())
-        .collect();
-    if types.is_empty() {
-        return Ok(Vec::new());
+    match of_types(config, |i| i.agreements.is_own(), |i| &i.agreement_type) {
+        Some(query) => source.list::<AgreementRecord>(query).await,
+        None => Ok(Vec::new()),
     }
-    source.list::<AgreementRecord>(of_types(&types)).await
 }
 
 fn ids<R: Record>(records: &[R]) -> Vec<i64> {
@@ -519,11 +527,17 @@ pub async fn read_owned_tenant<S: Source>(
         ..setup
     };
     scan_all_links(source, &mut snapshot.companies, &mut snapshot.links).await?;
-    let solution = &config.integration().item.name;
     let mut relevant: BTreeSet<i64> = snapshot
         .links
         .iter()
-        .filter(|(_, links)| links.iter().any(|l| is_solution_link(l, solution)))
+        .filter(|(_, links)| {
+            links.iter().any(|l| {
+                config
+                    .integrations
+                    .iter()
+                    .any(|i| is_solution_link(l, &i.item.name))
+            })
+        })
         .map(|(company, _)| *company)
         .collect();
     relevant.extend(snapshot.agreements.iter().filter_map(|a| a.company_id));
@@ -537,9 +551,20 @@ pub async fn read_owned_tenant<S: Source>(
     snapshot
         .companies
         .extend(concat::<S, CompanyRecord>(source, id_clauses("id", &missing, "")).await?);
-    let agreement_ids = ids(&snapshot.agreements);
+    // Shared agreements: every agreement of a shared integration's type on those companies; which
+    // one is a company's is the export's to decide (exactly one active, or it is reported).
+    if shared::shared_integrations(config).next().is_some() {
+        let prefix = shared::candidate_conditions(config);
+        snapshot.shared_agreements =
+            concat::<S, AgreementRecord>(source, id_clauses("company/id", &relevant, &prefix))
+                .await?;
+    }
+    let mut agreement_ids = ids(&snapshot.agreements);
+    agreement_ids.extend(ids(&snapshot.shared_agreements));
     (snapshot.contacts, snapshot.additions) =
         contacts_and_additions(source, &relevant, &agreement_ids).await?;
+    ProductOwners::new(config, &snapshot.catalog)
+        .keep_owned(&snapshot.shared_agreements, &mut snapshot.additions);
     Ok(snapshot)
 }
 

@@ -112,18 +112,14 @@ pub(super) fn find<'a>(
         .iter()
         .copied()
         .filter(|a| a.cancelled_flag != Some(true));
-    let (matches, looked_for, fix): (Vec<&AgreementRecord>, String, String) = match (
+    // By the company's name for it first, else by the integration's type.
+    let (by_name, wanted, looked_for, fix) = match (
         &company.shared_agreement,
         &integration.shared_agreement_type,
     ) {
         (Some(name), _) => (
-            active
-                .filter(|a| {
-                    a.name
-                        .as_deref()
-                        .is_some_and(|n| fold_name(n) == fold_name(name))
-                })
-                .collect(),
+            true,
+            name.as_str(),
             format!("an active agreement named `{}`", name.value),
             format!(
                 "create the agreement `{}` for the company in ConnectWise, or correct `shared_agreement` in the configuration",
@@ -131,23 +127,26 @@ pub(super) fn find<'a>(
             ),
         ),
         (None, Some(agreement_type)) => (
-            active
-                .filter(|a| {
-                    a.type_name
-                        .as_deref()
-                        .is_some_and(|t| fold_name(t) == fold_name(agreement_type))
-                })
-                .collect(),
+            false,
+            agreement_type.as_str(),
             format!("an active agreement of type `{}`", agreement_type.value),
             "name the agreement with `shared_agreement:` on the company".to_owned(),
         ),
         (None, None) => (
-            Vec::new(),
+            false,
+            "",
             "(nothing: validation requires a name or a type)".to_owned(),
             String::new(),
         ),
     };
-    let mut matches = matches;
+    let mut matches: Vec<&AgreementRecord> = active
+        .filter(|a| {
+            let field = if by_name { &a.name } else { &a.type_name };
+            field
+                .as_deref()
+                .is_some_and(|v| !wanted.is_empty() && fold_name(v) == fold_name(wanted))
+        })
+        .collect();
     matches.sort_by_key(|a| a.id);
     let vendor = &integration.name.value;
     let identifier = &company.identifier.value;

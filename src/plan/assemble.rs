@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::desired::desired_with;
+use super::desired::{Desired, desired_with};
 use super::diff::{DiffContext, diff};
 use super::op::Plan;
 use super::render::Report;
@@ -26,8 +26,14 @@ pub fn assemble_projected(config: &Config, projection: &Projection, today: Date)
         cancelled_date: config.policy.item.cancelled_date,
     };
     let mut plan = diff(&wanted, &projection.state, context);
+    tag_vendors(&mut plan, &wanted, &projection.state);
     plan.revenue = revenue(&wanted, &projection.state, &plan);
-    let breaches = safety_breaches(&plan, &projection.state, &config.policy.item.safety);
+    let breaches = safety_breaches(
+        &plan,
+        &projection.state,
+        &config.policy.item.safety,
+        &wanted.vendors,
+    );
     let mut findings = projection.findings.clone();
     findings.extend(unresolved_references(
         &plan,
@@ -40,6 +46,21 @@ pub fn assemble_projected(config: &Config, projection: &Projection, today: Date)
         requests: std::collections::BTreeMap::new(),
         findings,
         config: None,
+    }
+}
+
+/// Each op's vendor, from its object (desired, else live), when there are several integrations.
+fn tag_vendors(plan: &mut Plan, desired: &Desired, live: &State) {
+    if desired.vendors.is_empty() {
+        return;
+    }
+    for op in &mut plan.ops {
+        let vendor = desired
+            .state
+            .get(&op.key)
+            .or_else(|| live.get(&op.key))
+            .and_then(|o| o.vendor);
+        op.vendor = desired.vendor_name(vendor).map(str::to_owned);
     }
 }
 

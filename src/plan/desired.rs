@@ -28,9 +28,17 @@ pub struct Desired {
     /// The same for shared agreements, per integration: only the owned additions of an
     /// integration the company lists for this agreement are ever removed from it.
     pub shared_removal: BTreeMap<Key, Vec<(IntegrationId, RemovalPolicy)>>,
+    /// The integrations' names by [`IntegrationId`], when there are several (empty with one, so
+    /// that nothing a one-vendor plan shows changes).
+    pub vendors: Vec<String>,
 }
 
 impl Desired {
+    /// The name of an object's vendor, when the configuration has several.
+    pub fn vendor_name(&self, vendor: Option<IntegrationId>) -> Option<&str> {
+        self.vendors.get(vendor?.index()).map(String::as_str)
+    }
+
     /// The removal policy for an owned live addition no longer desired, when the configuration
     /// manages its agreement (for a shared agreement: its vendor's additions on it).
     pub fn removal_of(&self, addition: &Object) -> Option<RemovalPolicy> {
@@ -71,6 +79,12 @@ pub fn desired(config: &Config, today: Date) -> Desired {
 /// company and vendor without one (a blocking finding of the projection) has none.
 pub fn desired_with(config: &Config, today: Date, shared: &SharedAgreements) -> Desired {
     let mut out = Desired::default();
+    if config.is_multi_vendor() {
+        out.vendors = config
+            .integration_ids()
+            .map(|(_, i)| i.name.value.clone())
+            .collect();
+    }
     setup_rows(config, &mut out.state);
     catalog(config, &mut out.state);
     let prices = RetailPrices::new(config);

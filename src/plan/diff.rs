@@ -66,6 +66,7 @@ fn create(object: &Object) -> Op {
         create_only: object.create_only.to_map(),
         assumed: Assumed::default(),
         depends_on: Vec::new(),
+        vendor: None,
     }
 }
 
@@ -90,6 +91,7 @@ fn update(desired: &Object, live: &Object) -> Option<Op> {
         changes,
         create_only: BTreeMap::new(),
         depends_on: Vec::new(),
+        vendor: None,
     })
 }
 
@@ -151,6 +153,7 @@ fn removal(desired: &Desired, live: &Object, context: DiffContext) -> Option<Op>
         changes,
         create_only: BTreeMap::new(),
         depends_on: Vec::new(),
+        vendor: None,
     })
 }
 

@@ -16,6 +16,6 @@ pub mod saved;
 pub use assemble::{assemble, assemble_projected, keep_kinds};
 pub use desired::{Desired, desired, desired_with, effective_date};
 pub use diff::{DiffContext, cancelled_date, diff};
-pub use op::{Action, Assumed, Change, Op, Plan, Revenue};
+pub use op::{Action, Assumed, Change, Op, Plan, Revenue, VendorRevenue};
 pub use revenue::{Breach, revenue, safety_breaches};
 pub(crate) use revenue::{bills, catalog_price_in, catalog_price_of, is_recurring};

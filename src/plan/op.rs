@@ -90,6 +90,10 @@ pub struct Op {
     /// Indices (in the plan) of ops that must succeed first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<usize>,
+    /// The integration (vendor) the object belongs to, by name: set only in a configuration of
+    /// several integrations, and only for what belongs to one (not the company or its contact).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
 }
 
 impl Op {
@@ -102,8 +106,23 @@ impl Op {
 /// Monthly recurring revenue of one company, before and after the plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Revenue {
-    /// The vendor account.
+    /// The vendor account (with several integrations: the company's identifier).
     pub account: String,
+    /// Before.
+    pub before: Money,
+    /// After.
+    pub after: Money,
+    /// With several integrations: the same per vendor, in the configuration's order (vendors
+    /// with no additions left out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_vendor: Vec<VendorRevenue>,
+}
+
+/// Monthly recurring revenue of one vendor, before and after the plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VendorRevenue {
+    /// The integration's name.
+    pub vendor: String,
     /// Before.
     pub before: Money,
     /// After.
@@ -134,6 +153,23 @@ impl Plan {
             ))
         };
         (sum(|r| r.before), sum(|r| r.after))
+    }
+
+    /// Total monthly recurring revenue per vendor, before and after (several integrations only).
+    pub fn revenue_by_vendor(&self) -> Vec<VendorRevenue> {
+        let mut out: Vec<VendorRevenue> = Vec::new();
+        for line in self.revenue.iter().flat_map(|r| &r.by_vendor) {
+            let add =
+                |a: Money, b: Money| Money::new(crate::model::input::sum([a.value(), b.value()]));
+            match out.iter_mut().find(|v| v.vendor == line.vendor) {
+                Some(total) => {
+                    total.before = add(total.before, line.before);
+                    total.after = add(total.after, line.after);
+                }
+                None => out.push(line.clone()),
+            }
+        }
+        out
     }
 
     /// How many ops of each action.

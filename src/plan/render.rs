@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::op::{Action, Change, Op, Plan, Revenue};
+use super::op::{Action, Change, Op, Plan, Revenue, VendorRevenue};
 use super::revenue::Breach;
 use crate::model::{AccountId, Finding, Kind, Money, Value};
 use crate::output::markdown;
@@ -98,6 +98,9 @@ pub struct JsonSummary {
     pub revenue_after: Money,
     /// Total requests made.
     pub requests_total: u64,
+    /// With several integrations: total monthly recurring revenue per vendor.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revenue_by_vendor: Vec<VendorRevenue>,
 }
 
 /// Render as JSON.
@@ -115,6 +118,7 @@ pub fn json(report: &Report) -> String {
             revenue_before: before,
             revenue_after: after,
             requests_total: report.requests.values().sum(),
+            revenue_by_vendor: report.plan.revenue_by_vendor(),
         },
         ops: report.plan.ops.clone(),
         revenue: report.plan.revenue.clone(),
@@ -254,6 +258,14 @@ pub fn text(report: &Report, color: bool) -> String {
             "Monthly recurring revenue: {}",
             revenue_line(before, after)
         );
+        for vendor in plan.revenue_by_vendor() {
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                terminal::text(&vendor.vendor),
+                revenue_line(vendor.before, vendor.after)
+            );
+        }
     }
     for breach in &report.breaches {
         let _ = writeln!(
@@ -288,9 +300,7 @@ pub fn text(report: &Report, color: bool) -> String {
             );
         }
         out.push('\n');
-        for op in ops {
-            write_op(&mut out, op, color);
-        }
+        write_ops(&mut out, &ops, revenue, color);
     }
     let summary = blocking_summary(report, |t| terminal::text(t).into_owned());
     if !summary.is_empty() {
@@ -351,6 +361,50 @@ fn raw_object_name(op: &Op) -> String {
             }
         }
         None => op.key.to_string(),
+    }
+}
+
+/// A group's ops. With several integrations, a company's ops go by vendor: first what all its
+/// vendors share (the company, its contact), then each vendor's under its name and revenue.
+fn write_ops(out: &mut String, ops: &[&Op], revenue: Option<&Revenue>, color: bool) {
+    let mut vendors: Vec<&str> = Vec::new();
+    for op in ops {
+        if let Some(v) = op.vendor.as_deref()
+            && !vendors.contains(&v)
+        {
+            vendors.push(v);
+        }
+    }
+    // In the configuration's order of integrations, as the totals above list them, rather than
+    // in the order the ops' keys happen to sort.
+    if let Some(revenue) = revenue {
+        vendors.sort_by_key(|v| {
+            revenue
+                .by_vendor
+                .iter()
+                .position(|r| r.vendor == *v)
+                .unwrap_or(usize::MAX)
+        });
+    }
+    if vendors.is_empty() || ops.iter().all(|op| op.key.account().is_none()) {
+        for op in ops {
+            write_op(out, op, color);
+        }
+        return;
+    }
+    for op in ops.iter().filter(|op| op.vendor.is_none()) {
+        write_op(out, op, color);
+    }
+    for vendor in vendors {
+        let money = revenue
+            .and_then(|r| r.by_vendor.iter().find(|v| v.vendor == vendor))
+            .map_or_else(String::new, |v| {
+                format!("  (monthly revenue {})", revenue_line(v.before, v.after))
+            });
+        let _ = writeln!(out, "  Vendor {}{money}", terminal::text(vendor));
+        for op in ops.iter().filter(|op| op.vendor.as_deref() == Some(vendor)) {
+            write_op(out, op, color);
+        }
     }
 }
 
@@ -442,20 +496,17 @@ pub fn markdown(report: &Report) -> String {
             "**Monthly recurring revenue:** {}\n",
             revenue_line(before, after)
         );
+        let vendors = plan.revenue_by_vendor();
+        if !vendors.is_empty() {
+            head.push_str("| vendor | before | after | change |\n|---|---:|---:|---:|\n");
+            for v in &vendors {
+                revenue_row(&mut head, &v.vendor, v.before, v.after);
+            }
+            head.push('\n');
+        }
         head.push_str("| company | before | after | change |\n|---|---:|---:|---:|\n");
         for r in plan.revenue.iter().filter(|r| r.before != r.after) {
-            let delta = Money::new(crate::model::input::difference(
-                r.after.value(),
-                r.before.value(),
-            ));
-            let _ = writeln!(
-                head,
-                "| {} | {} | {} | {} |",
-                markdown::cell(&r.account),
-                money(r.before),
-                money(r.after),
-                signed(delta)
-            );
+            revenue_row(&mut head, &r.account, r.before, r.after);
         }
         head.push('\n');
     }
@@ -469,7 +520,7 @@ pub fn markdown(report: &Report) -> String {
     let mut body = String::new();
     let cut_note = "\n> Output cut to fit a comment; run `cwrecon plan` for the full plan.\n";
     let blocked = blocked_accounts(report);
-    for (title, _, ops) in groups(plan) {
+    for (title, revenue, ops) in groups(plan) {
         if let Some(waiting) = ops
             .first()
             .and_then(|op| op.key.account())
@@ -483,9 +534,7 @@ pub fn markdown(report: &Report) -> String {
             continue;
         }
         let mut code = String::new();
-        for op in &ops {
-            write_op(&mut code, op, false);
-        }
+        write_ops(&mut code, &ops, revenue, false);
         let code = diff_markers(&code);
         let section = format!(
             "<details><summary>{} ({} change{})</summary>\n\n{}</details>\n\n",
@@ -504,6 +553,22 @@ pub fn markdown(report: &Report) -> String {
         body.push_str(&summary);
     }
     head + &body
+}
+
+/// A markdown table row: who, revenue before, after and the change.
+fn revenue_row(out: &mut String, who: &str, before: Money, after: Money) {
+    let delta = Money::new(crate::model::input::difference(
+        after.value(),
+        before.value(),
+    ));
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} |",
+        markdown::cell(who),
+        money(before),
+        money(after),
+        signed(delta)
+    );
 }
 
 /// Op lines that start with a diff marker, so GitHub's diff highlighting colours them: `+` create,
@@ -548,6 +613,7 @@ mod tests {
             create_only: BTreeMap::new(),
             assumed: Assumed::default(),
             depends_on: Vec::new(),
+            vendor: None,
         }
     }
 
@@ -579,6 +645,7 @@ mod tests {
                 account: "1002345".into(),
                 before: Money::parse("480").unwrap(),
                 after: Money::parse("504").unwrap(),
+                by_vendor: Vec::new(),
             }],
         };
         Report {

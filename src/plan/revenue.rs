@@ -9,14 +9,16 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::Decimal;
 
 use super::desired::Desired;
-use super::op::{Action, Op, Plan, Revenue};
+use super::op::{Action, Op, Plan, Revenue, VendorRevenue};
 use crate::config::model::Safety;
 use crate::model::input;
-use crate::model::{AccountId, Key, Kind, Money, Object, State, Value};
+use crate::model::{AccountId, IntegrationId, Key, Kind, Money, Object, State, Value};
 
 /// An addition as revenue sees it: whose, which product, and the fields that price it.
 struct Line<'a> {
     account: &'a AccountId,
+    /// The integration the line is billed for.
+    vendor: Option<IntegrationId>,
     product: &'a str,
     /// A field's value, after the plan when the line is seen after it.
     fields: FieldsAfter<'a>,
@@ -42,9 +44,14 @@ impl<'a> FieldsAfter<'a> {
 }
 
 impl<'a> Line<'a> {
-    fn new(key: &'a Key, fields: FieldsAfter<'a>) -> Option<Line<'a>> {
+    fn new(
+        key: &'a Key,
+        vendor: Option<IntegrationId>,
+        fields: FieldsAfter<'a>,
+    ) -> Option<Line<'a>> {
         Some(Line {
             account: key.account()?,
+            vendor,
             product: key.product().unwrap_or_default(),
             fields,
         })
@@ -56,6 +63,7 @@ fn lines_before(live: &State) -> impl Iterator<Item = Line<'_>> {
     live.of_kind(Kind::Addition).filter_map(|o| {
         Line::new(
             &o.key,
+            o.vendor,
             FieldsAfter {
                 live: Some(o),
                 op: None,
@@ -67,7 +75,11 @@ fn lines_before(live: &State) -> impl Iterator<Item = Line<'_>> {
 /// The additions once the plan's ops are applied to the live state: removed ones gone, updated
 /// ones with their new values, created ones added. Read through, never copied: copying the live
 /// state for this cost a third of a plan's memory at 5,000 companies (issue 13).
-fn lines_after<'a>(live: &'a State, plan: &'a Plan) -> impl Iterator<Item = Line<'a>> {
+fn lines_after<'a>(
+    desired: &'a Desired,
+    live: &'a State,
+    plan: &'a Plan,
+) -> impl Iterator<Item = Line<'a>> {
     let ops: BTreeMap<&Key, &Op> = plan
         .ops
         .iter()
@@ -79,7 +91,7 @@ fn lines_after<'a>(live: &'a State, plan: &'a Plan) -> impl Iterator<Item = Line
         if op.is_some_and(|op| matches!(op.action, Action::Cancel | Action::Delete)) {
             return None;
         }
-        Line::new(&o.key, FieldsAfter { live: Some(o), op })
+        Line::new(&o.key, o.vendor, FieldsAfter { live: Some(o), op })
     });
     let created = plan
         .ops
@@ -89,6 +101,7 @@ fn lines_after<'a>(live: &'a State, plan: &'a Plan) -> impl Iterator<Item = Line
         .filter_map(|op| {
             Line::new(
                 &op.key,
+                desired.state.get(&op.key).and_then(|o| o.vendor),
                 FieldsAfter {
                     live: None,
                     op: Some(op),
@@ -101,31 +114,72 @@ fn lines_after<'a>(live: &'a State, plan: &'a Plan) -> impl Iterator<Item = Line
 /// Monthly recurring revenue per account, before and after, for every account with additions.
 pub fn revenue(desired: &Desired, live: &State, plan: &Plan) -> Vec<Revenue> {
     let before = monthly(desired, live, lines_before(live));
-    let after = monthly(desired, live, lines_after(live, plan));
-    let mut accounts: Vec<&AccountId> = before.keys().chain(after.keys()).copied().collect();
+    let after = monthly(desired, live, lines_after(desired, live, plan));
+    let mut accounts: Vec<&AccountId> = before
+        .keys()
+        .chain(after.keys())
+        .map(|(account, _)| *account)
+        .collect();
     accounts.sort();
     accounts.dedup();
+    let total = |totals: &Totals<'_>, account| {
+        Money::new(input::sum(
+            totals
+                .range((account, None)..)
+                .take_while(|((a, _), _)| *a == account)
+                .map(|(_, m)| m.value()),
+        ))
+    };
     accounts
         .into_iter()
         .map(|account| Revenue {
             account: account.to_string(),
-            before: before.get(account).copied().unwrap_or_default(),
-            after: after.get(account).copied().unwrap_or_default(),
+            before: total(&before, account),
+            after: total(&after, account),
+            by_vendor: by_vendor(desired, (&before, &after), account),
         })
         .collect()
 }
+
+/// One company's revenue per vendor, when the configuration has several.
+fn by_vendor(
+    desired: &Desired,
+    (before, after): (&Totals<'_>, &Totals<'_>),
+    account: &AccountId,
+) -> Vec<VendorRevenue> {
+    let mut out = Vec::new();
+    for (index, name) in desired.vendors.iter().enumerate() {
+        let vendor = IntegrationId::new(index);
+        let (b, a) = (
+            before.get(&(account, vendor)),
+            after.get(&(account, vendor)),
+        );
+        if b.is_none() && a.is_none() {
+            continue;
+        }
+        out.push(VendorRevenue {
+            vendor: name.clone(),
+            before: b.copied().unwrap_or_default(),
+            after: a.copied().unwrap_or_default(),
+        });
+    }
+    out
+}
+
+/// Monthly recurring revenue per account and vendor.
+type Totals<'a> = BTreeMap<(&'a AccountId, Option<IntegrationId>), Money>;
 
 fn monthly<'a>(
     desired: &Desired,
     live: &State,
     lines: impl Iterator<Item = Line<'a>>,
-) -> BTreeMap<&'a AccountId, Money> {
-    let mut totals: BTreeMap<&AccountId, Decimal> = BTreeMap::new();
+) -> Totals<'a> {
+    let mut totals: BTreeMap<(&AccountId, Option<IntegrationId>), Decimal> = BTreeMap::new();
     // Whether each product recurs and its catalog price, looked up once per product rather than
     // once per line (a few hundred products against 50,000 lines at 5,000 companies).
     let mut products: HashMap<&str, (bool, Decimal)> = HashMap::new();
     for line in lines {
-        let total = totals.entry(line.account).or_default();
+        let total = totals.entry((line.account, line.vendor)).or_default();
         let (recurring, catalog) = *products.entry(line.product).or_insert_with(|| {
             (
                 is_recurring(desired, live, line.product),
@@ -211,15 +265,63 @@ pub struct Breach {
     pub message: String,
 }
 
-/// Check the plan against the safety rails.
-pub fn safety_breaches(plan: &Plan, live: &State, safety: &Safety) -> Vec<Breach> {
+/// Check the plan against the safety rails. With several integrations (`vendors`, the names by
+/// [`IntegrationId`]), each rail is evaluated per integration, and a breach names its vendor: one
+/// vendor's lines cut in half is not hidden by another vendor's growth.
+pub fn safety_breaches(
+    plan: &Plan,
+    live: &State,
+    safety: &Safety,
+    vendors: &[String],
+) -> Vec<Breach> {
+    if vendors.is_empty() {
+        let owned = live.of_kind(Kind::Addition).filter(|o| o.owned).count();
+        let removed = plan
+            .ops
+            .iter()
+            .filter(|op| op.kind() == Kind::Addition && op.action.is_removal())
+            .count();
+        let (before, after) = plan.total_revenue();
+        return rails(safety, (owned, removed), (before, after), "");
+    }
+    let by_vendor = plan.revenue_by_vendor();
     let mut breaches = Vec::new();
-    let owned = live.of_kind(Kind::Addition).filter(|o| o.owned).count();
-    let removed = plan
-        .ops
-        .iter()
-        .filter(|op| op.kind() == Kind::Addition && op.action.is_removal())
-        .count();
+    for (index, name) in vendors.iter().enumerate() {
+        let vendor = IntegrationId::new(index);
+        let owned = live
+            .of_kind(Kind::Addition)
+            .filter(|o| o.owned && o.vendor == vendor)
+            .count();
+        let removed = plan
+            .ops
+            .iter()
+            .filter(|op| op.kind() == Kind::Addition && op.action.is_removal())
+            .filter(|op| op.vendor.as_deref() == Some(name.as_str()))
+            .count();
+        let revenue = by_vendor
+            .iter()
+            .find(|v| v.vendor == *name)
+            .map_or((Money::default(), Money::default()), |v| {
+                (v.before, v.after)
+            });
+        breaches.extend(rails(
+            safety,
+            (owned, removed),
+            revenue,
+            &format!("vendor `{name}`: "),
+        ));
+    }
+    breaches
+}
+
+/// The two rails over one set of owned additions and its revenue; `scope` starts each message.
+fn rails(
+    safety: &Safety,
+    (owned, removed): (usize, usize),
+    (before, after): (Money, Money),
+    scope: &str,
+) -> Vec<Breach> {
+    let mut breaches = Vec::new();
     let limit = usize::from(*safety.max_removed_additions_percent);
     if owned >= usize::try_from(*safety.min_owned_additions).unwrap_or(usize::MAX)
         && removed * 100 > owned * limit
@@ -227,12 +329,11 @@ pub fn safety_breaches(plan: &Plan, live: &State, safety: &Safety) -> Vec<Breach
         breaches.push(Breach {
             rail: "removed_additions".to_owned(),
             message: format!(
-                "the plan cancels, zeroes or deletes {removed} of {owned} owned additions ({}%); the limit is {limit}%",
+                "{scope}the plan cancels, zeroes or deletes {removed} of {owned} owned additions ({}%); the limit is {limit}%",
                 removed * 100 / owned.max(1)
             ),
         });
     }
-    let (before, after) = plan.total_revenue();
     let (before, after) = (before.value(), after.value());
     let limit = Decimal::from(*safety.max_revenue_drop_percent);
     let hundred = Decimal::ONE_HUNDRED;
@@ -245,7 +346,7 @@ pub fn safety_breaches(plan: &Plan, live: &State, safety: &Safety) -> Vec<Breach
         breaches.push(Breach {
             rail: "revenue_drop".to_owned(),
             message: format!(
-                "monthly recurring revenue would drop from {before:.2} to {after:.2} ({drop}%); the limit is {limit}%"
+                "{scope}monthly recurring revenue would drop from {before:.2} to {after:.2} ({drop}%); the limit is {limit}%"
             ),
         });
     }
@@ -328,7 +429,7 @@ mod tests {
         }
         let mut plan = diff(&d, &live, ctx);
         plan.revenue = revenue(&d, &live, &plan);
-        let breaches = safety_breaches(&plan, &live, &Safety::default());
+        let breaches = safety_breaches(&plan, &live, &Safety::default(), &[]);
         let rails: Vec<&str> = breaches.iter().map(|b| b.rail.as_str()).collect();
         assert_eq!(
             rails,
@@ -343,12 +444,81 @@ mod tests {
     }
 
     #[test]
+    fn with_several_vendors_each_vendors_rails_are_its_own() {
+        // Vendor A loses 6 of its 10 lines and 60% of its revenue; vendor B, with 30 lines,
+        // keeps everything. Over both, 6 of 40 (15%) would pass the removal rail: per vendor, A's
+        // cut is blocked, and the breach names A.
+        let vendors = ["A".to_owned(), "B".to_owned()];
+        let mut live = State::default();
+        let mut ops = Vec::new();
+        for (vendor, lines) in [(0, 10), (1, 30)] {
+            for i in 0..lines {
+                let name = &vendors[vendor];
+                let mut o = addition(["1", name, "X", &format!("{name}{i}R_1")], "1", "100");
+                o.vendor = IntegrationId::new(vendor);
+                if vendor == 0 && i < 6 {
+                    ops.push(Op {
+                        key: o.key.clone(),
+                        action: Action::Cancel,
+                        changes: Vec::new(),
+                        create_only: BTreeMap::new(),
+                        assumed: crate::plan::Assumed::default(),
+                        depends_on: Vec::new(),
+                        vendor: Some(name.clone()),
+                    });
+                }
+                live.insert(o);
+            }
+        }
+        let money = |m: &str| Money::parse(m).unwrap();
+        let plan = Plan {
+            ops,
+            revenue: vec![Revenue {
+                account: "1".into(),
+                before: money("4000"),
+                after: money("3400"),
+                by_vendor: vec![
+                    VendorRevenue {
+                        vendor: "A".into(),
+                        before: money("1000"),
+                        after: money("400"),
+                    },
+                    VendorRevenue {
+                        vendor: "B".into(),
+                        before: money("3000"),
+                        after: money("3000"),
+                    },
+                ],
+            }],
+        };
+        let overall = safety_breaches(&plan, &live, &Safety::default(), &[]);
+        assert_eq!(
+            overall.iter().map(|b| b.rail.as_str()).collect::<Vec<_>>(),
+            ["revenue_drop"],
+            "over all vendors, only the 15% revenue drop: {overall:#?}"
+        );
+        let per_vendor = safety_breaches(&plan, &live, &Safety::default(), &vendors);
+        let messages: Vec<&str> = per_vendor.iter().map(|b| b.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:#?}");
+        assert!(
+            messages[0].starts_with("vendor `A`: the plan cancels, zeroes or deletes 6 of 10"),
+            "{messages:#?}"
+        );
+        assert!(
+            messages[1].starts_with(
+                "vendor `A`: monthly recurring revenue would drop from 1000.00 to 400.00"
+            ),
+            "{messages:#?}"
+        );
+    }
+
+    #[test]
     fn small_tenants_are_not_blocked_by_the_removal_rail() {
         let (d, ctx) = setup(YAML);
         let mut live = State::default();
         live.insert(addition(["1", "Intermedia", "X", "A1R_7"], "10", "12"));
         live.insert(addition(["1", "Intermedia", "X", "Z1R_1"], "1", "0"));
         let plan = diff(&d, &live, ctx);
-        assert!(safety_breaches(&plan, &live, &Safety::default()).is_empty());
+        assert!(safety_breaches(&plan, &live, &Safety::default(), &[]).is_empty());
     }
 }

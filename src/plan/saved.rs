@@ -376,6 +376,7 @@ mod tests {
                 fields: [("quantity".to_owned(), quantity("5"))].into(),
             },
             depends_on: Vec::new(),
+            vendor: None,
         }
     }
 

@@ -7,7 +7,7 @@
 )]
 
 use crate::common::examples::today;
-use crate::common::tenant::{Tenant, tenant};
+use crate::common::tenant::{Tenant, op_lines, tenant};
 use serde_json::{Value, json};
 
 /// Setup rows for one vendor: its product type, agreement type (own agreements only), category,
@@ -109,18 +109,20 @@ fn complete(
     applied
 }
 
+/// The records at `path` (one page), as the simulator holds them.
+async fn get(t: &Tenant, path: &str) -> Vec<Value> {
+    let answer = t.send(reqwest::Method::GET, path, None).await;
+    answer.as_array().unwrap().clone()
+}
+
 /// `(solution, account)` of a company's links, sorted.
 async fn links(t: &Tenant, company: i64) -> Vec<(String, String)> {
-    let answer = t
-        .send(
-            reqwest::Method::GET,
-            &format!("/company/companies/{company}/managementSummaryReports"),
-            None,
-        )
-        .await;
-    let mut out: Vec<(String, String)> = answer
-        .as_array()
-        .unwrap()
+    let found = get(
+        t,
+        &format!("/company/companies/{company}/managementSummaryReports"),
+    )
+    .await;
+    let mut out: Vec<(String, String)> = found
         .iter()
         .map(|l| {
             (
@@ -134,17 +136,9 @@ async fn links(t: &Tenant, company: i64) -> Vec<(String, String)> {
 }
 
 /// `(product, quantity, cancelled)` of an agreement's additions, by product.
-pub(crate) async fn additions(t: &Tenant, agreement: i64) -> Vec<(String, f64, bool)> {
-    let answer = t
-        .send(
-            reqwest::Method::GET,
-            &format!("/finance/agreements/{agreement}/additions"),
-            None,
-        )
-        .await;
-    let mut out: Vec<(String, f64, bool)> = answer
-        .as_array()
-        .unwrap()
+async fn additions(t: &Tenant, agreement: i64) -> Vec<(String, f64, bool)> {
+    let found = get(t, &format!("/finance/agreements/{agreement}/additions")).await;
+    let mut out: Vec<(String, f64, bool)> = found
         .iter()
         .map(|a| {
             (
@@ -170,13 +164,7 @@ async fn two_vendors_on_one_customer_are_one_company_linked_once_per_vendor() {
     t.with_example_companies().await;
     let files = files(&[("Intermedia", true), ("Pax8", true)], TWO_VENDORS);
     let first = applied(&t, &files).await;
-    let ops: Vec<String> = first
-        .report
-        .plan
-        .ops
-        .iter()
-        .map(|op| format!("{} {}", op.action.verb(), op.key))
-        .collect();
+    let ops = op_lines(&first.report.plan);
     assert_eq!(
         ops.iter()
             .filter(|o| o.starts_with("create company ") && !o.contains(" link "))
@@ -235,31 +223,28 @@ async fn two_vendors_on_one_customer_are_one_company_linked_once_per_vendor() {
     assert_eq!(t.writes(), writes);
 }
 
-/// Acme, its contact, the `Managed Services` agreement type and Acme's shared agreement with two
-/// lines a person added by hand (products of a type no integration owns). Returns the shared
-/// agreement's id.
-pub(crate) async fn shared_agreement(t: &Tenant, name: &str) -> i64 {
-    t.with_example_companies().await;
+/// The ids of Acme (made by [`Tenant::with_example_companies`]) and its contact.
+async fn acme(t: &Tenant) -> (i64, i64) {
     let acme = id(&t
         .list("/company/companies", "identifier = \"AcmeCorp\"")
         .await[0]);
     let contact = id(&t
         .list("/company/contacts", &format!("company/id = {acme}"))
         .await[0]);
+    (acme, contact)
+}
+
+/// Acme, its contact, the `Managed Services` agreement type and Acme's shared agreement with two
+/// lines a person added by hand (products of a type no integration owns). Returns the shared
+/// agreement's id.
+pub(crate) async fn shared_agreement(t: &Tenant, name: &str) -> i64 {
+    t.with_example_companies().await;
+    let (acme, contact) = acme(t).await;
     let msp = t.post("/finance/agreements/types", json!({"name": "Managed Services", "employeeCompRate": "Actual", "employeeCompNotExceed": "Billing", "invoicingCycle": "CalendarYear", "billTime": "Billable", "billExpenses": "Billable", "billProducts": "Billable"})).await;
-    let labor = t.post("/procurement/types", json!({"name": "Labor"})).await;
-    let category = t
-        .post("/procurement/categories", json!({"name": "Services"}))
+    let rows = t
+        .catalog_rows(json!({"name": "Labor"}), "Services", "Onsite", "Hour")
         .await;
-    let sub = t
-        .post(
-            "/procurement/subcategories/",
-            json!({"name": "Onsite", "category": {"id": category}}),
-        )
-        .await;
-    let unit = t
-        .post("/procurement/unitOfMeasures", json!({"name": "Hour"}))
-        .await;
+    let (labor, category, sub, unit) = (rows.product_type, rows.category, rows.sub, rows.unit);
     let agreement = t.post("/finance/agreements", json!({"name": name, "type": {"id": msp}, "company": {"id": acme}, "contact": {"id": contact}, "startDate": "2026-01-01T00:00:00Z"})).await;
     for (identifier, quantity) in [("HELPDESK", 10), ("ONSITE-HOURS", 4)] {
         let item = t.post("/procurement/catalog", json!({"identifier": identifier, "description": identifier, "customerDescription": identifier, "subcategory": {"id": sub}, "category": {"id": category}, "type": {"id": labor}, "unitOfMeasure": {"id": unit}, "cost": 1, "price": 90, "recurringFlag": true})).await;
@@ -296,13 +281,8 @@ async fn assert_owned_line(t: &Tenant, agreement: i64, owned: (&str, f64, bool))
 async fn a_shared_agreements_hand_made_lines_survive_every_plan_and_apply_untouched() {
     let t = tenant().await;
     let agreement = shared_agreement(&t, "Acme - Managed Services").await;
-    let before: Value = t
-        .send(
-            reqwest::Method::GET,
-            &format!("/finance/agreements/{agreement}"),
-            None,
-        )
-        .await;
+    let record = format!("/finance/agreements/{agreement}");
+    let before = t.send(reqwest::Method::GET, &record, None).await;
     let vendors = [("Intermedia", true), ("Acronis", false)];
 
     // Added next to them.
@@ -314,13 +294,7 @@ async fn a_shared_agreements_hand_made_lines_survive_every_plan_and_apply_untouc
         ),
     )
     .await;
-    let touched: Vec<String> = first
-        .report
-        .plan
-        .ops
-        .iter()
-        .map(|op| op.key.to_string())
-        .collect();
+    let touched = op_lines(&first.report.plan);
     assert!(
         touched
             .iter()
@@ -328,7 +302,7 @@ async fn a_shared_agreements_hand_made_lines_survive_every_plan_and_apply_untouc
         "{touched:#?}"
     );
     assert!(
-        !touched.iter().any(|k| k.starts_with("agreement AcmeCorp")),
+        !touched.iter().any(|k| k.contains(" agreement AcmeCorp")),
         "the shared agreement is never created or changed: {touched:#?}"
     );
     assert_owned_line(&t, agreement, ("ACR1R_2", 38.0, false)).await;
@@ -355,29 +329,18 @@ async fn a_shared_agreements_hand_made_lines_survive_every_plan_and_apply_untouc
     );
     assert_eq!(t.writes(), writes);
     let removed = complete(apply_past_rails(&t, &gone, true).await);
-    let removals: Vec<String> = removed
-        .report
-        .plan
-        .ops
-        .iter()
-        .filter(|op| op.action.is_removal())
-        .map(|op| op.key.to_string())
+    let removals: Vec<String> = op_lines(&removed.report.plan)
+        .into_iter()
+        .filter(|op| !op.starts_with("create ") && !op.starts_with("update "))
         .collect();
     assert_eq!(
         removals,
-        ["addition AcmeCorp / Managed Services / Acme - Managed Services / ACR1R_2"]
+        ["cancel addition AcmeCorp / Managed Services / Acme - Managed Services / ACR1R_2"]
     );
     assert_owned_line(&t, agreement, ("ACR1R_2", 40.0, true)).await;
 
     // The agreement itself was never written.
-    let after: Value = t
-        .send(
-            reqwest::Method::GET,
-            &format!("/finance/agreements/{agreement}"),
-            None,
-        )
-        .await;
-    assert_eq!(before, after);
+    assert_eq!(before, t.send(reqwest::Method::GET, &record, None).await);
     let agreement_writes = t
         .store
         .requests()
@@ -416,12 +379,7 @@ async fn a_shared_agreement_not_found_or_ambiguous_blocks_and_nothing_is_written
 
     // By type, with two active candidates: listed, not guessed; `plan` exits 1 (a blocking
     // finding, as documented).
-    let acme = id(&t
-        .list("/company/companies", "identifier = \"AcmeCorp\"")
-        .await[0]);
-    let contact = id(&t
-        .list("/company/contacts", &format!("company/id = {acme}"))
-        .await[0]);
+    let (acme, contact) = acme(&t).await;
     let msp = id(&t
         .list("/finance/agreements/types", "name = \"Managed Services\"")
         .await[0]);
@@ -452,4 +410,160 @@ async fn a_shared_agreement_not_found_or_ambiguous_blocks_and_nothing_is_written
         .run();
     assert_eq!(out.code, 1, "{}", out.transcript());
     assert_eq!(t.writes(), writes, "nothing written");
+}
+
+/// `cwrecon` exited with `code` and said `text` (on stdout or stderr).
+fn says(out: &crate::common::Output, code: i32, text: &str) {
+    assert_eq!(out.code, code, "{}", out.transcript());
+    assert!(
+        out.transcript().contains(text),
+        "{text:?} in {}",
+        out.transcript()
+    );
+}
+
+/// The configuration's files written to a folder, for the `cwrecon` binary.
+fn folder(files: &[(String, String)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plans_group_by_customer_and_vendor_and_narrow_to_one_vendor() {
+    let t = tenant().await;
+    t.with_example_companies().await;
+    let dir = folder(&files(&[("Intermedia", true), ("Pax8", true)], TWO_VENDORS));
+    let path = dir.path().to_str().unwrap();
+
+    // JSON: every vendor's object says whose it is; the company and its contact belong to none.
+    let out = t.cli(&["plan", path, "--format", "json"]).run();
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let plan = crate::common::plan_json::PlanJson::parse(&out.stdout);
+    let vendor_of = |kind: &str, first: &str| -> Vec<Option<String>> {
+        let ops = plan.ops.iter().filter(|op| {
+            serde_json::to_value(op.key.kind).unwrap() == json!(kind)
+                && op.key.parts.first().map(String::as_str) == Some(first)
+        });
+        ops.map(|op| op.vendor.clone()).collect()
+    };
+    assert_eq!(
+        vendor_of("agreement", "AcmeCorp"),
+        [Some("Intermedia".to_owned()), Some("Pax8".to_owned())]
+    );
+    assert_eq!(vendor_of("company", "Zeta"), [None]);
+    assert_eq!(
+        vendor_of("catalog_item", "PAX1R_2"),
+        [Some("Pax8".to_owned())]
+    );
+    let json: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["version"], 1);
+    let by_vendor = &json["summary"]["revenue_by_vendor"];
+    assert_eq!(
+        by_vendor,
+        &json!([
+            {"vendor": "Intermedia", "before": 0, "after": 235},
+            {"vendor": "Pax8", "before": 0, "after": 215},
+        ]),
+        "42 + 5 Intermedia seats and 40 + 3 Pax8 seats at 5.00"
+    );
+
+    // Text: totals per vendor, then each company's ops under each vendor.
+    let out = t.cli(&["plan", path]).run();
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let missing: Vec<&str> = [
+        "Monthly recurring revenue: 0.00 → 450.00 (+450.00)",
+        "  Intermedia: 0.00 → 235.00 (+235.00)",
+        "  Pax8: 0.00 → 215.00 (+215.00)",
+        "  Vendor Pax8  (monthly revenue 0.00 → 200.00 (+200.00))",
+    ]
+    .into_iter()
+    .filter(|line| !out.stdout.lines().any(|l| l == *line))
+    .collect();
+    assert!(missing.is_empty(), "{missing:#?} not in\n{}", out.stdout);
+
+    // Markdown: the same per-vendor totals as a table, each vendor's ops in the company's block.
+    let out = t.cli(&["plan", path, "--format", "markdown"]).run();
+    says(
+        &out,
+        0,
+        "| vendor | before | after | change |\n|---|---:|---:|---:|\n| Intermedia | 0.00 | 235.00 | +235.00 |\n| Pax8 | 0.00 | 215.00 | +215.00 |",
+    );
+    says(
+        &out,
+        0,
+        "  Vendor Intermedia  (monthly revenue 0.00 → 210.00 (+210.00))\n+ create company link Intermedia",
+    );
+
+    // --vendor: that vendor's objects and what they need, nothing of the other's.
+    let out = t
+        .cli(&["plan", path, "--vendor", "pax8", "--format", "json"])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let narrowed = crate::common::plan_json::PlanJson::parse(&out.stdout);
+    let keys: Vec<String> = narrowed
+        .ops
+        .iter()
+        .map(|op| op.key.parts.join(" / "))
+        .collect();
+    assert!(
+        narrowed
+            .ops
+            .iter()
+            .all(|op| op.vendor.as_deref() != Some("Intermedia")),
+        "{keys:#?}"
+    );
+    assert!(!keys.iter().any(|k| k.contains("Intermedia")), "{keys:#?}");
+    assert!(
+        keys.contains(&"Zeta".to_owned()),
+        "the company a Pax8 link needs: {keys:#?}"
+    );
+    assert!(
+        keys.contains(&"AcmeCorp / Pax8 / Pax8 - Acme / PAX1R_2".to_owned()),
+        "{keys:#?}"
+    );
+    let out = t.cli(&["plan", path, "--vendor", "Datto"]).run();
+    says(&out, 64, "the configuration's are: Intermedia, Pax8");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_of_a_multi_vendor_tenant_plans_empty() {
+    let t = tenant().await;
+    let shared = shared_agreement(&t, "Acme - Managed Services").await;
+    let vendors = [("Intermedia", true), ("Pax8", true), ("Acronis", false)];
+    let companies = "companies:\n  - identifier: AcmeCorp\n    vendors:\n      Intermedia:\n        account: '1001'\n        agreement: { name: Intermedia - Acme, start_date: 2026-01-01, additions: [{ product: INT1R_2, quantity: 42 }] }\n      Pax8:\n        account: '1001'\n        agreement: { name: Pax8 - Acme, start_date: 2026-01-01, additions: [{ product: PAX1R_2, quantity: 40, unit_price: 6 }] }\n      Acronis:\n        account: acme-corp\n        additions: [{ product: ACR1R_2, quantity: 38 }]\n  - identifier: BluebirdDental\n    vendors:\n      Pax8: { account: b-2, agreement: { name: Pax8 - Bluebird, start_date: 2026-03-01, additions: [{ product: PAX1R_2, quantity: 7 }] } }\n";
+    let configured = files(&vendors, companies);
+    applied(&t, &configured).await;
+
+    let dir = folder(&configured[..1]);
+    let integration = dir.path().join("integrations.yaml");
+    let out_dir = dir.path().join("exported");
+    let out = t
+        .cli(&[
+            "export",
+            "--integration",
+            integration.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(!out.stdout.contains("not exported"), "{}", out.transcript());
+    let acme = std::fs::read_to_string(out_dir.join("companies/AcmeCorp.yaml")).unwrap();
+    assert!(
+        acme.contains("shared_agreement: Acme - Managed Services") && !acme.contains("HELPDESK"),
+        "the shared agreement by name, without its hand-made lines:\n{acme}"
+    );
+    assert!(out_dir.join("products/Acronis.yaml").exists());
+
+    let out = t.cli(&["plan", out_dir.to_str().unwrap()]).run();
+    says(
+        &out,
+        0,
+        "Plan: no changes: ConnectWise matches the configuration",
+    );
+    // Nothing of the shared agreement's own lines was taken in.
+    assert_eq!(additions(&t, shared).await.len(), 3);
 }

@@ -53,13 +53,7 @@ async fn the_examples_apply_to_a_hand_made_tenant_and_the_next_plan_is_empty() {
         "{created:?}"
     );
     // Bluebird exists by identifier but was not linked: linked, not created.
-    let ops: Vec<String> = applied
-        .report
-        .plan
-        .ops
-        .iter()
-        .map(|op| format!("{} {}", op.action.verb(), op.key))
-        .collect();
+    let ops = crate::common::tenant::op_lines(&applied.report.plan);
     assert!(
         ops.contains(&"create company link 1002388".to_owned()),
         "{ops:#?}"

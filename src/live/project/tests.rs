@@ -25,6 +25,15 @@ fn link(account: &str, solution: &str) -> LinkRecord {
     )
 }
 
+/// The messages of a projection's blocking findings.
+fn blocking(p: &Projection) -> Vec<&str> {
+    p.findings
+        .iter()
+        .filter(|f| f.blocking)
+        .map(|f| f.message.as_str())
+        .collect()
+}
+
 fn snapshot() -> Snapshot {
     let mut s = Snapshot {
         companies: vec![
@@ -336,12 +345,7 @@ fn a_live_amount_out_of_bounds_is_a_blocking_finding_naming_the_object() {
     );
     s.catalog[0].price = serde_json::from_value(json!(1e300)).unwrap();
     let p = project(&config(), &s);
-    let blocking: Vec<&str> = p
-        .findings
-        .iter()
-        .filter(|f| f.blocking)
-        .map(|f| f.message.as_str())
-        .collect();
+    let blocking = blocking(&p);
     assert!(
         blocking.iter().any(|m| m
             .contains("addition `A1R_7.5` on agreement `Intermedia - Acme` has quantity 7e+28")),
@@ -352,5 +356,56 @@ fn a_live_amount_out_of_bounds_is_a_blocking_finding_naming_the_object() {
             .iter()
             .any(|m| m.contains("catalog item `A1R_7.5` has price") && m.contains("not a number")),
         "{blocking:#?}"
+    );
+}
+
+const TWO_VENDORS: &str = "integrations:\n  - { name: Intermedia, product_type: Intermedia_Services, agreement_type: Intermedia }\n  - { name: Pax8, product_type: Pax8_Services, agreement_type: Pax8 }\ncompanies:\n  - identifier: Acme\n    vendors:\n      Intermedia: { account: '100' }\n      Pax8: { account: '100' }\n";
+
+#[test]
+fn two_vendors_links_on_two_companies_block_and_name_both() {
+    let config = crate::config::load_texts([("t.yaml", TWO_VENDORS)]).unwrap();
+    let mut s = Snapshot {
+        companies: vec![company(1, "Acme"), company(2, "AcmeOld")],
+        ..Snapshot::default()
+    };
+    s.links.insert(1, vec![link("100", "Intermedia")]);
+    s.links.insert(2, vec![link("100", "pax8")]);
+    let p = project(&config, &s);
+    assert_eq!(
+        blocking(&p),
+        [
+            "company `Acme` is two companies in ConnectWise: its `Pax8` account 100 is linked to `AcmeOld` (id 2), and its other vendors' links or its identifier match `Acme` (id 1)"
+        ]
+    );
+    let handle = AccountId::new("Acme");
+    assert!(
+        p.state
+            .get(&Key::vendor_link(&handle, "Intermedia"))
+            .is_some()
+    );
+    assert!(
+        p.state.get(&Key::vendor_link(&handle, "Pax8")).is_none(),
+        "the other company's link is not taken as this one's"
+    );
+}
+
+#[test]
+fn each_vendors_link_is_its_own_even_with_the_same_account() {
+    let config = crate::config::load_texts([("t.yaml", TWO_VENDORS)]).unwrap();
+    let mut s = Snapshot {
+        companies: vec![company(1, "Acme")],
+        ..Snapshot::default()
+    };
+    s.links.insert(1, vec![link("100", "Pax8")]);
+    let p = project(&config, &s);
+    assert!(p.findings.iter().all(|f| !f.blocking), "{:#?}", p.findings);
+    let handle = AccountId::new("acme");
+    let pax8 = p.state.get(&Key::vendor_link(&handle, "PAX8")).unwrap();
+    assert_eq!(pax8.vendor, crate::model::IntegrationId::new(1));
+    assert!(
+        p.state
+            .get(&Key::vendor_link(&handle, "Intermedia"))
+            .is_none(),
+        "Pax8's link to account 100 is not Intermedia's"
     );
 }

@@ -38,6 +38,9 @@ pub struct Summary {
     pub revenue_before: Number,
     pub revenue_after: Number,
     pub requests_total: u64,
+    /// Several integrations only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revenue_by_vendor: Vec<VendorRevenue>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -53,6 +56,9 @@ pub struct Op {
     /// Left out when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<usize>,
+    /// Several integrations only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -129,6 +135,17 @@ pub struct Assumed {
 #[serde(deny_unknown_fields)]
 pub struct Revenue {
     pub account: String,
+    pub before: Number,
+    pub after: Number,
+    /// Several integrations only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_vendor: Vec<VendorRevenue>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorRevenue {
+    pub vendor: String,
     pub before: Number,
     pub after: Number,
 }

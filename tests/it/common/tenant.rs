@@ -217,6 +217,22 @@ pub fn redactions() -> insta::internals::SettingsBindDropGuard {
     settings.bind_to_scope()
 }
 
+/// Each op of a plan as `verb key` (`create company link 1002388`).
+pub fn op_lines(plan: &cwrecon::plan::Plan) -> Vec<String> {
+    plan.ops
+        .iter()
+        .map(|op| format!("{} {}", op.action.verb(), op.key))
+        .collect()
+}
+
+/// The ids of the setup rows a catalog item needs ([`Tenant::catalog_rows`]).
+pub struct CatalogRows {
+    pub product_type: i64,
+    pub category: i64,
+    pub sub: i64,
+    pub unit: i64,
+}
+
 /// The ids of what [`Tenant::hand_made_setup`] made.
 pub struct HandMadeSetup {
     pub solution: i64,
@@ -240,23 +256,18 @@ impl Tenant {
     /// The integration's setup rows and one catalog item (`MXS10C01SUNR_7.25`), made by hand as
     /// an admin would before cwrecon ever ran.
     pub async fn hand_made_setup(&self) -> HandMadeSetup {
-        let product_type = self
-            .post(
-                "/procurement/types",
+        let CatalogRows {
+            product_type,
+            category,
+            sub,
+            unit,
+        } = self
+            .catalog_rows(
                 json!({"name": "Intermedia_Services", "typeXref": "Service"}),
+                "Intermedia",
+                "Intermedia Services",
+                "Unit",
             )
-            .await;
-        let category = self
-            .post("/procurement/categories", json!({"name": "Intermedia"}))
-            .await;
-        let sub = self
-            .post(
-                "/procurement/subcategories/",
-                json!({"name": "Intermedia Services", "category": {"id": category}}),
-            )
-            .await;
-        let unit = self
-            .post("/procurement/unitOfMeasures", json!({"name": "Unit"}))
             .await;
         let solution = self.post("/company/managementItSolutions", json!({"name": "Intermedia", "managementItSolutionType": "Custom", "managementSolutionName": "Intermedia"})).await;
         let agreement_type = self.post("/finance/agreements/types", json!({"name": "Intermedia", "employeeCompRate": "Actual", "employeeCompNotExceed": "Billing", "invoicingCycle": "CalendarYear", "billTime": "Billable", "billExpenses": "Billable", "billProducts": "Billable"})).await;
@@ -265,6 +276,36 @@ impl Tenant {
             solution,
             agreement_type,
             item,
+        }
+    }
+
+    /// The setup rows a catalog item needs, made by hand: a product type (its record), a category,
+    /// a sub-category in it and a unit of measure.
+    pub async fn catalog_rows(
+        &self,
+        product_type: Value,
+        category: &str,
+        sub: &str,
+        unit: &str,
+    ) -> CatalogRows {
+        let product_type = self.post("/procurement/types", product_type).await;
+        let category = self
+            .post("/procurement/categories", json!({"name": category}))
+            .await;
+        let sub = self
+            .post(
+                "/procurement/subcategories/",
+                json!({"name": sub, "category": {"id": category}}),
+            )
+            .await;
+        let unit = self
+            .post("/procurement/unitOfMeasures", json!({"name": unit}))
+            .await;
+        CatalogRows {
+            product_type,
+            category,
+            sub,
+            unit,
         }
     }
 
