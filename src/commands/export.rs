@@ -830,8 +830,9 @@ pub fn write(dir: &Path, export: &Export) -> Vec<NotWritten> {
 }
 
 /// Every integration that reads its billing export with a profile keeps it: the profiles are
-/// written into `integration.yaml` after the integration, each once however many integrations name
-/// it, in the order the integrations are, so the exported folder validates on its own.
+/// written into `integration.yaml` (`integrations.yaml` with several) after the integrations, each
+/// once however many integrations name it, in the order the integrations are, so the exported
+/// folder validates on its own.
 fn keep_profile(export: &mut Export, config: &config::Config) {
     let mut profiles: Vec<crate::config::profile::ExportProfile> = Vec::new();
     for integration in &config.integrations {
@@ -847,11 +848,11 @@ fn keep_profile(export: &mut Export, config: &config::Config) {
     if profiles.is_empty() {
         return;
     }
-    if let Some((_, text)) = export
-        .files
-        .iter_mut()
-        .find(|(path, _)| path.as_path() == std::path::Path::new("integration.yaml"))
-    {
+    if let Some((_, text)) = export.files.iter_mut().find(|(path, _)| {
+        ["integration.yaml", "integrations.yaml"]
+            .iter()
+            .any(|name| path.as_path() == std::path::Path::new(name))
+    }) {
         text.push_str(&yaml(&ConfigFile {
             profiles: profiles.into_iter().map(Spanned::unwritten).collect(),
             ..ConfigFile::default()
@@ -939,6 +940,38 @@ mod tests {
             again.integration().item.export,
             config.integration().item.export
         );
+    }
+
+    #[test]
+    fn every_integrations_profile_is_exported_once() {
+        let profile = |name: &str| {
+            format!(
+                "  - {{ name: {name}, columns: {{ account: A, sku: S, unit_cost: C, quantity: Q }} }}\n"
+            )
+        };
+        let text = format!(
+            "integrations:\n  - {{ name: Pax8, product_type: Pax8_Services, agreement_type: Pax8, export: {{ profile: pax8 }} }}\n  - {{ name: Acronis, product_type: Acronis_Backup, agreements: shared, export: {{ profile: acronis }} }}\n  - {{ name: Other, product_type: Other_Services, agreement_type: Other, export: {{ profile: PAX8 }} }}\nprofiles:\n{}{}{}",
+            profile("pax8"),
+            profile("acronis"),
+            profile("unused")
+        );
+        let config = crate::config::load_texts([("c.yaml", text.as_str())])
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let mut export = super::export_config(&config, &crate::live::Snapshot::default());
+        super::keep_profile(&mut export, &config);
+        let (_, written) = export
+            .files
+            .iter()
+            .find(|(path, _)| path.as_path() == std::path::Path::new("integrations.yaml"))
+            .unwrap();
+        let again = crate::config::load_texts([("i.yaml", written.as_str())])
+            .unwrap_or_else(|e| panic!("{e:?}\n{written}"));
+        let names: Vec<&str> = again
+            .profiles
+            .iter()
+            .map(|p| p.item.name.as_str())
+            .collect();
+        assert_eq!(names, ["pax8", "acronis"], "{written}");
     }
 
     use super::UniqueStems;
