@@ -161,11 +161,14 @@ Exit codes: 0 every check passed, 1 a check failed, 78 invalid configuration.")]
 Examples:
   cwrecon export --out onboarding/
   cwrecon export --out onboarding/ --integration examples/intermedia/integration.yaml
+  cwrecon export --out vendors/ --integration examples/multi-vendor/integrations.yaml \\
+    --integration examples/multi-vendor/profiles.yaml
 
 Writes integration.yaml, setup.yaml, products.yaml and companies/<identifier>.yaml, the layout of
-examples/intermedia; planning the folder right away shows no changes. Reads ConnectWise with the
-same credentials as plan (CW_SITE, CW_COMPANY_ID, CW_PUBLIC_KEY, CW_PRIVATE_KEY, CW_CLIENT_ID);
-changes nothing there.")]
+examples/intermedia (with several integrations: integrations.yaml, products/<vendor>.yaml and a
+`vendors:` entry per company, the layout of examples/multi-vendor); planning the folder right away
+shows no changes. Reads ConnectWise with the same credentials as plan (CW_SITE, CW_COMPANY_ID,
+CW_PUBLIC_KEY, CW_PRIVATE_KEY, CW_CLIENT_ID); changes nothing there.")]
     Export(ExportArgs),
     /// Write the vendor's billing export (CSV) into the configuration: counts, retail prices, and
     /// with --add-unknown the products and companies it does not have yet.
@@ -344,10 +347,10 @@ pub struct ExportArgs {
     /// The folder to write (created if needed; files of the same names are replaced).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Configuration whose `integration` and `connection` sections to use (Intermedia's conventions
-    /// and the CW_* variables otherwise).
+    /// Configuration (a file or folder; repeatable) whose integrations, export profiles and
+    /// `connection` to use (Intermedia's conventions and the CW_* variables otherwise).
     #[arg(long, value_name = "PATH")]
-    pub integration: Option<PathBuf>,
+    pub integration: Vec<PathBuf>,
     /// Requests per minute to ConnectWise (it throttles at about 1,000).
     #[arg(long, default_value_t = 900, value_name = "N")]
     pub requests_per_minute: u32,

@@ -419,13 +419,6 @@ fn shared_additions(
         .filter(|a| a.company_id == Some(company) && a.cancelled_flag != Some(true))
         .filter(|a| named(a.type_name.as_deref(), wanted).is_some())
         .collect();
-    let [found] = candidates.as_slice() else {
-        return Err(format!(
-            "company `{identifier}`: {} active agreements of type `{wanted}`, so its shared agreement for `{}` cannot be told; name it with `shared_agreement:` by hand",
-            candidates.len(),
-            integration.name.value
-        ));
-    };
     let owned_type = |product: &str| {
         snapshot
             .catalog
@@ -438,14 +431,38 @@ fn shared_additions(
             .and_then(|c| named(c.type_name.as_deref(), &integration.product_type))
             .is_some()
     };
-    let lines = found
-        .id
-        .and_then(|i| snapshot.additions.get(&i))
-        .map_or(&[][..], Vec::as_slice);
-    let additions = lines
+    let owned_lines = |agreement: &AgreementRecord| {
+        agreement
+            .id
+            .and_then(|i| snapshot.additions.get(&i))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter(|x| x.cancelled_date.is_none())
+            .filter(|x| x.product_identifier.as_deref().is_some_and(owned_type))
+            .collect::<Vec<_>>()
+    };
+    // One agreement of the type is the shared one. Of several, the one that holds the vendor's
+    // lines is: cwrecon put them there (or a person did, deliberately); that is data, not a guess.
+    // Several holding them, or none of several, cannot be told apart.
+    let holding: Vec<&AgreementRecord> = candidates
         .iter()
-        .filter(|x| x.cancelled_date.is_none())
-        .filter(|x| x.product_identifier.as_deref().is_some_and(owned_type))
+        .copied()
+        .filter(|a| !owned_lines(a).is_empty())
+        .collect();
+    let found = match (candidates.as_slice(), holding.as_slice()) {
+        ([one], _) | (_, [one]) => *one,
+        _ => {
+            return Err(format!(
+                "company `{identifier}`: {} active agreements of type `{wanted}` ({} holding `{}`'s lines), so its shared agreement for `{}` cannot be told; name it with `shared_agreement:` by hand",
+                candidates.len(),
+                holding.len(),
+                integration.name.value,
+                integration.name.value
+            ));
+        }
+    };
+    let additions = owned_lines(found)
+        .into_iter()
         .filter_map(|x| addition(x, prices).transpose())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|unknown| unknown.skipped(&format!("company `{identifier}`")))?;
@@ -862,9 +879,10 @@ fn keep_profile(export: &mut Export, config: &config::Config) {
 
 /// The command, from its parsed arguments.
 pub(super) async fn run(args: ExportArgs) -> Result<Exit, Error> {
-    let config = match &args.integration {
-        Some(path) => config::load(std::slice::from_ref(path))?,
-        None => config::load_texts([("(defaults)", "")])?,
+    let config = if args.integration.is_empty() {
+        config::load_texts([("(defaults)", "")])?
+    } else {
+        config::load(&args.integration)?
     };
     let (_, source) = super::connect_reader(&config, (&args).into()).await?;
     let snapshot = Box::pin(crate::live::read_owned_tenant(&source, &config)).await?;

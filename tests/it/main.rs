@@ -27,6 +27,7 @@ mod import;
 mod input_rules;
 mod lock;
 mod multi_vendor;
+mod multi_vendor_example;
 mod multi_vendor_import;
 mod nothing_lost;
 mod output_sinks;
